@@ -1,0 +1,27 @@
+package dev.tursosync;
+
+/**
+ * The server sent something the sync protocol does not allow: malformed protobuf or JSON, a page that is not
+ * 4096 bytes, a stream that ends in the middle of a message, an unsupported encoding.
+ */
+public final class SyncProtocolException extends TursoSyncException {
+
+    /**
+     * Creates the exception.
+     *
+     * @param message what was wrong with the reply
+     */
+    public SyncProtocolException(String message) {
+        super(message);
+    }
+
+    /**
+     * Creates the exception.
+     *
+     * @param message what was wrong with the reply
+     * @param cause   the parser's error
+     */
+    public SyncProtocolException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,23 @@
+package dev.tursosync;
+
+/**
+ * The connection to the server failed: refused, reset, closed before the reply was complete, or timed out
+ * ({@link SyncTimeoutException}). Always transient: the operation may be retried as a whole.
+ */
+public class SyncTransportException extends TursoSyncException {
+
+    /**
+     * Creates the exception.
+     *
+     * @param message what failed, with the endpoint and the server address
+     * @param cause   the network error
+     */
+    public SyncTransportException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
+    @Override
+    public boolean isTransient() {
+        return true;
+    }
+}

@@ -1,0 +1,143 @@
+package dev.tursosync.internal.pull;
+
+import dev.tursosync.SyncProtocolException;
+import dev.tursosync.internal.transport.PullFrame;
+import dev.tursosync.internal.transport.PullHeader;
+import dev.tursosync.internal.transport.PulledPage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * Writes a full snapshot (a page stream pulled with no client revision) into a new database file.
+ *
+ * <p>Pages go to {@code <target>.part} at {@code pageId * 4096} as they arrive, so memory stays bounded whatever the
+ * database size. Once the stream ends the file is cut to the header's size, forced to disk, and renamed over the
+ * target, and the folder is forced too: a crash leaves either no target or a complete one, never a torn file.
+ * File writes run on the given scheduler, never on the network thread.
+ */
+public final class SnapshotFileWriter {
+
+    private final Scheduler blocking;
+
+    /**
+     * Creates a writer.
+     *
+     * @param blocking the scheduler for file I/O, for example {@code Schedulers.boundedElastic()}
+     */
+    public SnapshotFileWriter(Scheduler blocking) {
+        this.blocking = blocking;
+    }
+
+    /**
+     * Streams a snapshot into {@code target}.
+     *
+     * @param frames the page stream of a full pull
+     * @param target the database file to create or replace; no connection may have it open
+     * @return the snapshot's header once the target is durable
+     */
+    public Mono<Snapshot> write(Flux<PullFrame> frames, Path target) {
+        Path part = target.resolveSibling(target.getFileName() + ".part");
+        return Mono.using(() -> open(part),
+                        file -> frames.publishOn(blocking)
+                                .reduce(new Progress(), (progress, frame) -> progress.accept(file, frame))
+                                .map(progress -> progress.finish(file)),
+                        SnapshotFileWriter::closeQuietly)
+                .publishOn(blocking)
+                .map(snapshot -> publish(part, target, snapshot))
+                .doOnError(error -> deleteQuietly(part))
+                .doOnCancel(() -> deleteQuietly(part));
+    }
+
+    /**
+     * What a written snapshot holds.
+     *
+     * @param header    the header of the page stream
+     * @param pageCount how many pages were written
+     */
+    public record Snapshot(PullHeader header, long pageCount) {
+    }
+
+    /** Mutable state of one write; touched by one thread at a time. */
+    private static final class Progress {
+        private PullHeader header;
+        private long pages;
+
+        Progress accept(FileChannel file, PullFrame frame) {
+            if (frame instanceof PullHeader h) {
+                header = h;
+            } else {
+                write(file, (PulledPage) frame);
+                pages++;
+            }
+            return this;
+        }
+
+        Snapshot finish(FileChannel file) {
+            if (header == null) {
+                throw new SyncProtocolException("the page stream had no header");
+            }
+            try {
+                file.truncate(header.databaseSizePages() * PulledPage.PAGE_SIZE);
+                file.force(true);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return new Snapshot(header, pages);
+        }
+    }
+
+    private static FileChannel open(Path part) throws IOException {
+        return FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING);
+    }
+
+    private static void write(FileChannel file, PulledPage page) {
+        ByteBuffer data = page.buffer();
+        long offset = page.fileOffset();
+        try {
+            while (data.hasRemaining()) {
+                offset += file.write(data, offset);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Snapshot publish(Path part, Path target, Snapshot snapshot) {
+        try {
+            Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Path folder = target.toAbsolutePath().getParent();
+            try (FileChannel directory = FileChannel.open(folder, StandardOpenOption.READ)) {
+                directory.force(true);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return snapshot;
+    }
+
+    private static void closeQuietly(FileChannel file) {
+        try {
+            file.close();
+        } catch (IOException ignored) {
+            // the write already failed or finished; nothing else to release
+        }
+    }
+
+    private static void deleteQuietly(Path part) {
+        try {
+            Files.deleteIfExists(part);
+        } catch (IOException ignored) {
+            // a leftover .part file is overwritten by the next snapshot
+        }
+    }
+}

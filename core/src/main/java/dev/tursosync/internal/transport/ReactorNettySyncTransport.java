@@ -1,0 +1,178 @@
+package dev.tursosync.internal.transport;
+
+import dev.tursosync.SyncProtocolException;
+import dev.tursosync.internal.hrana.HranaJsonCodec;
+import dev.tursosync.internal.hrana.PipelineRequest;
+import dev.tursosync.internal.hrana.PipelineResponse;
+import dev.tursosync.internal.proto.PullUpdatesReqProtoBody;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.ByteBufFlux;
+import reactor.netty.http.HttpProtocol;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+
+/**
+ * {@link SyncTransport} over a Reactor Netty {@link HttpClient}.
+ *
+ * <p>Bodies are sent with a {@code Content-Length} (the reference server cannot read chunked bodies), connections
+ * that the server closes after each reply are simply not reused, and the bearer token is obtained anew for every
+ * request. Replies are handled on Netty's event loop without blocking.
+ */
+public final class ReactorNettySyncTransport implements SyncTransport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReactorNettySyncTransport.class);
+    private static final String PIPELINE = "/v2/pipeline";
+    private static final String PULL_UPDATES = "/pull-updates";
+    private static final int MAX_ERROR_EXCERPT_BYTES = 512;
+
+    private final TransportOptions options;
+    private final ConnectionProvider connections;
+    private final HttpClient http;
+    private final TransportStats stats = new TransportStats();
+
+    private ReactorNettySyncTransport(TransportOptions options) {
+        this.options = options;
+        this.connections = ConnectionProvider.builder("tursosync")
+                .maxConnections(16)
+                .maxIdleTime(Duration.ofSeconds(30))
+                .build();
+        HttpClient client = HttpClient.create(connections)
+                .protocol(HttpProtocol.HTTP11)
+                .compress(false)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) options.connectTimeout().toMillis());
+        this.http = options.url().isSecure() ? client.secure() : client;
+    }
+
+    /**
+     * Creates a transport with its own connection pool.
+     *
+     * @param options the settings
+     * @return the transport; {@link #close()} it when done
+     */
+    public static ReactorNettySyncTransport create(TransportOptions options) {
+        return new ReactorNettySyncTransport(options);
+    }
+
+    @Override
+    public Mono<PipelineResponse> pipeline(List<PipelineRequest> requests) {
+        List<PipelineRequest> copy = List.copyOf(requests);
+        return Mono.defer(() -> exchange(PIPELINE, "application/json", HranaJsonCodec.encode(copy),
+                        options.responseTimeout(), this::readPipelineReply)
+                .single());
+    }
+
+    @Override
+    public Flux<PullFrame> pullUpdates(PullUpdatesReqProtoBody request) {
+        Duration longPoll = Duration.ofMillis(Integer.toUnsignedLong(request.getLongPollTimeoutMs()));
+        return Flux.defer(() -> exchange(PULL_UPDATES, "application/protobuf", request.toByteArray(),
+                options.responseTimeout().plus(longPoll), this::decodePageStream));
+    }
+
+    @Override
+    public TransportStats stats() {
+        return stats;
+    }
+
+    @Override
+    public Mono<Void> close() {
+        return connections.disposeLater();
+    }
+
+    private Mono<PipelineResponse> readPipelineReply(ByteBufFlux content) {
+        int limit = options.maxResponseBytes();
+        return content.asByteArray()
+                .doOnNext(chunk -> stats.addReceived(chunk.length))
+                .reduceWith(ByteArrayOutputStream::new, (out, chunk) -> {
+                    if (out.size() + (long) chunk.length > limit) {
+                        throw new SyncProtocolException("the pipeline reply is larger than the limit of "
+                                + limit + " bytes");
+                    }
+                    out.write(chunk, 0, chunk.length);
+                    return out;
+                })
+                .map(out -> HranaJsonCodec.decode(out.toByteArray()));
+    }
+
+    private Flux<PullFrame> decodePageStream(ByteBufFlux content) {
+        PullStreamDecoder decoder = new PullStreamDecoder();
+        return content.asByteArray()
+                .doOnNext(chunk -> stats.addReceived(chunk.length))
+                .concatMapIterable(decoder::decode)
+                .concatWith(Mono.fromRunnable(decoder::finish));
+    }
+
+    private <T> Flux<T> exchange(String endpoint, String contentType, byte[] body, Duration timeout,
+                                 Function<ByteBufFlux, Publisher<T>> onSuccess) {
+        String operation = "POST " + endpoint;
+        return options.authToken().token()
+                .map(Optional::of)
+                .defaultIfEmpty(Optional.empty())
+                .flatMapMany(token -> http
+                        .headers(headers -> setHeaders(headers, contentType, body.length, token))
+                        .responseTimeout(timeout)
+                        .post()
+                        .uri(options.url().resolve(endpoint))
+                        .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)))
+                        .response((response, content) -> {
+                            stats.addSent(body.length);
+                            int status = response.status().code();
+                            LOG.debug("{} -> HTTP {}", operation, status);
+                            if (status == 200) {
+                                return onSuccess.apply(content);
+                            }
+                            return excerpt(content, token).flatMap(excerpt ->
+                                    Mono.error(TransportErrors.forStatus(operation, status, excerpt)));
+                        }))
+                .onErrorMap(error -> TransportErrors.forFailure(operation, options.url(), timeout, error));
+    }
+
+    private void setHeaders(HttpHeaders headers, String contentType, int contentLength, Optional<Secret> token) {
+        headers.set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        headers.set(HttpHeaderNames.CONTENT_LENGTH, contentLength);
+        token.ifPresent(secret -> headers.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + secret.reveal()));
+        if (options.encryptionKey() != null) {
+            headers.set("x-turso-encryption-key", options.encryptionKey().reveal());
+        }
+    }
+
+    /**
+     * The start of an error reply's body, as text, with every credential masked.
+     */
+    private Mono<String> excerpt(ByteBufFlux content, Optional<Secret> token) {
+        return content.asByteArray()
+                .reduceWith(ByteArrayOutputStream::new, (out, chunk) -> {
+                    int room = MAX_ERROR_EXCERPT_BYTES - out.size();
+                    if (room > 0) {
+                        out.write(chunk, 0, Math.min(room, chunk.length));
+                    }
+                    return out;
+                })
+                .map(out -> redact(new String(out.toByteArray(), StandardCharsets.UTF_8), token))
+                .onErrorReturn("");
+    }
+
+    private String redact(String text, Optional<Secret> token) {
+        String redacted = text.strip().replaceAll("\\p{Cntrl}", " ");
+        if (token.isPresent()) {
+            redacted = token.get().redactFrom(redacted);
+        }
+        if (options.encryptionKey() != null) {
+            redacted = options.encryptionKey().redactFrom(redacted);
+        }
+        return redacted;
+    }
+}

@@ -1,0 +1,57 @@
+package dev.tursosync.internal.transport;
+
+import dev.tursosync.SyncAuthenticationException;
+import dev.tursosync.SyncServerException;
+import dev.tursosync.SyncTimeoutException;
+import dev.tursosync.SyncTransportException;
+import dev.tursosync.TursoSyncException;
+import io.netty.channel.ChannelException;
+import io.netty.handler.timeout.ReadTimeoutException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+import reactor.netty.http.client.PrematureCloseException;
+
+/**
+ * Turns HTTP statuses and network failures into the public error types. Messages name the endpoint and the server
+ * address, never a header.
+ */
+final class TransportErrors {
+
+    private TransportErrors() {
+    }
+
+    static TursoSyncException forStatus(String operation, int status, String bodyExcerpt) {
+        if (status == 401 || status == 403) {
+            return new SyncAuthenticationException(status, bodyExcerpt);
+        }
+        return new SyncServerException(operation, status, bodyExcerpt);
+    }
+
+    /**
+     * Maps a network error; other errors are returned unchanged.
+     */
+    static Throwable forFailure(String operation, RemoteUrl url, Duration timeout, Throwable error) {
+        if (error instanceof TursoSyncException) {
+            return error;
+        }
+        String where = operation + " to " + url.authority();
+        if (error instanceof ReadTimeoutException || error instanceof TimeoutException) {
+            return new SyncTimeoutException(where + ": no reply within " + timeout.toMillis() + " ms", error);
+        }
+        if (error instanceof io.netty.channel.ConnectTimeoutException) {
+            return new SyncTimeoutException(where + ": could not connect in time", error);
+        }
+        if (error instanceof PrematureCloseException) {
+            return new SyncTransportException(where + ": the connection closed before the reply was complete", error);
+        }
+        if (error instanceof ConnectException) {
+            return new SyncTransportException(where + ": connection refused", error);
+        }
+        if (error instanceof IOException || error instanceof ChannelException) {
+            return new SyncTransportException(where + ": " + error.getMessage(), error);
+        }
+        return error;
+    }
+}

@@ -1,0 +1,268 @@
+package dev.tursosync.internal.transport;
+
+import static dev.tursosync.internal.transport.PullStreamDecoderTests.page;
+import static dev.tursosync.internal.transport.PullStreamDecoderTests.pageData;
+import static dev.tursosync.internal.transport.PullStreamDecoderTests.rawHeader;
+import static dev.tursosync.internal.transport.PullStreamDecoderTests.stream;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tursosync.SyncAuthenticationException;
+import dev.tursosync.SyncProtocolException;
+import dev.tursosync.SyncServerException;
+import dev.tursosync.SyncTimeoutException;
+import dev.tursosync.SyncTransportException;
+import dev.tursosync.internal.hrana.HranaStatement;
+import dev.tursosync.internal.hrana.PipelineRequest;
+import dev.tursosync.internal.hrana.PipelineResult;
+import dev.tursosync.internal.proto.PullUpdatesReqProtoBody;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+
+/**
+ * The transport against a scripted fake server: headers on the wire, and a typed, prompt, secret-free error for
+ * every kind of broken reply.
+ */
+final class ReactorNettySyncTransportTests {
+
+    private static final String TOKEN = "tok-SECRET-4711";
+    private static final String KEY = "key-SECRET-0815";
+    private static final Duration QUICK = Duration.ofSeconds(5);
+
+    private FakeSyncServer server;
+    private ReactorNettySyncTransport transport;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (transport != null) {
+            transport.close().block(QUICK);
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private void start(FakeSyncServer.Script script) throws Exception {
+        server = new FakeSyncServer(script);
+        transport = ReactorNettySyncTransport.create(TransportOptions.of(server.url())
+                .withAuthToken(AuthTokenSource.of(TOKEN))
+                .withEncryptionKey(Secret.of(KEY))
+                .withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(700)));
+    }
+
+    private static List<PipelineRequest> selectOne() {
+        return List.of(new PipelineRequest.Execute(HranaStatement.query("SELECT 1")));
+    }
+
+    private static PullUpdatesReqProtoBody bootstrap() {
+        return PullUpdatesReqProtoBody.getDefaultInstance();
+    }
+
+    /** Asserts that neither the message nor any cause or stack frame text carries a credential. */
+    private static void assertNoSecret(Throwable error) {
+        StringWriter trace = new StringWriter();
+        error.printStackTrace(new PrintWriter(trace));
+        assertThat(trace.toString()).doesNotContain(TOKEN).doesNotContain(KEY);
+    }
+
+    private void expectPullError(Class<? extends Throwable> type, String messagePart) {
+        StepVerifier.create(transport.pullUpdates(bootstrap()).then())
+                .expectErrorSatisfies(error -> {
+                    assertThat(error).isInstanceOf(type).hasMessageContaining(messagePart);
+                    assertNoSecret(error);
+                })
+                .verify(QUICK);
+    }
+
+    private void expectPipelineError(Class<? extends Throwable> type, String messagePart) {
+        StepVerifier.create(transport.pipeline(selectOne()))
+                .expectErrorSatisfies(error -> {
+                    assertThat(error).isInstanceOf(type).hasMessageContaining(messagePart);
+                    assertNoSecret(error);
+                })
+                .verify(QUICK);
+    }
+
+    @Test
+    void sendsContentLengthCredentialsAndContentTypes() throws Exception {
+        byte[] ok = ("{\"baton\":null,\"results\":[{\"type\":\"ok\",\"response\":{\"type\":\"execute\",\"result\":"
+                + "{\"cols\":[],\"rows\":[],\"affected_row_count\":0,\"last_insert_rowid\":null}}}]}")
+                .getBytes(StandardCharsets.UTF_8);
+        start((request, reply) -> {
+            if (request.path().equals("/v2/pipeline")) {
+                reply.send(200, "application/json", ok);
+            } else {
+                reply.send(200, "application/protobuf", stream(rawHeader("0", 0)));
+            }
+        });
+
+        StepVerifier.create(transport.pipeline(selectOne()))
+                .assertNext(response -> assertThat(response.results()).hasOnlyElementsOfType(
+                        PipelineResult.ExecuteOk.class))
+                .verifyComplete();
+        StepVerifier.create(transport.pullUpdates(PullUpdatesReqProtoBody.newBuilder().setClientRevision("18")
+                        .setLongPollTimeoutMs(1500).build()))
+                .expectNextCount(1)
+                .verifyComplete();
+
+        FakeSyncServer.RecordedRequest pipeline = server.requests().get(0);
+        assertThat(pipeline.method()).isEqualTo("POST");
+        assertThat(pipeline.header("content-type")).isEqualTo("application/json");
+        assertThat(pipeline.header("content-length")).isEqualTo(String.valueOf(pipeline.body().length));
+        assertThat(pipeline.header("transfer-encoding")).isNull();
+        assertThat(pipeline.header("authorization")).isEqualTo("Bearer " + TOKEN);
+        assertThat(pipeline.header("x-turso-encryption-key")).isEqualTo(KEY);
+        FakeSyncServer.RecordedRequest pull = server.requests().get(1);
+        assertThat(pull.path()).isEqualTo("/pull-updates");
+        assertThat(pull.header("content-type")).isEqualTo("application/protobuf");
+        assertThat(HexFormat.of().formatHex(pull.body())).isEqualTo("1a02313820dc0b");
+        assertThat(transport.stats().bytesSent()).isEqualTo(pipeline.body().length + pull.body().length);
+        assertThat(transport.stats().bytesReceived()).isEqualTo(ok.length + stream(rawHeader("0", 0)).length);
+    }
+
+    @Test
+    void evaluatesTheTokenSupplierForEveryRequest() throws Exception {
+        start((request, reply) -> reply.send(200, "application/protobuf", stream(rawHeader("0", 0))));
+        AtomicInteger calls = new AtomicInteger();
+        ReactorNettySyncTransport refreshing = ReactorNettySyncTransport.create(TransportOptions.of(server.url())
+                .withAuthToken(AuthTokenSource.from(() -> Mono.just("token-" + calls.incrementAndGet()))));
+        try {
+            refreshing.pullUpdates(bootstrap()).blockLast(QUICK);
+            refreshing.pullUpdates(bootstrap()).blockLast(QUICK);
+        } finally {
+            refreshing.close().block(QUICK);
+        }
+        assertThat(server.requests()).extracting(request -> request.header("authorization"))
+                .containsExactly("Bearer token-1", "Bearer token-2");
+    }
+
+    @Test
+    void truncatedPageStream() throws Exception {
+        byte[] body = stream(rawHeader("3", 2), pageData(0, page(1)), pageData(1, page(2)));
+        start((request, reply) -> reply.send(200, "application/protobuf", Arrays.copyOf(body, body.length - 10)));
+        expectPullError(SyncProtocolException.class, "ended in the middle of a message");
+    }
+
+    @Test
+    void badVarint() throws Exception {
+        byte[] body = new byte[16];
+        Arrays.fill(body, (byte) 0xFF);
+        start((request, reply) -> reply.send(200, "application/protobuf", body));
+        expectPullError(SyncProtocolException.class, "malformed length prefix");
+    }
+
+    @Test
+    void oversizedLengthPrefixFailsWithoutReadingTheBody() throws Exception {
+        start((request, reply) -> {
+            reply.head(200, "application/protobuf", 1L << 32);
+            reply.write(HexFormat.of().parseHex("80808080 04".replace(" ", "")));
+            reply.hang();
+        });
+        expectPullError(SyncProtocolException.class, "more than the limit");
+    }
+
+    @Test
+    void pageOfTheWrongSize() throws Exception {
+        start((request, reply) -> reply.send(200, "application/protobuf",
+                stream(rawHeader("3", 1), pageData(0, new byte[1000]))));
+        expectPullError(SyncProtocolException.class, "1000 bytes, expected 4096");
+    }
+
+    @Test
+    void garbageJson() throws Exception {
+        start((request, reply) -> reply.send(200, "application/json", "{\"results\": [tru".getBytes()));
+        expectPipelineError(SyncProtocolException.class, "malformed JSON");
+    }
+
+    @Test
+    void unauthorizedIsAnAuthenticationErrorThatDoesNotEchoTheToken() throws Exception {
+        start((request, reply) -> reply.send(401, "text/plain",
+                ("invalid token " + TOKEN + " for key " + KEY).getBytes()));
+        expectPipelineError(SyncAuthenticationException.class, "HTTP 401");
+        expectPullError(SyncAuthenticationException.class, "invalid token ***");
+    }
+
+    @Test
+    void serverErrorCarriesStatusAndExcerpt() throws Exception {
+        start((request, reply) -> reply.send(500, "text/plain",
+                "Internal Server Error: Failed to decode PullUpdatesRequest".getBytes()));
+        StepVerifier.create(transport.pullUpdates(bootstrap()))
+                .expectErrorSatisfies(error -> {
+                    assertThat(error).isInstanceOf(SyncServerException.class)
+                            .hasMessageContaining("POST /pull-updates failed: HTTP 500: Internal Server Error");
+                    assertThat(((SyncServerException) error).status()).isEqualTo(500);
+                    assertThat(((SyncServerException) error).isTransient()).isFalse();
+                })
+                .verify(QUICK);
+    }
+
+    @Test
+    void serviceUnavailableIsTransient() throws Exception {
+        start((request, reply) -> reply.send(503, "text/plain", new byte[0]));
+        StepVerifier.create(transport.pipeline(selectOne()))
+                .expectErrorSatisfies(error -> assertThat(((SyncServerException) error).isTransient()).isTrue())
+                .verify(QUICK);
+    }
+
+    @Test
+    void connectionResetInTheMiddleOfTheBody() throws Exception {
+        byte[] body = stream(rawHeader("3", 2), pageData(0, page(1)), pageData(1, page(2)));
+        start((request, reply) -> {
+            reply.head(200, "application/protobuf", body.length);
+            reply.write(Arrays.copyOf(body, 5000));
+            reply.reset();
+        });
+        expectPullError(SyncTransportException.class, "POST /pull-updates to 127.0.0.1");
+    }
+
+    @Test
+    void serverThatNeverAnswersTimesOut() throws Exception {
+        start((request, reply) -> reply.hang());
+        expectPipelineError(SyncTimeoutException.class, "no reply within 700 ms");
+        expectPullError(SyncTimeoutException.class, "no reply within 700 ms");
+    }
+
+    @Test
+    void serverThatStallsInTheMiddleOfAPageStreamTimesOut() throws Exception {
+        byte[] body = stream(rawHeader("3", 2), pageData(0, page(1)), pageData(1, page(2)));
+        start((request, reply) -> {
+            reply.head(200, "application/protobuf", body.length);
+            reply.write(Arrays.copyOf(body, 6000));
+            reply.hang();
+        });
+        StepVerifier.create(transport.pullUpdates(bootstrap()))
+                .expectNextCount(2)
+                .expectError(SyncTimeoutException.class)
+                .verify(QUICK);
+    }
+
+    @Test
+    void refusedConnectionIsATransientTransportError() throws Exception {
+        start((request, reply) -> reply.hang());
+        String url = server.url();
+        server.close();
+        ReactorNettySyncTransport refused = ReactorNettySyncTransport.create(TransportOptions.of(url)
+                .withAuthToken(AuthTokenSource.of(TOKEN)));
+        try {
+            StepVerifier.create(refused.pipeline(selectOne()))
+                    .expectErrorSatisfies(error -> {
+                        assertThat(error).isInstanceOf(SyncTransportException.class)
+                                .hasMessageContaining("connection refused");
+                        assertThat(((SyncTransportException) error).isTransient()).isTrue();
+                        assertNoSecret(error);
+                    })
+                    .verify(QUICK);
+        } finally {
+            refused.close().block(QUICK);
+        }
+    }
+}
