@@ -1,6 +1,7 @@
 package dev.tursosync.internal.pull;
 
 import dev.tursosync.SyncProtocolException;
+import dev.tursosync.internal.io.Durability;
 import dev.tursosync.internal.transport.PullFrame;
 import dev.tursosync.internal.transport.PullHeader;
 import dev.tursosync.internal.transport.PulledPage;
@@ -115,10 +116,7 @@ public final class SnapshotFileWriter {
     private static Snapshot publish(Path part, Path target, Snapshot snapshot) {
         try {
             Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            Path folder = target.toAbsolutePath().getParent();
-            try (FileChannel directory = FileChannel.open(folder, StandardOpenOption.READ)) {
-                directory.force(true);
-            }
+            Durability.forceFolder(target);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,0 +1,18 @@
+package dev.tursosync;
+
+import java.time.Instant;
+
+/**
+ * A snapshot of the client's counters and state.
+ *
+ * @param revision          the remote revision the local database mirrors, or {@code null} before the first pull
+ * @param bytesSent         request body bytes sent since the client was opened
+ * @param bytesReceived     reply body bytes received since the client was opened
+ * @param databaseSizeBytes the size of the local database file
+ * @param walSizeBytes      the size of the local write-ahead log
+ * @param lastPullTime      when the last pull completed, or {@code null}
+ * @param lastPushTime      when the last push completed, or {@code null}
+ */
+public record SyncStats(String revision, long bytesSent, long bytesReceived, long databaseSizeBytes,
+                        long walSizeBytes, Instant lastPullTime, Instant lastPushTime) {
+}

@@ -1,0 +1,254 @@
+package dev.tursosync.internal.db;
+
+import dev.tursosync.SyncClosedException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Owns every JDBC connection to the database and runs all blocking JDBC work on its own threads, never on the
+ * caller's (for example a Netty event loop).
+ *
+ * <p>Ordinary work ({@link #withConnection}) holds a shared permit. Work that must replace the database underneath
+ * SQLite ({@link #exclusive}) waits for the in-flight work to finish, queues new work without blocking threads,
+ * closes every connection, runs, and reopens. A read-only "sentinel" connection stays open whenever connections are
+ * and is always closed last: SQLite never checkpoints the WAL when a read-only connection is the last to close, so
+ * the write-ahead log survives every close (see the sqlite-lab notes, Q1).
+ */
+public final class ConnectionManager {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectionManager.class);
+
+    /** Blocking work on one connection. */
+    @FunctionalInterface
+    public interface SqlWork<T> {
+        /**
+         * Runs on a database thread.
+         *
+         * @param connection a connection with auto-commit on; leave it that way
+         * @return the result
+         * @throws Exception any failure, delivered to the subscriber
+         */
+        T run(Connection connection) throws Exception;
+    }
+
+    /** Blocking work with no connection open anywhere in this client. */
+    @FunctionalInterface
+    public interface ExclusiveWork<T> {
+        /**
+         * Runs on a database thread while every connection is closed; the database file, its WAL and its shared
+         * memory file may be read and written.
+         *
+         * @return the result
+         * @throws Exception any failure, delivered to the subscriber
+         */
+        T run() throws Exception;
+    }
+
+    private final Path database;
+    private final AccessGate gate = new AccessGate();
+    private final ExecutorService executor;
+    private final Scheduler scheduler;
+    private final Deque<Connection> idle = new ArrayDeque<>();
+    private Connection sentinel;
+    private volatile boolean closed;
+
+    /**
+     * Creates a manager; no connection is opened until the first work.
+     *
+     * @param database       the database file
+     * @param maxConnections how many connections (and database threads) ordinary work may use at once
+     */
+    public ConnectionManager(Path database, int maxConnections) {
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("maxConnections must be at least 1");
+        }
+        this.database = database;
+        AtomicInteger threads = new AtomicInteger();
+        this.executor = Executors.newFixedThreadPool(maxConnections, task -> {
+            Thread thread = new Thread(task, "tursosync-db-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.scheduler = Schedulers.fromExecutorService(executor, "tursosync-db");
+    }
+
+    /**
+     * The scheduler whose threads run the database work, for other blocking file work of the client.
+     *
+     * @return the scheduler
+     */
+    public Scheduler scheduler() {
+        return scheduler;
+    }
+
+    /**
+     * Runs work on a pooled connection under a shared permit.
+     *
+     * @param work the work
+     * @param <T>  the result type
+     * @return the result
+     */
+    public <T> Mono<T> withConnection(SqlWork<T> work) {
+        return whileOpen(Mono.usingWhen(gate.shared(),
+                permit -> Mono.fromCallable(() -> runPooled(work)).subscribeOn(scheduler),
+                permit -> Mono.fromRunnable(permit::release)));
+    }
+
+    /**
+     * Runs work under the exclusive permit with every connection closed; connections reopen on demand afterwards.
+     *
+     * @param work the work
+     * @param <T>  the result type
+     * @return the result
+     */
+    public <T> Mono<T> exclusive(ExclusiveWork<T> work) {
+        return whileOpen(Mono.usingWhen(gate.exclusive(),
+                permit -> Mono.fromCallable(() -> runExclusive(work)).subscribeOn(scheduler),
+                permit -> Mono.fromRunnable(permit::release)));
+    }
+
+    /** Fails work submitted after close with the typed error, also when close wins a race with it. */
+    private <T> Mono<T> whileOpen(Mono<T> work) {
+        return Mono.defer(() -> closed ? Mono.<T>error(closedError()) : work)
+                .onErrorMap(RejectedExecutionException.class, rejected -> closedError());
+    }
+
+    private static SyncClosedException closedError() {
+        return new SyncClosedException("the sync client is closed");
+    }
+
+    /**
+     * Closes every connection (the sentinel last) once in-flight work is done; later work fails with
+     * {@link SyncClosedException}.
+     *
+     * @return completes when closed
+     */
+    public Mono<Void> close() {
+        return Mono.usingWhen(gate.exclusive(),
+                        permit -> Mono.fromRunnable(() -> {
+                            synchronized (this) {
+                                if (!closed) {
+                                    closeAll();
+                                    closed = true;
+                                }
+                            }
+                        }).subscribeOn(scheduler),
+                        permit -> Mono.fromRunnable(permit::release))
+                .then(Mono.fromRunnable(scheduler::dispose));
+    }
+
+    private <T> T runPooled(SqlWork<T> work) throws Exception {
+        Connection connection = borrow();
+        boolean healthy = false;
+        try {
+            T result = work.run(connection);
+            healthy = connection.getAutoCommit();
+            return result;
+        } finally {
+            giveBack(connection, healthy);
+        }
+    }
+
+    private <T> T runExclusive(ExclusiveWork<T> work) throws Exception {
+        synchronized (this) {
+            ensureOpen();
+            closeAll();
+        }
+        return work.run();
+    }
+
+    private synchronized Connection borrow() throws SQLException {
+        ensureOpen();
+        Connection connection = idle.pollFirst();
+        if (connection == null) {
+            connection = open(false);
+        }
+        openSentinel();
+        return connection;
+    }
+
+    private synchronized void giveBack(Connection connection, boolean healthy) {
+        if (healthy && !closed) {
+            idle.addFirst(connection);
+            return;
+        }
+        try {
+            if (!connection.getAutoCommit()) {
+                connection.rollback();
+            }
+            connection.close();
+        } catch (SQLException e) {
+            LOG.warn("closing a connection left in a transaction failed", e);
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw closedError();
+        }
+    }
+
+    private void openSentinel() throws SQLException {
+        if (sentinel == null) {
+            Connection connection = open(true);
+            try (Statement statement = connection.createStatement()) {
+                statement.executeQuery("SELECT count(*) FROM sqlite_schema").close();
+            } catch (SQLException e) {
+                closeQuietly(connection);
+                throw e;
+            }
+            sentinel = connection;
+        }
+    }
+
+    /** Closes pooled connections first and the read-only sentinel last, so nothing checkpoints the WAL. */
+    private void closeAll() {
+        for (Connection connection : idle) {
+            closeQuietly(connection);
+        }
+        idle.clear();
+        if (sentinel != null) {
+            closeQuietly(sentinel);
+            sentinel = null;
+        }
+    }
+
+    private Connection open(boolean readOnly) throws SQLException {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setReadOnly(readOnly);
+        config.setBusyTimeout(10_000);
+        Connection connection = config.createConnection("jdbc:sqlite:" + database);
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("PRAGMA wal_autocheckpoint = 0");
+            if (!readOnly) {
+                statement.execute("PRAGMA journal_mode = WAL");
+            }
+        } catch (SQLException e) {
+            closeQuietly(connection);
+            throw e;
+        }
+        return connection;
+    }
+
+    private static void closeQuietly(Connection connection) {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            LOG.warn("closing a database connection failed", e);
+        }
+    }
+}

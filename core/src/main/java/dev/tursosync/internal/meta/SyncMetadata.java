@@ -1,0 +1,70 @@
+package dev.tursosync.internal.meta;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * What the client keeps next to its database in {@code <db>-info}. Never holds a credential.
+ *
+ * @param version          format version, {@link #CURRENT_VERSION}
+ * @param clientId         this replica's unique id: client name, a dash, a random UUID
+ * @param revision         the remote revision the database mirrors, or {@code null} before the first pull
+ * @param lastPull         when the last pull completed, or {@code null}
+ * @param lastPush         when the last push completed, or {@code null}
+ * @param lastPushedChange the last local change id the remote has, 0 if none
+ * @param pendingPull      a pull whose pages are staged but not yet confirmed applied, or {@code null}
+ * @param configuration    the configuration the client was opened with
+ */
+public record SyncMetadata(int version, String clientId, String revision, Instant lastPull, Instant lastPush,
+                           long lastPushedChange, PendingPull pendingPull, SavedConfiguration configuration) {
+
+    /** The format this client writes. */
+    public static final int CURRENT_VERSION = 1;
+
+    /** Validates. */
+    public SyncMetadata {
+        Objects.requireNonNull(clientId, "clientId");
+    }
+
+    /**
+     * A pull whose pages sit in the staging file, durable, while they are applied. If the process dies before the
+     * pull is confirmed, the next open applies the same pages again: page images are idempotent.
+     *
+     * @param revision          the revision the staged pages belong to
+     * @param databaseSizePages the database size at that revision
+     * @param pageCount         how many pages are staged
+     */
+    public record PendingPull(String revision, long databaseSizePages, long pageCount) {
+    }
+
+    /**
+     * Configuration saved for reference and to detect a replica opened against another remote.
+     *
+     * @param url        the remote URL, normalised
+     * @param clientName the client name
+     */
+    public record SavedConfiguration(String url, String clientName) {
+    }
+
+    /**
+     * A copy with a pending pull set or cleared.
+     *
+     * @param pending the pending pull, or {@code null}
+     * @return the copy
+     */
+    public SyncMetadata withPendingPull(PendingPull pending) {
+        return new SyncMetadata(version, clientId, revision, lastPull, lastPush, lastPushedChange, pending,
+                configuration);
+    }
+
+    /**
+     * A copy after a completed pull: new revision, pull time, no pending pull.
+     *
+     * @param newRevision the revision now mirrored
+     * @param at          when the pull completed
+     * @return the copy
+     */
+    public SyncMetadata pulled(String newRevision, Instant at) {
+        return new SyncMetadata(version, clientId, newRevision, at, lastPush, lastPushedChange, null, configuration);
+    }
+}
