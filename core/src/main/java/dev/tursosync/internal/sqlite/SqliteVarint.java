@@ -1,0 +1,61 @@
+package dev.tursosync.internal.sqlite;
+
+/**
+ * SQLite's variable-length integer: 1 to 9 bytes, big-endian, seven bits per byte with the high bit meaning "more
+ * follows", except that a ninth byte contributes all eight bits. This is not the protobuf varint.
+ */
+public final class SqliteVarint {
+
+    /** The longest encoding in bytes. */
+    public static final int MAX_LENGTH = 9;
+
+    private SqliteVarint() {
+    }
+
+    /**
+     * Decodes the varint that starts at {@code offset}.
+     *
+     * @param bytes  the buffer
+     * @param offset where the varint starts
+     * @param limit  the first offset the varint may not reach (exclusive end of the enclosing structure)
+     * @return the value; nine-byte varints may be negative
+     * @throws SqliteFormatException if the varint would run past {@code limit}
+     */
+    public static long read(byte[] bytes, int offset, int limit) {
+        long value = 0;
+        for (int i = 0; i < 8; i++) {
+            int b = byteAt(bytes, offset + i, offset, limit);
+            value = (value << 7) | (b & 0x7f);
+            if ((b & 0x80) == 0) {
+                return value;
+            }
+        }
+        return (value << 8) | byteAt(bytes, offset + 8, offset, limit);
+    }
+
+    /**
+     * The length in bytes of the varint that starts at {@code offset}.
+     *
+     * @param bytes  the buffer
+     * @param offset where the varint starts
+     * @param limit  the first offset the varint may not reach
+     * @return 1 to 9
+     * @throws SqliteFormatException if the varint would run past {@code limit}
+     */
+    public static int length(byte[] bytes, int offset, int limit) {
+        for (int i = 0; i < 8; i++) {
+            if ((byteAt(bytes, offset + i, offset, limit) & 0x80) == 0) {
+                return i + 1;
+            }
+        }
+        byteAt(bytes, offset + 8, offset, limit);
+        return MAX_LENGTH;
+    }
+
+    private static int byteAt(byte[] bytes, int index, int start, int limit) {
+        if (start < 0 || index >= limit || index >= bytes.length) {
+            throw new SqliteFormatException("varint at offset " + start + " runs past offset " + Math.min(limit, bytes.length));
+        }
+        return bytes[index] & 0xff;
+    }
+}
