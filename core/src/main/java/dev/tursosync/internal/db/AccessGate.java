@@ -13,10 +13,10 @@ import reactor.core.publisher.MonoSink;
  * waits as a subscriber in a FIFO queue. Ordinary work holds a shared permit; applying a pull holds the exclusive
  * one. Once an exclusive request is queued, later shared requests wait behind it, so pulls are not starved.
  */
-final class AccessGate {
+public final class AccessGate {
 
     /** A granted permit; {@link #release()} is idempotent. */
-    static final class Permit {
+    public static final class Permit {
         private final AccessGate gate;
         private final boolean exclusive;
         private final AtomicBoolean released = new AtomicBoolean();
@@ -26,13 +26,13 @@ final class AccessGate {
             this.exclusive = exclusive;
         }
 
-        void release() {
+        public void release() {
             if (released.compareAndSet(false, true)) {
                 gate.release(exclusive);
             }
         }
 
-        boolean isExclusive() {
+        public boolean isExclusive() {
             return exclusive;
         }
     }
@@ -49,7 +49,7 @@ final class AccessGate {
      *
      * @return the permit once granted
      */
-    Mono<Permit> shared() {
+    public Mono<Permit> shared() {
         return request(false);
     }
 
@@ -58,7 +58,7 @@ final class AccessGate {
      *
      * @return the permit once granted
      */
-    Mono<Permit> exclusive() {
+    public Mono<Permit> exclusive() {
         return request(true);
     }
 

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -103,9 +104,7 @@ public final class ConnectionManager {
      * @return the result
      */
     public <T> Mono<T> withConnection(SqlWork<T> work) {
-        return whileOpen(Mono.usingWhen(gate.shared(),
-                permit -> Mono.fromCallable(() -> runPooled(work)).subscribeOn(scheduler),
-                permit -> Mono.fromRunnable(permit::release)));
+        return whileOpen(runHolding(gate.shared(), () -> runPooled(work)));
     }
 
     /**
@@ -116,9 +115,32 @@ public final class ConnectionManager {
      * @return the result
      */
     public <T> Mono<T> exclusive(ExclusiveWork<T> work) {
-        return whileOpen(Mono.usingWhen(gate.exclusive(),
-                permit -> Mono.fromCallable(() -> runExclusive(work)).subscribeOn(scheduler),
-                permit -> Mono.fromRunnable(permit::release)));
+        return whileOpen(runHolding(gate.exclusive(), () -> runExclusive(work)));
+    }
+
+    /**
+     * Runs a task on a database thread once the permit is granted. The task releases the permit itself when it
+     * ends, so a subscriber that cancels cannot let other work in while the task is still running: cancelling only
+     * stops waiting for the result.
+     */
+    private <T> Mono<T> runHolding(Mono<AccessGate.Permit> permit, Callable<T> task) {
+        return permit.flatMap(granted -> Mono.<T>create(sink -> {
+            try {
+                scheduler.schedule(() -> {
+                    try {
+                        T result = task.call();
+                        sink.success(result);
+                    } catch (Throwable error) {
+                        sink.error(error);
+                    } finally {
+                        granted.release();
+                    }
+                });
+            } catch (RuntimeException rejected) {
+                granted.release();
+                sink.error(rejected);
+            }
+        }));
     }
 
     /** Fails work submitted after close with the typed error, also when close wins a race with it. */
@@ -138,17 +160,15 @@ public final class ConnectionManager {
      * @return completes when closed
      */
     public Mono<Void> close() {
-        return Mono.usingWhen(gate.exclusive(),
-                        permit -> Mono.fromRunnable(() -> {
-                            synchronized (this) {
-                                if (!closed) {
-                                    closeAll();
-                                    closed = true;
-                                }
-                            }
-                        }).subscribeOn(scheduler),
-                        permit -> Mono.fromRunnable(permit::release))
-                .then(Mono.fromRunnable(scheduler::dispose));
+        return Mono.defer(() -> closed
+                ? Mono.<Void>empty()
+                : runHolding(gate.exclusive(), () -> {
+                    synchronized (this) {
+                        closeAll();
+                        closed = true;
+                    }
+                    return true;
+                }).then(Mono.fromRunnable(scheduler::dispose)));
     }
 
     private <T> T runPooled(SqlWork<T> work) throws Exception {

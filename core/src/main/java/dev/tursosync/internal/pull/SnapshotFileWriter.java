@@ -1,13 +1,11 @@
 package dev.tursosync.internal.pull;
 
-import dev.tursosync.SyncProtocolException;
 import dev.tursosync.internal.io.Durability;
 import dev.tursosync.internal.transport.PullFrame;
 import dev.tursosync.internal.transport.PullHeader;
 import dev.tursosync.internal.transport.PulledPage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,9 +46,9 @@ public final class SnapshotFileWriter {
     public Mono<Snapshot> write(Flux<PullFrame> frames, Path target) {
         Path part = target.resolveSibling(target.getFileName() + ".part");
         return Mono.using(() -> open(part),
-                        file -> frames.publishOn(blocking)
-                                .reduce(new Progress(), (progress, frame) -> progress.accept(file, frame))
-                                .map(progress -> progress.finish(file)),
+                        file -> PageStreamConsumer.consume(frames, blocking,
+                                        page -> PageStreamConsumer.writeFully(file, page.buffer(), page.fileOffset()))
+                                .map(consumed -> finish(file, consumed)),
                         SnapshotFileWriter::closeQuietly)
                 .publishOn(blocking)
                 .map(snapshot -> publish(part, target, snapshot))
@@ -67,50 +65,19 @@ public final class SnapshotFileWriter {
     public record Snapshot(PullHeader header, long pageCount) {
     }
 
-    /** Mutable state of one write; touched by one thread at a time. */
-    private static final class Progress {
-        private PullHeader header;
-        private long pages;
-
-        Progress accept(FileChannel file, PullFrame frame) {
-            if (frame instanceof PullHeader h) {
-                header = h;
-            } else {
-                write(file, (PulledPage) frame);
-                pages++;
-            }
-            return this;
+    private static Snapshot finish(FileChannel file, PageStreamConsumer.Consumed consumed) {
+        try {
+            file.truncate(consumed.header().databaseSizePages() * PulledPage.PAGE_SIZE);
+            file.force(true);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-
-        Snapshot finish(FileChannel file) {
-            if (header == null) {
-                throw new SyncProtocolException("the page stream had no header");
-            }
-            try {
-                file.truncate(header.databaseSizePages() * PulledPage.PAGE_SIZE);
-                file.force(true);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return new Snapshot(header, pages);
-        }
+        return new Snapshot(consumed.header(), consumed.pages());
     }
 
     private static FileChannel open(Path part) throws IOException {
         return FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING);
-    }
-
-    private static void write(FileChannel file, PulledPage page) {
-        ByteBuffer data = page.buffer();
-        long offset = page.fileOffset();
-        try {
-            while (data.hasRemaining()) {
-                offset += file.write(data, offset);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static Snapshot publish(Path part, Path target, Snapshot snapshot) {

@@ -1,0 +1,276 @@
+package dev.tursosync;
+
+import dev.tursosync.internal.client.DefaultSyncClient;
+import dev.tursosync.internal.client.SyncClientOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Supplier;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * A local SQLite database kept in sync with a remote Turso database.
+ *
+ * <pre>{@code
+ * SyncClient client = SyncClient.builder()
+ *     .path(Path.of("app.db"))
+ *     .url("http://127.0.0.1:8080")
+ *     .clientName("orders-service")
+ *     .build();
+ * client.open()
+ *     .thenMany(client.pullChanges())
+ *     .subscribe(event -> System.out.println(event));
+ * }</pre>
+ *
+ * <p>Every method is lazy: nothing happens until the returned publisher is subscribed, and each subscription does
+ * the work again. Blocking file and database work runs on the client's own threads, never on the subscriber's.
+ */
+public interface SyncClient {
+
+    /**
+     * Starts a configuration.
+     *
+     * @return a new builder
+     */
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Opens the client: bootstraps an empty local database from the remote, or resumes an existing replica from its
+     * metadata (finishing a pull that a crash interrupted).
+     *
+     * @return completes when the database is ready
+     */
+    Mono<Void> open();
+
+    /**
+     * Pulls the remote changes now and applies them. Events are emitted once the new state is durable, and also
+     * published on {@link #changes()}. Pulls never overlap: a second subscription waits for the first.
+     *
+     * @return the changes, possibly none
+     */
+    Flux<ChangeEvent> pullChanges();
+
+    /**
+     * Every change event of every pull (and {@link ChangeOperation#RESET} events of the bootstrap), as a hot stream.
+     * A subscriber that does not request receives nothing meanwhile; add {@code onBackpressureBuffer()} to keep
+     * every event. Completes when the client closes.
+     *
+     * @return the hot stream
+     */
+    Flux<ChangeEvent> changes();
+
+    /**
+     * The client's counters and state.
+     *
+     * @return a snapshot
+     */
+    Mono<SyncStats> stats();
+
+    /**
+     * This replica's unique id on the remote ({@code clientName-UUID}), once opened.
+     *
+     * @return the id
+     */
+    String clientId();
+
+    /**
+     * Waits for running work, closes every connection and the network resources. The replica can be opened again
+     * by a new client.
+     *
+     * @return completes when closed
+     */
+    Mono<Void> close();
+
+    /**
+     * Configuration of a {@link SyncClient}. Only {@link #path(Path)} and {@link #url(String)} are required.
+     */
+    final class Builder {
+
+        private Path path;
+        private String url;
+        private Supplier<Mono<String>> authToken;
+        private String encryptionKey;
+        private String clientName = "tursosync-java";
+        private Duration longPollTimeout = Duration.ZERO;
+        private boolean bootstrapIfEmpty = true;
+        private double resetShare = 0.5;
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration responseTimeout = Duration.ofSeconds(30);
+        private int maxConnections = 4;
+
+        private Builder() {
+        }
+
+        /**
+         * The local database file. Its folder also holds {@code <db>-info} (metadata), {@code <db>-wal} and, during
+         * a pull, {@code <db>-changes}.
+         *
+         * @param path the database file
+         * @return this builder
+         */
+        public Builder path(Path path) {
+            this.path = Objects.requireNonNull(path, "path");
+            return this;
+        }
+
+        /**
+         * The remote: {@code http://}, {@code https://} or {@code libsql://} (as https), with an optional base path.
+         *
+         * @param url the URL
+         * @return this builder
+         */
+        public Builder url(String url) {
+            this.url = Objects.requireNonNull(url, "url");
+            return this;
+        }
+
+        /**
+         * A fixed auth token, sent as {@code Authorization: Bearer <token>}.
+         *
+         * @param token the token
+         * @return this builder
+         */
+        public Builder authToken(String token) {
+            Objects.requireNonNull(token, "token");
+            this.authToken = () -> Mono.just(token);
+            return this;
+        }
+
+        /**
+         * A token source asked once per request, for tokens that expire and are refreshed.
+         *
+         * @param tokens yields the current token
+         * @return this builder
+         */
+        public Builder authToken(Supplier<Mono<String>> tokens) {
+            this.authToken = Objects.requireNonNull(tokens, "tokens");
+            return this;
+        }
+
+        /**
+         * The key of an encrypted remote database, sent as {@code x-turso-encryption-key}.
+         *
+         * @param base64Key the key, base64
+         * @return this builder
+         */
+        public Builder encryptionKey(String base64Key) {
+            this.encryptionKey = Objects.requireNonNull(base64Key, "base64Key");
+            return this;
+        }
+
+        /**
+         * The prefix of the client id; the id is this name, a dash and a random UUID, kept in the metadata.
+         * Default {@code tursosync-java}.
+         *
+         * @param clientName letters, digits, dots, dashes and underscores
+         * @return this builder
+         */
+        public Builder clientName(String clientName) {
+            if (clientName == null || !clientName.matches("[A-Za-z0-9._-]{1,64}")) {
+                throw new IllegalArgumentException("clientName must be 1 to 64 letters, digits, '.', '_' or '-'");
+            }
+            this.clientName = clientName;
+            return this;
+        }
+
+        /**
+         * How long the server may hold a pull until changes exist (servers without long poll answer at once).
+         * Default zero: no long poll.
+         *
+         * @param timeout the duration, zero or positive, below 2^32 ms
+         * @return this builder
+         */
+        public Builder longPollTimeout(Duration timeout) {
+            if (timeout == null || timeout.isNegative() || timeout.toMillis() > 0xFFFF_FFFFL) {
+                throw new IllegalArgumentException("longPollTimeout must be between 0 and 2^32-1 ms");
+            }
+            this.longPollTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Whether {@link SyncClient#open()} bootstraps a missing local database from the remote. Default
+         * {@code true}; with {@code false} the first pull brings the whole database.
+         *
+         * @param bootstrap the flag
+         * @return this builder
+         */
+        public Builder bootstrapIfEmpty(boolean bootstrap) {
+            this.bootstrapIfEmpty = bootstrap;
+            return this;
+        }
+
+        /**
+         * Above this share of a table's pages changed in one pull, the table gets one
+         * {@link ChangeOperation#RESET} event instead of row events. Default 0.5.
+         *
+         * @param share between 0 and 1
+         * @return this builder
+         */
+        public Builder resetShare(double share) {
+            if (!(share >= 0 && share <= 1)) {
+                throw new IllegalArgumentException("resetShare must be between 0 and 1");
+            }
+            this.resetShare = share;
+            return this;
+        }
+
+        /**
+         * Time allowed to connect to the remote. Default 10 s.
+         *
+         * @param timeout a positive duration
+         * @return this builder
+         */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * Time allowed for the remote to start answering and between two reads of a reply; a long-poll pull adds
+         * its long-poll timeout. Default 30 s.
+         *
+         * @param timeout a positive duration
+         * @return this builder
+         */
+        public Builder responseTimeout(Duration timeout) {
+            this.responseTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * How many database connections (and database threads) the client uses at most. Default 4.
+         *
+         * @param max at least 1
+         * @return this builder
+         */
+        public Builder maxConnections(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxConnections must be at least 1");
+            }
+            this.maxConnections = max;
+            return this;
+        }
+
+        /**
+         * Creates the client (not yet opened).
+         *
+         * @return the client
+         * @throws IllegalArgumentException if the path or URL is missing or invalid
+         */
+        public SyncClient build() {
+            if (path == null) {
+                throw new IllegalArgumentException("path is required");
+            }
+            if (url == null) {
+                throw new IllegalArgumentException("url is required");
+            }
+            return new DefaultSyncClient(new SyncClientOptions(path.toAbsolutePath(), url, authToken, encryptionKey,
+                    clientName, longPollTimeout, bootstrapIfEmpty, resetShare, connectTimeout, responseTimeout,
+                    maxConnections));
+        }
+    }
+}

@@ -1,0 +1,340 @@
+package dev.tursosync.internal.client;
+
+import dev.tursosync.ChangeEvent;
+import dev.tursosync.SyncClient;
+import dev.tursosync.SyncClosedException;
+import dev.tursosync.SyncMetadataException;
+import dev.tursosync.SyncStats;
+import dev.tursosync.internal.db.ConnectionManager;
+import dev.tursosync.internal.events.ChangeEventDecoder;
+import dev.tursosync.internal.io.Durability;
+import dev.tursosync.internal.meta.MetadataStore;
+import dev.tursosync.internal.meta.SyncMetadata;
+import dev.tursosync.internal.proto.PullUpdatesReqProtoBody;
+import dev.tursosync.internal.pull.PageStage;
+import dev.tursosync.internal.pull.PullApplier;
+import dev.tursosync.internal.pull.SnapshotFileWriter;
+import dev.tursosync.internal.sqlite.PageSource;
+import dev.tursosync.internal.sqlite.SchemaEntry;
+import dev.tursosync.internal.sqlite.SchemaReader;
+import dev.tursosync.internal.transport.ReactorNettySyncTransport;
+import dev.tursosync.internal.transport.RemoteUrl;
+import dev.tursosync.internal.transport.SyncTransport;
+import dev.tursosync.internal.transport.TransportOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/**
+ * The sync client: bootstrap, resume, physical pull with change events.
+ *
+ * <p>Files next to the database {@code <db>}: {@code <db>-info} (metadata), {@code <db>-wal} (SQLite's log),
+ * {@code <db>-changes} (a staged pull), {@code <db>.bootstrap} (a bootstrap being installed).
+ *
+ * <p>A pull is staged to disk first, then recorded as pending in the metadata, then applied in the exclusive window,
+ * then confirmed in the metadata. {@link #open()} and every pull first finish a pending pull, so a crash at any
+ * point leaves the old state or the new one, with metadata that agrees.
+ */
+public final class DefaultSyncClient implements SyncClient {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DefaultSyncClient.class);
+
+    private final SyncClientOptions options;
+    private final TransportOptions transportOptions;
+    private final Path database;
+    private final Path stage;
+    private final Path bootstrapFile;
+    private final MetadataStore store;
+    private final Sinks.Many<ChangeEvent> changes = Sinks.many().multicast().directBestEffort();
+    private final AtomicReference<State> state = new AtomicReference<>();
+    private final Mono<Void> opening;
+
+    /** Everything that exists while the client is open. */
+    private record State(SyncTransport transport, ConnectionManager connections, PullApplier applier,
+                         PageStage stager, SerialGate pulls, AtomicReference<SyncMetadata> metadata) {
+    }
+
+    /**
+     * Creates a client; nothing is opened yet.
+     *
+     * @param options the validated configuration
+     */
+    public DefaultSyncClient(SyncClientOptions options) {
+        this.options = options;
+        this.transportOptions = options.transportOptions();
+        this.database = options.path();
+        this.stage = sibling("-changes");
+        this.bootstrapFile = sibling(".bootstrap");
+        this.store = new MetadataStore(database);
+        this.opening = Mono.defer(this::doOpen).cache();
+    }
+
+    private Path sibling(String suffix) {
+        return database.resolveSibling(database.getFileName() + suffix);
+    }
+
+    @Override
+    public Mono<Void> open() {
+        return opening;
+    }
+
+    @Override
+    public String clientId() {
+        State current = state.get();
+        if (current == null) {
+            throw new SyncClosedException("the sync client is not open");
+        }
+        return current.metadata().get().clientId();
+    }
+
+    /**
+     * The connection manager, for the R2DBC facade and tests.
+     *
+     * @return the manager of the open client
+     */
+    public ConnectionManager connections() {
+        return requireOpen().connections();
+    }
+
+    @Override
+    public Flux<ChangeEvent> pullChanges() {
+        return Mono.fromSupplier(this::requireOpen)
+                .flatMap(current -> current.pulls().run(pull(current)))
+                .doOnNext(events -> events.forEach(changes::tryEmitNext))
+                .flatMapIterable(events -> events);
+    }
+
+    @Override
+    public Flux<ChangeEvent> changes() {
+        return changes.asFlux();
+    }
+
+    @Override
+    public Mono<SyncStats> stats() {
+        return Mono.fromSupplier(this::requireOpen)
+                .publishOn(requireOpen().connections().scheduler())
+                .map(current -> {
+                    SyncMetadata metadata = current.metadata().get();
+                    return new SyncStats(metadata.revision(), current.transport().stats().bytesSent(),
+                            current.transport().stats().bytesReceived(), sizeOf(database), sizeOf(sibling("-wal")),
+                            metadata.lastPull(), metadata.lastPush());
+                });
+    }
+
+    @Override
+    public Mono<Void> close() {
+        return Mono.defer(() -> {
+            State current = state.getAndSet(null);
+            if (current == null) {
+                return Mono.empty();
+            }
+            return current.pulls().run(current.connections().close().thenReturn(true))
+                    .then(current.transport().close())
+                    .doFinally(signal -> changes.tryEmitComplete());
+        });
+    }
+
+    private State requireOpen() {
+        State current = state.get();
+        if (current == null) {
+            throw new SyncClosedException("the sync client is not open: subscribe to open() first");
+        }
+        return current;
+    }
+
+    // ---- open -------------------------------------------------------------------------------------------
+
+    private Mono<Void> doOpen() {
+        SyncTransport transport = ReactorNettySyncTransport.create(transportOptions);
+        ConnectionManager connections = new ConnectionManager(database, options.maxConnections());
+        PullApplier applier = new PullApplier(database, new ChangeEventDecoder(options.resetShare()));
+        PageStage stager = new PageStage(connections.scheduler());
+        return Mono.fromCallable(this::inspect)
+                .subscribeOn(connections.scheduler())
+                .flatMap(found -> found.map(Mono::just).orElseGet(() -> start(transport, connections)))
+                .flatMap(metadata -> {
+                    State opened = new State(transport, connections, applier, stager, new SerialGate(),
+                            new AtomicReference<>(metadata));
+                    state.set(opened);
+                    return finishPendingPull(opened);
+                })
+                .onErrorResume(error -> connections.close().then(transport.close()).then(Mono.error(error)));
+    }
+
+    /**
+     * Looks at the files: existing metadata (finishing an interrupted bootstrap), or nothing, or a database
+     * without metadata, which is refused.
+     *
+     * @return the metadata to resume from, or empty when the replica has to be created
+     */
+    private Optional<SyncMetadata> inspect() throws IOException {
+        SyncMetadata metadata = store.read().orElse(null);
+        boolean databaseExists = Files.exists(database) && Files.size(database) > 0;
+        if (metadata == null) {
+            if (databaseExists) {
+                throw new SyncMetadataException("the database " + database + " exists but its sync metadata "
+                        + store.file() + " is missing; refusing to bootstrap over it", null);
+            }
+            return Optional.empty();
+        }
+        if (!Files.exists(database)) {
+            if (Files.exists(bootstrapFile)) {
+                installBootstrap();
+            } else if (metadata.revision() != null) {
+                throw new SyncMetadataException("the sync metadata " + store.file() + " describes revision "
+                        + metadata.revision() + " but the database " + database + " is missing", null);
+            }
+        }
+        String url = RemoteUrl.parse(options.url()).toString();
+        if (metadata.configuration() != null && !url.equals(metadata.configuration().url())) {
+            LOG.warn("the replica {} was last synced with another URL; continuing with the configured one",
+                    database);
+        }
+        return Optional.of(metadata);
+    }
+
+    private Mono<SyncMetadata> start(SyncTransport transport, ConnectionManager connections) {
+        SyncMetadata fresh = new SyncMetadata(SyncMetadata.CURRENT_VERSION,
+                options.clientName() + "-" + UUID.randomUUID(), null, null, null, 0, null,
+                new SyncMetadata.SavedConfiguration(RemoteUrl.parse(options.url()).toString(),
+                        options.clientName()));
+        if (!options.bootstrapIfEmpty()) {
+            return Mono.fromCallable(() -> {
+                store.write(fresh);
+                return fresh;
+            }).subscribeOn(connections.scheduler());
+        }
+        return new SnapshotFileWriter(connections.scheduler())
+                .write(transport.pullUpdates(PullUpdatesReqProtoBody.getDefaultInstance()), bootstrapFile)
+                .publishOn(connections.scheduler())
+                .map(snapshot -> {
+                    SyncMetadata bootstrapped = fresh.pulled(snapshot.header().revision(), Instant.now());
+                    store.write(bootstrapped);
+                    installBootstrap();
+                    LOG.info("bootstrapped {} at revision {} ({} pages)", database,
+                            snapshot.header().revision(), snapshot.pageCount());
+                    resetEvents().forEach(changes::tryEmitNext);
+                    return bootstrapped;
+                });
+    }
+
+    /** Moves a complete, durable bootstrap file into place (it is durable before the metadata names it). */
+    private void installBootstrap() {
+        try {
+            Files.move(bootstrapFile, database, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Durability.forceFolder(database);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot install the bootstrapped database " + database, e);
+        }
+    }
+
+    /** A RESET event per user table of the database file; read before any connection is open. */
+    private List<ChangeEvent> resetEvents() {
+        List<ChangeEvent> events = new ArrayList<>();
+        if (sizeOf(database) == 0) {
+            return events;
+        }
+        try (FileChannel file = FileChannel.open(database, StandardOpenOption.READ)) {
+            for (SchemaEntry entry : SchemaReader.read(PageSource.ofFile(file))) {
+                if (entry.isTable() && entry.rootPage() > 0 && !entry.name().startsWith("sqlite_")
+                        && !entry.name().equals("turso_sync_last_change_id")) {
+                    events.add(ChangeEvent.reset(entry.name()));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return events;
+    }
+
+    // ---- pull -------------------------------------------------------------------------------------------
+
+    private Mono<List<ChangeEvent>> pull(State current) {
+        return finishPendingPull(current)
+                .then(Mono.fromRunnable(current.applier()::requireNoLocalWrites)
+                        .subscribeOn(current.connections().scheduler()))
+                .then(Mono.defer(() -> current.stager().write(
+                        current.transport().pullUpdates(request(current.metadata().get())), stage)))
+                .flatMap(staged -> {
+                    SyncMetadata metadata = current.metadata().get();
+                    if (staged.pageCount() == 0) {
+                        return Mono.fromCallable(() -> {
+                            confirm(current, metadata.pulled(staged.header().revision(), Instant.now()));
+                            return List.<ChangeEvent>of();
+                        }).subscribeOn(current.connections().scheduler());
+                    }
+                    SyncMetadata.PendingPull pending = new SyncMetadata.PendingPull(staged.header().revision(),
+                            staged.header().databaseSizePages(), staged.pageCount());
+                    return Mono.fromRunnable(() -> confirm(current, metadata.withPendingPull(pending)))
+                            .subscribeOn(current.connections().scheduler())
+                            .then(current.connections().exclusive(() -> {
+                                current.applier().requireNoLocalWritesOrAbandon(() -> abandon(current));
+                                List<ChangeEvent> events = current.applier().apply(stage,
+                                        pending.databaseSizePages(), true);
+                                confirm(current, current.metadata().get().pulled(pending.revision(), Instant.now()));
+                                PageStage.delete(stage);
+                                return events;
+                            }));
+                });
+    }
+
+    /** Applies a pull that was staged and recorded as pending but not confirmed (no events: they were lost). */
+    private Mono<Void> finishPendingPull(State current) {
+        return Mono.defer(() -> {
+            SyncMetadata.PendingPull pending = current.metadata().get().pendingPull();
+            if (pending == null) {
+                return Mono.empty();
+            }
+            LOG.info("finishing an interrupted pull to revision {}", pending.revision());
+            return current.connections().exclusive(() -> {
+                current.applier().apply(stage, pending.databaseSizePages(), false);
+                confirm(current, current.metadata().get().pulled(pending.revision(), Instant.now()));
+                PageStage.delete(stage);
+                return true;
+            }).then();
+        });
+    }
+
+    /** Drops a staged pull that must not be applied; the next pull fetches it again. */
+    private void abandon(State current) {
+        confirm(current, current.metadata().get().withPendingPull(null));
+        PageStage.delete(stage);
+    }
+
+    private void confirm(State current, SyncMetadata metadata) {
+        store.write(metadata);
+        current.metadata().set(metadata);
+    }
+
+    private PullUpdatesReqProtoBody request(SyncMetadata metadata) {
+        PullUpdatesReqProtoBody.Builder request = PullUpdatesReqProtoBody.newBuilder();
+        if (metadata.revision() != null) {
+            request.setClientRevision(metadata.revision());
+            request.setLongPollTimeoutMs((int) options.longPollTimeout().toMillis());
+        }
+        return request.build();
+    }
+
+    private static long sizeOf(Path file) {
+        try {
+            return Files.exists(file) ? Files.size(file) : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package dev.tursosync.internal.client;
+
+import dev.tursosync.internal.transport.AuthTokenSource;
+import dev.tursosync.internal.transport.RemoteUrl;
+import dev.tursosync.internal.transport.Secret;
+import dev.tursosync.internal.transport.TransportOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Supplier;
+import reactor.core.publisher.Mono;
+
+/**
+ * The validated configuration of a sync client, as given to its builder.
+ *
+ * @param path             the database file, absolute
+ * @param url              the remote URL as given
+ * @param authToken        the token source, or {@code null}
+ * @param encryptionKey    the remote encryption key, or {@code null}
+ * @param clientName       the client id prefix
+ * @param longPollTimeout  the long-poll duration of pulls
+ * @param bootstrapIfEmpty whether open() bootstraps a missing database
+ * @param resetShare       the share of changed pages above which a table is reset
+ * @param connectTimeout   the connect timeout
+ * @param responseTimeout  the response timeout
+ * @param maxConnections   the connection limit
+ */
+public record SyncClientOptions(Path path, String url, Supplier<Mono<String>> authToken, String encryptionKey,
+                                String clientName, Duration longPollTimeout, boolean bootstrapIfEmpty,
+                                double resetShare, Duration connectTimeout, Duration responseTimeout,
+                                int maxConnections) {
+
+    /**
+     * The transport settings these options imply.
+     *
+     * @return the transport options
+     * @throws IllegalArgumentException if the URL, a timeout or the key is invalid
+     */
+    public TransportOptions transportOptions() {
+        return new TransportOptions(RemoteUrl.parse(url),
+                authToken == null ? AuthTokenSource.none() : AuthTokenSource.from(authToken),
+                encryptionKey == null ? null : Secret.of(encryptionKey),
+                connectTimeout, responseTimeout, TransportOptions.DEFAULT_MAX_RESPONSE_BYTES);
+    }
+}

@@ -1,0 +1,149 @@
+package dev.tursosync.internal.pull;
+
+import dev.tursosync.ChangeEvent;
+import dev.tursosync.PendingLocalChangesException;
+import dev.tursosync.internal.events.ChangeEventDecoder;
+import dev.tursosync.internal.sqlite.PageSource;
+import dev.tursosync.internal.wal.WalFrame;
+import dev.tursosync.internal.wal.WalScan;
+import dev.tursosync.internal.wal.WalScanner;
+import dev.tursosync.internal.wal.WalWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Iterator;
+import java.util.List;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * Applies a staged pull to the database while no connection is open (the caller holds the exclusive permit).
+ *
+ * <p>The staged pages are appended to the write-ahead log as one committed transaction whose commit frame carries
+ * the new database size, forced to disk, and folded into the database file by a {@code TRUNCATE} checkpoint. SQLite
+ * recovery treats a torn append as absent, so a crash leaves the old state or the new one; and since page images
+ * are idempotent, applying the same staged pull again after a crash yields the same new state.
+ */
+public final class PullApplier {
+
+    private static final int PAGE_SIZE = 4096;
+
+    private final Path database;
+    private final Path wal;
+    private final ChangeEventDecoder decoder;
+
+    /**
+     * Creates an applier.
+     *
+     * @param database the database file
+     * @param decoder  computes change events from old and new pages
+     */
+    public PullApplier(Path database, ChangeEventDecoder decoder) {
+        this.database = database;
+        this.wal = database.resolveSibling(database.getFileName() + "-wal");
+        this.decoder = decoder;
+    }
+
+    /**
+     * Fails if the write-ahead log holds committed local writes: applying remote pages over them would lose them.
+     * Reading the log is safe while connections are open (SQLite takes no lock on it).
+     *
+     * @throws PendingLocalChangesException if there are local writes
+     */
+    public void requireNoLocalWrites() {
+        WalScan scan = WalScanner.scan(wal);
+        if (scan.lastCommitFrame() > 0) {
+            throw new PendingLocalChangesException("the local database has " + scan.lastCommitFrame()
+                    + " WAL frame(s) of local writes that were never pushed; pulling would overwrite them "
+                    + "(pushing local changes is not supported yet)");
+        }
+    }
+
+    /**
+     * The same check inside the exclusive window, where a write may have slipped in since the first check: the
+     * staged pull is then abandoned (the next pull fetches it again) before failing.
+     *
+     * @param abandon drops the staged pull
+     * @throws PendingLocalChangesException if there are local writes
+     */
+    public void requireNoLocalWritesOrAbandon(Runnable abandon) {
+        try {
+            requireNoLocalWrites();
+        } catch (PendingLocalChangesException e) {
+            abandon.run();
+            throw e;
+        }
+    }
+
+    /**
+     * Applies a staged pull. Call only with every connection closed.
+     *
+     * @param stage            the stage file
+     * @param databaseSizePages the database size at the staged revision
+     * @param withEvents       whether to compute change events (not when finishing an interrupted pull)
+     * @return the change events
+     */
+    public List<ChangeEvent> apply(Path stage, long databaseSizePages, boolean withEvents) {
+        try (StagedPages staged = StagedPages.open(stage)) {
+            List<ChangeEvent> events = withEvents ? decodeEvents(staged) : List.of();
+            WalWriter.appendTransaction(wal, PAGE_SIZE, frames(staged), Math.toIntExact(databaseSizePages));
+            checkpoint();
+            return events;
+        }
+    }
+
+    private List<ChangeEvent> decodeEvents(StagedPages staged) {
+        if (!Files.exists(database)) {
+            return decoder.decode(pageNumber -> null, staged::page, staged.pageNumbers());
+        }
+        try (FileChannel file = FileChannel.open(database, StandardOpenOption.READ)) {
+            PageSource before = PageSource.ofFile(file, PAGE_SIZE);
+            PageSource after = pageNumber -> {
+                byte[] page = staged.page(pageNumber);
+                return page != null ? page : before.page(pageNumber);
+            };
+            return decoder.decode(before, after, staged.pageNumbers());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Iterator<WalFrame> frames(StagedPages staged) {
+        Iterator<Long> numbers = staged.pageNumbers().iterator();
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return numbers.hasNext();
+            }
+
+            @Override
+            public WalFrame next() {
+                long pageNumber = numbers.next();
+                return WalFrame.of(Math.toIntExact(pageNumber), staged.page(pageNumber));
+            }
+        };
+    }
+
+    /** Folds the log into the database file; the file then equals the remote at the new revision. */
+    private void checkpoint() {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setBusyTimeout(10_000);
+        try (Connection connection = config.createConnection("jdbc:sqlite:" + database);
+             Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+            result.next();
+            if (result.getInt(1) != 0 || result.getInt(2) != result.getInt(3)) {
+                throw new IllegalStateException("the checkpoint after a pull did not complete: busy="
+                        + result.getInt(1) + " log=" + result.getInt(2) + " checkpointed=" + result.getInt(3));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("the checkpoint after a pull failed", e);
+        }
+    }
+}

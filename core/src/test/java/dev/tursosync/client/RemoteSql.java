@@ -1,0 +1,73 @@
+package dev.tursosync.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tursosync.internal.hrana.BatchCondition;
+import dev.tursosync.internal.hrana.BatchResult;
+import dev.tursosync.internal.hrana.BatchStep;
+import dev.tursosync.internal.hrana.HranaStatement;
+import dev.tursosync.internal.hrana.HranaValue;
+import dev.tursosync.internal.hrana.PipelineRequest;
+import dev.tursosync.internal.hrana.PipelineResult;
+import dev.tursosync.internal.transport.ReactorNettySyncTransport;
+import dev.tursosync.internal.transport.SyncTransport;
+import dev.tursosync.internal.transport.TransportOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A second writer for tests: runs SQL on the remote through the pipeline, each call one transaction.
+ */
+final class RemoteSql implements AutoCloseable {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private final SyncTransport transport;
+
+    RemoteSql(String url) {
+        this.transport = ReactorNettySyncTransport.create(TransportOptions.of(url));
+    }
+
+    /** Runs the statements in one transaction; fails the test if any fails. */
+    void transaction(String... statements) {
+        List<BatchStep> steps = new ArrayList<>();
+        steps.add(new BatchStep(null, HranaStatement.update("BEGIN IMMEDIATE")));
+        for (String sql : statements) {
+            steps.add(new BatchStep(BatchCondition.ok(steps.size() - 1), HranaStatement.update(sql)));
+        }
+        steps.add(new BatchStep(BatchCondition.ok(steps.size() - 1), HranaStatement.update("COMMIT")));
+        steps.add(new BatchStep(BatchCondition.not(BatchCondition.ok(steps.size() - 1)),
+                HranaStatement.update("ROLLBACK")));
+        BatchResult result = batch(steps);
+        for (int i = 0; i < steps.size() - 1; i++) {
+            assertThat(result.error(i)).as(steps.get(i).statement().sql()).isEmpty();
+        }
+    }
+
+    /** Runs one statement with arguments, in its own transaction. */
+    void execute(String sql, Object... args) {
+        BatchResult result = batch(List.of(new BatchStep(null, HranaStatement.update(sql, args))));
+        assertThat(result.error(0)).as(sql).isEmpty();
+    }
+
+    List<List<Object>> query(String sql) {
+        BatchResult result = batch(List.of(new BatchStep(null, HranaStatement.query(sql))));
+        assertThat(result.error(0)).as(sql).isEmpty();
+        List<List<Object>> rows = new ArrayList<>();
+        for (List<HranaValue> row : result.result(0).orElseThrow().rows()) {
+            rows.add(row.stream().map(HranaValue::toJava).toList());
+        }
+        return rows;
+    }
+
+    private BatchResult batch(List<BatchStep> steps) {
+        PipelineResult result = transport.pipeline(List.of(new PipelineRequest.Batch(steps))).block(WAIT)
+                .results().get(0);
+        return ((PipelineResult.BatchOk) result).result();
+    }
+
+    @Override
+    public void close() {
+        transport.close().block(WAIT);
+    }
+}
