@@ -1,18 +1,8 @@
 package dev.tursosync.examples;
 
-import dev.tursosync.internal.hrana.BatchCondition;
-import dev.tursosync.internal.hrana.BatchResult;
-import dev.tursosync.internal.hrana.BatchStep;
-import dev.tursosync.internal.hrana.HranaStatement;
-import dev.tursosync.internal.hrana.PipelineRequest;
-import dev.tursosync.internal.hrana.PipelineResult;
-import dev.tursosync.internal.proto.PullUpdatesReqProtoBody;
-import dev.tursosync.internal.pull.SnapshotFileWriter;
-import dev.tursosync.internal.transport.AuthTokenSource;
-import dev.tursosync.internal.transport.PulledPage;
-import dev.tursosync.internal.transport.ReactorNettySyncTransport;
-import dev.tursosync.internal.transport.SyncTransport;
-import dev.tursosync.internal.transport.TransportOptions;
+import dev.tursosync.ChangeEvent;
+import dev.tursosync.SyncClient;
+import dev.tursosync.SyncStats;
 import dev.tursosync.testing.LocalSyncServer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,18 +13,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.List;
 import java.util.stream.Stream;
-import reactor.core.scheduler.Schedulers;
 
 /**
- * The README's first command: a minimal end-to-end sync.
+ * The README's first command: a local replica that follows a remote database.
  *
  * <p>With no {@code TURSO_URL} it starts a local {@code tursodb --sync-server} (installed from npm on first use);
- * otherwise it uses that remote with {@code TURSO_AUTH_TOKEN}. It writes rows on the remote, bootstraps a local
- * replica file from the page stream, reads it with SQLite, changes the remote, and pulls only the changed pages.
- *
- * <p>This version drives the protocol layer directly; it moves to the {@code SyncClient} API once that lands.
+ * otherwise it uses that remote with {@code TURSO_AUTH_TOKEN}. Another writer changes the remote; the replica pulls
+ * and prints the row-level change events it decoded from the pulled pages.
  */
 public final class Demo {
 
@@ -52,6 +38,7 @@ public final class Demo {
      */
     public static void main(String[] args) throws Exception {
         String url = System.getenv("TURSO_URL");
+        String token = System.getenv("TURSO_AUTH_TOKEN");
         LocalSyncServer localServer = null;
         if (url == null || url.isBlank()) {
             say("No TURSO_URL set: starting a local tursodb --sync-server (installed from npm on first use)...");
@@ -61,15 +48,11 @@ public final class Demo {
         } else {
             say("Using the remote at " + url + ".");
         }
-        String token = System.getenv("TURSO_AUTH_TOKEN");
-        SyncTransport transport = ReactorNettySyncTransport.create(TransportOptions.of(url).withAuthToken(
-                token == null || token.isBlank() ? AuthTokenSource.none() : AuthTokenSource.of(token)));
         Path workDir = Files.createTempDirectory("tursosync-demo");
-        try {
-            run(transport, workDir.resolve("replica.db"));
+        try (RemoteWriter remote = new RemoteWriter(url, token)) {
+            run(url, token, remote, workDir.resolve("replica.db"));
             say("Done.");
         } finally {
-            transport.close().block(WAIT);
             deleteRecursively(workDir);
             if (localServer != null) {
                 localServer.close();
@@ -78,75 +61,60 @@ public final class Demo {
         }
     }
 
-    private static void run(SyncTransport transport, Path replica) throws SQLException {
-        say("Writing three notes on the remote through /v2/pipeline, in one transaction...");
-        transaction(transport,
+    private static void run(String url, String token, RemoteWriter remote, Path replica) throws SQLException {
+        say("Another writer creates " + TABLE + " on the remote and adds three notes...");
+        remote.transaction(
                 "CREATE TABLE IF NOT EXISTS " + TABLE + " (id INTEGER PRIMARY KEY, body TEXT NOT NULL)",
                 "DELETE FROM " + TABLE,
                 "INSERT INTO " + TABLE + " VALUES (1, 'buy milk'), (2, 'call Ada'), (3, 'ship the sync client')");
 
-        say("Bootstrapping a local replica from /pull-updates into " + replica + "...");
-        SnapshotFileWriter.Snapshot snapshot = new SnapshotFileWriter(Schedulers.boundedElastic())
-                .write(transport.pullUpdates(PullUpdatesReqProtoBody.getDefaultInstance()), replica)
-                .block(WAIT);
-        say("  revision " + snapshot.header().revision() + ": " + snapshot.pageCount() + " pages of 4096 bytes.");
-        printNotes(replica);
-
-        say("Changing the remote: note 2 is done, note 4 is new...");
-        transaction(transport,
-                "UPDATE " + TABLE + " SET body = 'called Ada' WHERE id = 2",
-                "INSERT INTO " + TABLE + " VALUES (4, 'write the docs')");
-
-        say("Asking for what changed since revision " + snapshot.header().revision() + "...");
-        long changedPages = transport.pullUpdates(PullUpdatesReqProtoBody.newBuilder()
-                        .setClientRevision(snapshot.header().revision()).build())
-                .ofType(PulledPage.class)
-                .count()
-                .block(WAIT);
-        say("  " + changedPages + " changed page(s) of " + snapshot.header().databaseSizePages()
-                + ": an incremental pull sends only those.");
-        // Applying them to an open replica safely is the SyncClient's job (next milestone); here a fresh
-        // snapshot shows the new state.
-        new SnapshotFileWriter(Schedulers.boundedElastic())
-                .write(transport.pullUpdates(PullUpdatesReqProtoBody.getDefaultInstance()), replica)
-                .block(WAIT);
-        printNotes(replica);
-    }
-
-    private static void transaction(SyncTransport transport, String... statements) {
-        List<BatchStep> steps = new java.util.ArrayList<>();
-        steps.add(new BatchStep(null, HranaStatement.update("BEGIN IMMEDIATE")));
-        for (String sql : statements) {
-            steps.add(new BatchStep(BatchCondition.ok(steps.size() - 1), HranaStatement.update(sql)));
+        SyncClient.Builder builder = SyncClient.builder().path(replica).url(url).clientName("demo");
+        if (token != null && !token.isBlank()) {
+            builder.authToken(token);
         }
-        steps.add(new BatchStep(BatchCondition.ok(steps.size() - 1), HranaStatement.update("COMMIT")));
-        steps.add(new BatchStep(BatchCondition.not(BatchCondition.ok(steps.size() - 1)),
-                HranaStatement.update("ROLLBACK")));
-        PipelineResult result = transport.pipeline(List.of(new PipelineRequest.Batch(steps))).block(WAIT)
-                .results().get(0);
-        if (!(result instanceof PipelineResult.BatchOk ok)) {
-            throw new IllegalStateException("the remote rejected the batch: " + result);
-        }
-        BatchResult batch = ok.result();
-        for (int i = 0; i < steps.size(); i++) {
-            int step = i;
-            batch.error(step).ifPresent(error -> {
-                throw new IllegalStateException("remote statement failed: " + steps.get(step).statement().sql()
-                        + ": " + error.message());
-            });
+        SyncClient client = builder.build();
+        client.changes().subscribe(event -> say("  change event: " + describe(event)));
+        try {
+            say("Opening a local replica at " + replica + " (bootstrap from the page stream)...");
+            client.open().block(WAIT);
+            say("  client id " + client.clientId());
+            printNotes(replica);
+
+            say("The other writer marks note 2 done, adds note 4 and deletes note 1...");
+            remote.transaction(
+                    "UPDATE " + TABLE + " SET body = 'called Ada' WHERE id = 2",
+                    "INSERT INTO " + TABLE + " VALUES (4, 'write the docs')",
+                    "DELETE FROM " + TABLE + " WHERE id = 1");
+
+            say("Pulling: only the changed pages travel; events are decoded from them...");
+            long events = client.pullChanges().count().block(WAIT);
+            say("  " + events + " row event(s).");
+            printNotes(replica);
+
+            SyncStats stats = client.stats().block(WAIT);
+            say("  revision " + stats.revision() + ", " + stats.bytesReceived() + " bytes received, database "
+                    + stats.databaseSizeBytes() + " bytes.");
+        } finally {
+            client.close().block(WAIT);
         }
     }
 
+    private static String describe(ChangeEvent event) {
+        return switch (event.operation()) {
+            case RESET -> "table " + event.table() + " (re)loaded as a whole";
+            case INSERT -> "inserted " + event.newValues();
+            case UPDATE -> "updated " + event.oldValues() + " -> " + event.newValues();
+            case DELETE -> "deleted " + event.oldValues();
+        };
+    }
+
+    /** Reads the replica with plain JDBC; an R2DBC facade over the client's connections is on the way. */
     private static void printNotes(Path replica) throws SQLException {
         try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + replica);
-             ResultSet check = connection.createStatement().executeQuery("PRAGMA integrity_check")) {
-            check.next();
-            say("  local SQLite integrity_check: " + check.getString(1));
-            try (ResultSet rows = connection.createStatement()
-                    .executeQuery("SELECT id, body FROM " + TABLE + " ORDER BY id")) {
-                while (rows.next()) {
-                    say("    note " + rows.getLong(1) + ": " + rows.getString(2));
-                }
+             ResultSet rows = connection.createStatement()
+                     .executeQuery("SELECT id, body FROM " + TABLE + " ORDER BY id")) {
+            while (rows.next()) {
+                say("    note " + rows.getLong(1) + ": " + rows.getString(2));
             }
         }
     }
@@ -159,7 +127,7 @@ public final class Demo {
         }
     }
 
-    private static void say(String line) {
+    static void say(String line) {
         System.out.println(line);
     }
 }
