@@ -2,7 +2,7 @@ package dev.tursosync.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tursosync.internal.hrana.BatchCondition;
+import dev.tursosync.internal.hrana.AtomicBatch;
 import dev.tursosync.internal.hrana.BatchResult;
 import dev.tursosync.internal.hrana.BatchStep;
 import dev.tursosync.internal.hrana.HranaStatement;
@@ -14,6 +14,7 @@ import dev.tursosync.internal.transport.SyncTransport;
 import dev.tursosync.internal.transport.TransportOptions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -30,18 +31,11 @@ final class RemoteSql implements AutoCloseable {
 
     /** Runs the statements in one transaction; fails the test if any fails. */
     void transaction(String... statements) {
-        List<BatchStep> steps = new ArrayList<>();
-        steps.add(new BatchStep(null, HranaStatement.update("BEGIN IMMEDIATE")));
-        for (String sql : statements) {
-            steps.add(new BatchStep(BatchCondition.ok(steps.size() - 1), HranaStatement.update(sql)));
-        }
-        steps.add(new BatchStep(BatchCondition.ok(steps.size() - 1), HranaStatement.update("COMMIT")));
-        steps.add(new BatchStep(BatchCondition.not(BatchCondition.ok(steps.size() - 1)),
-                HranaStatement.update("ROLLBACK")));
-        BatchResult result = batch(steps);
-        for (int i = 0; i < steps.size() - 1; i++) {
-            assertThat(result.error(i)).as(steps.get(i).statement().sql()).isEmpty();
-        }
+        PipelineRequest.Batch batch = AtomicBatch.of(Arrays.stream(statements).map(HranaStatement::update).toList());
+        BatchResult result = batch(batch.steps());
+        int failed = AtomicBatch.firstFailedStep(batch, result);
+        assertThat(failed).as(() -> "failed: " + batch.steps().get(failed).statement().sql() + ": "
+                + result.error(failed).orElseThrow().message()).isEqualTo(-1);
     }
 
     /** Runs one statement with arguments, in its own transaction. */

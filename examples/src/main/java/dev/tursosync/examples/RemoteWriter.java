@@ -1,7 +1,6 @@
 package dev.tursosync.examples;
 
-import dev.tursosync.internal.hrana.BatchCondition;
-import dev.tursosync.internal.hrana.BatchStep;
+import dev.tursosync.internal.hrana.AtomicBatch;
 import dev.tursosync.internal.hrana.HranaStatement;
 import dev.tursosync.internal.hrana.PipelineRequest;
 import dev.tursosync.internal.hrana.PipelineResult;
@@ -10,7 +9,7 @@ import dev.tursosync.internal.transport.ReactorNettySyncTransport;
 import dev.tursosync.internal.transport.SyncTransport;
 import dev.tursosync.internal.transport.TransportOptions;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -29,25 +28,15 @@ final class RemoteWriter implements AutoCloseable {
 
     /** Runs the statements as one transaction; nothing commits if one fails. */
     void transaction(String... statements) {
-        List<BatchStep> steps = new ArrayList<>();
-        steps.add(new BatchStep(null, HranaStatement.update("BEGIN IMMEDIATE")));
-        for (String sql : statements) {
-            steps.add(new BatchStep(BatchCondition.ok(steps.size() - 1), HranaStatement.update(sql)));
-        }
-        steps.add(new BatchStep(BatchCondition.ok(steps.size() - 1), HranaStatement.update("COMMIT")));
-        steps.add(new BatchStep(BatchCondition.not(BatchCondition.ok(steps.size() - 1)),
-                HranaStatement.update("ROLLBACK")));
-        PipelineResult result = transport.pipeline(List.of(new PipelineRequest.Batch(steps))).block(WAIT)
-                .results().get(0);
+        PipelineRequest.Batch batch = AtomicBatch.of(Arrays.stream(statements).map(HranaStatement::update).toList());
+        PipelineResult result = transport.pipeline(List.of(batch)).block(WAIT).results().get(0);
         if (!(result instanceof PipelineResult.BatchOk ok)) {
             throw new IllegalStateException("the remote rejected the batch: " + result);
         }
-        for (int step = 0; step < steps.size() - 1; step++) {
-            int failed = step;
-            ok.result().error(step).ifPresent(error -> {
-                throw new IllegalStateException("remote statement failed: "
-                        + steps.get(failed).statement().sql() + ": " + error.message());
-            });
+        int failed = AtomicBatch.firstFailedStep(batch, ok.result());
+        if (failed >= 0) {
+            throw new IllegalStateException("remote statement failed: " + batch.steps().get(failed).statement().sql()
+                    + ": " + ok.result().error(failed).orElseThrow().message());
         }
     }
 

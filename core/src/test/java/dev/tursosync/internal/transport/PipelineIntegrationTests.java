@@ -2,6 +2,7 @@ package dev.tursosync.internal.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tursosync.internal.hrana.AtomicBatch;
 import dev.tursosync.internal.hrana.BatchCondition;
 import dev.tursosync.internal.hrana.BatchResult;
 import dev.tursosync.internal.hrana.BatchStep;
@@ -121,28 +122,32 @@ final class PipelineIntegrationTests {
         assertThat(result.result(4).orElseThrow().rows().get(0).get(0)).isEqualTo(new HranaValue.IntegerValue(4));
     }
 
-    /** The shape of an atomic push batch: a failing step skips the rest and ends in ROLLBACK. */
+    /** {@link AtomicBatch}: a failing step skips the rest and ends in ROLLBACK. */
     @Test
-    void aFailingStepCanRollBackTheWholeTransaction() {
+    void aFailingStepRollsBackTheWholeAtomicBatch() {
         execute("CREATE TABLE atomic(id INTEGER PRIMARY KEY)");
         execute("INSERT INTO atomic VALUES (2)");
 
-        BatchResult result = batch(List.of(
-                step(null, "BEGIN IMMEDIATE"),
-                step(BatchCondition.ok(0), "INSERT INTO atomic VALUES (1)"),
-                step(BatchCondition.ok(1), "INSERT INTO atomic VALUES (2)"),
-                step(BatchCondition.ok(2), "INSERT INTO atomic VALUES (3)"),
-                step(BatchCondition.ok(3), "COMMIT"),
-                step(BatchCondition.not(BatchCondition.ok(4)), "ROLLBACK")));
+        PipelineRequest.Batch atomic = AtomicBatch.of(List.of(
+                HranaStatement.update("INSERT INTO atomic VALUES (1)"),
+                HranaStatement.update("INSERT INTO atomic VALUES (2)"),
+                HranaStatement.update("INSERT INTO atomic VALUES (3)")));
+        BatchResult result = batch(atomic.steps());
 
+        assertThat(AtomicBatch.firstFailedStep(atomic, result)).isEqualTo(2);
         assertThat(result.error(2).orElseThrow().message()).contains("UNIQUE");
-        assertThat(result.ran(3)).isFalse();
-        assertThat(result.ran(4)).isFalse();
-        assertThat(result.result(5)).isPresent();
+        assertThat(result.ran(3)).as("the statement after the failure").isFalse();
+        assertThat(result.ran(4)).as("COMMIT").isFalse();
+        assertThat(result.result(5)).as("ROLLBACK").isPresent();
         assertThat(execute("SELECT id FROM atomic ORDER BY id").rows())
                 .containsExactly(List.of(new HranaValue.IntegerValue(2)));
         assertThat(batch(List.of(step(BatchCondition.isAutocommit(), "SELECT 1"))).ran(0))
                 .as("no transaction is left open on the shared server connection").isTrue();
+
+        PipelineRequest.Batch single = AtomicBatch.of(List.of(HranaStatement.update("INSERT INTO atomic VALUES (5)")));
+        BatchResult committed = batch(single.steps());
+        assertThat(AtomicBatch.firstFailedStep(single, committed)).isEqualTo(-1);
+        assertThat(committed.ran(3)).as("no ROLLBACK after a commit").isFalse();
     }
 
     @Test
