@@ -326,10 +326,7 @@ final class CrashSafetyIntegrationTests {
         String metadataAfter = Files.readString(info);
         assertThat(metadataAfter).as("%s: no pending pull after recovery", context)
                 .doesNotContainPattern("\"pending_pull\"\\s*:\\s*\\{");
-        if (Files.exists(stage)) {
-            // an empty pull leaves its (empty) stage file behind; harmless without a pending pull
-            count("after recovery: leftover stage file without pending pull (" + Files.size(stage) + " bytes)");
-        }
+        assertThat(stage).as("%s: no staged pull left after recovery", context).doesNotExist();
         assertThat(bootstrapFile).as("%s: no bootstrap file after recovery", context).doesNotExist();
         return after;
     }

@@ -141,6 +141,7 @@ final class SyncClientIntegrationTests {
 
         assertThat(client.pullChanges().collectList().block(WAIT)).isEmpty();
         assertThat(client.stats().block(WAIT).revision()).isEqualTo(revision);
+        assertThat(dir.resolve("app.db-changes")).as("no staged pull left behind").doesNotExist();
     }
 
     @Test

@@ -275,6 +275,7 @@ public final class DefaultSyncClient implements SyncClient {
                     if (staged.pageCount() == 0) {
                         return Mono.fromCallable(() -> {
                             confirm(current, metadata.pulled(staged.header().revision(), Instant.now()));
+                            PageStage.delete(stage);
                             return List.<ChangeEvent>of();
                         }).subscribeOn(current.connections().scheduler());
                     }
