@@ -249,4 +249,36 @@ final class SyncClientIntegrationTests {
                 .isInstanceOf(SyncMetadataException.class)
                 .hasMessageContaining("corrupt");
     }
+
+    @Test
+    void withoutBootstrapTheFirstPullBringsTheWholeDatabase() throws Exception {
+        remote.transaction("CREATE TABLE " + table + " (id INTEGER PRIMARY KEY, v TEXT)",
+                "INSERT INTO " + table + " VALUES (1, 'one'), (2, 'two')");
+        Path db = dir.resolve("deferred.db");
+        SyncClient client = SyncClient.builder().path(db).url(server.url()).clientName("it")
+                .bootstrapIfEmpty(false).build();
+        clients.add(client);
+
+        client.open().block(WAIT);
+        assertThat(client.stats().block(WAIT).revision()).isNull();
+        assertThat(client.stats().block(WAIT).bytesReceived()).isZero();
+        List<ChangeEvent> events = client.pullChanges().collectList().block(WAIT);
+
+        assertThat(events).contains(ChangeEvent.reset(table));
+        assertThat(local(db, "SELECT id, v FROM " + table + " ORDER BY id"))
+                .containsExactly(List.of(1L, "one"), List.of(2L, "two"));
+        assertThat(local(db, "PRAGMA integrity_check")).containsExactly(List.of("ok"));
+        client.close().block(WAIT);
+        assertThat(Files.mismatch(db, freshBootstrap())).isEqualTo(-1L);
+    }
+
+    @Test
+    void usingTheClientBeforeOpenFailsWithATypedErrorWhenSubscribed() {
+        SyncClient client = client(dir.resolve("never-opened.db"));
+        reactor.core.publisher.Mono<dev.tursosync.SyncStats> stats = client.stats();
+
+        assertThatThrownBy(() -> stats.block(WAIT)).isInstanceOf(dev.tursosync.SyncClosedException.class);
+        assertThatThrownBy(() -> client.pullChanges().blockLast(WAIT))
+                .isInstanceOf(dev.tursosync.SyncClosedException.class);
+    }
 }

@@ -127,7 +127,7 @@ public final class DefaultSyncClient implements SyncClient {
     @Override
     public Mono<SyncStats> stats() {
         return Mono.fromSupplier(this::requireOpen)
-                .publishOn(requireOpen().connections().scheduler())
+                .flatMap(current -> Mono.fromSupplier(() -> current).publishOn(current.connections().scheduler()))
                 .map(current -> {
                     SyncMetadata metadata = current.metadata().get();
                     return new SyncStats(metadata.revision(), current.transport().stats().bytesSent(),
@@ -173,7 +173,10 @@ public final class DefaultSyncClient implements SyncClient {
                     state.set(opened);
                     return finishPendingPull(opened);
                 })
-                .onErrorResume(error -> connections.close().then(transport.close()).then(Mono.error(error)));
+                .onErrorResume(error -> {
+                    state.set(null);
+                    return connections.close().then(transport.close()).then(Mono.error(error));
+                });
     }
 
     /**

@@ -75,18 +75,21 @@ public final class ChangeEventDecoder {
             for (SchemaEntry table : now.tables.values()) {
                 SchemaEntry previous = old == null ? null : old.tables.get(table.name());
                 Optional<TableShape> shape = shapes.shape(table);
-                String resetReason = previous == null ? "created"
+                String redefinition = previous == null ? "created"
                         : !Objects.equals(previous.sql(), table.sql()) ? "redefined"
                         : previous.rootPage() != table.rootPage() ? "moved to another root page"
-                        : shape.isEmpty() ? "definition not parseable here"
+                        : null;
+                String undecodable = shape.isEmpty() ? "definition not parseable here"
                         : !now.isRowidTable(table) ? "WITHOUT ROWID"
                         : null;
-                if (resetReason == null) {
+                if (redefinition != null) {
+                    reset(events, table, redefinition);
+                } else if (undecodable != null) {
+                    if (touches(now, old, table, changed)) {
+                        reset(events, table, undecodable);
+                    }
+                } else {
                     diffs.put(table.name(), new TableDiff(table, shape.get()));
-                } else if (previous == null || !resetReason.equals("WITHOUT ROWID")
-                        && !resetReason.equals("definition not parseable here") || touches(now, old, table, changed)) {
-                    LOG.debug("table {} reset: {}", table.name(), resetReason);
-                    events.add(ChangeEvent.reset(table.name()));
                 }
             }
             if (old != null) {
@@ -117,6 +120,11 @@ public final class ChangeEventDecoder {
             }
         }
         return events;
+    }
+
+    private static void reset(List<ChangeEvent> events, SchemaEntry table, String reason) {
+        LOG.debug("table {} reset: {}", table.name(), reason);
+        events.add(ChangeEvent.reset(table.name()));
     }
 
     private static boolean touches(State now, State old, SchemaEntry table, Set<Long> changed) {

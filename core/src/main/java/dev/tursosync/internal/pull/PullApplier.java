@@ -3,6 +3,7 @@ package dev.tursosync.internal.pull;
 import dev.tursosync.ChangeEvent;
 import dev.tursosync.PendingLocalChangesException;
 import dev.tursosync.internal.events.ChangeEventDecoder;
+import dev.tursosync.internal.io.Durability;
 import dev.tursosync.internal.sqlite.PageSource;
 import dev.tursosync.internal.wal.WalFrame;
 import dev.tursosync.internal.wal.WalScan;
@@ -10,9 +11,11 @@ import dev.tursosync.internal.wal.WalScanner;
 import dev.tursosync.internal.wal.WalWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -28,7 +31,8 @@ import org.sqlite.SQLiteConfig;
  * <p>The staged pages are appended to the write-ahead log as one committed transaction whose commit frame carries
  * the new database size, forced to disk, and folded into the database file by a {@code TRUNCATE} checkpoint. SQLite
  * recovery treats a torn append as absent, so a crash leaves the old state or the new one; and since page images
- * are idempotent, applying the same staged pull again after a crash yields the same new state.
+ * are idempotent, applying the same staged pull again after a crash yields the same new state. An empty database
+ * gets its first pages through a new file renamed into place instead.
  */
 public final class PullApplier {
 
@@ -92,14 +96,50 @@ public final class PullApplier {
     public List<ChangeEvent> apply(Path stage, long databaseSizePages, boolean withEvents) {
         try (StagedPages staged = StagedPages.open(stage)) {
             List<ChangeEvent> events = withEvents ? decodeEvents(staged) : List.of();
-            WalWriter.appendTransaction(wal, PAGE_SIZE, frames(staged), Math.toIntExact(databaseSizePages));
-            checkpoint();
+            if (isEmpty(database)) {
+                replaceEmptyDatabase(staged, databaseSizePages);
+            } else {
+                WalWriter.appendTransaction(wal, PAGE_SIZE, frames(staged), Math.toIntExact(databaseSizePages));
+                checkpoint();
+            }
             return events;
         }
     }
 
+    /**
+     * SQLite discards the WAL of an empty database file instead of recovering it, so the first pages of a
+     * database are written into a new file, forced, and renamed over the empty one.
+     */
+    private void replaceEmptyDatabase(StagedPages staged, long databaseSizePages) {
+        Path fresh = database.resolveSibling(database.getFileName() + ".pulled");
+        try {
+            try (FileChannel file = FileChannel.open(fresh, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                for (long pageNumber : staged.pageNumbers()) {
+                    PageStreamConsumer.writeFully(file, ByteBuffer.wrap(staged.page(pageNumber)),
+                            (pageNumber - 1) * PAGE_SIZE);
+                }
+                file.truncate(databaseSizePages * PAGE_SIZE);
+                file.force(true);
+            }
+            Files.deleteIfExists(wal);
+            Files.move(fresh, database, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Durability.forceFolder(database);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the pulled database " + database, e);
+        }
+    }
+
+    private static boolean isEmpty(Path file) {
+        try {
+            return !Files.exists(file) || Files.size(file) == 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private List<ChangeEvent> decodeEvents(StagedPages staged) {
-        if (!Files.exists(database)) {
+        if (isEmpty(database)) {
             return decoder.decode(pageNumber -> null, staged::page, staged.pageNumbers());
         }
         try (FileChannel file = FileChannel.open(database, StandardOpenOption.READ)) {

@@ -77,16 +77,6 @@ public record TransportOptions(RemoteUrl url, AuthTokenSource authToken, Secret 
         return new TransportOptions(url, authToken, encryptionKey, connect, response, maxResponseBytes);
     }
 
-    /**
-     * A copy with another reply limit.
-     *
-     * @param bytes the largest pipeline reply accepted
-     * @return the copy
-     */
-    public TransportOptions withMaxResponseBytes(int bytes) {
-        return new TransportOptions(url, authToken, encryptionKey, connectTimeout, responseTimeout, bytes);
-    }
-
     private static void requirePositive(Duration duration, String name) {
         Objects.requireNonNull(duration, name);
         if (duration.isNegative() || duration.isZero()) {
