@@ -59,6 +59,37 @@ public final class ConnectionManager {
         T run() throws Exception;
     }
 
+    /** Prepares every read-write connection the manager opens, before any work runs on it. */
+    @FunctionalInterface
+    public interface ConnectionInitializer {
+        /**
+         * Runs on a database thread right after a read-write connection is opened.
+         *
+         * @param connection the new connection
+         * @throws SQLException if it cannot be prepared; the connection is then closed
+         */
+        void initialize(Connection connection) throws SQLException;
+    }
+
+    /**
+     * Told about every statement the application runs, so that change capture can notice schema changes in the same
+     * connection (and transaction) that made them.
+     */
+    @FunctionalInterface
+    public interface StatementObserver {
+        /** Observes nothing. */
+        StatementObserver NONE = (connection, sql) -> {};
+
+        /**
+         * Runs on the database thread right after a statement or a unit of work ran on the connection.
+         *
+         * @param connection the connection the statement ran on, possibly inside a transaction
+         * @param sql        the statement text when the statement layer knows it, else {@code null}
+         * @throws SQLException if the capture fails; the caller reports it like a failure of the statement
+         */
+        void afterStatement(Connection connection, String sql) throws SQLException;
+    }
+
     private final Path database;
     private final AccessGate gate = new AccessGate();
     private final ExecutorService executor;
@@ -66,6 +97,8 @@ public final class ConnectionManager {
     private final Deque<Connection> idle = new ArrayDeque<>();
     private Connection sentinel;
     private volatile boolean closed;
+    private volatile ConnectionInitializer initializer = connection -> {};
+    private volatile StatementObserver observer = StatementObserver.NONE;
 
     /**
      * Creates a manager; no connection is opened until the first work.
@@ -94,6 +127,36 @@ public final class ConnectionManager {
      */
     public Scheduler scheduler() {
         return scheduler;
+    }
+
+    /**
+     * Sets the initializer for read-write connections opened from now on.
+     *
+     * @param initializer the initializer
+     */
+    public void setConnectionInitializer(ConnectionInitializer initializer) {
+        this.initializer = java.util.Objects.requireNonNull(initializer, "initializer");
+    }
+
+    /**
+     * Sets the observer told about statements and units of work.
+     *
+     * @param observer the observer
+     */
+    public void setStatementObserver(StatementObserver observer) {
+        this.observer = java.util.Objects.requireNonNull(observer, "observer");
+    }
+
+    /**
+     * Tells the observer that a statement ran; the statement layer calls this on the database thread right after
+     * executing each statement, before running the next one on the same connection.
+     *
+     * @param connection the connection the statement ran on
+     * @param sql        the statement text, or {@code null} when unknown
+     * @throws SQLException if the observer fails
+     */
+    public void afterStatement(Connection connection, String sql) throws SQLException {
+        observer.afterStatement(connection, sql);
     }
 
     /**
@@ -176,6 +239,7 @@ public final class ConnectionManager {
         boolean healthy = false;
         try {
             T result = work.run(connection);
+            observer.afterStatement(connection, null);
             healthy = connection.getAutoCommit();
             return result;
         } finally {
@@ -256,6 +320,7 @@ public final class ConnectionManager {
             statement.execute("PRAGMA wal_autocheckpoint = 0");
             if (!readOnly) {
                 statement.execute("PRAGMA journal_mode = WAL");
+                initializer.initialize(connection);
             }
         } catch (SQLException e) {
             closeQuietly(connection);
