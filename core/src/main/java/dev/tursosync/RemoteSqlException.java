@@ -4,7 +4,7 @@ package dev.tursosync;
  * A statement failed on the remote database (an in-band Hrana error such as a constraint violation or a syntax
  * error).
  */
-public final class RemoteSqlException extends TursoSyncException {
+public class RemoteSqlException extends TursoSyncException {
 
     private final String remoteMessage;
     private final String code;

@@ -5,6 +5,7 @@ import dev.tursosync.internal.client.SyncClientOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -47,11 +48,31 @@ public interface SyncClient {
 
     /**
      * Pulls the remote changes now and applies them. Events are emitted once the new state is durable, and also
-     * published on {@link #changes()}. Pulls never overlap: a second subscription waits for the first.
+     * published on {@link #changes()}. Pulls and pushes never overlap: a second subscription waits for the first.
+     * Events describe the remote changes since the last pull, including this client's own pushed changes coming
+     * back. Fails with {@link PendingLocalChangesException} while local changes wait to be pushed.
      *
      * @return the changes, possibly none
      */
     Flux<ChangeEvent> pullChanges();
+
+    /**
+     * Pushes the local changes captured since the last push, exactly once: in batches of whole local transactions,
+     * each one remote transaction that also records this client's position in {@code turso_sync_last_change_id}
+     * (the official clients' table). If a change is rejected, nothing of its batch is committed and the push fails
+     * with {@link PushRejectedException}; earlier batches stay pushed. After a network failure, calling again is
+     * safe: the push re-reads the remote position first.
+     *
+     * @return what was pushed
+     */
+    Mono<PushResult> push();
+
+    /**
+     * Pushes, then pulls (emitting the pull's change events on {@link #changes()} too).
+     *
+     * @return what both did
+     */
+    Mono<SyncResult> sync();
 
     /**
      * Every change event of every pull (and {@link ChangeOperation#RESET} events of the bootstrap), as a hot stream.
@@ -100,6 +121,8 @@ public interface SyncClient {
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration responseTimeout = Duration.ofSeconds(30);
         private int maxConnections = 4;
+        private Function<Mutation, MutationResult> transform = mutation -> MutationResult.keep();
+        private int pushBatchSize = 1000;
 
         private Builder() {
         }
@@ -256,6 +279,36 @@ public interface SyncClient {
         }
 
         /**
+         * The push transform hook: called for every captured row change a push is about to send, in change order,
+         * on a database thread. Return {@link MutationResult#keep()} to push it as captured,
+         * {@link MutationResult#skip()} to push nothing for it, or {@link MutationResult#rewrite} to push other SQL
+         * in its place (same remote transaction). Schema changes are always pushed as captured. If the hook
+         * throws, the push fails before sending that batch and the changes stay pending. Default: keep everything.
+         *
+         * @param transform the hook; {@code null} results count as keep
+         * @return this builder
+         */
+        public Builder transform(Function<Mutation, MutationResult> transform) {
+            this.transform = Objects.requireNonNull(transform, "transform");
+            return this;
+        }
+
+        /**
+         * How many local changes one push batch (one remote transaction, one request) aims for. A local transaction
+         * is never split, so a batch holds more when a transaction is larger. Default 1000.
+         *
+         * @param changes at least 1
+         * @return this builder
+         */
+        public Builder pushBatchSize(int changes) {
+            if (changes < 1) {
+                throw new IllegalArgumentException("pushBatchSize must be at least 1");
+            }
+            this.pushBatchSize = changes;
+            return this;
+        }
+
+        /**
          * Creates the client (not yet opened).
          *
          * @return the client
@@ -270,7 +323,7 @@ public interface SyncClient {
             }
             return new DefaultSyncClient(new SyncClientOptions(path.toAbsolutePath(), url, authToken, encryptionKey,
                     clientName, longPollTimeout, bootstrapIfEmpty, resetShare, connectTimeout, responseTimeout,
-                    maxConnections));
+                    maxConnections, transform, pushBatchSize));
         }
     }
 }

@@ -12,7 +12,8 @@ import java.time.Instant;
  * @param walSizeBytes      the size of the local write-ahead log
  * @param lastPullTime      when the last pull completed, or {@code null}
  * @param lastPushTime      when the last push completed, or {@code null}
+ * @param pendingChanges    captured local changes (row changes and schema changes) not yet pushed
  */
 public record SyncStats(String revision, long bytesSent, long bytesReceived, long databaseSizeBytes,
-                        long walSizeBytes, Instant lastPullTime, Instant lastPushTime) {
+                        long walSizeBytes, Instant lastPullTime, Instant lastPushTime, long pendingChanges) {
 }

@@ -71,17 +71,7 @@ final class SyncClientIntegrationTests {
     private List<List<Object>> local(Path db, String sql) throws Exception {
         try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + db);
              ResultSet rows = connection.createStatement().executeQuery(sql)) {
-            List<List<Object>> result = new ArrayList<>();
-            int columns = rows.getMetaData().getColumnCount();
-            while (rows.next()) {
-                List<Object> row = new ArrayList<>();
-                for (int i = 1; i <= columns; i++) {
-                    Object value = rows.getObject(i);
-                    row.add(value instanceof Integer n ? Long.valueOf(n) : value);
-                }
-                result.add(row);
-            }
-            return result;
+            return ResultRows.read(rows);
         }
     }
 

@@ -1,10 +1,14 @@
 package dev.tursosync.internal.client;
 
 import dev.tursosync.ChangeEvent;
+import dev.tursosync.PushResult;
+import dev.tursosync.SyncResult;
 import dev.tursosync.SyncClient;
 import dev.tursosync.SyncClosedException;
 import dev.tursosync.SyncMetadataException;
 import dev.tursosync.SyncStats;
+import dev.tursosync.internal.capture.ChangeCapture;
+import dev.tursosync.internal.capture.ChangeLog;
 import dev.tursosync.internal.db.ConnectionManager;
 import dev.tursosync.internal.events.ChangeEventDecoder;
 import dev.tursosync.internal.io.Durability;
@@ -14,6 +18,7 @@ import dev.tursosync.internal.proto.PullUpdatesReqProtoBody;
 import dev.tursosync.internal.pull.PageStage;
 import dev.tursosync.internal.pull.PullApplier;
 import dev.tursosync.internal.pull.SnapshotFileWriter;
+import dev.tursosync.internal.push.LogicalPusher;
 import dev.tursosync.internal.sqlite.PageSource;
 import dev.tursosync.internal.sqlite.SchemaEntry;
 import dev.tursosync.internal.sqlite.SchemaReader;
@@ -66,7 +71,8 @@ public final class DefaultSyncClient implements SyncClient {
 
     /** Everything that exists while the client is open. */
     private record State(SyncTransport transport, ConnectionManager connections, PullApplier applier,
-                         PageStage stager, SerialGate pulls, AtomicReference<SyncMetadata> metadata) {
+                         PageStage stager, LogicalPusher pusher, SerialGate operations,
+                         AtomicReference<SyncMetadata> metadata) {
     }
 
     /**
@@ -114,9 +120,21 @@ public final class DefaultSyncClient implements SyncClient {
     @Override
     public Flux<ChangeEvent> pullChanges() {
         return Mono.fromSupplier(this::requireOpen)
-                .flatMap(current -> current.pulls().run(pull(current)))
+                .flatMap(current -> current.operations().run(pull(current)))
                 .doOnNext(events -> events.forEach(changes::tryEmitNext))
                 .flatMapIterable(events -> events);
+    }
+
+    @Override
+    public Mono<PushResult> push() {
+        return Mono.fromSupplier(this::requireOpen)
+                .flatMap(current -> current.operations().run(pushPending(current)));
+    }
+
+    @Override
+    public Mono<SyncResult> sync() {
+        return push().flatMap(pushed -> pullChanges().collectList()
+                .map(events -> new SyncResult(pushed, events)));
     }
 
     @Override
@@ -128,12 +146,13 @@ public final class DefaultSyncClient implements SyncClient {
     public Mono<SyncStats> stats() {
         return Mono.fromSupplier(this::requireOpen)
                 .flatMap(current -> Mono.fromSupplier(() -> current).publishOn(current.connections().scheduler()))
-                .map(current -> {
-                    SyncMetadata metadata = current.metadata().get();
-                    return new SyncStats(metadata.revision(), current.transport().stats().bytesSent(),
-                            current.transport().stats().bytesReceived(), sizeOf(database), sizeOf(sibling("-wal")),
-                            metadata.lastPull(), metadata.lastPush());
-                });
+                .flatMap(current -> current.connections().withConnection(ChangeLog::pendingCount)
+                        .map(pending -> {
+                            SyncMetadata metadata = current.metadata().get();
+                            return new SyncStats(metadata.revision(), current.transport().stats().bytesSent(),
+                                    current.transport().stats().bytesReceived(), sizeOf(database),
+                                    sizeOf(sibling("-wal")), metadata.lastPull(), metadata.lastPush(), pending);
+                        }));
     }
 
     @Override
@@ -143,7 +162,7 @@ public final class DefaultSyncClient implements SyncClient {
             if (current == null) {
                 return Mono.empty();
             }
-            return current.pulls().run(current.connections().close().thenReturn(true))
+            return current.operations().run(current.connections().close().thenReturn(true))
                     .then(current.transport().close())
                     .doFinally(signal -> changes.tryEmitComplete());
         });
@@ -162,13 +181,18 @@ public final class DefaultSyncClient implements SyncClient {
     private Mono<Void> doOpen() {
         SyncTransport transport = ReactorNettySyncTransport.create(transportOptions);
         ConnectionManager connections = new ConnectionManager(database, options.maxConnections());
+        ChangeCapture capture = new ChangeCapture();
+        connections.setConnectionInitializer(capture);
+        connections.setStatementObserver(capture);
+        LogicalPusher pusher = new LogicalPusher(transport, connections, options.transform(),
+                options.pushBatchSize());
         PullApplier applier = new PullApplier(database, new ChangeEventDecoder(options.resetShare()));
         PageStage stager = new PageStage(connections.scheduler());
         return Mono.fromCallable(this::inspect)
                 .subscribeOn(connections.scheduler())
                 .flatMap(found -> found.map(Mono::just).orElseGet(() -> start(transport, connections)))
                 .flatMap(metadata -> {
-                    State opened = new State(transport, connections, applier, stager, new SerialGate(),
+                    State opened = new State(transport, connections, applier, stager, pusher, new SerialGate(),
                             new AtomicReference<>(metadata));
                     state.set(opened);
                     return finishPendingPull(opened);
@@ -215,7 +239,7 @@ public final class DefaultSyncClient implements SyncClient {
         SyncMetadata fresh = new SyncMetadata(SyncMetadata.CURRENT_VERSION,
                 options.clientName() + "-" + UUID.randomUUID(), null, null, null, 0, null,
                 new SyncMetadata.SavedConfiguration(RemoteUrl.parse(options.url()).toString(),
-                        options.clientName()));
+                        options.clientName()), 0);
         if (!options.bootstrapIfEmpty()) {
             return Mono.fromCallable(() -> {
                 store.write(fresh);
@@ -269,8 +293,8 @@ public final class DefaultSyncClient implements SyncClient {
 
     private Mono<List<ChangeEvent>> pull(State current) {
         return finishPendingPull(current)
-                .then(Mono.fromRunnable(current.applier()::requireNoLocalWrites)
-                        .subscribeOn(current.connections().scheduler()))
+                .then(current.connections().withConnection(ChangeLog::pendingCount))
+                .flatMap(pending -> pending > 0 ? Mono.error(PullApplier.pendingError(pending)) : Mono.empty())
                 .then(Mono.defer(() -> current.stager().write(
                         current.transport().pullUpdates(request(current.metadata().get())), stage)))
                 .flatMap(staged -> {
@@ -287,17 +311,34 @@ public final class DefaultSyncClient implements SyncClient {
                     return Mono.fromRunnable(() -> confirm(current, metadata.withPendingPull(pending)))
                             .subscribeOn(current.connections().scheduler())
                             .then(current.connections().exclusive(() -> {
-                                current.applier().requireNoLocalWritesOrAbandon(() -> abandon(current));
+                                current.applier().requireNoPendingChangesOrAbandon(() -> abandon(current));
                                 List<ChangeEvent> events = current.applier().apply(stage,
                                         pending.databaseSizePages(), true);
-                                confirm(current, current.metadata().get().pulled(pending.revision(), Instant.now()));
+                                confirm(current, current.metadata().get().applied(pending.revision(), Instant.now()));
                                 PageStage.delete(stage);
                                 return events;
                             }));
                 });
     }
 
-    /** Applies a pull that was staged and recorded as pending but not confirmed (no events: they were lost). */
+    // ---- push -------------------------------------------------------------------------------------------
+
+    private Mono<PushResult> pushPending(State current) {
+        return Mono.defer(() -> {
+            SyncMetadata metadata = current.metadata().get();
+            return current.pusher().push(metadata.clientId(), metadata.pullGeneration());
+        }).flatMap(outcome -> outcome.result().changesPushed() == 0
+                ? Mono.just(outcome.result())
+                : Mono.fromCallable(() -> {
+                    confirm(current, current.metadata().get().pushed(outcome.lastChangeId(), Instant.now()));
+                    return outcome.result();
+                }).subscribeOn(current.connections().scheduler()));
+    }
+
+    /**
+     * Applies a pull that was staged and recorded as pending but not confirmed (no events: they were lost), unless
+     * local changes were captured after it was recorded: it is then dropped, and the next pull fetches it again.
+     */
     private Mono<Void> finishPendingPull(State current) {
         return Mono.defer(() -> {
             SyncMetadata.PendingPull pending = current.metadata().get().pendingPull();
@@ -306,8 +347,15 @@ public final class DefaultSyncClient implements SyncClient {
             }
             LOG.info("finishing an interrupted pull to revision {}", pending.revision());
             return current.connections().exclusive(() -> {
+                long unpushed = current.applier().pendingChanges();
+                if (unpushed > 0) {
+                    LOG.warn("dropping an interrupted pull: {} local change(s) were made before it was applied",
+                            unpushed);
+                    abandon(current);
+                    return false;
+                }
                 current.applier().apply(stage, pending.databaseSizePages(), false);
-                confirm(current, current.metadata().get().pulled(pending.revision(), Instant.now()));
+                confirm(current, current.metadata().get().applied(pending.revision(), Instant.now()));
                 PageStage.delete(stage);
                 return true;
             }).then();

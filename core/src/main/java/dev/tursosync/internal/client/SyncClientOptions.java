@@ -4,7 +4,10 @@ import dev.tursosync.internal.transport.AuthTokenSource;
 import dev.tursosync.internal.transport.RemoteUrl;
 import dev.tursosync.internal.transport.Secret;
 import dev.tursosync.internal.transport.TransportOptions;
+import dev.tursosync.Mutation;
+import dev.tursosync.MutationResult;
 import java.nio.file.Path;
+import java.util.function.Function;
 import java.time.Duration;
 import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
@@ -23,11 +26,14 @@ import reactor.core.publisher.Mono;
  * @param connectTimeout   the connect timeout
  * @param responseTimeout  the response timeout
  * @param maxConnections   the connection limit
+ * @param transform        the push transform hook
+ * @param pushBatchSize    how many changes a push batch aims for
  */
 public record SyncClientOptions(Path path, String url, Supplier<Mono<String>> authToken, String encryptionKey,
                                 String clientName, Duration longPollTimeout, boolean bootstrapIfEmpty,
                                 double resetShare, Duration connectTimeout, Duration responseTimeout,
-                                int maxConnections) {
+                                int maxConnections, Function<Mutation, MutationResult> transform,
+                                int pushBatchSize) {
 
     /**
      * The transport settings these options imply.

@@ -320,11 +320,18 @@ public final class ConnectionManager {
             statement.execute("PRAGMA wal_autocheckpoint = 0");
             if (!readOnly) {
                 statement.execute("PRAGMA journal_mode = WAL");
-                initializer.initialize(connection);
             }
         } catch (SQLException e) {
             closeQuietly(connection);
             throw e;
+        }
+        if (!readOnly) {
+            try {
+                initializer.initialize(connection);
+            } catch (SQLException | RuntimeException e) {
+                closeQuietly(connection);
+                throw e;
+            }
         }
         return connection;
     }

@@ -14,9 +14,12 @@ import java.util.Objects;
  * @param lastPushedChange the last local change id the remote has, 0 if none
  * @param pendingPull      a pull whose pages are staged but not yet confirmed applied, or {@code null}
  * @param configuration    the configuration the client was opened with
+ * @param pullGeneration   how many pulls replaced the local database (and restarted the change log's numbering);
+ *                         pushes record it on the remote next to the change id, as the official clients do
  */
 public record SyncMetadata(int version, String clientId, String revision, Instant lastPull, Instant lastPush,
-                           long lastPushedChange, PendingPull pendingPull, SavedConfiguration configuration) {
+                           long lastPushedChange, PendingPull pendingPull, SavedConfiguration configuration,
+                           long pullGeneration) {
 
     /** The format this client writes. */
     public static final int CURRENT_VERSION = 1;
@@ -54,7 +57,7 @@ public record SyncMetadata(int version, String clientId, String revision, Instan
      */
     public SyncMetadata withPendingPull(PendingPull pending) {
         return new SyncMetadata(version, clientId, revision, lastPull, lastPush, lastPushedChange, pending,
-                configuration);
+                configuration, pullGeneration);
     }
 
     /**
@@ -65,6 +68,32 @@ public record SyncMetadata(int version, String clientId, String revision, Instan
      * @return the copy
      */
     public SyncMetadata pulled(String newRevision, Instant at) {
-        return new SyncMetadata(version, clientId, newRevision, at, lastPush, lastPushedChange, null, configuration);
+        return new SyncMetadata(version, clientId, newRevision, at, lastPush, lastPushedChange, null, configuration,
+                pullGeneration);
+    }
+
+    /**
+     * A copy after a pull that replaced the local database: as {@link #pulled}, and the next pull generation
+     * (the change log starts over with it).
+     *
+     * @param newRevision the revision now mirrored
+     * @param at          when the pull completed
+     * @return the copy
+     */
+    public SyncMetadata applied(String newRevision, Instant at) {
+        return new SyncMetadata(version, clientId, newRevision, at, lastPush, lastPushedChange, null, configuration,
+                pullGeneration + 1);
+    }
+
+    /**
+     * A copy after a push.
+     *
+     * @param lastChange the last local change id the remote has
+     * @param at         when the push completed
+     * @return the copy
+     */
+    public SyncMetadata pushed(long lastChange, Instant at) {
+        return new SyncMetadata(version, clientId, revision, lastPull, at, lastChange, pendingPull, configuration,
+                pullGeneration);
     }
 }

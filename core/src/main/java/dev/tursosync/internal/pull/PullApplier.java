@@ -2,6 +2,7 @@ package dev.tursosync.internal.pull;
 
 import dev.tursosync.ChangeEvent;
 import dev.tursosync.PendingLocalChangesException;
+import dev.tursosync.internal.capture.ChangeLog;
 import dev.tursosync.internal.events.ChangeEventDecoder;
 import dev.tursosync.internal.io.Durability;
 import dev.tursosync.internal.sqlite.PageSource;
@@ -55,34 +56,49 @@ public final class PullApplier {
     }
 
     /**
-     * Fails if the write-ahead log holds committed local writes: applying remote pages over them would lose them.
-     * Reading the log is safe while connections are open (SQLite takes no lock on it).
+     * How many captured local changes wait to be pushed, read through a read-only connection (which never
+     * checkpoints the log when it closes). Call inside the exclusive window, where nothing else is open.
      *
-     * @throws PendingLocalChangesException if there are local writes
+     * @return the number of pending changes, 0 for an empty database
      */
-    public void requireNoLocalWrites() {
-        WalScan scan = WalScanner.scan(wal);
-        if (scan.lastCommitFrame() > 0) {
-            throw new PendingLocalChangesException("the local database has " + scan.lastCommitFrame()
-                    + " WAL frame(s) of local writes that were never pushed; pulling would overwrite them "
-                    + "(pushing local changes is not supported yet)");
+    public long pendingChanges() {
+        if (isEmpty(database)) {
+            return 0;
+        }
+        SQLiteConfig config = new SQLiteConfig();
+        config.setReadOnly(true);
+        config.setBusyTimeout(10_000);
+        try (Connection connection = config.createConnection("jdbc:sqlite:" + database)) {
+            return ChangeLog.pendingCount(connection);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot count the pending local changes of " + database, e);
         }
     }
 
     /**
-     * The same check inside the exclusive window, where a write may have slipped in since the first check: the
-     * staged pull is then abandoned (the next pull fetches it again) before failing.
+     * Fails when local changes wait to be pushed: the pull would replace the database underneath them. Call inside
+     * the exclusive window; the staged pull is abandoned first (the next pull fetches it again).
      *
      * @param abandon drops the staged pull
-     * @throws PendingLocalChangesException if there are local writes
+     * @throws PendingLocalChangesException if there are pending changes
      */
-    public void requireNoLocalWritesOrAbandon(Runnable abandon) {
-        try {
-            requireNoLocalWrites();
-        } catch (PendingLocalChangesException e) {
+    public void requireNoPendingChangesOrAbandon(Runnable abandon) {
+        long pending = pendingChanges();
+        if (pending > 0) {
             abandon.run();
-            throw e;
+            throw pendingError(pending);
         }
+    }
+
+    /**
+     * The error for a pull refused because of pending local changes.
+     *
+     * @param pending how many changes wait
+     * @return the error
+     */
+    public static PendingLocalChangesException pendingError(long pending) {
+        return new PendingLocalChangesException(pending + " local change(s) have not been pushed; pulling would "
+                + "replace the database underneath them. Push first (or use sync()).");
     }
 
     /**
@@ -99,6 +115,7 @@ public final class PullApplier {
             if (isEmpty(database)) {
                 replaceEmptyDatabase(staged, databaseSizePages);
             } else {
+                discardLocalLog();
                 WalWriter.appendTransaction(wal, PAGE_SIZE, frames(staged), Math.toIntExact(databaseSizePages));
                 checkpoint();
             }
@@ -127,6 +144,25 @@ public final class PullApplier {
             Durability.forceFolder(database);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the pulled database " + database, e);
+        }
+    }
+
+    /**
+     * Drops the local write-ahead log. The database file is the synced state (every pull ends with a full
+     * checkpoint and nothing else checkpoints), and the log holds only local writes whose changes the remote
+     * already has (the caller checked that none is pending), so the remote pages go on top of the synced state.
+     */
+    private void discardLocalLog() {
+        try {
+            if (Files.exists(wal) && Files.size(wal) > 0) {
+                try (FileChannel file = FileChannel.open(wal, StandardOpenOption.WRITE)) {
+                    file.truncate(0);
+                    file.force(true);
+                }
+            }
+            Files.deleteIfExists(database.resolveSibling(database.getFileName() + "-shm"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot reset the write-ahead log " + wal, e);
         }
     }
 

@@ -53,6 +53,9 @@ public final class ReactorNettySyncTransport implements SyncTransport {
         HttpClient client = HttpClient.create(connections)
                 .protocol(HttpProtocol.HTTP11)
                 .compress(false)
+                // Never resend a request on its own: a push batch whose reply was lost may have committed.
+                // Operations are retried as a whole, after re-reading the remote position.
+                .disableRetry(true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) options.connectTimeout().toMillis());
         this.http = options.url().isSecure() ? client.secure() : client;
     }

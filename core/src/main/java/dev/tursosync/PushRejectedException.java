@@ -1,0 +1,57 @@
+package dev.tursosync;
+
+/**
+ * The remote refused a pushed change (a constraint violation, a missing table or column...). Nothing of the batch
+ * that held the change was committed, the remote bookkeeping did not move, and the change stays pending locally:
+ * fix the cause (for example with {@link SyncClient.Builder#transform}) and push again.
+ */
+public final class PushRejectedException extends RemoteSqlException {
+
+    private final long changeId;
+    private final String table;
+    private final String operation;
+
+    /**
+     * Creates the exception.
+     *
+     * @param changeId      the local change id
+     * @param table         the table (or, for a schema change, the object)
+     * @param operation     {@code INSERT}, {@code UPDATE}, {@code DELETE} or {@code SCHEMA}
+     * @param remoteMessage the remote error message
+     * @param code          the remote error code, possibly {@code null}
+     */
+    public PushRejectedException(long changeId, String table, String operation, String remoteMessage, String code) {
+        super("the remote rejected local change " + changeId + " (" + operation + " on \"" + table
+                + "\"); nothing of its batch was committed and it stays pending", remoteMessage, code);
+        this.changeId = changeId;
+        this.table = table;
+        this.operation = operation;
+    }
+
+    /**
+     * The local change id of the rejected change.
+     *
+     * @return the id
+     */
+    public long changeId() {
+        return changeId;
+    }
+
+    /**
+     * The table the change was made to.
+     *
+     * @return the table name
+     */
+    public String table() {
+        return table;
+    }
+
+    /**
+     * The kind of change: {@code INSERT}, {@code UPDATE}, {@code DELETE} or {@code SCHEMA}.
+     *
+     * @return the operation
+     */
+    public String operation() {
+        return operation;
+    }
+}

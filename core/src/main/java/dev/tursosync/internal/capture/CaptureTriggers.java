@@ -1,0 +1,96 @@
+package dev.tursosync.internal.capture;
+
+import static dev.tursosync.internal.sql.Identifiers.literal;
+import static dev.tursosync.internal.sql.Identifiers.quote;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The three triggers that log a table's inserts, updates and deletes into {@value CaptureNames#LOG}, in the same
+ * transaction as the change. Row images are JSON objects keyed by column name (so a later {@code ALTER TABLE} does
+ * not shift them); blobs are written as {@code {"$b": "<hex>"}} because JSON has no binary type.
+ */
+public final class CaptureTriggers {
+
+    /** Operation codes in the log. */
+    public static final int INSERT = 1;
+    /** Operation codes in the log. */
+    public static final int UPDATE = 0;
+    /** Operation codes in the log. */
+    public static final int DELETE = -1;
+    /** Operation codes in the log. */
+    public static final int SCHEMA = 3;
+
+    private CaptureTriggers() {
+    }
+
+    /**
+     * Drops this table's capture triggers if present and creates them for its current columns.
+     *
+     * @param connection the connection (inside the caller's transaction)
+     * @param table      the table
+     * @throws SQLException if SQLite refuses
+     */
+    public static void install(Connection connection, CapturedTable table) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            drop(statement, table.name());
+            statement.execute(trigger(table, "INSERT", INSERT, null, "new"));
+            statement.execute(trigger(table, "UPDATE", UPDATE, "old", "new"));
+            statement.execute(trigger(table, "DELETE", DELETE, "old", null));
+        }
+    }
+
+    /**
+     * Drops this table's capture triggers if present.
+     *
+     * @param statement a statement of the connection
+     * @param table     the table name
+     * @throws SQLException if SQLite refuses
+     */
+    public static void drop(Statement statement, String table) throws SQLException {
+        for (String operation : List.of("INSERT", "UPDATE", "DELETE")) {
+            statement.execute("DROP TRIGGER IF EXISTS " + quote(triggerName(table, operation)));
+        }
+    }
+
+    /**
+     * Whether a schema object is one of these triggers.
+     *
+     * @param name the object name
+     * @return whether capture owns it
+     */
+    public static boolean isCaptureTrigger(String name) {
+        return name.startsWith(CaptureNames.PREFIX);
+    }
+
+    private static String triggerName(String table, String operation) {
+        return CaptureNames.PREFIX + operation.toLowerCase(java.util.Locale.ROOT) + "_" + table;
+    }
+
+    private static String trigger(CapturedTable table, String operation, int code, String before, String after) {
+        String rowid = table.withoutRowid() ? "NULL" : (after != null ? after : before) + ".rowid";
+        return "CREATE TRIGGER " + quote(triggerName(table.name(), operation))
+                + " AFTER " + operation + " ON " + quote(table.name()) + " BEGIN "
+                + "INSERT INTO " + CaptureNames.LOG + "(txn, time, tbl, op, rid, old, new) VALUES ("
+                + CaptureNames.TXN_FUNCTION + "(), unixepoch(), " + literal(table.name()) + ", " + code + ", "
+                + rowid + ", " + image(table, before) + ", " + image(table, after) + "); END";
+    }
+
+    private static String image(CapturedTable table, String row) {
+        if (row == null) {
+            return "NULL";
+        }
+        return table.columns().stream()
+                .map(column -> literal(column) + ", " + value(row + "." + quote(column)))
+                .collect(Collectors.joining(", ", "json_object(", ")"));
+    }
+
+    private static String value(String expression) {
+        return "iif(typeof(" + expression + ") = 'blob', json_object('$b', hex(" + expression + ")), "
+                + expression + ")";
+    }
+}

@@ -1,0 +1,53 @@
+package dev.tursosync.internal.capture;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What capture needs to know about one user table: its stored columns (generated columns are left out: the remote
+ * computes them) and whether it has a rowid.
+ *
+ * @param name         the table name
+ * @param columns      the stored columns, in declaration order
+ * @param withoutRowid whether the table is {@code WITHOUT ROWID}
+ */
+public record CapturedTable(String name, List<String> columns, boolean withoutRowid) {
+
+    /**
+     * Reads a table's shape on a connection (inside its transaction, so it sees uncommitted DDL).
+     *
+     * @param connection the connection
+     * @param table      the table name
+     * @return the shape, or empty for a virtual table or one that does not exist
+     * @throws SQLException if reading fails
+     */
+    public static Optional<CapturedTable> read(Connection connection, String table) throws SQLException {
+        boolean withoutRowid;
+        try (PreparedStatement kind = connection.prepareStatement(
+                "SELECT type, wr FROM pragma_table_list WHERE schema = 'main' AND name = ?")) {
+            kind.setString(1, table);
+            try (ResultSet row = kind.executeQuery()) {
+                if (!row.next() || !"table".equals(row.getString(1))) {
+                    return Optional.empty();
+                }
+                withoutRowid = row.getInt(2) != 0;
+            }
+        }
+        List<String> columns = new ArrayList<>();
+        try (PreparedStatement info = connection.prepareStatement(
+                "SELECT name FROM pragma_table_xinfo(?) WHERE hidden = 0 ORDER BY cid")) {
+            info.setString(1, table);
+            try (ResultSet rows = info.executeQuery()) {
+                while (rows.next()) {
+                    columns.add(rows.getString(1));
+                }
+            }
+        }
+        return Optional.of(new CapturedTable(table, List.copyOf(columns), withoutRowid));
+    }
+}

@@ -1,0 +1,195 @@
+package dev.tursosync.internal.capture;
+
+import dev.tursosync.internal.db.ConnectionManager;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Captures every local change made through the client's connections into the change log, in the same transaction
+ * as the change.
+ *
+ * <p>Row changes are logged by triggers on each user table. Schema changes are noticed after each statement (the
+ * schema version moved): the difference with the last captured schema is logged as DDL, the affected tables get
+ * fresh triggers, and the snapshot is updated, all inside the transaction that changed the schema (or a transaction
+ * of its own right after an auto-commit DDL statement; a crash in between is caught up when the next connection
+ * opens). Every read-write connection gets the transaction-numbering function and installs capture if a pull
+ * replaced the database with the remote's, which has none.
+ */
+public final class ChangeCapture implements ConnectionManager.ConnectionInitializer,
+        ConnectionManager.StatementObserver {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChangeCapture.class);
+    private static final String CREATE_SNAPSHOT = "CREATE TABLE IF NOT EXISTS " + CaptureNames.SCHEMA
+            + " (name TEXT PRIMARY KEY, seq INTEGER NOT NULL, type TEXT NOT NULL, tbl TEXT NOT NULL,"
+            + " rootpage INTEGER NOT NULL, sql TEXT NOT NULL)";
+
+    private final TransactionIds transactions = new TransactionIds();
+    private final Map<Connection, PerConnection> connections = Collections.synchronizedMap(new WeakHashMap<>());
+
+    /** Per-connection state: the schema version last seen and a prepared query for it. */
+    private static final class PerConnection {
+        final PreparedStatement schemaVersion;
+        long seen;
+
+        PerConnection(PreparedStatement schemaVersion) {
+            this.schemaVersion = schemaVersion;
+        }
+
+        long read() throws SQLException {
+            try (ResultSet row = schemaVersion.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
+        }
+    }
+
+    @Override
+    public void initialize(Connection connection) throws SQLException {
+        transactions.register(connection);
+        inTransaction(connection, () -> {
+            if (ChangeLog.exists(connection)) {
+                transactions.advancePast(ChangeLog.lastTransaction(connection));
+                reconcile(connection, null);
+            } else {
+                install(connection);
+            }
+        });
+        PerConnection state = new PerConnection(connection.prepareStatement("PRAGMA schema_version"));
+        state.seen = state.read();
+        connections.put(connection, state);
+    }
+
+    @Override
+    public void afterStatement(Connection connection, String sql) throws SQLException {
+        PerConnection state = connections.get(connection);
+        if (state == null) {
+            return;
+        }
+        long version = state.read();
+        if (version == state.seen) {
+            return;
+        }
+        inTransaction(connection, () -> reconcile(connection, sql));
+        state.seen = state.read();
+    }
+
+    /** Creates the log, the snapshot and the triggers of every table: the schema came from the remote. */
+    private void install(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(ChangeLog.CREATE_LOG);
+            statement.execute(CREATE_SNAPSHOT);
+        }
+        Map<String, SchemaObject> live = SchemaObject.readLive(connection);
+        for (SchemaObject object : live.values()) {
+            if (object.isTable()) {
+                retrigger(connection, object.name());
+            }
+        }
+        saveSnapshot(connection, live);
+        LOG.debug("change capture installed for {} table(s)", live.values().stream().filter(SchemaObject::isTable)
+                .count());
+    }
+
+    private void reconcile(Connection connection, String sql) throws SQLException {
+        Map<String, SchemaObject> before = SchemaObject.readSnapshot(connection);
+        Map<String, SchemaObject> live = SchemaObject.readLive(connection);
+        if (before.equals(live)) {
+            return;
+        }
+        SchemaDiff.Result diff = SchemaDiff.diff(before, live, sql);
+        try (PreparedStatement log = connection.prepareStatement("INSERT INTO " + CaptureNames.LOG
+                + "(txn, time, tbl, op, sql) VALUES (" + CaptureNames.TXN_FUNCTION + "(), unixepoch(), ?, "
+                + CaptureTriggers.SCHEMA + ", ?)")) {
+            for (SchemaDiff.Ddl ddl : diff.statements()) {
+                log.setString(1, ddl.object());
+                log.setString(2, ddl.sql());
+                log.executeUpdate();
+            }
+        }
+        for (String table : diff.retriggerTables()) {
+            retrigger(connection, table);
+        }
+        saveSnapshot(connection, SchemaObject.readLive(connection));
+    }
+
+    private static void retrigger(Connection connection, String table) throws SQLException {
+        var shape = CapturedTable.read(connection, table);
+        if (shape.isPresent()) {
+            CaptureTriggers.install(connection, shape.get());
+        }
+    }
+
+    private static void saveSnapshot(Connection connection, Map<String, SchemaObject> live) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("DELETE FROM " + CaptureNames.SCHEMA);
+        }
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + CaptureNames.SCHEMA
+                + "(name, seq, type, tbl, rootpage, sql) VALUES (?, ?, ?, ?, ?, ?)")) {
+            int seq = 0;
+            for (SchemaObject object : live.values()) {
+                insert.setString(1, object.name());
+                insert.setInt(2, seq++);
+                insert.setString(3, object.type());
+                insert.setString(4, object.table());
+                insert.setLong(5, object.rootPage());
+                insert.setString(6, object.sql());
+                insert.executeUpdate();
+            }
+        }
+    }
+
+    /** Work that must commit atomically: inside the caller's open transaction, or in a new immediate one. */
+    @FunctionalInterface
+    private interface Work {
+        void run() throws SQLException;
+    }
+
+    private static void inTransaction(Connection connection, Work work) throws SQLException {
+        boolean own = beginImmediate(connection);
+        try {
+            work.run();
+            if (own) {
+                execute(connection, "COMMIT");
+            }
+        } catch (SQLException | RuntimeException e) {
+            if (own) {
+                try {
+                    execute(connection, "ROLLBACK");
+                } catch (SQLException rollback) {
+                    e.addSuppressed(rollback);
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** Starts a transaction unless one is open (whatever JDBC's auto-commit flag says). */
+    private static boolean beginImmediate(Connection connection) throws SQLException {
+        if (!connection.getAutoCommit()) {
+            return false;
+        }
+        try {
+            execute(connection, "BEGIN IMMEDIATE");
+            return true;
+        } catch (SQLException e) {
+            if (e.getMessage() != null && e.getMessage().contains("within a transaction")) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private static void execute(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package dev.tursosync.internal.capture;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads and trims the change log {@value CaptureNames#LOG}. */
+public final class ChangeLog {
+
+    /** Creates the log. */
+    static final String CREATE_LOG = "CREATE TABLE IF NOT EXISTS " + CaptureNames.LOG
+            + " (id INTEGER PRIMARY KEY AUTOINCREMENT, txn INTEGER NOT NULL, time INTEGER NOT NULL,"
+            + " tbl TEXT NOT NULL, op INTEGER NOT NULL, rid INTEGER, old TEXT, new TEXT, sql TEXT)";
+
+    private ChangeLog() {
+    }
+
+    /**
+     * Whether the log exists in the database the connection sees.
+     *
+     * @param connection the connection
+     * @return whether capture is installed
+     * @throws SQLException if reading fails
+     */
+    public static boolean exists(Connection connection) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?")) {
+            query.setString(1, CaptureNames.LOG);
+            try (ResultSet row = query.executeQuery()) {
+                return row.next();
+            }
+        }
+    }
+
+    /**
+     * Reads changes after an id, whole transactions only: at least {@code limit} changes unless the log ends
+     * first, and then the rest of the last transaction.
+     *
+     * @param connection the connection
+     * @param afterId    read changes with a greater id
+     * @param limit      how many changes to aim for
+     * @return the changes in id order
+     * @throws SQLException if reading fails
+     */
+    public static List<CapturedChange> readAfter(Connection connection, long afterId, int limit)
+            throws SQLException {
+        List<CapturedChange> changes = new ArrayList<>();
+        if (!exists(connection)) {
+            return changes;
+        }
+        try (PreparedStatement query = connection.prepareStatement("SELECT id, txn, time, tbl, op, rid, old, new, sql"
+                + " FROM " + CaptureNames.LOG + " WHERE id > ? ORDER BY id")) {
+            query.setLong(1, afterId);
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    CapturedChange change = read(rows);
+                    if (changes.size() >= limit && change.transaction() != changes.get(changes.size() - 1)
+                            .transaction()) {
+                        break;
+                    }
+                    changes.add(change);
+                }
+            }
+        }
+        return changes;
+    }
+
+    /**
+     * How many changes wait to be pushed.
+     *
+     * @param connection the connection
+     * @return the count, 0 when capture is not installed
+     * @throws SQLException if reading fails
+     */
+    public static long pendingCount(Connection connection) throws SQLException {
+        if (!exists(connection)) {
+            return 0;
+        }
+        try (Statement statement = connection.createStatement();
+             ResultSet row = statement.executeQuery("SELECT count(*) FROM " + CaptureNames.LOG)) {
+            row.next();
+            return row.getLong(1);
+        }
+    }
+
+    /**
+     * The highest transaction number in the log.
+     *
+     * @param connection the connection
+     * @return the number, 0 if the log is empty
+     * @throws SQLException if reading fails
+     */
+    public static long lastTransaction(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet row = statement.executeQuery("SELECT coalesce(max(txn), 0) FROM " + CaptureNames.LOG)) {
+            row.next();
+            return row.getLong(1);
+        }
+    }
+
+    /**
+     * Removes pushed changes.
+     *
+     * @param connection the connection
+     * @param throughId  the last pushed change id
+     * @throws SQLException if writing fails
+     */
+    public static void deleteThrough(Connection connection, long throughId) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement(
+                "DELETE FROM " + CaptureNames.LOG + " WHERE id <= ?")) {
+            delete.setLong(1, throughId);
+            delete.executeUpdate();
+        }
+    }
+
+    private static CapturedChange read(ResultSet rows) throws SQLException {
+        long rowid = rows.getLong(6);
+        Long boxedRowid = rows.wasNull() ? null : rowid;
+        return new CapturedChange(rows.getLong(1), rows.getLong(2), rows.getLong(3), rows.getString(4),
+                CapturedChange.Operation.fromCode(rows.getInt(5)), boxedRowid, RowImages.parse(rows.getString(7)),
+                RowImages.parse(rows.getString(8)), rows.getString(9));
+    }
+}

@@ -1,0 +1,151 @@
+package dev.tursosync.internal.push;
+
+import dev.tursosync.Mutation;
+import dev.tursosync.MutationResult;
+import dev.tursosync.PushResult;
+import dev.tursosync.SyncProtocolException;
+import dev.tursosync.internal.capture.CapturedChange;
+import dev.tursosync.internal.capture.ChangeLog;
+import dev.tursosync.internal.db.ConnectionManager;
+import dev.tursosync.internal.transport.SyncTransport;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+/**
+ * Pushes the change log to the remote, exactly once.
+ *
+ * <p>A push first reads this client's position on the remote, drops the local changes the remote already has, then
+ * sends the rest in batches of whole local transactions, each one remote transaction that also moves the position.
+ * After a batch commits, its changes leave the local log. Nothing is ever resent blindly: if a batch's outcome is
+ * unknown (a cut connection, a timeout), the push fails, and the next push starts by reading the position again.
+ */
+public final class LogicalPusher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LogicalPusher.class);
+
+    private final SyncTransport transport;
+    private final ConnectionManager connections;
+    private final Function<Mutation, MutationResult> transform;
+    private final int batchSize;
+
+    /**
+     * Creates a pusher.
+     *
+     * @param transport   the transport
+     * @param connections the local connections
+     * @param transform   the transform hook
+     * @param batchSize   how many changes a batch aims for (whole transactions are never split)
+     */
+    public LogicalPusher(SyncTransport transport, ConnectionManager connections,
+                         Function<Mutation, MutationResult> transform, int batchSize) {
+        this.transport = transport;
+        this.connections = connections;
+        this.transform = transform;
+        this.batchSize = batchSize;
+    }
+
+    /**
+     * What a push did, and the last change id the remote has.
+     *
+     * @param result       the result for the caller
+     * @param lastChangeId the last pushed change id (0 if none)
+     */
+    public record Outcome(PushResult result, long lastChangeId) {
+    }
+
+    /**
+     * Pushes every pending change.
+     *
+     * @param clientId       this client's id
+     * @param pullGeneration this client's pull generation
+     * @return the outcome
+     */
+    public Mono<Outcome> push(String clientId, long pullGeneration) {
+        return connections.withConnection(ChangeLog::pendingCount)
+                .flatMap(pending -> pending == 0
+                        ? Mono.just(new Outcome(PushResult.NOTHING, 0))
+                        : timedPosition(clientId)
+                                .flatMap(position -> start(position, pullGeneration))
+                                .flatMap(start -> sendFrom(clientId, pullGeneration,
+                                        new Progress(start.after(), 0, 0, 0, start.remoteNanos()))));
+    }
+
+    private record Start(long after, long remoteNanos) {
+    }
+
+    private record Progress(long lastChangeId, long changes, int batches, long bytes, long remoteNanos) {
+        Outcome outcome() {
+            return new Outcome(new PushResult(changes, batches, bytes, Duration.ofNanos(remoteNanos)), lastChangeId);
+        }
+    }
+
+    private Mono<Timed<Optional<RemotePosition>>> timedPosition(String clientId) {
+        return Mono.defer(() -> {
+            long started = System.nanoTime();
+            return RemotePosition.read(transport, clientId)
+                    .map(position -> new Timed<>(position, System.nanoTime() - started));
+        });
+    }
+
+    private record Timed<T>(T value, long nanos) {
+    }
+
+    /** Where to resume: after the remote's change id when it belongs to this generation, else from the start. */
+    private Mono<Start> start(Timed<Optional<RemotePosition>> position, long pullGeneration) {
+        RemotePosition remote = position.value().orElse(null);
+        if (remote == null || remote.pullGeneration() < pullGeneration) {
+            return Mono.just(new Start(0, position.nanos()));
+        }
+        if (remote.pullGeneration() > pullGeneration) {
+            return Mono.error(new SyncProtocolException("the remote records pull generation "
+                    + remote.pullGeneration() + " for this client, ahead of the local " + pullGeneration
+                    + "; the local metadata is older than the remote's record of it"));
+        }
+        return connections.withConnection(connection -> {
+            ChangeLog.deleteThrough(connection, remote.changeId());
+            return new Start(remote.changeId(), position.nanos());
+        });
+    }
+
+    private Mono<Outcome> sendFrom(String clientId, long pullGeneration, Progress progress) {
+        return connections.withConnection(connection -> {
+                    List<CapturedChange> changes = ChangeLog.readAfter(connection, progress.lastChangeId(),
+                            batchSize);
+                    if (changes.isEmpty()) {
+                        return Optional.<PushBatch>empty();
+                    }
+                    TableKeys keys = TableKeys.read(connection, changes.stream().map(CapturedChange::table)
+                            .distinct().toList());
+                    return Optional.of(PushBatch.of(changes, keys, transform, clientId, pullGeneration));
+                })
+                .flatMap(next -> next.isEmpty()
+                        ? Mono.just(progress.outcome())
+                        : send(next.get(), progress)
+                                .flatMap(sent -> sendFrom(clientId, pullGeneration, sent)));
+    }
+
+    private Mono<Progress> send(PushBatch batch, Progress progress) {
+        return Mono.defer(() -> {
+            long bytesBefore = transport.stats().bytesSent();
+            long started = System.nanoTime();
+            return transport.pipeline(List.of(batch.request()))
+                    .map(response -> {
+                        long remote = System.nanoTime() - started;
+                        batch.verify(response);
+                        LOG.debug("pushed changes through {} ({} changes)", batch.lastChangeId(),
+                                batch.changeCount());
+                        return new Progress(batch.lastChangeId(), progress.changes() + batch.changeCount(),
+                                progress.batches() + 1, progress.bytes() + transport.stats().bytesSent()
+                                - bytesBefore, progress.remoteNanos() + remote);
+                    });
+        }).flatMap(sent -> connections.withConnection(connection -> {
+            ChangeLog.deleteThrough(connection, sent.lastChangeId());
+            return sent;
+        }));
+    }
+}

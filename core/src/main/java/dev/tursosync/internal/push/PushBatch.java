@@ -1,0 +1,167 @@
+package dev.tursosync.internal.push;
+
+import dev.tursosync.ChangeOperation;
+import dev.tursosync.Mutation;
+import dev.tursosync.MutationResult;
+import dev.tursosync.PushRejectedException;
+import dev.tursosync.RemoteSqlException;
+import dev.tursosync.SyncProtocolException;
+import dev.tursosync.internal.capture.CapturedChange;
+import dev.tursosync.internal.hrana.AtomicBatch;
+import dev.tursosync.internal.hrana.BatchResult;
+import dev.tursosync.internal.hrana.HranaError;
+import dev.tursosync.internal.hrana.HranaStatement;
+import dev.tursosync.internal.hrana.PipelineRequest;
+import dev.tursosync.internal.hrana.PipelineResponse;
+import dev.tursosync.internal.hrana.PipelineResult;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * One remote transaction of a push: {@code BEGIN IMMEDIATE}, the bookkeeping table, one statement per change
+ * (through the transform hook), the bookkeeping upsert, {@code COMMIT} — each step guarded by the success of the one
+ * before, and a {@code ROLLBACK} when the commit did not run. The remote therefore has all of it or none of it.
+ */
+public final class PushBatch {
+
+    private final PipelineRequest.Batch request;
+    private final List<CapturedChange> owners;
+    private final long lastChangeId;
+    private final int changeCount;
+
+    private PushBatch(PipelineRequest.Batch request, List<CapturedChange> owners, long lastChangeId,
+                      int changeCount) {
+        this.request = request;
+        this.owners = owners;
+        this.lastChangeId = lastChangeId;
+        this.changeCount = changeCount;
+    }
+
+    /**
+     * Builds the batch for whole local transactions of changes.
+     *
+     * @param changes        the changes, in id order, not empty
+     * @param keys           the primary keys of their tables
+     * @param transform      the transform hook
+     * @param clientId       this client's id
+     * @param pullGeneration this client's pull generation
+     * @return the batch
+     */
+    public static PushBatch of(List<CapturedChange> changes, TableKeys keys,
+                               Function<Mutation, MutationResult> transform, String clientId, long pullGeneration) {
+        List<HranaStatement> statements = new ArrayList<>();
+        List<CapturedChange> owners = new ArrayList<>();
+        statements.add(HranaStatement.update(RemotePosition.CREATE_TABLE));
+        owners.add(null);
+        for (CapturedChange change : changes) {
+            statementFor(change, keys, transform).ifPresent(statement -> {
+                statements.add(statement);
+                owners.add(change);
+            });
+        }
+        long last = changes.get(changes.size() - 1).id();
+        statements.add(HranaStatement.update(RemotePosition.UPSERT, clientId, pullGeneration, last));
+        owners.add(null);
+        return new PushBatch(AtomicBatch.of(statements), owners, last, changes.size());
+    }
+
+    private static Optional<HranaStatement> statementFor(CapturedChange change, TableKeys keys,
+                                                         Function<Mutation, MutationResult> transform) {
+        if (change.operation() == CapturedChange.Operation.SCHEMA) {
+            return ReplayStatements.of(change, List.of());
+        }
+        MutationResult decision = transform.apply(mutation(change));
+        if (decision == null || decision.kind() == MutationResult.Kind.KEEP) {
+            return ReplayStatements.of(change, keys.of(change.table()));
+        }
+        if (decision.kind() == MutationResult.Kind.SKIP) {
+            return Optional.empty();
+        }
+        return Optional.of(HranaStatement.update(decision.sql(), decision.args().toArray()));
+    }
+
+    /**
+     * The hook's view of a captured row change.
+     *
+     * @param change a row change
+     * @return the mutation
+     */
+    public static Mutation mutation(CapturedChange change) {
+        ChangeOperation operation = switch (change.operation()) {
+            case INSERT -> ChangeOperation.INSERT;
+            case UPDATE -> ChangeOperation.UPDATE;
+            case DELETE -> ChangeOperation.DELETE;
+            case SCHEMA -> throw new IllegalArgumentException("schema changes are not mutations");
+        };
+        return new Mutation(change.table(), operation, change.rowid(), change.before(), change.after(),
+                Instant.ofEpochSecond(change.time()));
+    }
+
+    /**
+     * The request to send.
+     *
+     * @return the pipeline batch
+     */
+    public PipelineRequest.Batch request() {
+        return request;
+    }
+
+    /**
+     * The id of the last change this batch covers.
+     *
+     * @return the id
+     */
+    public long lastChangeId() {
+        return lastChangeId;
+    }
+
+    /**
+     * How many local changes the batch covers (skipped ones included).
+     *
+     * @return the count
+     */
+    public int changeCount() {
+        return changeCount;
+    }
+
+    /**
+     * Checks the remote's answer.
+     *
+     * @param response the response to this batch
+     * @throws PushRejectedException if a change's statement failed
+     * @throws RemoteSqlException    if another step failed
+     */
+    public void verify(PipelineResponse response) {
+        if (response.results().size() != 1) {
+            throw new SyncProtocolException("the remote answered " + response.results().size()
+                    + " results to one push batch");
+        }
+        PipelineResult result = response.results().get(0);
+        if (result instanceof PipelineResult.Failed failed) {
+            throw new RemoteSqlException("push batch", failed.error().message(), failed.error().code());
+        }
+        if (!(result instanceof PipelineResult.BatchOk ok)) {
+            throw new SyncProtocolException("the remote answered a batch with another kind of result");
+        }
+        BatchResult batch = ok.result();
+        int failedStep = AtomicBatch.firstFailedStep(request, batch);
+        if (failedStep < 0) {
+            if (!batch.ran(request.steps().size() - 2)) {
+                throw new SyncProtocolException("the remote did not run the COMMIT of a push batch");
+            }
+            return;
+        }
+        HranaError error = batch.error(failedStep).orElseThrow();
+        int statement = failedStep - 1;
+        CapturedChange owner = statement >= 0 && statement < owners.size() ? owners.get(statement) : null;
+        if (owner != null) {
+            throw new PushRejectedException(owner.id(), owner.table(), owner.operation().name(), error.message(),
+                    error.code());
+        }
+        throw new RemoteSqlException("push batch step " + failedStep + " ("
+                + request.steps().get(failedStep).statement().sql() + ")", error.message(), error.code());
+    }
+}

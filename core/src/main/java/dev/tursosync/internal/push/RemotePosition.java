@@ -1,0 +1,81 @@
+package dev.tursosync.internal.push;
+
+import dev.tursosync.RemoteSqlException;
+import dev.tursosync.SyncProtocolException;
+import dev.tursosync.internal.capture.CaptureNames;
+import dev.tursosync.internal.hrana.BatchResult;
+import dev.tursosync.internal.hrana.BatchStep;
+import dev.tursosync.internal.hrana.HranaError;
+import dev.tursosync.internal.hrana.HranaStatement;
+import dev.tursosync.internal.hrana.HranaValue;
+import dev.tursosync.internal.hrana.PipelineRequest;
+import dev.tursosync.internal.hrana.PipelineResponse;
+import dev.tursosync.internal.hrana.PipelineResult;
+import dev.tursosync.internal.hrana.StatementResult;
+import dev.tursosync.internal.transport.SyncTransport;
+import java.util.List;
+import java.util.Optional;
+import reactor.core.publisher.Mono;
+
+/**
+ * This client's row of the remote bookkeeping table {@code turso_sync_last_change_id}: the pull generation and the
+ * last local change id the remote has committed. Same table, columns and SQL as the official clients.
+ *
+ * @param pullGeneration the generation the change id belongs to
+ * @param changeId       the last change id applied on the remote
+ */
+public record RemotePosition(long pullGeneration, long changeId) {
+
+    /** Creates the table if missing; the first step of every push batch. */
+    public static final String CREATE_TABLE = "CREATE TABLE IF NOT EXISTS " + CaptureNames.BOOKKEEPING
+            + " (client_id TEXT PRIMARY KEY, pull_gen INTEGER, change_id INTEGER)";
+    /** Moves the position; the last step of every push batch before the commit. */
+    public static final String UPSERT = "INSERT INTO " + CaptureNames.BOOKKEEPING
+            + "(client_id, pull_gen, change_id) VALUES (?, ?, ?) ON CONFLICT(client_id) DO UPDATE SET"
+            + " pull_gen=excluded.pull_gen, change_id=excluded.change_id";
+    private static final String SELECT = "SELECT pull_gen, change_id FROM " + CaptureNames.BOOKKEEPING
+            + " WHERE client_id = ?";
+
+    /**
+     * Reads the position.
+     *
+     * @param transport the transport
+     * @param clientId  this client's id
+     * @return the position, or empty if this client never pushed to this remote
+     */
+    public static Mono<Optional<RemotePosition>> read(SyncTransport transport, String clientId) {
+        PipelineRequest.Batch batch = new PipelineRequest.Batch(
+                List.of(new BatchStep(null, HranaStatement.query(SELECT, clientId))));
+        return transport.pipeline(List.of(batch)).map(RemotePosition::decode);
+    }
+
+    private static Optional<RemotePosition> decode(PipelineResponse response) {
+        PipelineResult result = response.results().get(0);
+        if (result instanceof PipelineResult.Failed failed) {
+            throw new RemoteSqlException("reading the push position", failed.error().message(),
+                    failed.error().code());
+        }
+        if (!(result instanceof PipelineResult.BatchOk ok)) {
+            throw new SyncProtocolException("the remote answered a batch with another kind of result");
+        }
+        BatchResult batch = ok.result();
+        Optional<HranaError> error = batch.error(0);
+        if (error.isPresent()) {
+            if (error.get().message() != null && error.get().message().contains("no such table")) {
+                return Optional.empty();
+            }
+            throw new RemoteSqlException("reading the push position", error.get().message(), error.get().code());
+        }
+        StatementResult rows = batch.result(0)
+                .orElseThrow(() -> new SyncProtocolException("the remote returned no result for the push position"));
+        if (rows.rows().isEmpty()) {
+            return Optional.empty();
+        }
+        List<HranaValue> row = rows.rows().get(0);
+        if (row.size() != 2 || !(row.get(0) instanceof HranaValue.IntegerValue generation)
+                || !(row.get(1) instanceof HranaValue.IntegerValue change)) {
+            throw new SyncProtocolException("the remote push position is not two integers: " + row);
+        }
+        return Optional.of(new RemotePosition(generation.value(), change.value()));
+    }
+}

@@ -1,0 +1,75 @@
+package dev.tursosync.internal.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tursosync.internal.db.ConnectionManager;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ChangeCaptureTests {
+
+    @TempDir
+    Path folder;
+    private ConnectionManager manager;
+
+    @BeforeEach
+    void open() {
+        manager = new ConnectionManager(folder.resolve("app.db"), 2);
+        ChangeCapture capture = new ChangeCapture();
+        manager.setConnectionInitializer(capture);
+        manager.setStatementObserver(capture);
+    }
+
+    @AfterEach
+    void close() {
+        manager.close().block();
+    }
+
+    /** Runs statements one by one, telling the observer about each, as the statement layer does. */
+    private void run(String... statements) {
+        manager.withConnection(connection -> {
+            for (String sql : statements) {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute(sql);
+                }
+                manager.afterStatement(connection, sql);
+            }
+            return true;
+        }).block();
+    }
+
+    private List<CapturedChange> log() {
+        return manager.withConnection(connection -> ChangeLog.readAfter(connection, 0, Integer.MAX_VALUE)).block();
+    }
+
+    @Test
+    void capturesDdlAndRowChangesInOrder() {
+        run("CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT, b BLOB, r REAL)",
+                "INSERT INTO t VALUES (1, 'a''b', x'00ff', 1.5)",
+                "UPDATE t SET v = 'c' WHERE id = 1",
+                "DELETE FROM t WHERE id = 1");
+        List<CapturedChange> changes = log();
+        assertThat(changes).extracting(CapturedChange::operation).containsExactly(CapturedChange.Operation.SCHEMA,
+                CapturedChange.Operation.INSERT, CapturedChange.Operation.UPDATE, CapturedChange.Operation.DELETE);
+        assertThat(changes.get(0).sql()).isEqualTo(
+                "CREATE TABLE IF NOT EXISTS t(id INTEGER PRIMARY KEY, v TEXT, b BLOB, r REAL)");
+        Map<String, Object> inserted = changes.get(1).after();
+        assertThat(inserted.keySet()).containsExactly("id", "v", "b", "r");
+        assertThat(inserted.get("id")).isEqualTo(1L);
+        assertThat(inserted.get("v")).isEqualTo("a'b");
+        assertThat((byte[]) inserted.get("b")).containsExactly(0, 255);
+        assertThat(inserted.get("r")).isEqualTo(1.5);
+        assertThat(changes.get(2).before().get("v")).isEqualTo("a'b");
+        assertThat(changes.get(2).after().get("v")).isEqualTo("c");
+        assertThat(changes.get(3).before().get("v")).isEqualTo("c");
+        assertThat(changes.get(3).after()).isNull();
+    }
+}
