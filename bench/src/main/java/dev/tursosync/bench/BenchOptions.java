@@ -21,7 +21,7 @@ record BenchOptions(int runs, int warmups, int heapRuns, List<String> workloads,
 
     static BenchOptions fromSystemProperties() {
         return new BenchOptions(
-                Integer.getInteger("bench.runs", 9),
+                Integer.getInteger("bench.runs", 15),
                 Integer.getInteger("bench.warmups", 1),
                 Integer.getInteger("bench.heapRuns", 3),
                 Arrays.stream(System.getProperty("bench.workloads", "all").split(","))
