@@ -54,7 +54,7 @@ public final class BenchMain {
                     WorkloadResult result = workload.run(context);
                     rows.addAll(result.rows());
                     checks.addAll(result.checks());
-                } catch (Exception | AssertionError e) {
+                } catch (Exception | LinkageError | AssertionError e) {
                     failures.add(workload.name() + ": " + e);
                     System.out.println("  FAILED: " + e);
                     e.printStackTrace(System.out);
