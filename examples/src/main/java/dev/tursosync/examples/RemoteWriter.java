@@ -14,20 +14,31 @@ import java.util.List;
 
 /**
  * Stands in for another application writing to the remote, through {@code /v2/pipeline}, until the client can push
- * its own local writes.
+ * its own local writes. Also used by the benchmarks ({@code tursosync-bench}) to seed and change the remote.
  */
-final class RemoteWriter implements AutoCloseable {
+public final class RemoteWriter implements AutoCloseable {
 
     private static final Duration WAIT = Duration.ofMinutes(1);
     private final SyncTransport transport;
 
-    RemoteWriter(String url, String token) {
+    /**
+     * Connects to a remote.
+     *
+     * @param url   the remote's URL
+     * @param token an auth token, or {@code null} or blank for none
+     */
+    public RemoteWriter(String url, String token) {
         this.transport = ReactorNettySyncTransport.create(TransportOptions.of(url).withAuthToken(
                 token == null || token.isBlank() ? AuthTokenSource.none() : AuthTokenSource.of(token)));
     }
 
-    /** Runs the statements as one transaction; nothing commits if one fails. */
-    void transaction(String... statements) {
+    /**
+     * Runs the statements as one transaction; nothing commits if one fails.
+     *
+     * @param statements the SQL statements
+     * @throws IllegalStateException if the remote rejects the batch or a statement fails
+     */
+    public void transaction(String... statements) {
         PipelineRequest.Batch batch = AtomicBatch.of(Arrays.stream(statements).map(HranaStatement::update).toList());
         PipelineResult result = transport.pipeline(List.of(batch)).block(WAIT).results().get(0);
         if (!(result instanceof PipelineResult.BatchOk ok)) {
