@@ -48,13 +48,30 @@ public final class ChangeLog {
      */
     public static List<CapturedChange> readAfter(Connection connection, long afterId, int limit)
             throws SQLException {
+        return readBetween(connection, afterId, Long.MAX_VALUE, limit);
+    }
+
+    /**
+     * As {@link #readAfter}, bounded above: a push only sends what was captured when it started, so writes that
+     * keep coming cannot keep it running.
+     *
+     * @param connection the connection
+     * @param afterId    read changes with a greater id
+     * @param throughId  read changes up to this id
+     * @param limit      how many changes to aim for
+     * @return the changes in id order
+     * @throws SQLException if reading fails
+     */
+    public static List<CapturedChange> readBetween(Connection connection, long afterId, long throughId, int limit)
+            throws SQLException {
         List<CapturedChange> changes = new ArrayList<>();
         if (!exists(connection)) {
             return changes;
         }
         try (PreparedStatement query = connection.prepareStatement("SELECT id, txn, time, tbl, op, rid, old, new, sql"
-                + " FROM " + CaptureNames.LOG + " WHERE id > ? ORDER BY id")) {
+                + " FROM " + CaptureNames.LOG + " WHERE id > ? AND id <= ? ORDER BY id")) {
             query.setLong(1, afterId);
+            query.setLong(2, throughId);
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
                     CapturedChange change = read(rows);
@@ -82,6 +99,24 @@ public final class ChangeLog {
         }
         try (Statement statement = connection.createStatement();
              ResultSet row = statement.executeQuery("SELECT count(*) FROM " + CaptureNames.LOG)) {
+            row.next();
+            return row.getLong(1);
+        }
+    }
+
+    /**
+     * The highest change id in the log.
+     *
+     * @param connection the connection
+     * @return the id, 0 if the log is empty or missing
+     * @throws SQLException if reading fails
+     */
+    public static long lastChangeId(Connection connection) throws SQLException {
+        if (!exists(connection)) {
+            return 0;
+        }
+        try (Statement statement = connection.createStatement();
+             ResultSet row = statement.executeQuery("SELECT coalesce(max(id), 0) FROM " + CaptureNames.LOG)) {
             row.next();
             return row.getLong(1);
         }

@@ -59,19 +59,19 @@ public final class LogicalPusher {
     }
 
     /**
-     * Pushes every pending change.
+     * Pushes every change captured before the push started.
      *
      * @param clientId       this client's id
      * @param pullGeneration this client's pull generation
      * @return the outcome
      */
     public Mono<Outcome> push(String clientId, long pullGeneration) {
-        return connections.withConnection(ChangeLog::pendingCount)
-                .flatMap(pending -> pending == 0
+        return connections.withConnection(ChangeLog::lastChangeId)
+                .flatMap(bound -> bound == 0
                         ? Mono.just(new Outcome(PushResult.NOTHING, 0))
                         : timedPosition(clientId)
                                 .flatMap(position -> start(position, pullGeneration))
-                                .flatMap(start -> sendFrom(clientId, pullGeneration,
+                                .flatMap(start -> sendFrom(clientId, pullGeneration, bound,
                                         new Progress(start.after(), 0, 0, 0, start.remoteNanos()))));
     }
 
@@ -112,9 +112,9 @@ public final class LogicalPusher {
         });
     }
 
-    private Mono<Outcome> sendFrom(String clientId, long pullGeneration, Progress progress) {
+    private Mono<Outcome> sendFrom(String clientId, long pullGeneration, long bound, Progress progress) {
         return connections.withConnection(connection -> {
-                    List<CapturedChange> changes = ChangeLog.readAfter(connection, progress.lastChangeId(),
+                    List<CapturedChange> changes = ChangeLog.readBetween(connection, progress.lastChangeId(), bound,
                             batchSize);
                     if (changes.isEmpty()) {
                         return Optional.<PushBatch>empty();
@@ -126,7 +126,7 @@ public final class LogicalPusher {
                 .flatMap(next -> next.isEmpty()
                         ? Mono.just(progress.outcome())
                         : send(next.get(), progress)
-                                .flatMap(sent -> sendFrom(clientId, pullGeneration, sent)));
+                                .flatMap(sent -> sendFrom(clientId, pullGeneration, bound, sent)));
     }
 
     private Mono<Progress> send(PushBatch batch, Progress progress) {
