@@ -97,11 +97,7 @@ public final class ChangeLog {
         if (!exists(connection)) {
             return 0;
         }
-        try (Statement statement = connection.createStatement();
-             ResultSet row = statement.executeQuery("SELECT count(*) FROM " + CaptureNames.LOG)) {
-            row.next();
-            return row.getLong(1);
-        }
+        return single(connection, "SELECT count(*) FROM " + CaptureNames.LOG);
     }
 
     /**
@@ -115,11 +111,7 @@ public final class ChangeLog {
         if (!exists(connection)) {
             return 0;
         }
-        try (Statement statement = connection.createStatement();
-             ResultSet row = statement.executeQuery("SELECT coalesce(max(id), 0) FROM " + CaptureNames.LOG)) {
-            row.next();
-            return row.getLong(1);
-        }
+        return single(connection, "SELECT coalesce(max(id), 0) FROM " + CaptureNames.LOG);
     }
 
     /**
@@ -130,11 +122,7 @@ public final class ChangeLog {
      * @throws SQLException if reading fails
      */
     public static long lastTransaction(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement();
-             ResultSet row = statement.executeQuery("SELECT coalesce(max(txn), 0) FROM " + CaptureNames.LOG)) {
-            row.next();
-            return row.getLong(1);
-        }
+        return single(connection, "SELECT coalesce(max(txn), 0) FROM " + CaptureNames.LOG);
     }
 
     /**
@@ -149,6 +137,13 @@ public final class ChangeLog {
                 "DELETE FROM " + CaptureNames.LOG + " WHERE id <= ?")) {
             delete.setLong(1, throughId);
             delete.executeUpdate();
+        }
+    }
+
+    private static long single(Connection connection, String query) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(query)) {
+            row.next();
+            return row.getLong(1);
         }
     }
 
