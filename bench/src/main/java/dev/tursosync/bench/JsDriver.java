@@ -11,6 +11,8 @@ import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -135,7 +137,8 @@ public final class JsDriver implements SyncSide, AutoCloseable {
         }
     }
 
-    private final class JsReplica implements Replica {
+    /** One open JS client, kept in the driver process under an id. */
+    public final class JsReplica implements Replica {
 
         private final String id;
 
@@ -162,6 +165,23 @@ public final class JsDriver implements SyncSide, AutoCloseable {
         @Override
         public double push() {
             return call(request("push").put("id", id)).path("ms").asDouble();
+        }
+
+        /**
+         * Runs a query on the JS client's local database.
+         *
+         * @param sql the query; give every result column a distinct name
+         * @return the rows, values in column order as JSON gives them (numbers, strings, null)
+         */
+        public List<List<Object>> query(String sql) {
+            List<List<Object>> rows = new ArrayList<>();
+            for (JsonNode row : call(request("query").put("id", id).put("sql", sql)).path("rows")) {
+                List<Object> values = new ArrayList<>();
+                row.elements().forEachRemaining(value -> values.add(value.isNull() ? null
+                        : value.isNumber() ? value.numberValue() : value.asText()));
+                rows.add(values);
+            }
+            return rows;
         }
 
         @Override

@@ -20,7 +20,9 @@ final class JsDriverInstall {
     }
 
     /**
-     * Installs the driver's dependencies unless the pinned version is already there.
+     * Installs the driver's dependencies unless the pinned version is already there. It uses {@code npm install}
+     * (which follows the lock file): {@code npm ci} rejects the lock file because npm cannot resolve the client's
+     * optional native packages for other platforms.
      *
      * @param jsDirectory the folder with {@code package.json} and {@code package-lock.json}
      * @param logFile     where npm's output goes
@@ -31,19 +33,19 @@ final class JsDriverInstall {
         if (Files.exists(installed) && pinned.equals(read(installed).path("version").asText())) {
             return;
         }
-        System.out.println("installing " + PACKAGE + "@" + pinned + " with npm ci in " + jsDirectory);
+        System.out.println("installing " + PACKAGE + "@" + pinned + " with npm install in " + jsDirectory);
         try {
-            Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund")
+            Process npm = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund", "--no-save")
                     .directory(jsDirectory.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .start();
             if (!npm.waitFor(5, TimeUnit.MINUTES)) {
                 npm.destroyForcibly();
-                throw new IllegalStateException("npm ci took more than 5 minutes; see " + logFile);
+                throw new IllegalStateException("npm install took more than 5 minutes; see " + logFile);
             }
             if (npm.exitValue() != 0) {
-                throw new IllegalStateException("npm ci failed with exit code " + npm.exitValue() + "; see " + logFile);
+                throw new IllegalStateException("npm install failed with exit code " + npm.exitValue() + "; see " + logFile);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run npm (is Node.js with npm installed?)", e);
