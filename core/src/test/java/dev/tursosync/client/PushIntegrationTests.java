@@ -244,4 +244,26 @@ final class PushIntegrationTests {
         a.sync().block(WAIT);
         assertThat(remote.query(query)).containsExactly(List.of(1L, "from a"), List.of(2L, "again"));
     }
+
+    @Test
+    void conflictsFollowLastPushWins() {
+        remote.transaction("CREATE TABLE " + t + " (id INTEGER PRIMARY KEY, a TEXT, b TEXT)",
+                "INSERT INTO " + t + " VALUES (1, 'a0', 'b0')", "INSERT INTO " + t + " VALUES (2, 'a0', 'b0')",
+                "INSERT INTO " + t + " VALUES (3, 'a0', 'b0')");
+        SyncClient first = open("first");
+        SyncClient second = open("second");
+        LocalSql.execute(first, "UPDATE " + t + " SET a = 'first', b = 'first' WHERE id = 1",
+                "DELETE FROM " + t + " WHERE id = 2", "UPDATE " + t + " SET a = 'first' WHERE id = 3",
+                "INSERT INTO " + t + " VALUES (4, 'first', 'first')");
+        LocalSql.execute(second, "UPDATE " + t + " SET b = 'second' WHERE id = 1",
+                "UPDATE " + t + " SET a = 'second' WHERE id = 2", "DELETE FROM " + t + " WHERE id = 3",
+                "INSERT INTO " + t + " VALUES (4, 'second', NULL)");
+
+        push(first);
+        push(second);
+
+        assertThat(remote.query("SELECT id, a, b FROM " + t + " ORDER BY id")).containsExactly(
+                List.of(1L, "first", "second"),
+                java.util.Arrays.asList(4L, "second", null));
+    }
 }

@@ -25,7 +25,7 @@ import java.util.stream.Stream;
 public final class Demo {
 
     private static final Duration WAIT = Duration.ofMinutes(2);
-    private static final String TABLE = "tursosync_demo_notes";
+    private static final String TABLE = "demo_notes";
 
     private Demo() {
     }
