@@ -7,6 +7,7 @@ import dev.tursosync.SyncClient;
 import dev.tursosync.SyncClosedException;
 import dev.tursosync.SyncMetadataException;
 import dev.tursosync.SyncStats;
+import dev.tursosync.internal.capture.CaptureNames;
 import dev.tursosync.internal.capture.ChangeCapture;
 import dev.tursosync.internal.capture.ChangeLog;
 import dev.tursosync.internal.db.ConnectionManager;
@@ -46,7 +47,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 /**
- * The sync client: bootstrap, resume, physical pull with change events.
+ * The sync client: bootstrap, resume, physical pull with change events, capture and push of local changes.
  *
  * <p>Files next to the database {@code <db>}: {@code <db>-info} (metadata), {@code <db>-wal} (SQLite's log),
  * {@code <db>-changes} (a staged pull), {@code <db>.bootstrap} (a bootstrap being installed).
@@ -278,8 +279,7 @@ public final class DefaultSyncClient implements SyncClient {
         }
         try (FileChannel file = FileChannel.open(database, StandardOpenOption.READ)) {
             for (SchemaEntry entry : SchemaReader.read(PageSource.ofFile(file))) {
-                if (entry.isTable() && entry.rootPage() > 0 && !entry.name().startsWith("sqlite_")
-                        && !entry.name().equals("turso_sync_last_change_id")) {
+                if (entry.isTable() && entry.rootPage() > 0 && !CaptureNames.isInternal(entry.name())) {
                     events.add(ChangeEvent.reset(entry.name()));
                 }
             }
