@@ -81,6 +81,17 @@ final class BenchContext implements AutoCloseable {
     }
 
     /**
+     * A remote of the given name with nothing in it, started on first use.
+     *
+     * @param name a name for the remote
+     * @return the running server
+     */
+    LocalSyncServer emptyRemote(String name) {
+        return remote(name, sql -> {
+        });
+    }
+
+    /**
      * Total size of the regular files in a folder, not recursive.
      *
      * @param dir the folder

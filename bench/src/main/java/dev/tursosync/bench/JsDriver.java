@@ -163,8 +163,8 @@ public final class JsDriver implements SyncSide, AutoCloseable {
         }
 
         @Override
-        public double push() {
-            return call(request("push").put("id", id)).path("ms").asDouble();
+        public PushTiming push() {
+            return new PushTiming(call(request("push").put("id", id)).path("ms").asDouble(), "", Double.NaN);
         }
 
         /**

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs a measurement round by round, every client once per round, alternating which client goes first. Warm-up
+ * Runs a measurement round by round, every client (or variant) once per round, alternating which goes first. Warm-up
  * rounds come first and are not recorded.
  */
 final class Rounds {
@@ -28,7 +28,7 @@ final class Rounds {
     }
 
     /**
-     * Runs {@code warmups + runs} rounds.
+     * Runs {@code warmups + runs} rounds, every client once per round.
      *
      * @param label       what is measured, for progress lines
      * @param context     options and clients
@@ -40,25 +40,51 @@ final class Rounds {
      */
     static Map<String, Samples> interleaved(String label, BenchContext context, List<SyncSide> sides,
                                             Preparation preparation, Measurement measurement) throws Exception {
+        Map<String, SyncSide> byName = new LinkedHashMap<>();
+        sides.forEach(side -> byName.put(side.name(), side));
+        return variants(label, context, List.copyOf(byName.keySet()), preparation,
+                (name, round) -> measurement.measure(byName.get(name), round));
+    }
+
+    /** Measures one variant (by name) in one round. */
+    @FunctionalInterface
+    interface VariantMeasurement {
+        double measure(String variant, int round) throws Exception;
+    }
+
+    /**
+     * Runs {@code warmups + runs} rounds, every variant once per round; for comparisons within one client.
+     *
+     * @param label       what is measured, for progress lines
+     * @param context     options
+     * @param variants    the variants' names, in the order of the first round
+     * @param preparation runs before each round (round numbers start at 0, warm-ups included)
+     * @param measurement one measurement
+     * @return the recorded samples per variant name
+     * @throws Exception when a preparation or measurement fails
+     */
+    static Map<String, Samples> variants(String label, BenchContext context, List<String> variants,
+                                         Preparation preparation, VariantMeasurement measurement)
+            throws Exception {
         int warmups = context.options().warmups();
         int total = warmups + context.options().runs();
         Map<String, Samples> samples = new LinkedHashMap<>();
-        sides.forEach(side -> samples.put(side.name(), new Samples()));
+        variants.forEach(name -> samples.put(name, new Samples()));
         for (int round = 0; round < total; round++) {
             preparation.prepare(round);
-            List<SyncSide> order = new ArrayList<>(sides);
+            List<String> order = new ArrayList<>(variants);
             if (round % 2 == 1) {
                 Collections.reverse(order);
             }
             StringBuilder line = new StringBuilder(round < warmups
                     ? String.format("  %s warm-up %d/%d:", label, round + 1, warmups)
                     : String.format("  %s run %d/%d:", label, round - warmups + 1, context.options().runs()));
-            for (SyncSide side : order) {
-                double value = measurement.measure(side, round);
+            for (String name : order) {
+                double value = measurement.measure(name, round);
                 if (round >= warmups) {
-                    samples.get(side.name()).add(value);
+                    samples.get(name).add(value);
                 }
-                line.append(String.format(" %s %.1f", side.name(), value));
+                line.append(String.format(" %s %.1f", name, value));
             }
             System.out.println(line);
         }

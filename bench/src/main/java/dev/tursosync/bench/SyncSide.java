@@ -78,9 +78,9 @@ public interface SyncSide {
         /**
          * Pushes the local writes.
          *
-         * @return the duration of the push, in milliseconds
+         * @return the duration of the push and what the client reported
          */
-        default double push() {
+        default PushTiming push() {
             throw new UnsupportedOperationException("push is not implemented for this client yet");
         }
 
@@ -95,5 +95,16 @@ public interface SyncSide {
      * @param detail what the client reported (change events, or whether anything changed), for the log
      */
     record PullResult(double ms, String detail) {
+    }
+
+    /**
+     * The outcome of one timed push.
+     *
+     * @param ms       the duration, in milliseconds
+     * @param detail   what the client reported (changes, batches, bytes), for the report, or empty
+     * @param remoteMs the part of {@code ms} the client spent waiting on the remote, or {@code NaN} when the client
+     *                 does not say
+     */
+    record PushTiming(double ms, String detail, double remoteMs) {
     }
 }

@@ -12,6 +12,6 @@ final class Workloads {
 
     static List<Workload> all() {
         return List.of(new BootstrapWorkload(), new PullRowsWorkload(), new SmallPullWorkload(),
-                new PeakHeapWorkload(), new PushRowsWorkload());
+                new PeakHeapWorkload(), new PushRowsWorkload(), new CaptureOverheadWorkload());
     }
 }
