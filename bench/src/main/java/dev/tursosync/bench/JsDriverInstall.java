@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Makes sure {@code js/node_modules} holds the client version pinned in {@code js/package.json}, running
- * {@code npm ci} (from the committed lock file) when it does not.
+ * {@code npm install} (which follows the committed lock file) when it does not.
  */
 final class JsDriverInstall {
 
