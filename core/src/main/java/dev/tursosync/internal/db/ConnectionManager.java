@@ -93,6 +93,7 @@ public final class ConnectionManager {
     private final Path database;
     private final AccessGate gate = new AccessGate();
     private final ExecutorService executor;
+    private final ExecutorService leaseThreads;
     private final Scheduler scheduler;
     private final Deque<Connection> idle = new ArrayDeque<>();
     private Connection sentinel;
@@ -118,6 +119,12 @@ public final class ConnectionManager {
             return thread;
         });
         this.scheduler = Schedulers.fromExecutorService(executor, "tursosync-db");
+        AtomicInteger leaseThreadCount = new AtomicInteger();
+        this.leaseThreads = Executors.newCachedThreadPool(task -> {
+            Thread thread = new Thread(task, "tursosync-db-lease-" + leaseThreadCount.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /**
@@ -168,6 +175,34 @@ public final class ConnectionManager {
      */
     public <T> Mono<T> withConnection(SqlWork<T> work) {
         return whileOpen(runHolding(gate.shared(), () -> runPooled(work)));
+    }
+
+    /**
+     * Pins one connection and one shared permit until {@link ConnectionLease#release()}, for a statement layer that
+     * keeps a cursor or a transaction open across several steps. Lease work runs on database threads of its own (one
+     * at a time per lease): a lease waiting for SQLite's write lock then never starves the lease that holds it of a
+     * thread. Hold a lease only while a statement, result or transaction is open: a held lease makes
+     * {@link #exclusive} work (pulls) wait.
+     *
+     * @return the lease once the permit is granted and a connection borrowed
+     */
+    public Mono<ConnectionLease> lease() {
+        return whileOpen(gate.shared().flatMap(permit -> Mono.<ConnectionLease>create(sink -> {
+            try {
+                leaseThreads.execute(() -> {
+                    try {
+                        sink.success(new ConnectionLease(borrow(), permit, leaseThreads, this::giveBack,
+                                this::afterStatement));
+                    } catch (Throwable error) {
+                        permit.release();
+                        sink.error(error);
+                    }
+                });
+            } catch (RuntimeException rejected) {
+                permit.release();
+                sink.error(rejected);
+            }
+        }).doOnDiscard(ConnectionLease.class, lease -> lease.release().subscribe())));
     }
 
     /**
@@ -231,7 +266,10 @@ public final class ConnectionManager {
                         closed = true;
                     }
                     return true;
-                }).then(Mono.fromRunnable(scheduler::dispose)));
+                }).then(Mono.fromRunnable(() -> {
+                    scheduler.dispose();
+                    leaseThreads.shutdown();
+                })));
     }
 
     private <T> T runPooled(SqlWork<T> work) throws Exception {

@@ -1,0 +1,154 @@
+package dev.tursosync.internal.db;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConnection;
+import reactor.core.publisher.Mono;
+
+/**
+ * One JDBC connection and one shared permit pinned for a statement layer (such as an R2DBC connection) while it
+ * has a statement, a result or a transaction open. Work runs one task at a time, in submission order, on the
+ * manager's database threads. {@link #release()} rolls back whatever transaction is still open, returns the
+ * connection and only then gives the permit back, so an exclusive task (a pull) never runs under live work.
+ */
+public final class ConnectionLease {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectionLease.class);
+
+    /** Gives a leased connection back to the manager. */
+    interface Returner {
+        void giveBack(Connection connection, boolean healthy);
+    }
+
+    private final Connection connection;
+    private final AccessGate.Permit permit;
+    private final Executor threads;
+    private final Returner returner;
+    private final ConnectionManager.StatementObserver observer;
+    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger pending = new AtomicInteger();
+    private final AtomicBoolean released = new AtomicBoolean();
+    private volatile boolean returned;
+
+    ConnectionLease(Connection connection, AccessGate.Permit permit, Executor threads, Returner returner,
+            ConnectionManager.StatementObserver observer) {
+        this.connection = connection;
+        this.permit = permit;
+        this.threads = threads;
+        this.returner = returner;
+        this.observer = observer;
+    }
+
+    /**
+     * Runs work on the pinned connection after every task submitted before it. Cancelling the returned
+     * {@code Mono} does not stop the work; a result that arrives after cancellation is discarded.
+     *
+     * @param work the work; it may leave a transaction open, {@link #release()} rolls it back
+     * @param <T>  the result type
+     * @return the result, signalled on a database thread
+     */
+    public <T> Mono<T> run(ConnectionManager.SqlWork<T> work) {
+        return Mono.create(sink -> submit(() -> {
+            if (returned) {
+                sink.error(new IllegalStateException("the connection lease was released"));
+                return;
+            }
+            try {
+                sink.success(work.run(connection));
+            } catch (Throwable error) {
+                sink.error(error);
+            }
+        }));
+    }
+
+    /**
+     * Interrupts the statement running on the pinned connection ({@code sqlite3_interrupt}); safe from any thread.
+     * The interrupted statement fails with {@code SQLITE_INTERRUPT}.
+     */
+    public void interrupt() {
+        try {
+            connection.unwrap(SQLiteConnection.class).getDatabase().interrupt();
+        } catch (SQLException e) {
+            LOG.debug("interrupting a statement failed", e);
+        }
+    }
+
+    /**
+     * Whether {@link #release()} was called.
+     *
+     * @return {@code true} once released
+     */
+    public boolean isReleased() {
+        return released.get();
+    }
+
+    /**
+     * Rolls back any open transaction, tells the statement observer that the unit of work ended, returns the
+     * connection and releases the permit, after every task already submitted. Idempotent.
+     *
+     * @return completes once the connection is back and the permit released
+     */
+    public Mono<Void> release() {
+        return Mono.create(sink -> {
+            if (!released.compareAndSet(false, true)) {
+                sink.success();
+                return;
+            }
+            submit(() -> {
+                try {
+                    returned = true;
+                    returner.giveBack(connection, rollBackQuietly());
+                } finally {
+                    permit.release();
+                    sink.success();
+                }
+            });
+        });
+    }
+
+    /** Ends whatever transaction SQLite has open; {@code false} if the connection is no longer fit for reuse. */
+    private boolean rollBackQuietly() {
+        try {
+            if (!connection.getAutoCommit()) {
+                connection.rollback();
+                connection.setAutoCommit(true);
+            }
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("ROLLBACK");
+            } catch (SQLException noTransaction) {
+                // "cannot rollback - no transaction is active": the usual case
+            }
+            observer.afterStatement(connection, null);
+            return true;
+        } catch (Exception e) {
+            LOG.warn("resetting a leased connection failed; it is closed instead of reused", e);
+            return false;
+        }
+    }
+
+    private void submit(Runnable task) {
+        tasks.add(task);
+        if (pending.getAndIncrement() == 0) {
+            threads.execute(this::drain);
+        }
+    }
+
+    private void drain() {
+        do {
+            Runnable task = tasks.poll();
+            try {
+                task.run();
+            } catch (Throwable error) {
+                LOG.error("a leased connection task failed", error);
+            }
+        } while (pending.decrementAndGet() != 0);
+    }
+}

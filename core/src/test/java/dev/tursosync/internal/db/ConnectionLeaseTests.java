@@ -1,0 +1,89 @@
+package dev.tursosync.internal.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.core.publisher.Flux;
+
+final class ConnectionLeaseTests {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @TempDir
+    Path dir;
+
+    private ConnectionManager manager;
+
+    @AfterEach
+    void close() {
+        manager.close().block(WAIT);
+    }
+
+    @Test
+    void aLeaseRunsItsWorkInOrderOnOneConnection() {
+        manager = new ConnectionManager(dir.resolve("app.db"), 1);
+        ConnectionLease lease = manager.lease().block(WAIT);
+        List<String> seen = Collections.synchronizedList(new ArrayList<>());
+        Flux.range(0, 50)
+                .flatMap(i -> lease.run(connection -> {
+                    seen.add(i + "@" + System.identityHashCode(connection) + "@"
+                            + Thread.currentThread().getName().startsWith("tursosync-db-lease-"));
+                    return i;
+                }))
+                .blockLast(WAIT);
+        lease.release().block(WAIT);
+
+        assertThat(seen).hasSize(50);
+        assertThat(seen.stream().map(entry -> entry.substring(entry.indexOf('@'))).distinct()).hasSize(1)
+                .allMatch(suffix -> suffix.endsWith("@true"));
+        assertThat(seen.stream().map(entry -> Integer.parseInt(entry.substring(0, entry.indexOf('@')))))
+                .isSorted();
+    }
+
+    @Test
+    void exclusiveWorkWaitsForTheLeaseAndReleaseRollsBackAnOpenTransaction() throws Exception {
+        manager = new ConnectionManager(dir.resolve("app.db"), 2);
+        manager.withConnection(connection -> connection.createStatement().execute("CREATE TABLE t(x)")).block(WAIT);
+        ConnectionLease lease = manager.lease().block(WAIT);
+        lease.run(connection -> {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("BEGIN IMMEDIATE");
+                return statement.executeUpdate("INSERT INTO t VALUES (1)");
+            }
+        }).block(WAIT);
+
+        var exclusive = manager.exclusive(() -> true).toFuture();
+        Thread.sleep(200);
+        assertThat(exclusive).as("a pull waits for the lease").isNotDone();
+
+        lease.release().block(WAIT);
+        assertThat(exclusive.get(10, TimeUnit.SECONDS)).isTrue();
+        long rows = manager.withConnection(connection -> {
+            try (ResultSet result = connection.createStatement().executeQuery("SELECT count(*) FROM t")) {
+                result.next();
+                return result.getLong(1);
+            }
+        }).block(WAIT);
+        assertThat(rows).as("the open transaction was rolled back").isZero();
+    }
+
+    @Test
+    void releaseIsIdempotentAndLetsCloseFinish() {
+        manager = new ConnectionManager(dir.resolve("app.db"), 1);
+        ConnectionLease lease = manager.lease().block(WAIT);
+        lease.release().block(WAIT);
+        lease.release().block(WAIT);
+        assertThat(lease.isReleased()).isTrue();
+        manager.close().block(WAIT);
+    }
+}

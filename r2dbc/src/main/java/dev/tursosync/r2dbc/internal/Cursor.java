@@ -1,0 +1,197 @@
+package dev.tursosync.r2dbc.internal;
+
+import dev.tursosync.internal.db.ConnectionManager;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One executed statement on a leased connection: either an update count or an open result set stepped by demand.
+ * Every method runs on the lease's database thread. Closing tells the connection manager the statement ran, so
+ * change capture sees each statement before the next one starts.
+ */
+final class Cursor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Cursor.class);
+
+    private final Connection connection;
+    private final ConnectionManager manager;
+    private final String sql;
+    private final PreparedStatement statement;
+    private final ResultSet rows;
+    private final TursoRowMetadata metadata;
+    private final long updateCount;
+    private boolean exhausted;
+    private boolean closed;
+
+    private Cursor(Connection connection, ConnectionManager manager, String sql, PreparedStatement statement,
+            ResultSet rows, TursoRowMetadata metadata, long updateCount) {
+        this.connection = connection;
+        this.manager = manager;
+        this.sql = sql;
+        this.statement = statement;
+        this.rows = rows;
+        this.metadata = metadata;
+        this.updateCount = updateCount;
+    }
+
+    /**
+     * Prepares, binds and executes one statement; a statement without result columns is finished (and reported to
+     * the manager) before this returns.
+     *
+     * @param connection the leased connection
+     * @param manager    the manager to tell about the statement
+     * @param sql        one statement
+     * @param values     SQLite values by parameter number - 1
+     * @return the cursor
+     * @throws SQLException if the statement or the change capture fails
+     */
+    static Cursor open(Connection connection, ConnectionManager manager, String sql, Object[] values)
+            throws SQLException {
+        PreparedStatement statement = prepare(connection, sql);
+        try {
+            for (int i = 0; i < values.length; i++) {
+                bind(statement, i + 1, values[i]);
+            }
+            if (statement.execute()) {
+                ResultSet rows = statement.getResultSet();
+                return new Cursor(connection, manager, sql, statement, rows, metadata(rows.getMetaData()), -1);
+            }
+            Cursor cursor = new Cursor(connection, manager, sql, statement, null, null,
+                    Math.max(0, statement.getUpdateCount()));
+            cursor.close();
+            return cursor;
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(statement);
+            throw e;
+        }
+    }
+
+    /**
+     * Prepares a statement. SQLite compiles against the schema this connection cached and re-reads it only for some
+     * errors (such as a missing table), so after another connection replaced a table, a statement can fail to
+     * compile against the stale copy. On a compile error this touches the schema (which makes SQLite notice a
+     * changed schema cookie and reload it) and tries once more.
+     */
+    private static PreparedStatement prepare(Connection connection, String sql) throws SQLException {
+        try {
+            return connection.prepareStatement(sql);
+        } catch (SQLException first) {
+            if (!Errors.isCompileError(first)) {
+                throw first;
+            }
+            try (java.sql.Statement probe = connection.createStatement()) {
+                probe.executeQuery("SELECT count(*) FROM sqlite_schema").close();
+            }
+            return connection.prepareStatement(sql);
+        }
+    }
+
+    private static void bind(PreparedStatement statement, int position, Object value) throws SQLException {
+        if (value == null || value == Encoding.NULL) {
+            statement.setNull(position, java.sql.Types.NULL);
+        } else if (value instanceof Long number) {
+            statement.setLong(position, number);
+        } else if (value instanceof Double number) {
+            statement.setDouble(position, number);
+        } else if (value instanceof String text) {
+            statement.setString(position, text);
+        } else if (value instanceof byte[] bytes) {
+            statement.setBytes(position, bytes);
+        } else {
+            throw new IllegalStateException("unresolved value " + value.getClass().getName());
+        }
+    }
+
+    private static TursoRowMetadata metadata(ResultSetMetaData jdbc) throws SQLException {
+        List<TursoColumnMetadata> columns = new ArrayList<>();
+        for (int i = 1; i <= jdbc.getColumnCount(); i++) {
+            columns.add(new TursoColumnMetadata(jdbc.getColumnLabel(i), jdbc.getColumnTypeName(i)));
+        }
+        return new TursoRowMetadata(columns);
+    }
+
+    boolean hasRows() {
+        return rows != null;
+    }
+
+    long updateCount() {
+        return updateCount;
+    }
+
+    boolean exhausted() {
+        return exhausted;
+    }
+
+    /**
+     * Steps up to {@code max} rows; at the end closes the cursor and reports the statement.
+     *
+     * @param max how many rows at most
+     * @return the rows read
+     * @throws SQLException if stepping or the change capture fails
+     */
+    List<TursoRow> fetch(int max) throws SQLException {
+        List<TursoRow> batch = new ArrayList<>(Math.min(max, 64));
+        int width = metadata.size();
+        while (batch.size() < max) {
+            if (!rows.next()) {
+                exhausted = true;
+                close();
+                break;
+            }
+            Object[] values = new Object[width];
+            for (int i = 0; i < width; i++) {
+                values[i] = normalize(rows.getObject(i + 1));
+            }
+            batch.add(new TursoRow(values, metadata));
+        }
+        return batch;
+    }
+
+    private static Object normalize(Object value) {
+        if (value instanceof Integer number) {
+            return number.longValue();
+        }
+        if (value instanceof Float number) {
+            return number.doubleValue();
+        }
+        return value;
+    }
+
+    /**
+     * Closes the statement and tells the manager it ran; idempotent.
+     *
+     * @throws SQLException if the change capture fails
+     */
+    void close() throws SQLException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        closeQuietly(statement);
+        manager.afterStatement(connection, sql);
+    }
+
+    /** Closes after a cancellation or failure, logging what the change capture reports. */
+    void closeQuietly() {
+        try {
+            close();
+        } catch (SQLException e) {
+            LOG.warn("change capture failed after a cancelled statement", e);
+        }
+    }
+
+    private static void closeQuietly(PreparedStatement statement) {
+        try {
+            statement.close();
+        } catch (SQLException e) {
+            LOG.debug("closing a statement failed", e);
+        }
+    }
+}

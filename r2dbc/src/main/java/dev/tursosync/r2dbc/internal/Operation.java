@@ -1,0 +1,95 @@
+package dev.tursosync.r2dbc.internal;
+
+import dev.tursosync.internal.db.AccessGate;
+import dev.tursosync.internal.db.ConnectionLease;
+import dev.tursosync.internal.db.ConnectionManager;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * One turn of an R2DBC connection on its leased JDBC connection: a statement execution with the results it emits,
+ * or a transaction command. The turn ends when the command's publisher has terminated and every result it emitted
+ * has been consumed, cancelled or abandoned; only then may the next turn start.
+ */
+final class Operation {
+
+    private final Session session;
+    private final AccessGate.Permit turn;
+    private final AtomicInteger holds = new AtomicInteger(1);
+    private ConnectionLease lease;
+    private ConnectionManager manager;
+
+    Operation(Session session, AccessGate.Permit turn) {
+        this.session = session;
+        this.turn = turn;
+    }
+
+    void attach(ConnectionManager manager, ConnectionLease lease) {
+        this.manager = manager;
+        this.lease = lease;
+    }
+
+    ConnectionManager manager() {
+        return manager;
+    }
+
+    Session session() {
+        return session;
+    }
+
+    /** Keeps the turn until a matching {@link #done()}, for a result that is still to be consumed. */
+    void hold() {
+        holds.incrementAndGet();
+    }
+
+    /** Ends one hold; the last ends the turn. */
+    void done() {
+        if (holds.decrementAndGet() == 0) {
+            session.finish(lease, turn);
+        }
+    }
+
+    /**
+     * Runs JDBC work on the leased connection under the connection's statement timeout: when it elapses, SQLite is
+     * interrupted and the work fails with {@link io.r2dbc.spi.R2dbcTimeoutException}.
+     *
+     * @param work the work
+     * @param sql  the statement, for error messages
+     * @param <T>  the result type
+     * @return the result, signalled on the database thread
+     */
+    <T> Mono<T> run(ConnectionManager.SqlWork<T> work, String sql) {
+        Duration timeout = session.statementTimeout();
+        return lease.run(connection -> {
+            if (timeout.isZero()) {
+                return work.run(connection);
+            }
+            AtomicBoolean fired = new AtomicBoolean();
+            Disposable timer = Schedulers.parallel().schedule(() -> {
+                fired.set(true);
+                lease.interrupt();
+            }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+            try {
+                return work.run(connection);
+            } catch (Exception e) {
+                if (fired.get() && Errors.isInterrupt(e)) {
+                    throw new io.r2dbc.spi.R2dbcTimeoutException(
+                            "statement timeout of " + timeout.toMillis() + " ms elapsed", "HYT00", 9, sql, e);
+                }
+                throw e;
+            } finally {
+                timer.dispose();
+            }
+        }).onErrorMap(error -> Errors.translate(error, sql));
+    }
+
+    /** Interrupts whatever statement runs on the leased connection now. */
+    void interrupt() {
+        lease.interrupt();
+    }
+}

@@ -1,0 +1,138 @@
+package dev.tursosync.r2dbc.internal;
+
+import dev.tursosync.internal.db.AccessGate;
+import dev.tursosync.internal.db.ConnectionLease;
+import dev.tursosync.internal.db.ConnectionManager;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The state of one R2DBC connection: its turn (commands run one at a time, without blocking threads), the leased
+ * JDBC connection while a statement, result or transaction is open, and the transaction flags. Between statements
+ * in auto-commit mode it holds no lease, so it never keeps a pull waiting.
+ */
+final class Session {
+
+    private final Mono<ConnectionManager> managers;
+    private final AccessGate turns = new AccessGate();
+    private final Set<CursorResult> open = ConcurrentHashMap.newKeySet();
+    private volatile Duration statementTimeout;
+    private volatile boolean closed;
+
+    // Touched only while holding a turn.
+    private ConnectionLease lease;
+    private volatile boolean autoCommit = true;
+    private volatile boolean transaction;
+    private boolean readOnly;
+
+    Session(Mono<ConnectionManager> managers, Duration statementTimeout) {
+        this.managers = managers;
+        this.statementTimeout = statementTimeout;
+    }
+
+    /**
+     * Runs a command in its turn, on a leased connection.
+     *
+     * @param body the command
+     * @param <T>  the element type
+     * @return the command's signals
+     */
+    <T> Flux<T> operate(Function<Operation, Publisher<T>> body) {
+        return Flux.defer(() -> closed
+                ? Flux.<T>error(new IllegalStateException("the connection is closed"))
+                : turns.exclusive().flatMapMany(turn -> {
+                    Operation operation = new Operation(this, turn);
+                    return managers
+                            .flatMap(manager -> leaseFrom(manager).doOnNext(held -> operation.attach(manager, held)))
+                            .flatMapMany(held -> body.apply(operation))
+                            .doFinally(signal -> operation.done());
+                }))
+                .onErrorMap(error -> Errors.translate(error, null));
+    }
+
+    private Mono<ConnectionLease> leaseFrom(ConnectionManager manager) {
+        if (lease != null) {
+            return Mono.just(lease);
+        }
+        return manager.lease().doOnNext(fresh -> lease = fresh);
+    }
+
+    /** Ends a turn: gives the lease back unless a transaction keeps it, then lets the next command in. */
+    void finish(ConnectionLease used, AccessGate.Permit turn) {
+        if (used != null && !transaction && lease == used) {
+            lease = null;
+            used.release().subscribe();
+        }
+        turn.release();
+    }
+
+    /** Registers a result that must be consumed before the turn ends; {@link #close()} abandons it. */
+    void track(CursorResult result) {
+        open.add(result);
+    }
+
+    void untrack(CursorResult result) {
+        open.remove(result);
+    }
+
+    /**
+     * Closes: abandons results nobody consumed, then rolls back an open transaction and returns the connection.
+     * Idempotent.
+     *
+     * @return completes when closed
+     */
+    Mono<Void> close() {
+        return Mono.defer(() -> {
+            if (closed) {
+                return Mono.empty();
+            }
+            closed = true;
+            List.copyOf(open).forEach(CursorResult::abandon);
+            return turns.exclusive().flatMap(turn -> {
+                ConnectionLease held = lease;
+                lease = null;
+                transaction = false;
+                return (held == null ? Mono.<Void>empty() : held.release()).doFinally(signal -> turn.release());
+            });
+        });
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    Duration statementTimeout() {
+        return statementTimeout;
+    }
+
+    void statementTimeout(Duration timeout) {
+        this.statementTimeout = timeout;
+    }
+
+    boolean autoCommit() {
+        return autoCommit;
+    }
+
+    void autoCommit(boolean autoCommit) {
+        this.autoCommit = autoCommit;
+    }
+
+    boolean inTransaction() {
+        return transaction;
+    }
+
+    void transaction(boolean open, boolean readOnly) {
+        this.transaction = open;
+        this.readOnly = open && readOnly;
+    }
+
+    boolean readOnly() {
+        return readOnly;
+    }
+}

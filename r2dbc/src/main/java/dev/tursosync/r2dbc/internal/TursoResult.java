@@ -1,0 +1,67 @@
+package dev.tursosync.r2dbc.internal;
+
+import io.r2dbc.spi.Readable;
+import io.r2dbc.spi.Result;
+import io.r2dbc.spi.Row;
+import io.r2dbc.spi.RowMetadata;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** A statement's result over its segments; every method consumes it, once. */
+final class TursoResult implements Result {
+
+    private final Flux<Segment> segments;
+
+    TursoResult(Flux<Segment> segments) {
+        this.segments = segments;
+    }
+
+    @Override
+    public Mono<Long> getRowsUpdated() {
+        return segments.ofType(UpdateCount.class).map(UpdateCount::value).reduce(Long::sum);
+    }
+
+    @Override
+    public <T> Flux<T> map(BiFunction<Row, RowMetadata, ? extends T> mappingFunction) {
+        requireNonNull(mappingFunction, "mappingFunction");
+        return rows().map(row -> mappingFunction.apply(row, row.getMetadata()));
+    }
+
+    @Override
+    public <T> Flux<T> map(Function<? super Readable, ? extends T> mappingFunction) {
+        requireNonNull(mappingFunction, "mappingFunction");
+        return rows().map(mappingFunction);
+    }
+
+    @Override
+    public Result filter(Predicate<Segment> filter) {
+        requireNonNull(filter, "filter");
+        return new TursoResult(segments.filter(filter));
+    }
+
+    @Override
+    public <T> Flux<T> flatMap(Function<Segment, ? extends Publisher<? extends T>> mappingFunction) {
+        requireNonNull(mappingFunction, "mappingFunction");
+        return segments.concatMap(mappingFunction);
+    }
+
+    private Flux<Row> rows() {
+        return segments.handle((segment, sink) -> {
+            if (segment instanceof RowSegment rowSegment) {
+                sink.next(rowSegment.row());
+            } else if (segment instanceof Message message) {
+                sink.error(message.exception());
+            }
+        });
+    }
+
+    private static void requireNonNull(Object value, String name) {
+        if (value == null) {
+            throw new IllegalArgumentException(name + " must not be null");
+        }
+    }
+}

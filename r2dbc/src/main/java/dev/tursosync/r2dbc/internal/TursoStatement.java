@@ -1,0 +1,156 @@
+package dev.tursosync.r2dbc.internal;
+
+import io.r2dbc.spi.Result;
+import io.r2dbc.spi.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import reactor.core.publisher.Flux;
+
+/**
+ * A statement, possibly several separated by {@code ;}, with SQLite's parameter markers ({@code ?}, {@code ?NNN},
+ * {@code :name}, {@code @name}, {@code $name}). Index {@code i} binds parameter number {@code i + 1}; a name binds
+ * the marker as written or its name without the prefix. Each binding set runs every statement once, one result
+ * each. {@link #returnGeneratedValues} appends a {@code RETURNING} clause.
+ */
+final class TursoStatement implements Statement {
+
+    private static final Object UNSET = new Object();
+
+    private final Session session;
+    private final SqlScript script;
+    private final List<Object[]> bindings = new ArrayList<>();
+    private Object[] current;
+    private String returning;
+    private int fetchSize;
+
+    TursoStatement(Session session, String sql) {
+        this.session = session;
+        this.script = SqlScript.parse(sql);
+        this.current = fresh();
+    }
+
+    private Object[] fresh() {
+        Object[] values = new Object[script.parameterCount()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = script.isUsed(i) ? UNSET : Encoding.NULL;
+        }
+        return values;
+    }
+
+    @Override
+    public Statement add() {
+        requireComplete(current);
+        bindings.add(current);
+        current = fresh();
+        return this;
+    }
+
+    @Override
+    public Statement bind(int index, Object value) {
+        current[checkIndex(index)] = Encoding.encode(value);
+        return this;
+    }
+
+    @Override
+    public Statement bind(String name, Object value) {
+        current[indexOf(name)] = Encoding.encode(value);
+        return this;
+    }
+
+    @Override
+    public Statement bindNull(int index, Class<?> type) {
+        current[checkIndex(index)] = Encoding.encodeNull(type);
+        return this;
+    }
+
+    @Override
+    public Statement bindNull(String name, Class<?> type) {
+        current[indexOf(name)] = Encoding.encodeNull(type);
+        return this;
+    }
+
+    @Override
+    public Statement returnGeneratedValues(String... columns) {
+        if (columns == null || Arrays.stream(columns).anyMatch(Objects::isNull)) {
+            throw new IllegalArgumentException("columns must not be null");
+        }
+        this.returning = columns.length == 0 ? "*" : String.join(", ", columns);
+        return this;
+    }
+
+    @Override
+    public Statement fetchSize(int rows) {
+        if (rows < 0) {
+            throw new IllegalArgumentException("fetch size must not be negative");
+        }
+        this.fetchSize = rows;
+        return this;
+    }
+
+    @Override
+    public Flux<Result> execute() {
+        List<Object[]> sets = new ArrayList<>(bindings);
+        boolean untouched = Arrays.equals(current, fresh());
+        if (!untouched || sets.isEmpty()) {
+            requireComplete(current);
+            sets.add(current);
+        }
+        if (!bindings.isEmpty() && untouched && script.parameterCount() > 0) {
+            return Flux.error(new IllegalStateException("add() was called without binding a new set of values"));
+        }
+        List<Executions.Work> work = new ArrayList<>();
+        for (Object[] values : sets) {
+            for (SqlScript.Unit unit : script.units()) {
+                work.add(new Executions.Work(withReturning(unit.sql()), localValues(unit, values)));
+            }
+        }
+        return Executions.execute(session, work, fetchSize);
+    }
+
+    private String withReturning(String sql) {
+        if (returning == null) {
+            return sql;
+        }
+        String body = sql.endsWith(";") ? sql.substring(0, sql.length() - 1) : sql;
+        return body + " RETURNING " + returning;
+    }
+
+    private static Object[] localValues(SqlScript.Unit unit, Object[] values) {
+        Object[] local = new Object[unit.parameters().length];
+        for (int i = 0; i < local.length; i++) {
+            int number = unit.parameters()[i];
+            local[i] = number == 0 ? Encoding.NULL : values[number - 1];
+        }
+        return local;
+    }
+
+    private void requireComplete(Object[] values) {
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] == UNSET) {
+                throw new IllegalStateException("parameter " + i + " is not bound");
+            }
+        }
+    }
+
+    private int checkIndex(int index) {
+        if (index < 0 || index >= current.length) {
+            throw new IndexOutOfBoundsException("parameter index " + index + " outside 0.."
+                    + (current.length - 1));
+        }
+        return index;
+    }
+
+    private int indexOf(String name) {
+        if (name == null) {
+            throw new IllegalArgumentException("name must not be null");
+        }
+        int index = script.indexOf(name);
+        if (index < 0) {
+            throw new NoSuchElementException("no parameter named " + name);
+        }
+        return index;
+    }
+}

@@ -1,0 +1,2 @@
+/** Implementation of the R2DBC driver; not API, may change without notice. */
+package dev.tursosync.r2dbc.internal;

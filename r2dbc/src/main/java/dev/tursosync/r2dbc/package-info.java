@@ -1,0 +1,7 @@
+/**
+ * An R2DBC SPI 1.0 driver over the SQLite database a {@link dev.tursosync.SyncClient} keeps in sync: start with
+ * {@link dev.tursosync.r2dbc.TursoConnectionFactory#of(dev.tursosync.SyncClient)} or an
+ * {@code r2dbc:turso:///path/app.db?url=...} URL. Implementation classes live in
+ * {@code dev.tursosync.r2dbc.internal} and are not API.
+ */
+package dev.tursosync.r2dbc;

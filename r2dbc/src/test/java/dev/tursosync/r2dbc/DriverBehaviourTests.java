@@ -1,0 +1,260 @@
+package dev.tursosync.r2dbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.r2dbc.spi.Blob;
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionFactories;
+import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.ConnectionFactoryOptions;
+import io.r2dbc.spi.IsolationLevel;
+import io.r2dbc.spi.R2dbcDataIntegrityViolationException;
+import io.r2dbc.spi.R2dbcPermissionDeniedException;
+import io.r2dbc.spi.R2dbcTimeoutException;
+import io.r2dbc.spi.Result;
+import io.r2dbc.spi.TransactionDefinition;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** Types, markers, transactions, cancellation, timeouts and discovery against a local database. */
+class DriverBehaviourTests {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+
+    private LocalDatabase database;
+
+    @BeforeEach
+    void open() {
+        database = new LocalDatabase(dir.resolve("app.db"));
+    }
+
+    @AfterEach
+    void close() {
+        database.close();
+    }
+
+    private <T> List<T> with(Function<Connection, Publisher<T>> work) {
+        return Flux.usingWhen(database.factory().create(), work, Connection::close).collectList().block(WAIT);
+    }
+
+    private static Flux<Long> update(Connection connection, String sql) {
+        return Flux.from(connection.createStatement(sql).execute()).flatMap(Result::getRowsUpdated);
+    }
+
+    @Test
+    void valuesRoundTripWithTheirDocumentedEncodings() {
+        database.jdbc().execute("CREATE TABLE v (i INTEGER, r REAL, t TEXT, b BLOB, d TEXT, dt TEXT, ts TEXT,"
+                + " u TEXT, bd TEXT, big TEXT, flag INTEGER, n INTEGER)");
+        UUID uuid = UUID.randomUUID();
+        Instant instant = Instant.parse("2024-03-01T10:15:30.123Z");
+        List<List<Object>> rows = with(connection -> Flux.from(connection
+                        .createStatement("INSERT INTO v VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                        .bind(0, 7).bind(1, 2.5).bind(2, "text").bind(3, ByteBuffer.wrap(new byte[] {1, 2}))
+                        .bind(4, LocalDate.of(2024, 1, 31)).bind(5, LocalDateTime.of(2024, 1, 31, 13, 45, 0, 500_000_000))
+                        .bind(6, instant).bind(7, uuid).bind(8, new BigDecimal("12345678901234567890.0123"))
+                        .bind(9, BigInteger.ONE.shiftLeft(70)).bind(10, true).bindNull(11, Long.class)
+                        .execute())
+                .flatMap(Result::getRowsUpdated)
+                .thenMany(Flux.from(connection.createStatement("SELECT * FROM v").execute()))
+                .flatMap(result -> result.map((row, metadata) -> List.<Object>of(
+                        row.get("i"), row.get("i", Integer.class), row.get("r"), row.get("t"),
+                        row.get("b"), row.get("b", byte[].class).length,
+                        row.get("d", String.class), row.get("d", LocalDate.class),
+                        row.get("dt", String.class), row.get("dt", LocalDateTime.class), row.get("ts", String.class),
+                        row.get("ts", Instant.class), row.get("u", UUID.class), row.get("bd", BigDecimal.class),
+                        row.get("big", BigInteger.class), row.get("flag", Boolean.class),
+                        String.valueOf(row.get("n")), metadata.getColumnMetadata("i").getJavaType()))));
+
+        assertThat(rows).containsExactly(List.of(7L, 7, 2.5, "text", ByteBuffer.wrap(new byte[] {1, 2}), 2,
+                "2024-01-31", LocalDate.of(2024, 1, 31), "2024-01-31 13:45:00.5",
+                LocalDateTime.of(2024, 1, 31, 13, 45, 0, 500_000_000), "2024-03-01 10:15:30.123Z", instant, uuid,
+                new BigDecimal("12345678901234567890.0123"), BigInteger.ONE.shiftLeft(70), true, "null", Long.class));
+    }
+
+    @Test
+    void badBindsAndReadsFailClearly() {
+        database.jdbc().execute("CREATE TABLE v (i INTEGER)");
+        with(connection -> {
+            var statement = connection.createStatement("INSERT INTO v VALUES (:i)");
+            assertThatThrownBy(() -> statement.bind("i", new Object())).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> statement.bind("i", io.r2dbc.spi.Parameters.out(Long.class)))
+                    .hasMessageContaining("OUT");
+            return Mono.empty();
+        });
+        database.jdbc().execute("INSERT INTO v VALUES (4000000000)");
+        assertThatThrownBy(() -> with(connection -> Flux.from(connection.createStatement("SELECT i FROM v").execute())
+                .flatMap(result -> result.map(row -> row.get(0, Integer.class)))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("INTEGER");
+    }
+
+    @Test
+    void namedMarkersOfEverySqliteFormBind() {
+        List<Object> values = with(connection -> Flux.from(connection
+                        .createStatement("SELECT ?2 + 0, ?1 || '', :a, @b, $c, :a")
+                        .bind(0, "one").bind(1, 2).bind("a", "A").bind("@b", "B").bind("$c", 3)
+                        .execute())
+                .flatMap(result -> result.map(row -> List.of(row.get(0), row.get(1), row.get(2), row.get(3),
+                        row.get(4), row.get(5)))));
+        assertThat(values).containsExactly(List.of(2L, "one", "A", "B", 3L, "A"));
+    }
+
+    @Test
+    void generatedValuesComeFromReturning() {
+        database.jdbc().execute("CREATE TABLE g (id INTEGER PRIMARY KEY, name TEXT)");
+        List<Long> ids = with(connection -> Flux.from(connection.createStatement("INSERT INTO g (name) VALUES (?)")
+                        .bind(0, "a").add().bind(0, "b").returnGeneratedValues("id").execute())
+                .concatMap(result -> result.map(row -> row.get("id", Long.class))));
+        assertThat(ids).containsExactly(1L, 2L);
+    }
+
+    @Test
+    void transactionsRestoreAutoCommitAndReadOnlyRejectsWrites() {
+        database.jdbc().execute("CREATE TABLE t (x INTEGER UNIQUE)");
+        List<Object> states = with(connection -> Flux.concat(
+                Mono.just(connection.isAutoCommit()),
+                Mono.from(connection.beginTransaction()).then(Mono.fromSupplier(connection::isAutoCommit)),
+                update(connection, "INSERT INTO t VALUES (1)"),
+                Mono.from(connection.commitTransaction()).then(Mono.fromSupplier(connection::isAutoCommit)),
+                Mono.just(connection.getTransactionIsolationLevel()),
+                Mono.from(connection.beginTransaction(readOnly())).then(Mono.just("read-only")),
+                update(connection, "INSERT INTO t VALUES (2)").onErrorResume(R2dbcPermissionDeniedException.class,
+                        denied -> Mono.just(-1L)),
+                Mono.from(connection.rollbackTransaction()).then(Mono.fromSupplier(connection::isAutoCommit)),
+                update(connection, "INSERT INTO t VALUES (3)"),
+                update(connection, "INSERT INTO t VALUES (3)").onErrorResume(
+                        R2dbcDataIntegrityViolationException.class, violation -> Mono.just(-2L))));
+        assertThat(states).containsExactly(true, false, 1L, true, IsolationLevel.SERIALIZABLE, "read-only", -1L,
+                true, 1L, -2L);
+        assertThat(database.jdbc().queryForList("SELECT x FROM t", Long.class)).containsExactly(1L, 3L);
+    }
+
+    private static TransactionDefinition readOnly() {
+        return new TransactionDefinition() {
+            @Override
+            @SuppressWarnings("unchecked")
+            public <T> T getAttribute(io.r2dbc.spi.Option<T> option) {
+                return option.equals(TransactionDefinition.READ_ONLY) ? (T) Boolean.TRUE : null;
+            }
+        };
+    }
+
+    @Test
+    void anOpenTransactionHoldsTheWriteLockAndCloseRollsItBack() {
+        database.jdbc().execute("CREATE TABLE t (x INTEGER)");
+        Connection holder = Mono.from(database.factory().create()).block(WAIT);
+        Mono.from(holder.beginTransaction()).then(update(holder, "INSERT INTO t VALUES (1)").then()).block(WAIT);
+        database.jdbc().execute("PRAGMA busy_timeout = 100");
+        assertThatThrownBy(() -> database.jdbc().execute("INSERT INTO t VALUES (2)")).hasMessageContaining("locked");
+        database.jdbc().execute("PRAGMA busy_timeout = 10000");
+        Mono.from(holder.close()).block(WAIT);
+        database.jdbc().execute("INSERT INTO t VALUES (2)");
+        assertThat(database.jdbc().queryForList("SELECT x FROM t", Long.class)).containsExactly(2L);
+    }
+
+    @Test
+    void rowsAreReadByDemandAndCancellingFreesTheConnection() {
+        database.jdbc().execute("CREATE TABLE t (x INTEGER)");
+        database.jdbc().execute("WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 100000) "
+                + "INSERT INTO t SELECT n FROM c");
+        AtomicInteger mapped = new AtomicInteger();
+        Connection connection = Mono.from(database.factory().create()).block(WAIT);
+        List<Long> first = Flux.from(connection.createStatement("SELECT x FROM t").fetchSize(10).execute())
+                .flatMap(result -> result.map(row -> {
+                    mapped.incrementAndGet();
+                    return row.get(0, Long.class);
+                }), 1, 1)
+                .limitRate(5)
+                .take(12, true)
+                .collectList()
+                .block(WAIT);
+        assertThat(first).hasSize(12);
+        assertThat(mapped.get()).as("rows stepped beyond demand").isLessThanOrEqualTo(20);
+        List<Long> next = Flux.from(connection.createStatement("SELECT count(*) FROM t").execute())
+                .flatMap(result -> result.map(row -> row.get(0, Long.class)))
+                .collectList()
+                .block(WAIT);
+        assertThat(next).as("the connection is free for the next statement").containsExactly(100_000L);
+        Mono.from(connection.close()).block(WAIT);
+        database.jdbc().execute("DELETE FROM t");
+    }
+
+    @Test
+    void aStatementTimeoutInterruptsSqlite() {
+        List<Object> outcome = with(connection -> Mono.from(connection.setStatementTimeout(Duration.ofMillis(200)))
+                .thenMany(Flux.from(connection.createStatement(
+                                "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c) SELECT max(n) FROM c")
+                        .execute()))
+                .flatMap(result -> result.map(row -> row.get(0)))
+                .onErrorResume(R2dbcTimeoutException.class, timeout -> Mono.just("timed out"))
+                .concatWith(Flux.from(connection.createStatement("SELECT 42").execute())
+                        .flatMap(result -> result.map(row -> row.get(0)))));
+        assertThat(outcome).containsExactly("timed out", 42L);
+    }
+
+    @Test
+    void compoundStatementsAndBatchesGiveOneResultEach() {
+        List<Long> counts = with(connection -> Flux.from(connection.createBatch()
+                        .add("CREATE TABLE t (x INTEGER)")
+                        .add("INSERT INTO t VALUES (1); INSERT INTO t VALUES (2), (3)")
+                        .execute())
+                .concatMap(Result::getRowsUpdated));
+        assertThat(counts).containsExactly(0L, 1L, 2L);
+    }
+
+    @Test
+    void discoveryOpensALocalDatabaseAndNeverPrintsTheToken() {
+        new TursoConnectionFactoryProvider(); // registers authToken as a sensitive option before parsing
+        String url = "r2dbc:turso://" + dir.resolve("found.db").toAbsolutePath() + "?authToken=s3cret&clientName=x";
+        ConnectionFactoryOptions options = ConnectionFactoryOptions.parse(url);
+        TursoConnectionConfiguration configuration = TursoConnectionFactoryProvider.configuration(options);
+        assertThat(configuration.path()).isEqualTo(dir.resolve("found.db").toAbsolutePath());
+        assertThat(configuration.authToken()).contains("s3cret");
+        assertThat(configuration.toString() + options).doesNotContain("s3cret");
+
+        ConnectionFactory factory = ConnectionFactories.get("r2dbc:turso://" + dir.resolve("found.db").toAbsolutePath());
+        assertThat(factory).isInstanceOf(TursoConnectionFactory.class);
+        List<Long> one = Flux.usingWhen(factory.create(), connection -> Flux.from(connection
+                        .createStatement("SELECT 1").execute())
+                .flatMap(result -> result.map(row -> row.get(0, Long.class))), Connection::close)
+                .collectList().block(WAIT);
+        assertThat(one).containsExactly(1L);
+        ((TursoConnectionFactory) factory).close().block(WAIT);
+
+        ConnectionFactoryOptions synced = ConnectionFactoryOptions.parse(
+                "r2dbc:turso:///data/app.db?url=http://localhost:8080");
+        assertThat(TursoConnectionFactoryProvider.configuration(synced).url()).contains("http://localhost:8080");
+    }
+
+    @Test
+    void blobsAreReadFromTheirStreams() {
+        database.jdbc().execute("CREATE TABLE b (v BLOB)");
+        List<Integer> sizes = with(connection -> Flux.from(connection.createStatement("INSERT INTO b VALUES ($v)")
+                        .bind("v", Blob.from(Flux.just(ByteBuffer.wrap(new byte[3]), ByteBuffer.wrap(new byte[4]))))
+                        .execute())
+                .flatMap(Result::getRowsUpdated)
+                .thenMany(Flux.from(connection.createStatement("SELECT length(v) FROM b").execute()))
+                .flatMap(result -> result.map(row -> row.get(0, Integer.class))));
+        assertThat(sizes).containsExactly(7);
+    }
+}

@@ -1,0 +1,118 @@
+package dev.tursosync.r2dbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tursosync.SyncClient;
+import dev.tursosync.testing.LocalSyncServer;
+import dev.tursosync.testing.TursoServerExtension;
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.Result;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.data.annotation.Id;
+import org.springframework.data.r2dbc.core.R2dbcEntityTemplate;
+import org.springframework.data.r2dbc.repository.support.R2dbcRepositoryFactory;
+import org.springframework.data.relational.core.mapping.Table;
+import org.springframework.data.repository.reactive.ReactiveCrudRepository;
+import org.springframework.r2dbc.core.DatabaseClient;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** The driver on a database synced with a real {@code tursodb --sync-server}: Spring Data R2DBC and pulls. */
+@ExtendWith(TursoServerExtension.class)
+class SyncedDatabaseIntegrationTests {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    /** An entity mapped by Spring Data with no configuration beyond the driver on the class path. */
+    @Table("person")
+    record Person(@Id Long id, String name) {
+    }
+
+    /** A derived-query repository. */
+    interface PersonRepository extends ReactiveCrudRepository<Person, Long> {
+        Flux<Person> findByName(String name);
+    }
+
+    @Test
+    void springDataWorksOnASyncedDatabase(LocalSyncServer server, @TempDir Path dir) {
+        try (RemoteWriter remote = new RemoteWriter(server.url())) {
+            remote.transaction("CREATE TABLE person (id INTEGER PRIMARY KEY, name TEXT)",
+                    "INSERT INTO person (name) VALUES ('remote')");
+            SyncClient client = open(dir, server);
+            try {
+                TursoConnectionFactory factory = TursoConnectionFactory.of(client);
+                DatabaseClient databaseClient = DatabaseClient.create(factory);
+                R2dbcEntityTemplate template = new R2dbcEntityTemplate(factory);
+                PersonRepository people = new R2dbcRepositoryFactory(template).getRepository(PersonRepository.class);
+
+                String remoteName = databaseClient.sql("SELECT name FROM person WHERE id = :id").bind("id", 1)
+                        .map(row -> row.get("name", String.class)).one().block(WAIT);
+                Person saved = template.insert(new Person(null, "template")).block(WAIT);
+                Person fromRepository = people.save(new Person(null, "repository")).block(WAIT);
+                List<Person> found = people.findByName("repository").collectList().block(WAIT);
+                long count = people.count().block(WAIT);
+
+                assertThat(remoteName).isEqualTo("remote");
+                assertThat(saved.id()).isEqualTo(2L);
+                assertThat(fromRepository.id()).isEqualTo(3L);
+                assertThat(found).containsExactly(new Person(3L, "repository"));
+                assertThat(count).isEqualTo(3);
+            } finally {
+                client.close().block(WAIT);
+            }
+        }
+    }
+
+    @Test
+    void aPullWaitsForAnOpenTransactionAndLaterStatementsWaitForThePull(LocalSyncServer server,
+            @TempDir Path dir) throws Exception {
+        try (RemoteWriter remote = new RemoteWriter(server.url())) {
+            remote.transaction("CREATE TABLE item (id INTEGER PRIMARY KEY, name TEXT)",
+                    "INSERT INTO item (name) VALUES ('first')");
+            SyncClient client = open(dir, server);
+            try {
+                TursoConnectionFactory factory = TursoConnectionFactory.of(client);
+                remote.transaction("INSERT INTO item (name) VALUES ('pulled')");
+                Connection inTransaction = Mono.from(factory.create()).block(WAIT);
+                long before = Mono.from(inTransaction.beginTransaction()).then(count(inTransaction)).block(WAIT);
+
+                CompletableFuture<Void> pull = client.pullChanges().then().toFuture();
+                Thread.sleep(500);
+                assertThat(pull).as("the pull waits for the open transaction").isNotDone();
+
+                Connection later = Mono.from(factory.create()).block(WAIT);
+                CompletableFuture<Long> afterPull = count(later).toFuture();
+                Thread.sleep(300);
+                assertThat(afterPull).as("a statement queued behind the pull waits for it").isNotDone();
+
+                Mono.from(inTransaction.commitTransaction()).then(Mono.from(inTransaction.close())).block(WAIT);
+                pull.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(before).isEqualTo(1);
+                assertThat(afterPull.get(60, java.util.concurrent.TimeUnit.SECONDS)).as("sees the pulled row")
+                        .isEqualTo(2);
+                Mono.from(later.close()).block(WAIT);
+            } finally {
+                client.close().block(WAIT);
+            }
+        }
+    }
+
+    private static Mono<Long> count(Connection connection) {
+        return Flux.from(connection.createStatement("SELECT count(*) FROM item").execute())
+                .flatMap((Result result) -> result.map(row -> row.get(0, Long.class)))
+                .single();
+    }
+
+    private static SyncClient open(Path dir, LocalSyncServer server) {
+        SyncClient client = SyncClient.builder().path(dir.resolve("app.db")).url(server.url()).clientName("r2dbc")
+                .build();
+        client.open().block(WAIT);
+        return client;
+    }
+}
