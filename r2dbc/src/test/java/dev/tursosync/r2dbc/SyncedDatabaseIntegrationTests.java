@@ -103,6 +103,44 @@ class SyncedDatabaseIntegrationTests {
         }
     }
 
+    @Test
+    void writesAndSchemaChangesThroughTheDriverArePushed(LocalSyncServer server, @TempDir Path dir) {
+        SyncClient client = open(dir, server);
+        SyncClient fresh = null;
+        try {
+            TursoConnectionFactory factory = TursoConnectionFactory.of(client);
+            Flux.usingWhen(factory.create(), connection -> Flux.concat(
+                            connection.beginTransaction(),
+                            execute(connection, "CREATE TABLE pushed (id INTEGER PRIMARY KEY, label TEXT)"),
+                            Flux.from(connection.createStatement("INSERT INTO pushed (label) VALUES ($1), ($2)")
+                                    .bind("$1", "one").bind("$2", "two").execute())
+                                    .flatMap(Result::getRowsUpdated),
+                            execute(connection, "ALTER TABLE pushed RENAME COLUMN label TO name"),
+                            execute(connection, "UPDATE pushed SET name = 'uno' WHERE id = 1"),
+                            connection.commitTransaction()),
+                    Connection::close).blockLast(WAIT);
+
+            assertThat(client.stats().block(WAIT).pendingChanges()).isEqualTo(5);
+            client.push().block(WAIT);
+
+            fresh = SyncClient.builder().path(dir.resolve("fresh.db")).url(server.url()).clientName("fresh").build();
+            fresh.open().block(WAIT);
+            List<String> names = DatabaseClient.create(TursoConnectionFactory.of(fresh))
+                    .sql("SELECT name FROM pushed ORDER BY id").map(row -> row.get("name", String.class)).all()
+                    .collectList().block(WAIT);
+            assertThat(names).containsExactly("uno", "two");
+        } finally {
+            client.close().block(WAIT);
+            if (fresh != null) {
+                fresh.close().block(WAIT);
+            }
+        }
+    }
+
+    private static Flux<Long> execute(Connection connection, String sql) {
+        return Flux.from(connection.createStatement(sql).execute()).flatMap(Result::getRowsUpdated);
+    }
+
     private static Mono<Long> count(Connection connection) {
         return Flux.from(connection.createStatement("SELECT count(*) FROM item").execute())
                 .flatMap((Result result) -> result.map(row -> row.get(0, Long.class)))

@@ -54,14 +54,18 @@ public final class ChangeCapture implements ConnectionManager.ConnectionInitiali
     @Override
     public void initialize(Connection connection) throws SQLException {
         transactions.register(connection);
-        inTransaction(connection, () -> {
-            if (ChangeLog.exists(connection)) {
-                transactions.advancePast(ChangeLog.lastTransaction(connection));
-                reconcile(connection, null);
-            } else {
-                install(connection);
-            }
-        });
+        if (isUpToDate(connection)) {
+            transactions.advancePast(ChangeLog.lastTransaction(connection));
+        } else {
+            inTransaction(connection, () -> {
+                if (ChangeLog.exists(connection)) {
+                    transactions.advancePast(ChangeLog.lastTransaction(connection));
+                    reconcile(connection, null);
+                } else {
+                    install(connection);
+                }
+            });
+        }
         PerConnection state = new PerConnection(connection.prepareStatement("PRAGMA schema_version"));
         state.seen = state.read();
         connections.put(connection, state);
@@ -79,6 +83,15 @@ public final class ChangeCapture implements ConnectionManager.ConnectionInitiali
         }
         inTransaction(connection, () -> reconcile(connection, sql));
         state.seen = state.read();
+    }
+
+    /**
+     * Whether capture is installed and has seen the live schema: checked without a write transaction, so opening a
+     * connection does not wait for (or block) a writer when there is nothing to do.
+     */
+    private static boolean isUpToDate(Connection connection) throws SQLException {
+        return ChangeLog.exists(connection)
+                && SchemaObject.readSnapshot(connection).equals(SchemaObject.readLive(connection));
     }
 
     /** Creates the log, the snapshot and the triggers of every table: the schema came from the remote. */
