@@ -3,16 +3,14 @@ package dev.tursosync.internal.events;
 import dev.tursosync.ChangeEvent;
 import dev.tursosync.ChangeOperation;
 import dev.tursosync.internal.sqlite.BTreePage;
-import dev.tursosync.internal.sqlite.DatabaseHeader;
 import dev.tursosync.internal.sqlite.LeafRow;
 import dev.tursosync.internal.sqlite.LeafRows;
+import dev.tursosync.internal.sqlite.PageNumberSet;
 import dev.tursosync.internal.sqlite.PageSource;
 import dev.tursosync.internal.sqlite.Record;
 import dev.tursosync.internal.sqlite.SchemaEntry;
-import dev.tursosync.internal.sqlite.SchemaReader;
-import dev.tursosync.internal.sqlite.TableTreeWalker;
+import dev.tursosync.internal.sqlite.TableLeafCell;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,13 +25,22 @@ import org.slf4j.LoggerFactory;
 /**
  * Computes row-level change events from the old and new versions of the pages a pull changed.
  *
- * <p>For each rowid table whose definition did not change, the table's leaf pages are found by reading only its
- * interior pages, the changed leaves are decoded in both versions, and rows are matched by rowid: new rows are
- * INSERTs, vanished rows DELETEs, rows whose record differs UPDATEs; a row that only moved between pages emits
- * nothing. A table created, dropped, redefined, without rowid, unparseable here, or changed beyond the reset share
- * gets one RESET; so does a table with more than the reset share, and at least {@value #MIN_RESET_LEAVES}, of its leaf
- * pages changed. Overflow pages that changed under an unchanged leaf page (an in-place overwrite of a large row)
- * are traced by scanning the tables' leaves.
+ * <p>A table created, dropped, redefined or moved to another root page gets one RESET; so does a changed table
+ * without rowid or whose definition does not parse here. Internal tables ({@code sqlite_*}, the client's
+ * {@code tursosync_*} tables, the sync bookkeeping table: {@code CaptureNames.isInternal}) are skipped. For every
+ * other table, the changed pages that are its leaves, in the old and in the new state, are found by looking each
+ * changed table leaf page's first rowid up in the table's b-tree ({@link ChangedLeaves}: interior pages only, the
+ * tree's height per look-up), so the cost follows the changed pages, not the size of the table. The changed leaves
+ * are decoded in both versions and rows matched by rowid: new rows are INSERTs, vanished rows DELETEs, rows whose
+ * record bytes differ UPDATEs; a row that only moved between changed pages (a page split) emits nothing, and a
+ * record is decoded only for the rows that get an event. A table with more than the reset share, and at least
+ * {@value #MIN_RESET_LEAVES}, of its leaf pages changed gets one RESET instead (only then are its leaves counted,
+ * by walking its interior pages).
+ *
+ * <p>Changed pages that are neither decoded leaves nor their rows' overflow pages, nor b-tree or freelist pages,
+ * can be overflow pages rewritten in place under an unchanged leaf (a large row overwritten in place); those are
+ * traced by scanning the tables' leaves. Finding them is cheap in the common case ({@link UnexplainedPages}); the
+ * scan, proportional to the tables' size, runs only when such a page is left.
  */
 public final class ChangeEventDecoder {
 
@@ -43,6 +50,7 @@ public final class ChangeEventDecoder {
     static final int MIN_RESET_LEAVES = 16;
 
     private final double resetShare;
+    private final TableShapes shapes = new TableShapes();
 
     /**
      * Creates a decoder.
@@ -62,62 +70,61 @@ public final class ChangeEventDecoder {
      * @param changed the page numbers the pull changed
      * @return the events, tables in schema order, rows by rowid
      */
-    public List<ChangeEvent> decode(PageSource before, PageSource after, Set<Long> changed) {
-        State old = State.read(before);
-        State now = State.read(after);
+    public List<ChangeEvent> decode(PageSource before, PageSource after, PageNumberSet changed) {
+        DatabaseState old = DatabaseState.read(before);
+        DatabaseState now = DatabaseState.read(after);
         if (now == null) {
             return List.of();
         }
+        long[] changedPages = changed.toSortedArray();
         List<ChangeEvent> events = new ArrayList<>();
-        try (TableShapes shapes = new TableShapes()) {
-            Set<Long> explained = new HashSet<>();
-            Map<String, TableDiff> diffs = new LinkedHashMap<>();
-            for (SchemaEntry table : now.tables.values()) {
-                SchemaEntry previous = old == null ? null : old.tables.get(table.name());
-                Optional<TableShape> shape = shapes.shape(table);
-                String redefinition = previous == null ? "created"
-                        : !Objects.equals(previous.sql(), table.sql()) ? "redefined"
-                        : previous.rootPage() != table.rootPage() ? "moved to another root page"
-                        : null;
-                String undecodable = shape.isEmpty() ? "definition not parseable here"
-                        : !now.isRowidTable(table) ? "WITHOUT ROWID"
-                        : null;
-                if (redefinition != null) {
-                    reset(events, table, redefinition);
-                } else if (undecodable != null) {
-                    if (touches(now, old, table, changed)) {
-                        reset(events, table, undecodable);
-                    }
-                } else {
-                    diffs.put(table.name(), new TableDiff(table, shape.get()));
+        Map<String, TableDiff> diffs = new LinkedHashMap<>();
+        for (SchemaEntry table : now.tables().values()) {
+            SchemaEntry previous = old == null ? null : old.tables().get(table.name());
+            Optional<TableShape> shape = shapes.shape(table);
+            String redefinition = previous == null ? "created"
+                    : !Objects.equals(previous.sql(), table.sql()) ? "redefined"
+                    : previous.rootPage() != table.rootPage() ? "moved to another root page"
+                    : null;
+            String undecodable = shape.isEmpty() ? "definition not parseable here"
+                    : !now.isRowidTable(table) ? "WITHOUT ROWID"
+                    : null;
+            if (redefinition != null) {
+                reset(events, table, redefinition);
+            } else if (undecodable != null) {
+                if (touches(now, old, table, changed)) {
+                    reset(events, table, undecodable);
+                }
+            } else {
+                diffs.put(table.name(), new TableDiff(table, shape.get()));
+            }
+        }
+        if (old != null) {
+            for (SchemaEntry dropped : old.tables().values()) {
+                if (!now.tables().containsKey(dropped.name())) {
+                    events.add(ChangeEvent.reset(dropped.name()));
                 }
             }
-            if (old != null) {
-                for (SchemaEntry dropped : old.tables.values()) {
-                    if (!now.tables.containsKey(dropped.name())) {
-                        events.add(ChangeEvent.reset(dropped.name()));
-                    }
-                }
-            }
+        }
+        PageNumberSet explained = new PageNumberSet();
+        if (!diffs.isEmpty()) {
+            List<SchemaEntry> tables = diffs.values().stream().map(diff -> diff.table).toList();
+            ChangedLeaves oldLeaves = ChangedLeaves.find(old.source(), old.usableSize(), tables, changedPages);
+            ChangedLeaves newLeaves = ChangedLeaves.find(now.source(), now.usableSize(), tables, changedPages);
             for (TableDiff diff : diffs.values()) {
-                diff.collect(old, now, changed, explained, resetShare);
+                String name = diff.table.name();
+                diff.collect(old, now, oldLeaves.of(name), newLeaves.of(name), explained, resetShare);
                 if (diff.reset) {
-                    LOG.debug("table {} reset: {} of {} leaf pages changed", diff.table.name(), diff.changedLeaves,
-                            diff.leaves);
-                    events.add(ChangeEvent.reset(diff.table.name()));
+                    LOG.debug("table {} reset: {} of {} leaf pages changed", name, diff.changedLeaves, diff.leaves);
+                    events.add(ChangeEvent.reset(name));
                 } else {
                     diff.emit(events);
                 }
             }
-            explained.addAll(now.structuralPages());
-            if (old != null) {
-                explained.addAll(old.structuralPages());
-            }
-            Set<Long> orphans = new HashSet<>(changed);
-            orphans.removeAll(explained);
-            if (!orphans.isEmpty()) {
-                traceOrphanOverflow(old, now, orphans, diffs, events);
-            }
+        }
+        long[] orphans = UnexplainedPages.find(changedPages, explained, old, now);
+        if (orphans.length > 0) {
+            traceOrphanOverflow(old, now, PageNumberSet.of(orphans), diffs, events);
         }
         return events;
     }
@@ -127,30 +134,37 @@ public final class ChangeEventDecoder {
         events.add(ChangeEvent.reset(table.name()));
     }
 
-    private static boolean touches(State now, State old, SchemaEntry table, Set<Long> changed) {
-        Set<Long> pages = new HashSet<>(now.walker.allPages(table.rootPage()));
-        if (old != null && old.tables.containsKey(table.name())) {
-            pages.addAll(old.walker.allPages(table.rootPage()));
+    /** Whether a changed page is a page of the table's b-tree, old or new: walks the trees (rare tables only). */
+    private static boolean touches(DatabaseState now, DatabaseState old, SchemaEntry table, PageNumberSet changed) {
+        PageNumberSet pages = new PageNumberSet();
+        now.walker().addPagesTo(table.rootPage(), pages);
+        if (old != null && old.tables().containsKey(table.name())) {
+            old.walker().addPagesTo(table.rootPage(), pages);
         }
-        return pages.stream().anyMatch(changed::contains);
+        for (long page : changed.toSortedArray()) {
+            if (pages.contains(page)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Scans the leaves of the tables for rows whose overflow chain holds a changed page. */
-    private static void traceOrphanOverflow(State old, State now, Set<Long> orphans, Map<String, TableDiff> diffs,
-                                            List<ChangeEvent> events) {
+    private static void traceOrphanOverflow(DatabaseState old, DatabaseState now, PageNumberSet orphans,
+                                            Map<String, TableDiff> diffs, List<ChangeEvent> events) {
         for (TableDiff diff : diffs.values()) {
             if (diff.reset) {
                 continue;
             }
             List<ChangeEvent> found = new ArrayList<>();
-            for (long leaf : now.walker.leafPages(diff.table.rootPage())) {
+            for (long leaf : now.walker().leafPageNumbers(diff.table.rootPage())) {
                 if (diff.decodedLeaves.contains(leaf)) {
                     continue;
                 }
-                LeafRows rows = LeafRows.read(now.source, leaf, now.header);
+                LeafRows rows = LeafRows.read(now.source(), leaf, now.header());
                 for (LeafRow row : rows.rows().values()) {
                     if (row.overflowPages().stream().anyMatch(orphans::contains)) {
-                        LeafRows previous = LeafRows.read(old.source, leaf, old.header);
+                        LeafRows previous = LeafRows.read(old.source(), leaf, old.header());
                         LeafRow before = previous.rows().get(row.rowid());
                         found.add(diff.event(before == null ? ChangeOperation.INSERT : ChangeOperation.UPDATE,
                                 before, row));
@@ -161,85 +175,13 @@ public final class ChangeEventDecoder {
         }
     }
 
-    /** One state of the database: header, schema, tree walker, freelist. */
-    private static final class State {
-        final PageSource source;
-        final DatabaseHeader header;
-        final Map<String, SchemaEntry> tables = new LinkedHashMap<>();
-        final List<SchemaEntry> trees = new ArrayList<>();
-        final TableTreeWalker walker;
-
-        private State(PageSource source, DatabaseHeader header, List<SchemaEntry> schema) {
-            this.source = source;
-            this.header = header;
-            this.walker = new TableTreeWalker(source, header.usableSize());
-            for (SchemaEntry entry : schema) {
-                if (entry.rootPage() > 0) {
-                    trees.add(entry);
-                    if (entry.isTable() && isUserTable(entry.name())) {
-                        tables.put(entry.name(), entry);
-                    }
-                }
-            }
-        }
-
-        static State read(PageSource source) {
-            byte[] first = source.page(1);
-            if (first == null) {
-                return null;
-            }
-            return new State(source, DatabaseHeader.parse(first), SchemaReader.read(source));
-        }
-
-        boolean isRowidTable(SchemaEntry table) {
-            return BTreePage.read(source, table.rootPage(), header.usableSize()).type().isTable();
-        }
-
-        /** Interior and leaf pages of every b-tree, the schema's included, and the freelist. */
-        Set<Long> structuralPages() {
-            Set<Long> pages = new HashSet<>(walker.allPages(1));
-            for (SchemaEntry tree : trees) {
-                pages.addAll(walker.allPages(tree.rootPage()));
-            }
-            pages.addAll(freelist());
-            return pages;
-        }
-
-        private Set<Long> freelist() {
-            Set<Long> pages = new HashSet<>();
-            byte[] first = source.page(1);
-            long trunk = u32(first, 32);
-            while (trunk != 0 && pages.add(trunk)) {
-                byte[] page = source.page(trunk);
-                if (page == null) {
-                    break;
-                }
-                long count = Math.min(u32(page, 4), (page.length - 8) / 4);
-                for (int i = 0; i < count; i++) {
-                    pages.add(u32(page, 8 + 4 * i));
-                }
-                trunk = u32(page, 0);
-            }
-            return pages;
-        }
-    }
-
-    private static boolean isUserTable(String name) {
-        return !name.startsWith("sqlite_") && !name.equals("turso_sync_last_change_id");
-    }
-
-    private static long u32(byte[] bytes, int offset) {
-        return ((bytes[offset] & 0xFFL) << 24) | ((bytes[offset + 1] & 0xFFL) << 16)
-                | ((bytes[offset + 2] & 0xFFL) << 8) | (bytes[offset + 3] & 0xFFL);
-    }
-
     /** The row changes of one table in one pull. */
     private static final class TableDiff {
         final SchemaEntry table;
         final TableShape shape;
         final Map<Long, LeafRow> before = new TreeMap<>();
         final Map<Long, LeafRow> after = new TreeMap<>();
-        final Set<Long> decodedLeaves = new HashSet<>();
+        final PageNumberSet decodedLeaves = new PageNumberSet();
         int changedLeaves;
         int leaves;
         boolean reset;
@@ -249,39 +191,57 @@ public final class ChangeEventDecoder {
             this.shape = shape;
         }
 
-        void collect(State old, State now, Set<Long> changed, Set<Long> explained, double resetShare) {
-            Set<Long> oldLeaves = old.walker.leafPages(table.rootPage());
-            Set<Long> newLeaves = now.walker.leafPages(table.rootPage());
-            Set<Long> allLeaves = new HashSet<>(oldLeaves);
-            allLeaves.addAll(newLeaves);
-            leaves = Math.max(1, allLeaves.size());
-            Set<Long> touched = new HashSet<>();
-            for (long page : oldLeaves) {
-                if (changed.contains(page)) {
-                    touched.add(page);
-                }
-            }
-            for (long page : newLeaves) {
-                if (changed.contains(page)) {
-                    touched.add(page);
-                }
-            }
+        /**
+         * Decodes the changed leaves (old versions of old leaves, new versions of new leaves), unless so many
+         * changed that the table is reset; adds the decoded leaves and their rows' overflow pages to
+         * {@code explained}.
+         */
+        void collect(DatabaseState old, DatabaseState now, PageNumberSet oldTouched, PageNumberSet newTouched,
+                     PageNumberSet explained, double resetShare) {
+            PageNumberSet touched = new PageNumberSet(oldTouched.size() + newTouched.size());
+            touched.addAll(oldTouched);
+            touched.addAll(newTouched);
             changedLeaves = touched.size();
-            reset = changedLeaves >= MIN_RESET_LEAVES && changedShare() > resetShare;
-            if (reset) {
-                return;
-            }
-            for (long page : touched) {
-                if (oldLeaves.contains(page)) {
-                    LeafRows rows = LeafRows.read(old.source, page, old.header);
-                    before.putAll(rows.rows());
-                    explained.addAll(rows.overflowPages());
+            explained.addAll(touched);
+            if (changedLeaves >= MIN_RESET_LEAVES) {
+                leaves = leafCount(old, now);
+                reset = changedShare() > resetShare;
+                if (reset) {
+                    explainNewOverflow(now, newTouched, explained);
+                    return;
                 }
-                if (newLeaves.contains(page)) {
-                    LeafRows rows = LeafRows.read(now.source, page, now.header);
+            }
+            for (long page : touched.toSortedArray()) {
+                if (oldTouched.contains(page)) {
+                    LeafRows rows = LeafRows.read(old.source(), page, old.header());
+                    before.putAll(rows.rows());
+                    rows.overflowPages().forEach(explained::add);
+                }
+                if (newTouched.contains(page)) {
+                    LeafRows rows = LeafRows.read(now.source(), page, now.header());
                     after.putAll(rows.rows());
-                    explained.addAll(rows.overflowPages());
+                    rows.overflowPages().forEach(explained::add);
                     decodedLeaves.add(page);
+                }
+            }
+        }
+
+        /** The number of distinct leaf pages of the table in both states (walks both trees). */
+        private int leafCount(DatabaseState old, DatabaseState now) {
+            PageNumberSet all = PageNumberSet.of(old.walker().leafPageNumbers(table.rootPage()));
+            all.addAll(now.walker().leafPageNumbers(table.rootPage()));
+            return Math.max(1, all.size());
+        }
+
+        /** The overflow pages of a reset table's changed leaves belong to it: nothing to trace elsewhere. */
+        private static void explainNewOverflow(DatabaseState now, PageNumberSet newTouched, PageNumberSet explained) {
+            for (long page : newTouched.toSortedArray()) {
+                BTreePage leaf = BTreePage.read(now.source(), page, now.usableSize());
+                for (int i = 0; i < leaf.cellCount(); i++) {
+                    TableLeafCell cell = leaf.tableLeafCell(i);
+                    if (cell.hasOverflow()) {
+                        cell.overflowPages(now.source()).forEach(explained::add);
+                    }
                 }
             }
         }

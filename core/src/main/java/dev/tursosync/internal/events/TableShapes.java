@@ -17,30 +17,50 @@ import java.util.Optional;
  * Works out table shapes by letting SQLite itself parse the {@code CREATE TABLE} statements, in a private in-memory
  * database: no hand-written SQL parser, and the same answer SQLite gives for quoting, generated columns and
  * INTEGER PRIMARY KEY aliases.
+ *
+ * <p>Shapes are remembered by definition for the life of this object (at most {@value #MAX_REMEMBERED} of them), so
+ * a pull whose schema did not change opens no database at all; the in-memory database is opened for each look-up
+ * that misses and closed right after. Safe for use by several threads.
  */
-final class TableShapes implements AutoCloseable {
+final class TableShapes {
 
-    private final Connection memory;
+    /** Above this many remembered definitions the memory is cleared (a schema that keeps changing). */
+    static final int MAX_REMEMBERED = 1024;
+
     private final Map<String, Optional<TableShape>> bySql = new HashMap<>();
 
-    TableShapes() {
+    /**
+     * The shape of a table, or empty if SQLite cannot parse its definition here (the caller then resets it).
+     */
+    synchronized Optional<TableShape> shape(SchemaEntry table) {
+        Optional<TableShape> known = bySql.get(table.sql());
+        if (known != null) {
+            return known;
+        }
+        if (bySql.size() >= MAX_REMEMBERED) {
+            bySql.clear();
+        }
+        Optional<TableShape> parsed = parse(table);
+        bySql.put(table.sql(), parsed);
+        return parsed;
+    }
+
+    private static Optional<TableShape> parse(SchemaEntry table) {
+        Connection memory;
         try {
             memory = DriverManager.getConnection("jdbc:sqlite::memory:");
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open an in-memory SQLite database", e);
         }
+        try (memory) {
+            return parse(memory, table);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot close an in-memory SQLite database", e);
+        }
     }
 
-    /**
-     * The shape of a table, or empty if SQLite cannot parse its definition here (the caller then resets it).
-     */
-    Optional<TableShape> shape(SchemaEntry table) {
-        return bySql.computeIfAbsent(table.sql(), sql -> parse(table));
-    }
-
-    private Optional<TableShape> parse(SchemaEntry table) {
+    private static Optional<TableShape> parse(Connection memory, SchemaEntry table) {
         try (Statement statement = memory.createStatement()) {
-            statement.execute("DROP TABLE IF EXISTS " + quote(table.name()));
             statement.execute(table.sql());
             List<String> columns = new ArrayList<>();
             List<Boolean> realColumns = new ArrayList<>();
@@ -68,19 +88,6 @@ final class TableShapes implements AutoCloseable {
             return Optional.of(new TableShape(columns, realColumns, rowidAlias ? primaryKeyIndex : -1));
         } catch (SQLException e) {
             return Optional.empty();
-        }
-    }
-
-    private static String quote(String identifier) {
-        return '"' + identifier.replace("\"", "\"\"") + '"';
-    }
-
-    @Override
-    public void close() {
-        try {
-            memory.close();
-        } catch (SQLException ignored) {
-            // an in-memory database holds nothing to lose
         }
     }
 }

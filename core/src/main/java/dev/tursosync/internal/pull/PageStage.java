@@ -18,6 +18,7 @@ import reactor.core.scheduler.Scheduler;
  * apply can be finished from disk, and memory stays bounded whatever the pull's size.
  *
  * <p>The file is a sequence of records: a big-endian {@code u32} page number (1-based), then the 4096-byte page.
+ * Each record is appended with one gathering write at the channel's position (the file is written from its start).
  */
 public final class PageStage {
 
@@ -55,9 +56,11 @@ public final class PageStage {
         return Mono.using(() -> FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                                 StandardOpenOption.TRUNCATE_EXISTING),
                         channel -> PageStreamConsumer.consume(frames, blocking, page -> {
-                                    ByteBuffer number = ByteBuffer.allocate(4).putInt(0, (int) page.pageNumber());
-                                    PageStreamConsumer.writeFully(channel, number, channel.size());
-                                    PageStreamConsumer.writeFully(channel, page.buffer(), channel.size());
+                                    ByteBuffer[] record = {
+                                            ByteBuffer.allocate(4).putInt(0, (int) page.pageNumber()), page.buffer()};
+                                    while (record[1].hasRemaining()) {
+                                        channel.write(record);
+                                    }
                                 })
                                 .map(consumed -> {
                                     force(channel);

@@ -5,6 +5,7 @@ import dev.tursosync.PendingLocalChangesException;
 import dev.tursosync.internal.capture.ChangeLog;
 import dev.tursosync.internal.events.ChangeEventDecoder;
 import dev.tursosync.internal.io.Durability;
+import dev.tursosync.internal.sqlite.PageNumberSet;
 import dev.tursosync.internal.sqlite.PageSource;
 import dev.tursosync.internal.wal.WalFrame;
 import dev.tursosync.internal.wal.WalScan;
@@ -176,7 +177,7 @@ public final class PullApplier {
 
     private List<ChangeEvent> decodeEvents(StagedPages staged) {
         if (isEmpty(database)) {
-            return decoder.decode(pageNumber -> null, staged::page, staged.pageNumbers());
+            return decoder.decode(pageNumber -> null, staged::page, PageNumberSet.of(staged.pageNumbers()));
         }
         try (FileChannel file = FileChannel.open(database, StandardOpenOption.READ)) {
             PageSource before = PageSource.ofFile(file, PAGE_SIZE);
@@ -184,7 +185,7 @@ public final class PullApplier {
                 byte[] page = staged.page(pageNumber);
                 return page != null ? page : before.page(pageNumber);
             };
-            return decoder.decode(before, after, staged.pageNumbers());
+            return decoder.decode(before, after, PageNumberSet.of(staged.pageNumbers()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

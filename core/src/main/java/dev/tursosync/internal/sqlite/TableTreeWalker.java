@@ -1,11 +1,9 @@
 package dev.tursosync.internal.sqlite;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -116,6 +114,40 @@ public final class TableTreeWalker {
      * @throws SqliteFormatException if the tree is malformed
      */
     public TreePages walk(long rootPage) {
+        Walk walk = walkPrimitive(rootPage);
+        return new TreePages(boxed(walk.interior()), boxed(walk.leaves()), walk.depth());
+    }
+
+    /**
+     * The leaf pages of the b-tree rooted at {@code rootPage}, in key order, as primitive numbers; see
+     * {@link #leafPages(long)}.
+     *
+     * @param rootPage the root page number
+     * @return the leaf page numbers
+     * @throws SqliteFormatException if the tree is malformed
+     */
+    public long[] leafPageNumbers(long rootPage) {
+        return walkPrimitive(rootPage).leaves();
+    }
+
+    /**
+     * Adds every b-tree page (interior and leaf, not overflow) of the tree rooted at {@code rootPage} to a set.
+     *
+     * @param rootPage the root page number
+     * @param pages    the set to add to
+     * @throws SqliteFormatException if the tree is malformed
+     */
+    public void addPagesTo(long rootPage, PageNumberSet pages) {
+        Walk walk = walkPrimitive(rootPage);
+        pages.addAll(walk.interior());
+        pages.addAll(walk.leaves());
+    }
+
+    /** The pages of a walk, in walk order, unboxed. */
+    private record Walk(long[] interior, long[] leaves, int depth) {
+    }
+
+    private Walk walkPrimitive(long rootPage) {
         if (rootPage < 1) {
             throw new SqliteFormatException("invalid b-tree root page " + rootPage);
         }
@@ -137,15 +169,17 @@ public final class TableTreeWalker {
             requireSameKind(root, page);
         }
         if (depth == 0) {
-            return new TreePages(Set.of(), Set.of(rootPage), 0);
+            return new Walk(new long[0], new long[] {rootPage}, 0);
         }
-        Set<Long> interior = new LinkedHashSet<>();
-        Set<Long> seen = new HashSet<>();
+        LongList interior = new LongList();
+        PageNumberSet seen = new PageNumberSet();
         seen.add(rootPage);
-        List<Long> level = List.of(rootPage);
+        LongList level = new LongList();
+        level.add(rootPage);
         for (int d = 0; d < depth; d++) {
-            List<Long> next = new ArrayList<>();
-            for (long pageNumber : level) {
+            LongList next = new LongList();
+            for (int i = 0; i < level.size(); i++) {
+                long pageNumber = level.get(i);
                 BTreePage interiorPage = leftPath.containsKey(pageNumber) ? leftPath.get(pageNumber) : read(pageNumber);
                 if (interiorPage.type().isLeaf()) {
                     throw new SqliteFormatException("b-tree rooted at " + rootPage + " is unbalanced: page "
@@ -163,7 +197,40 @@ public final class TableTreeWalker {
             }
             level = next;
         }
-        return new TreePages(interior, new LinkedHashSet<>(level), depth);
+        return new Walk(interior.toArray(), level.toArray(), depth);
+    }
+
+    private static Set<Long> boxed(long[] pageNumbers) {
+        Set<Long> set = new LinkedHashSet<>();
+        for (long pageNumber : pageNumbers) {
+            set.add(pageNumber);
+        }
+        return set;
+    }
+
+    /** A growable list of primitive longs. */
+    private static final class LongList {
+        private long[] values = new long[16];
+        private int size;
+
+        void add(long value) {
+            if (size == values.length) {
+                values = Arrays.copyOf(values, size * 2);
+            }
+            values[size++] = value;
+        }
+
+        long get(int index) {
+            return values[index];
+        }
+
+        int size() {
+            return size;
+        }
+
+        long[] toArray() {
+            return Arrays.copyOf(values, size);
+        }
     }
 
     private BTreePage read(long pageNumber) {
