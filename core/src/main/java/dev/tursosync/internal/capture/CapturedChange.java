@@ -1,5 +1,7 @@
 package dev.tursosync.internal.capture;
 
+import dev.tursosync.ChangeLogCorruptException;
+
 import java.util.Map;
 
 /**
@@ -35,7 +37,8 @@ public record CapturedChange(long id, long transaction, long time, String table,
                 case CaptureTriggers.UPDATE -> UPDATE;
                 case CaptureTriggers.DELETE -> DELETE;
                 case CaptureTriggers.SCHEMA -> SCHEMA;
-                default -> throw new IllegalArgumentException("unknown operation code " + code + " in the change log");
+                default -> throw new ChangeLogCorruptException("unknown operation code " + code + " in the change log",
+                        null);
             };
         }
     }

@@ -7,8 +7,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.WeakHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +32,7 @@ public final class ChangeCapture implements ConnectionManager.ConnectionInitiali
             + " rootpage INTEGER NOT NULL, sql TEXT NOT NULL)";
 
     private final TransactionIds transactions = new TransactionIds();
-    private final Map<Connection, PerConnection> connections = Collections.synchronizedMap(new WeakHashMap<>());
+    private final Map<Connection, PerConnection> connections = Collections.synchronizedMap(new HashMap<>());
 
     /** Per-connection state: the schema version last seen and a prepared query for it. */
     private static final class PerConnection {
@@ -66,9 +66,28 @@ public final class ChangeCapture implements ConnectionManager.ConnectionInitiali
                 }
             });
         }
+        forgetClosedConnections();
         PerConnection state = new PerConnection(connection.prepareStatement("PRAGMA schema_version"));
         state.seen = state.read();
         connections.put(connection, state);
+    }
+
+    /**
+     * Drops the state of connections the manager has closed. The state holds a statement of its connection, so a
+     * weak map alone would never let go of it.
+     */
+    private void forgetClosedConnections() {
+        synchronized (connections) {
+            connections.keySet().removeIf(ChangeCapture::isClosed);
+        }
+    }
+
+    private static boolean isClosed(Connection connection) {
+        try {
+            return connection.isClosed();
+        } catch (SQLException e) {
+            return true;
+        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.tursosync.internal.capture;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import dev.tursosync.ChangeLogCorruptException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
@@ -27,7 +28,7 @@ public final class RowImages {
      *
      * @param json the image, or {@code null}
      * @return the values in column order (unmodifiable), or {@code null} for a {@code null} image
-     * @throws IllegalArgumentException if the text is not an image
+     * @throws ChangeLogCorruptException if the text is not an image
      */
     public static Map<String, Object> parse(String json) {
         if (json == null) {
@@ -42,7 +43,7 @@ public final class RowImages {
             }
             return Collections.unmodifiableMap(row);
         } catch (IOException e) {
-            throw new IllegalArgumentException("malformed row image in the change log", e);
+            throw new ChangeLogCorruptException("malformed row image in the change log", e);
         }
     }
 
@@ -59,17 +60,25 @@ public final class RowImages {
             case START_OBJECT:
                 expect(parser.nextToken() == JsonToken.FIELD_NAME && "$b".equals(parser.currentName()), json);
                 expect(parser.nextToken() == JsonToken.VALUE_STRING, json);
-                byte[] blob = HexFormat.of().parseHex(parser.getText());
+                byte[] blob = hex(parser.getText());
                 expect(parser.nextToken() == JsonToken.END_OBJECT, json);
                 return blob;
             default:
-                throw new IllegalArgumentException("malformed row image in the change log");
+                throw new ChangeLogCorruptException("malformed row image in the change log", null);
+        }
+    }
+
+    private static byte[] hex(String text) {
+        try {
+            return HexFormat.of().parseHex(text);
+        } catch (IllegalArgumentException e) {
+            throw new ChangeLogCorruptException("malformed blob in a row image of the change log", e);
         }
     }
 
     private static void expect(boolean condition, String json) {
         if (!condition) {
-            throw new IllegalArgumentException("malformed row image in the change log");
+            throw new ChangeLogCorruptException("malformed row image in the change log", null);
         }
     }
 }

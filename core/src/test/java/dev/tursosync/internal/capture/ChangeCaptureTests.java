@@ -72,4 +72,23 @@ class ChangeCaptureTests {
         assertThat(changes.get(3).before().get("v")).isEqualTo("c");
         assertThat(changes.get(3).after()).isNull();
     }
+
+    @Test
+    void aDamagedRowImageIsATypedError() {
+        for (String damaged : new String[] {"[1]", "{\"a\": [1]}", "{\"a\": {\"$b\": \"zz\"}}", "{\"a\""}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> RowImages.parse(damaged))
+                    .as(damaged).isInstanceOf(dev.tursosync.ChangeLogCorruptException.class);
+        }
+    }
+
+    @Test
+    void captureKeepsWorkingWhenConnectionsAreClosedAndReopened() {
+        for (int i = 0; i < 3; i++) {
+            run("CREATE TABLE IF NOT EXISTS t(id INTEGER PRIMARY KEY)");
+            manager.exclusive(() -> true).block();
+        }
+        run("INSERT INTO t VALUES (1)");
+        assertThat(log()).extracting(CapturedChange::operation).containsExactly(CapturedChange.Operation.SCHEMA,
+                CapturedChange.Operation.INSERT);
+    }
 }
