@@ -50,7 +50,12 @@ public interface SyncClient {
      * Pulls the remote changes now and applies them. Events are emitted once the new state is durable, and also
      * published on {@link #changes()}. Pulls and pushes never overlap: a second subscription waits for the first.
      * Events describe the remote changes since the last pull, including this client's own pushed changes coming
-     * back. Fails with {@link PendingLocalChangesException} while local changes wait to be pushed.
+     * back.
+     *
+     * <p>Local changes that were not pushed yet are rebased: the remote pages go on top of the synced state and the
+     * pending changes are replayed after them (through {@link Builder#transform}), in one step that a crash at any
+     * point either completes or undoes on the next open. The replayed changes stay pending and emit no events. If a
+     * change cannot be replayed the pull fails with {@link ReplayFailedException} and nothing changes locally.
      *
      * @return the changes, possibly none
      */
@@ -66,6 +71,17 @@ public interface SyncClient {
      * @return what was pushed
      */
     Mono<PushResult> push();
+
+    /**
+     * Folds the WAL into the database file while keeping the synced state recoverable for the next pull: the synced
+     * version of each page the checkpoint overwrites is saved first in the revert store {@code <db>-revert}, which
+     * holds each page once, so it stays about as large as the pages written locally since the last pull. Runs with
+     * every connection closed, like a pull; new work waits for it. An automatic checkpoint runs when the WAL passes
+     * {@link Builder#autoCheckpointWalBytes(long)}.
+     *
+     * @return completes when the WAL is empty
+     */
+    Mono<Void> checkpoint();
 
     /**
      * Pushes, then pulls (emitting the pull's change events on {@link #changes()} too).
@@ -123,6 +139,7 @@ public interface SyncClient {
         private int maxConnections = 4;
         private Function<Mutation, MutationResult> transform = mutation -> MutationResult.keep();
         private int pushBatchSize = 1000;
+        private long autoCheckpointWalBytes = 64L * 1024 * 1024;
 
         private Builder() {
         }
@@ -309,6 +326,22 @@ public interface SyncClient {
         }
 
         /**
+         * The WAL size above which a {@linkplain SyncClient#checkpoint() checkpoint} runs by itself, in the
+         * background, after local work. Default 64 MiB; 0 turns automatic checkpoints off (the WAL then grows until
+         * the next pull or an explicit checkpoint).
+         *
+         * @param bytes 0 or more
+         * @return this builder
+         */
+        public Builder autoCheckpointWalBytes(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("autoCheckpointWalBytes must not be negative");
+            }
+            this.autoCheckpointWalBytes = bytes;
+            return this;
+        }
+
+        /**
          * Creates the client (not yet opened).
          *
          * @return the client
@@ -323,7 +356,7 @@ public interface SyncClient {
             }
             return new DefaultSyncClient(new SyncClientOptions(path.toAbsolutePath(), url, authToken, encryptionKey,
                     clientName, longPollTimeout, bootstrapIfEmpty, resetShare, connectTimeout, responseTimeout,
-                    maxConnections, transform, pushBatchSize));
+                    maxConnections, transform, pushBatchSize, autoCheckpointWalBytes));
         }
     }
 }

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tursosync.ChangeOperation;
 import dev.tursosync.Mutation;
 import dev.tursosync.MutationResult;
-import dev.tursosync.PendingLocalChangesException;
+import dev.tursosync.ReplayFailedException;
 import dev.tursosync.PushRejectedException;
 import dev.tursosync.PushResult;
 import dev.tursosync.SyncClient;
@@ -192,7 +192,12 @@ final class PushIntegrationTests {
         assertThat(remote.query("SELECT count(*) FROM turso_sync_last_change_id WHERE client_id = '"
                 + a.clientId() + "'")).containsExactly(List.of(0L));
         assertThat(pending(a)).isEqualTo(3);
-        assertThatThrownBy(() -> a.pullChanges().blockLast(WAIT)).isInstanceOf(PendingLocalChangesException.class);
+        assertThatThrownBy(() -> a.pullChanges().blockLast(WAIT))
+                .isInstanceOfSatisfying(ReplayFailedException.class, failed -> {
+                    assertThat(failed.table()).isEqualTo(t);
+                    assertThat(failed.sqliteMessage()).contains("UNIQUE");
+                });
+        assertThat(pending(a)).isEqualTo(3);
 
         fix.set(true);
         push(a);

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tursosync.ChangeEvent;
 import dev.tursosync.ChangeOperation;
-import dev.tursosync.PendingLocalChangesException;
 import dev.tursosync.SyncClient;
 import dev.tursosync.SyncMetadataException;
 import dev.tursosync.internal.client.DefaultSyncClient;
@@ -193,7 +192,7 @@ final class SyncClientIntegrationTests {
     }
 
     @Test
-    void aPullOverUnpushedLocalWritesFailsAndChangesNothing() throws Exception {
+    void aPullOverUnpushedLocalWritesRebasesThemAndReportsOnlyRemoteChanges() throws Exception {
         remote.execute("CREATE TABLE " + table + " (id INTEGER PRIMARY KEY, v TEXT)");
         Path db = dir.resolve("app.db");
         DefaultSyncClient client = (DefaultSyncClient) client(db);
@@ -203,15 +202,21 @@ final class SyncClientIntegrationTests {
                 .block(WAIT);
         remote.execute("INSERT INTO " + table + " VALUES (2, 'remote')");
 
-        assertThatThrownBy(() -> client.pullChanges().blockLast(WAIT))
-                .isInstanceOf(PendingLocalChangesException.class);
-        long count = client.connections().withConnection(connection -> {
-            try (ResultSet rows = connection.createStatement().executeQuery("SELECT v FROM " + table)) {
-                rows.next();
-                return rows.getString(1);
+        List<ChangeEvent> events = client.pullChanges().collectList().block(WAIT);
+
+        assertThat(events).extracting(ChangeEvent::rowid).containsExactly(2L);
+        List<String> values = client.connections().withConnection(connection -> {
+            List<String> found = new ArrayList<>();
+            try (ResultSet rows = connection.createStatement().executeQuery("SELECT v FROM " + table
+                    + " ORDER BY id")) {
+                while (rows.next()) {
+                    found.add(rows.getString(1));
+                }
             }
-        }).map(String::length).block(WAIT);
-        assertThat(count).isEqualTo("local".length());
+            return found;
+        }).block(WAIT);
+        assertThat(values).containsExactly("local", "remote");
+        assertThat(client.stats().block(WAIT).pendingChanges()).isEqualTo(1);
     }
 
     @Test

@@ -147,11 +147,36 @@ public final class ChangeLog {
         }
     }
 
+    /**
+     * Every row of the log as stored, for the rebase journal.
+     *
+     * @param connection the connection
+     * @return the rows in id order, none when capture is not installed
+     * @throws SQLException if reading fails
+     */
+    public static List<LogRow> readRows(Connection connection) throws SQLException {
+        List<LogRow> rows = new ArrayList<>();
+        if (!exists(connection)) {
+            return rows;
+        }
+        try (Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery("SELECT id, txn, time, tbl, op, rid, old, new, sql FROM "
+                     + CaptureNames.LOG + " ORDER BY id")) {
+            while (result.next()) {
+                rows.add(row(result));
+            }
+        }
+        return rows;
+    }
+
     private static CapturedChange read(ResultSet rows) throws SQLException {
+        return row(rows).toChange();
+    }
+
+    private static LogRow row(ResultSet rows) throws SQLException {
         long rowid = rows.getLong(6);
         Long boxedRowid = rows.wasNull() ? null : rowid;
-        return new CapturedChange(rows.getLong(1), rows.getLong(2), rows.getLong(3), rows.getString(4),
-                CapturedChange.Operation.fromCode(rows.getInt(5)), boxedRowid, RowImages.parse(rows.getString(7)),
-                RowImages.parse(rows.getString(8)), rows.getString(9));
+        return new LogRow(rows.getLong(1), rows.getLong(2), rows.getLong(3), rows.getString(4), rows.getInt(5),
+                boxedRowid, rows.getString(7), rows.getString(8), rows.getString(9));
     }
 }

@@ -19,6 +19,11 @@ import dev.tursosync.internal.proto.PullUpdatesReqProtoBody;
 import dev.tursosync.internal.pull.PageStage;
 import dev.tursosync.internal.pull.PullApplier;
 import dev.tursosync.internal.pull.SnapshotFileWriter;
+import dev.tursosync.internal.rebase.DatabaseFiles;
+import dev.tursosync.internal.rebase.LocalReplay;
+import dev.tursosync.internal.rebase.RebaseJournal;
+import dev.tursosync.internal.rebase.RevertStore;
+import dev.tursosync.internal.rebase.SyncCheckpoint;
 import dev.tursosync.internal.push.LogicalPusher;
 import dev.tursosync.internal.sqlite.PageSource;
 import dev.tursosync.internal.sqlite.SchemaEntry;
@@ -72,7 +77,7 @@ public final class DefaultSyncClient implements SyncClient {
 
     /** Everything that exists while the client is open. */
     private record State(SyncTransport transport, ConnectionManager connections, PullApplier applier,
-                         PageStage stager, LogicalPusher pusher, SerialGate operations,
+                         SyncCheckpoint checkpointer, PageStage stager, LogicalPusher pusher, SerialGate operations,
                          AtomicReference<SyncMetadata> metadata) {
     }
 
@@ -133,6 +138,20 @@ public final class DefaultSyncClient implements SyncClient {
     }
 
     @Override
+    public Mono<Void> checkpoint() {
+        return Mono.fromSupplier(this::requireOpen)
+                .flatMap(current -> current.operations().run(checkpoint(current)));
+    }
+
+    private Mono<Void> checkpoint(State current) {
+        return recover(current)
+                .then(current.connections().exclusive(() -> current.checkpointer().run()))
+                .doOnNext(saved -> LOG.debug("checkpoint of {}: {} page(s) added to the revert store", database,
+                        saved))
+                .then();
+    }
+
+    @Override
     public Mono<SyncResult> sync() {
         return push().flatMap(pushed -> pullChanges().collectList()
                 .map(events -> new SyncResult(pushed, events)));
@@ -152,7 +171,8 @@ public final class DefaultSyncClient implements SyncClient {
                             SyncMetadata metadata = current.metadata().get();
                             return new SyncStats(metadata.revision(), current.transport().stats().bytesSent(),
                                     current.transport().stats().bytesReceived(), sizeOf(database),
-                                    sizeOf(sibling("-wal")), metadata.lastPull(), metadata.lastPush(), pending);
+                                    sizeOf(sibling("-wal")), RevertStore.sizeOf(database), metadata.lastPull(),
+                                    metadata.lastPush(), pending);
                         }));
     }
 
@@ -183,20 +203,27 @@ public final class DefaultSyncClient implements SyncClient {
         SyncTransport transport = ReactorNettySyncTransport.create(transportOptions);
         ConnectionManager connections = new ConnectionManager(database, options.maxConnections());
         ChangeCapture capture = new ChangeCapture();
+        AutoCheckpoint autoCheckpoint = new AutoCheckpoint(DatabaseFiles.walOf(database),
+                options.autoCheckpointWalBytes(), this::checkpoint);
         connections.setConnectionInitializer(capture);
-        connections.setStatementObserver(capture);
+        connections.setStatementObserver((connection, sql) -> {
+            capture.afterStatement(connection, sql);
+            autoCheckpoint.afterWork();
+        });
         LogicalPusher pusher = new LogicalPusher(transport, connections, options.transform(),
                 options.pushBatchSize());
-        PullApplier applier = new PullApplier(database, new ChangeEventDecoder(options.resetShare()));
+        PullApplier applier = new PullApplier(database, new ChangeEventDecoder(options.resetShare()),
+                new LocalReplay(capture, options.transform()));
+        SyncCheckpoint checkpointer = new SyncCheckpoint(database, 4096);
         PageStage stager = new PageStage(connections.scheduler());
         return Mono.fromCallable(this::inspect)
                 .subscribeOn(connections.scheduler())
                 .flatMap(found -> found.map(Mono::just).orElseGet(() -> start(transport, connections)))
                 .flatMap(metadata -> {
-                    State opened = new State(transport, connections, applier, stager, pusher, new SerialGate(),
-                            new AtomicReference<>(metadata));
+                    State opened = new State(transport, connections, applier, checkpointer, stager, pusher,
+                            new SerialGate(), new AtomicReference<>(metadata));
                     state.set(opened);
-                    return finishPendingPull(opened);
+                    return recover(opened);
                 })
                 .onErrorResume(error -> {
                     state.set(null);
@@ -292,42 +319,60 @@ public final class DefaultSyncClient implements SyncClient {
     // ---- pull -------------------------------------------------------------------------------------------
 
     private Mono<List<ChangeEvent>> pull(State current) {
-        return finishPendingPull(current)
-                .then(current.connections().withConnection(ChangeLog::pendingCount))
-                .flatMap(pending -> pending > 0 ? Mono.error(PullApplier.pendingError(pending)) : Mono.empty())
+        return recover(current)
                 .then(Mono.defer(() -> current.stager().write(
                         current.transport().pullUpdates(request(current.metadata().get())), stage)))
                 .flatMap(staged -> {
-                    SyncMetadata metadata = current.metadata().get();
                     if (staged.pageCount() == 0) {
                         return Mono.fromCallable(() -> {
+                            SyncMetadata metadata = current.metadata().get();
                             confirm(current, metadata.pulled(staged.header().revision(), Instant.now()));
                             PageStage.delete(stage);
                             return List.<ChangeEvent>of();
                         }).subscribeOn(current.connections().scheduler());
                     }
-                    SyncMetadata.PendingPull pending = new SyncMetadata.PendingPull(staged.header().revision(),
-                            staged.header().databaseSizePages(), staged.pageCount());
-                    return Mono.fromRunnable(() -> confirm(current, metadata.withPendingPull(pending)))
-                            .subscribeOn(current.connections().scheduler())
-                            .then(current.connections().exclusive(() -> {
-                                current.applier().requireNoPendingChangesOrAbandon(() -> abandon(current));
-                                List<ChangeEvent> events = current.applier().apply(stage,
-                                        pending.databaseSizePages(), true);
-                                confirm(current, current.metadata().get().applied(pending.revision(), Instant.now()));
-                                PageStage.delete(stage);
-                                return events;
-                            }));
+                    return current.connections().exclusive(() -> apply(current, staged.header().revision(),
+                            staged.header().databaseSizePages()));
                 });
+    }
+
+    /**
+     * Applies the staged pull with the pending local changes replayed on top, then records it. If the apply fails
+     * half-way (an I/O error, not a replay conflict, which undoes itself), the journal is acted on at once, before
+     * any other work can see the database.
+     */
+    private List<ChangeEvent> apply(State current, String revision, long databaseSizePages) {
+        SyncMetadata metadata = current.metadata().get();
+        try {
+            List<ChangeEvent> events = current.applier().apply(stage, revision, databaseSizePages,
+                    metadata.clientId(), metadata.pullGeneration());
+            confirm(current, metadata.rebased(revision, metadata.pullGeneration() + 1, Instant.now()));
+            current.applier().finish();
+            return events;
+        } catch (RuntimeException e) {
+            if (current.applier().hasJournal()) {
+                try {
+                    recoverNow(current);
+                } catch (RuntimeException recovery) {
+                    e.addSuppressed(recovery);
+                    LOG.error("a pull failed half-way and could not be finished or undone; the client closes, "
+                            + "the next open recovers", recovery);
+                    close().subscribe();
+                }
+            }
+            throw e;
+        } finally {
+            PageStage.delete(stage);
+        }
     }
 
     // ---- push -------------------------------------------------------------------------------------------
 
     private Mono<PushResult> pushPending(State current) {
-        return Mono.defer(() -> {
+        return recover(current).then(Mono.defer(() -> {
             SyncMetadata metadata = current.metadata().get();
             return current.pusher().push(metadata.clientId(), metadata.pullGeneration());
-        }).flatMap(outcome -> outcome.result().changesPushed() == 0
+        })).flatMap(outcome -> outcome.result().changesPushed() == 0
                 ? Mono.just(outcome.result())
                 : Mono.fromCallable(() -> {
                     confirm(current, current.metadata().get().pushed(outcome.lastChangeId(), Instant.now()));
@@ -336,35 +381,29 @@ public final class DefaultSyncClient implements SyncClient {
     }
 
     /**
-     * Applies a pull that was staged and recorded as pending but not confirmed (no events: they were lost), unless
-     * local changes were captured after it was recorded: it is then dropped, and the next pull fetches it again.
+     * Finishes or undoes a pull that a crash (or an I/O error) interrupted, before anything else touches the
+     * database; also drops a pull staged by an older version of the client that recorded pulls as pending.
      */
-    private Mono<Void> finishPendingPull(State current) {
-        return Mono.defer(() -> {
-            SyncMetadata.PendingPull pending = current.metadata().get().pendingPull();
-            if (pending == null) {
-                return Mono.empty();
-            }
-            LOG.info("finishing an interrupted pull to revision {}", pending.revision());
-            return current.connections().exclusive(() -> {
-                long unpushed = current.applier().pendingChanges();
-                if (unpushed > 0) {
-                    LOG.warn("dropping an interrupted pull: {} local change(s) were made before it was applied",
-                            unpushed);
-                    abandon(current);
-                    return false;
-                }
-                current.applier().apply(stage, pending.databaseSizePages(), false);
-                confirm(current, current.metadata().get().applied(pending.revision(), Instant.now()));
-                PageStage.delete(stage);
-                return true;
-            }).then();
-        });
+    private Mono<Void> recover(State current) {
+        return Mono.defer(() -> current.applier().hasJournal() || current.metadata().get().pendingPull() != null
+                ? current.connections().exclusive(() -> {
+                    recoverNow(current);
+                    return true;
+                }).then()
+                : Mono.empty());
     }
 
-    /** Drops a staged pull that must not be applied; the next pull fetches it again. */
-    private void abandon(State current) {
-        confirm(current, current.metadata().get().withPendingPull(null));
+    private void recoverNow(State current) {
+        Optional<RebaseJournal> finished = current.applier().recover();
+        SyncMetadata metadata = current.metadata().get();
+        if (finished.isPresent()) {
+            RebaseJournal journal = finished.get();
+            LOG.info("finished an interrupted pull to revision {}", journal.revision());
+            confirm(current, metadata.rebased(journal.revision(), journal.fromGeneration() + 1, Instant.now()));
+            current.applier().finish();
+        } else if (metadata.pendingPull() != null) {
+            confirm(current, metadata.withPendingPull(null));
+        }
         PageStage.delete(stage);
     }
 

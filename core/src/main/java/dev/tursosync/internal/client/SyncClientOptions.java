@@ -28,12 +28,13 @@ import reactor.core.publisher.Mono;
  * @param maxConnections   the connection limit
  * @param transform        the push transform hook
  * @param pushBatchSize    how many changes a push batch aims for
+ * @param autoCheckpointWalBytes the WAL size that triggers a checkpoint, 0 for never
  */
 public record SyncClientOptions(Path path, String url, Supplier<Mono<String>> authToken, String encryptionKey,
                                 String clientName, Duration longPollTimeout, boolean bootstrapIfEmpty,
                                 double resetShare, Duration connectTimeout, Duration responseTimeout,
                                 int maxConnections, Function<Mutation, MutationResult> transform,
-                                int pushBatchSize) {
+                                int pushBatchSize, long autoCheckpointWalBytes) {
 
     /**
      * The transport settings these options imply.

@@ -7,16 +7,12 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.tursosync.SyncMetadataException;
-import dev.tursosync.internal.io.Durability;
+import dev.tursosync.internal.io.AtomicFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
 /**
@@ -88,19 +84,8 @@ public final class MetadataStore {
      * @param metadata the new metadata
      */
     public void write(SyncMetadata metadata) {
-        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
         try {
-            byte[] bytes = JSON.writeValueAsBytes(metadata);
-            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer buffer = ByteBuffer.wrap(bytes);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                channel.force(true);
-            }
-            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            Durability.forceFolder(file);
+            AtomicFile.write(file, JSON.writeValueAsBytes(metadata));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the sync metadata " + file, e);
         }

@@ -86,6 +86,20 @@ public record SyncMetadata(int version, String clientId, String revision, Instan
     }
 
     /**
+     * After a pull was applied and the pending local changes replayed: the new revision, the new generation (the
+     * replayed changes were captured again with new ids), nothing pushed in it yet.
+     *
+     * @param newRevision   the pulled revision
+     * @param newGeneration the generation of the replayed changes
+     * @param at            when
+     * @return the new metadata
+     */
+    public SyncMetadata rebased(String newRevision, long newGeneration, Instant at) {
+        return new SyncMetadata(version, clientId, newRevision, at, lastPush, 0, null, configuration,
+                newGeneration);
+    }
+
+    /**
      * A copy after a push.
      *
      * @param lastChange the last local change id the remote has

@@ -1,13 +1,23 @@
 package dev.tursosync.internal.pull;
 
 import dev.tursosync.ChangeEvent;
-import dev.tursosync.PendingLocalChangesException;
+import dev.tursosync.ReplayFailedException;
+import dev.tursosync.SyncProtocolException;
+import dev.tursosync.TursoSyncException;
 import dev.tursosync.internal.capture.ChangeLog;
+import dev.tursosync.internal.capture.LogRow;
 import dev.tursosync.internal.events.ChangeEventDecoder;
 import dev.tursosync.internal.io.Durability;
+import dev.tursosync.internal.rebase.DatabaseFiles;
+import dev.tursosync.internal.rebase.JournalStore;
+import dev.tursosync.internal.rebase.LocalReplay;
+import dev.tursosync.internal.rebase.RebaseJournal;
+import dev.tursosync.internal.rebase.RevertStore;
+import dev.tursosync.internal.rebase.SyncedPages;
 import dev.tursosync.internal.sqlite.PageNumberSet;
 import dev.tursosync.internal.sqlite.PageSource;
 import dev.tursosync.internal.wal.WalFrame;
+import dev.tursosync.internal.wal.WalFrames;
 import dev.tursosync.internal.wal.WalScan;
 import dev.tursosync.internal.wal.WalScanner;
 import dev.tursosync.internal.wal.WalWriter;
@@ -20,21 +30,37 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.sqlite.SQLiteConfig;
 
 /**
- * Applies a staged pull to the database while no connection is open (the caller holds the exclusive permit).
+ * Applies a staged pull while no connection is open (the caller holds the exclusive permit), rebasing the pending
+ * local changes on top of it.
  *
- * <p>The staged pages are appended to the write-ahead log as one committed transaction whose commit frame carries
- * the new database size, forced to disk, and folded into the database file by a {@code TRUNCATE} checkpoint. SQLite
- * recovery treats a torn append as absent, so a crash leaves the old state or the new one; and since page images
- * are idempotent, applying the same staged pull again after a crash yields the same new state. An empty database
- * gets its first pages through a new file renamed into place instead.
+ * <p>The database file plus the revert store is the synced state; the WAL holds what was written locally since.
+ * A pull, in order:
+ * <ol>
+ *   <li>reads the pending local changes and writes them, with where the WAL ends, to the rebase journal;</li>
+ *   <li>appends one WAL transaction that turns the local state into the remote one: the staged pages, plus the
+ *       synced version of every page written locally (in the WAL or the revert store) that the remote did not
+ *       change, with the remote's size in the commit frame;</li>
+ *   <li>replays the pending changes in a second transaction (capture reinstalled, the transform hook applied);
+ *       if a change fails, the WAL is cut back to where it ended, which restores the local state exactly;</li>
+ *   <li>writes the revert store of the new synced state (the remote's versions of the pages the replay wrote),
+ *       marks the journal, installs the store and folds the WAL into the file with a {@code TRUNCATE}
+ *       checkpoint.</li>
+ * </ol>
+ * The caller then records the new revision and generation in the metadata and calls {@link #finish()}. After a
+ * crash, {@link #recover()} reads the journal: without the replay's commit in the WAL the pull is undone (the
+ * journal's changes are still in the database), with it the remaining steps are redone, so no change is lost or
+ * applied twice. An empty database gets its first pages through a new file renamed into place instead.
  */
 public final class PullApplier {
 
@@ -42,85 +68,300 @@ public final class PullApplier {
 
     private final Path database;
     private final Path wal;
+    private final Path nextRevert;
     private final ChangeEventDecoder decoder;
+    private final LocalReplay replay;
+    private final JournalStore journals;
 
     /**
      * Creates an applier.
      *
      * @param database the database file
      * @param decoder  computes change events from old and new pages
+     * @param replay   replays pending local changes
      */
-    public PullApplier(Path database, ChangeEventDecoder decoder) {
+    public PullApplier(Path database, ChangeEventDecoder decoder, LocalReplay replay) {
         this.database = database;
-        this.wal = database.resolveSibling(database.getFileName() + "-wal");
+        this.wal = DatabaseFiles.walOf(database);
+        this.nextRevert = database.resolveSibling(database.getFileName() + "-revert.next");
         this.decoder = decoder;
+        this.replay = replay;
+        this.journals = new JournalStore(database);
     }
 
     /**
-     * How many captured local changes wait to be pushed, read through a read-only connection (which never
-     * checkpoints the log when it closes). Call inside the exclusive window, where nothing else is open.
+     * Applies a staged pull and replays the pending local changes on top. Call only with every connection closed.
+     * On success the journal is left in place: record the new revision and generation, then call {@link #finish()}.
      *
-     * @return the number of pending changes, 0 for an empty database
+     * @param stage             the stage file
+     * @param revision          the staged revision
+     * @param databaseSizePages the database size at the staged revision
+     * @param clientId          this client's id
+     * @param fromGeneration    the current pull generation
+     * @return the change events of the remote changes
+     * @throws ReplayFailedException if a pending change cannot be replayed; the pull is then undone
      */
-    public long pendingChanges() {
-        if (isEmpty(database)) {
-            return 0;
+    public List<ChangeEvent> apply(Path stage, String revision, long databaseSizePages, String clientId,
+                                   long fromGeneration) {
+        try (StagedPages staged = StagedPages.open(stage)) {
+            if (DatabaseFiles.isEmpty(database)) {
+                List<ChangeEvent> events = decoder.decode(pageNumber -> null, staged::page,
+                        PageNumberSet.of(staged.pageNumbers()));
+                replaceEmptyDatabase(staged, databaseSizePages);
+                return events;
+            }
+            List<LogRow> pending = readPendingRows();
+            WalScan scan = WalScanner.scan(wal);
+            boolean continues = scan.headerStatus() == WalScan.HeaderStatus.VALID;
+            RebaseJournal journal = new RebaseJournal(RebaseJournal.Phase.PREPARED, fromGeneration, revision,
+                    databaseSizePages, continues ? scan.committedLength() : 0,
+                    continues ? scan.lastCommitFrame() : 0, pending);
+            List<ChangeEvent> events;
+            RevertStore revert = RevertStore.open(RevertStore.fileOf(database), PAGE_SIZE);
+            try (SyncedPages synced = SyncedPages.open(database, PAGE_SIZE, revert)) {
+                PageNumberSet remote = PageNumberSet.of(staged.pageNumbers());
+                PageSource after = pageNumber -> {
+                    byte[] page = staged.page(pageNumber);
+                    return page != null ? page : synced.page(pageNumber);
+                };
+                events = decoder.decode(synced, after, remote);
+                long[] reverted = revertedPages(continues, revert, remote, synced.sizePages(), databaseSizePages);
+                journals.write(journal);
+                WalWriter.appendTransaction(wal, PAGE_SIZE, frames(staged, reverted, synced),
+                        Math.toIntExact(databaseSizePages));
+            }
+            DatabaseFiles.dropSharedMemory(database);
+            if (!pending.isEmpty()) {
+                replayOrUndo(journal, clientId);
+            }
+            completeReplay(journal);
+            return events;
         }
+    }
+
+    /**
+     * Whether an interrupted pull waits for {@link #recover()}.
+     *
+     * @return whether the rebase journal exists
+     */
+    public boolean hasJournal() {
+        return journals.exists();
+    }
+
+    /**
+     * Ends a pull once the metadata records it: the journal goes.
+     */
+    public void finish() {
+        journals.delete();
+    }
+
+    /**
+     * Finishes or undoes a pull that a crash interrupted. Call with every connection closed, before anything else.
+     *
+     * @return the journal of a pull that is now complete (record its revision and generation, then call
+     *         {@link #finish()}), or empty if there was none or it was undone
+     */
+    public Optional<RebaseJournal> recover() {
+        Optional<RebaseJournal> found = journals.read();
+        if (found.isEmpty()) {
+            return found;
+        }
+        RebaseJournal journal = found.get();
+        if (journal.phase() == RebaseJournal.Phase.PREPARED) {
+            WalFrames frames = WalFrames.read(wal);
+            int remoteCommit = frames.nextCommit(journal.walFramesBefore());
+            boolean replayed = journal.changes().isEmpty() || frames.nextCommit(remoteCommit) != 0;
+            if (remoteCommit == 0 || !replayed) {
+                undo(journal);
+                return Optional.empty();
+            }
+            completeReplay(journal);
+        } else {
+            installAndCheckpoint();
+        }
+        return found;
+    }
+
+    /**
+     * The pages whose synced version goes into the remote transaction: every page written locally (in the WAL or,
+     * folded by a checkpoint, in the revert store) that the remote did not send, within the new size. Such a page
+     * existed in the synced state, since the remote sends every page it added.
+     */
+    private long[] revertedPages(boolean walContinues, RevertStore revert, PageNumberSet remote, long syncedSize,
+                                 long newSize) {
+        PageNumberSet local = new PageNumberSet();
+        if (walContinues) {
+            WalFrames frames = WalFrames.read(wal);
+            for (int frame = 1; frame <= frames.count(); frame++) {
+                local.add(frames.pageNumber(frame));
+            }
+        }
+        for (int page : revert.pageNumbers()) {
+            local.add(page);
+        }
+        List<Long> reverted = new ArrayList<>();
+        for (long page : local.toSortedArray()) {
+            if (page > newSize || remote.contains(page)) {
+                continue;
+            }
+            if (page > syncedSize) {
+                throw new SyncProtocolException("the server grew the database to " + newSize + " pages but did not "
+                        + "send page " + page + ", which the synced state (" + syncedSize + " pages) did not have");
+            }
+            reverted.add(page);
+        }
+        return reverted.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    private static Iterator<WalFrame> frames(StagedPages staged, long[] reverted, PageSource synced) {
+        Iterator<Long> remote = staged.pageNumbers().iterator();
+        return new Iterator<>() {
+            private int next;
+
+            @Override
+            public boolean hasNext() {
+                return remote.hasNext() || next < reverted.length;
+            }
+
+            @Override
+            public WalFrame next() {
+                if (remote.hasNext()) {
+                    long pageNumber = remote.next();
+                    return WalFrame.of(Math.toIntExact(pageNumber), staged.page(pageNumber));
+                }
+                long pageNumber = reverted[next++];
+                return WalFrame.of(Math.toIntExact(pageNumber), synced.page(pageNumber));
+            }
+        };
+    }
+
+    /**
+     * The second transaction: capture and the pending changes on top of the remote pages. A failure cuts the WAL
+     * back, which drops the remote pages too and leaves the local state as it was.
+     */
+    private void replayOrUndo(RebaseJournal journal, String clientId) {
+        RuntimeException failure = null;
+        try {
+            Connection connection = open(false);
+            Connection guard = null;
+            try {
+                guard = open(true);
+                connection.setAutoCommit(false);
+                try {
+                    replay.replay(connection, clientId, journal.fromGeneration(), journal.revision(),
+                            journal.changes().stream().map(LogRow::toChange).toList());
+                    connection.commit();
+                } catch (SQLException | RuntimeException e) {
+                    connection.rollback();
+                    failure = e instanceof RuntimeException runtime ? runtime
+                            : new TursoSyncException("replaying the local changes failed: " + e.getMessage(), e);
+                }
+            } finally {
+                connection.close();
+                if (guard != null) {
+                    guard.close();
+                }
+            }
+        } catch (SQLException e) {
+            failure = new TursoSyncException("cannot open the database to replay the local changes", e);
+        }
+        if (failure != null) {
+            undo(journal);
+            throw failure;
+        }
+    }
+
+    /**
+     * Opens a connection that never checkpoints: the read-write one closes while the read-only one is still open,
+     * and a read-only connection does not checkpoint when it closes last. The read-only one reads the schema at
+     * once: SQLite takes the file lock that blocks the checkpoint only on a connection's first read.
+     */
+    private Connection open(boolean readOnly) throws SQLException {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setReadOnly(readOnly);
+        config.setBusyTimeout(10_000);
+        if (!readOnly) {
+            config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        }
+        Connection connection = config.createConnection("jdbc:sqlite:" + database);
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("PRAGMA wal_autocheckpoint = 0");
+            if (readOnly) {
+                statement.executeQuery("SELECT count(*) FROM sqlite_schema").close();
+            }
+        }
+        return connection;
+    }
+
+    private void undo(RebaseJournal journal) {
+        DatabaseFiles.truncateWal(database, journal.walLengthBefore());
+        try {
+            Files.deleteIfExists(nextRevert);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        journals.delete();
+    }
+
+    /**
+     * After both transactions committed: the new revert store holds the remote's version of each page the replay
+     * wrote (from the remote transaction's frames, or the file for pages it did not touch), so the checkpoint that
+     * follows keeps the new synced state recoverable.
+     */
+    private void completeReplay(RebaseJournal journal) {
+        WalFrames frames = WalFrames.read(wal);
+        int remoteCommit = frames.nextCommit(journal.walFramesBefore());
+        int replayCommit = journal.changes().isEmpty() ? 0 : frames.nextCommit(remoteCommit);
+        long size = journal.databaseSizePages();
+        Map<Integer, Integer> remoteFrames = new HashMap<>();
+        for (int frame = journal.walFramesBefore() + 1; frame <= remoteCommit; frame++) {
+            remoteFrames.put(frames.pageNumber(frame), frame);
+        }
+        PageNumberSet replayed = new PageNumberSet();
+        for (int frame = remoteCommit + 1; frame <= replayCommit; frame++) {
+            replayed.add(frames.pageNumber(frame));
+        }
+        for (long page = replayCommit == 0 ? size + 1 : frames.commitSize(replayCommit) + 1L; page <= size;
+             page++) {
+            replayed.add(page);
+        }
+        Map<Integer, byte[]> synced = new HashMap<>();
+        try (FileChannel log = FileChannel.open(wal, StandardOpenOption.READ);
+             FileChannel file = FileChannel.open(database, StandardOpenOption.READ)) {
+            PageSource filePages = PageSource.ofFile(file, PAGE_SIZE);
+            for (long page : replayed.toSortedArray()) {
+                if (page > size) {
+                    continue;
+                }
+                Integer frame = remoteFrames.get((int) page);
+                byte[] image = frame != null ? frames.page(log, frame) : filePages.page(page);
+                if (image != null) {
+                    synced.put((int) page, image);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the pages of the pulled state", e);
+        }
+        RevertStore.writeNew(nextRevert, PAGE_SIZE, synced);
+        journals.write(journal.withPhase(RebaseJournal.Phase.REPLAYED));
+        installAndCheckpoint();
+    }
+
+    private void installAndCheckpoint() {
+        if (Files.exists(nextRevert)) {
+            RevertStore.install(nextRevert, database);
+        }
+        DatabaseFiles.checkpointTruncate(database);
+    }
+
+    private List<LogRow> readPendingRows() {
         SQLiteConfig config = new SQLiteConfig();
         config.setReadOnly(true);
         config.setBusyTimeout(10_000);
         try (Connection connection = config.createConnection("jdbc:sqlite:" + database)) {
-            return ChangeLog.pendingCount(connection);
+            return ChangeLog.readRows(connection);
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot count the pending local changes of " + database, e);
-        }
-    }
-
-    /**
-     * Fails when local changes wait to be pushed: the pull would replace the database underneath them. Call inside
-     * the exclusive window; the staged pull is abandoned first (the next pull fetches it again).
-     *
-     * @param abandon drops the staged pull
-     * @throws PendingLocalChangesException if there are pending changes
-     */
-    public void requireNoPendingChangesOrAbandon(Runnable abandon) {
-        long pending = pendingChanges();
-        if (pending > 0) {
-            abandon.run();
-            throw pendingError(pending);
-        }
-    }
-
-    /**
-     * The error for a pull refused because of pending local changes.
-     *
-     * @param pending how many changes wait
-     * @return the error
-     */
-    public static PendingLocalChangesException pendingError(long pending) {
-        return new PendingLocalChangesException(pending + " local change(s) have not been pushed; pulling would "
-                + "replace the database underneath them. Push first (or use sync()).");
-    }
-
-    /**
-     * Applies a staged pull. Call only with every connection closed.
-     *
-     * @param stage            the stage file
-     * @param databaseSizePages the database size at the staged revision
-     * @param withEvents       whether to compute change events (not when finishing an interrupted pull)
-     * @return the change events
-     */
-    public List<ChangeEvent> apply(Path stage, long databaseSizePages, boolean withEvents) {
-        try (StagedPages staged = StagedPages.open(stage)) {
-            List<ChangeEvent> events = withEvents ? decodeEvents(staged) : List.of();
-            if (isEmpty(database)) {
-                replaceEmptyDatabase(staged, databaseSizePages);
-            } else {
-                discardLocalLog();
-                WalWriter.appendTransaction(wal, PAGE_SIZE, frames(staged), Math.toIntExact(databaseSizePages));
-                checkpoint();
-            }
-            return events;
+            throw new IllegalStateException("cannot read the pending local changes of " + database, e);
         }
     }
 
@@ -141,86 +382,11 @@ public final class PullApplier {
                 file.force(true);
             }
             Files.deleteIfExists(wal);
+            Files.deleteIfExists(RevertStore.fileOf(database));
             Files.move(fresh, database, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             Durability.forceFolder(database);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the pulled database " + database, e);
-        }
-    }
-
-    /**
-     * Drops the local write-ahead log. The database file is the synced state (every pull ends with a full
-     * checkpoint and nothing else checkpoints), and the log holds only local writes whose changes the remote
-     * already has (the caller checked that none is pending), so the remote pages go on top of the synced state.
-     */
-    private void discardLocalLog() {
-        try {
-            if (Files.exists(wal) && Files.size(wal) > 0) {
-                try (FileChannel file = FileChannel.open(wal, StandardOpenOption.WRITE)) {
-                    file.truncate(0);
-                    file.force(true);
-                }
-            }
-            Files.deleteIfExists(database.resolveSibling(database.getFileName() + "-shm"));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot reset the write-ahead log " + wal, e);
-        }
-    }
-
-    private static boolean isEmpty(Path file) {
-        try {
-            return !Files.exists(file) || Files.size(file) == 0;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private List<ChangeEvent> decodeEvents(StagedPages staged) {
-        if (isEmpty(database)) {
-            return decoder.decode(pageNumber -> null, staged::page, PageNumberSet.of(staged.pageNumbers()));
-        }
-        try (FileChannel file = FileChannel.open(database, StandardOpenOption.READ)) {
-            PageSource before = PageSource.ofFile(file, PAGE_SIZE);
-            PageSource after = pageNumber -> {
-                byte[] page = staged.page(pageNumber);
-                return page != null ? page : before.page(pageNumber);
-            };
-            return decoder.decode(before, after, PageNumberSet.of(staged.pageNumbers()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static Iterator<WalFrame> frames(StagedPages staged) {
-        Iterator<Long> numbers = staged.pageNumbers().iterator();
-        return new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return numbers.hasNext();
-            }
-
-            @Override
-            public WalFrame next() {
-                long pageNumber = numbers.next();
-                return WalFrame.of(Math.toIntExact(pageNumber), staged.page(pageNumber));
-            }
-        };
-    }
-
-    /** Folds the log into the database file; the file then equals the remote at the new revision. */
-    private void checkpoint() {
-        SQLiteConfig config = new SQLiteConfig();
-        config.setBusyTimeout(10_000);
-        try (Connection connection = config.createConnection("jdbc:sqlite:" + database);
-             Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
-            result.next();
-            if (result.getInt(1) != 0 || result.getInt(2) != result.getInt(3)) {
-                throw new IllegalStateException("the checkpoint after a pull did not complete: busy="
-                        + result.getInt(1) + " log=" + result.getInt(2) + " checkpointed=" + result.getInt(3));
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("the checkpoint after a pull failed", e);
         }
     }
 }

@@ -17,7 +17,6 @@ import dev.tursosync.internal.hrana.PipelineResult;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -57,7 +56,7 @@ public final class PushBatch {
         statements.add(HranaStatement.update(RemotePosition.CREATE_TABLE));
         owners.add(null);
         for (CapturedChange change : changes) {
-            statementFor(change, keys, transform).ifPresent(statement -> {
+            ReplayStatements.transformed(change, keys, transform).ifPresent(statement -> {
                 statements.add(statement);
                 owners.add(change);
             });
@@ -66,21 +65,6 @@ public final class PushBatch {
         statements.add(HranaStatement.update(RemotePosition.UPSERT, clientId, pullGeneration, last));
         owners.add(null);
         return new PushBatch(AtomicBatch.of(statements), owners, last, changes.size());
-    }
-
-    private static Optional<HranaStatement> statementFor(CapturedChange change, TableKeys keys,
-                                                         Function<Mutation, MutationResult> transform) {
-        if (change.operation() == CapturedChange.Operation.SCHEMA) {
-            return ReplayStatements.of(change, List.of());
-        }
-        MutationResult decision = transform.apply(mutation(change));
-        if (decision == null || decision.kind() == MutationResult.Kind.KEEP) {
-            return ReplayStatements.of(change, keys.of(change.table()));
-        }
-        if (decision.kind() == MutationResult.Kind.SKIP) {
-            return Optional.empty();
-        }
-        return Optional.of(HranaStatement.update(decision.sql(), decision.args().toArray()));
     }
 
     /**

@@ -33,7 +33,8 @@ public record RemotePosition(long pullGeneration, long changeId) {
     public static final String UPSERT = "INSERT INTO " + CaptureNames.BOOKKEEPING
             + "(client_id, pull_gen, change_id) VALUES (?, ?, ?) ON CONFLICT(client_id) DO UPDATE SET"
             + " pull_gen=excluded.pull_gen, change_id=excluded.change_id";
-    private static final String SELECT = "SELECT pull_gen, change_id FROM " + CaptureNames.BOOKKEEPING
+    /** Reads this client's position: {@code pull_gen, change_id} for a client id. */
+    public static final String SELECT = "SELECT pull_gen, change_id FROM " + CaptureNames.BOOKKEEPING
             + " WHERE client_id = ?";
 
     /**

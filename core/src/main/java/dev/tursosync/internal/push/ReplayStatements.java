@@ -4,6 +4,8 @@ import static dev.tursosync.internal.sql.Identifiers.quote;
 import static dev.tursosync.internal.sql.Identifiers.quoteAll;
 
 import dev.tursosync.Mutation;
+import dev.tursosync.MutationResult;
+import java.util.function.Function;
 import dev.tursosync.internal.capture.CapturedChange;
 import dev.tursosync.internal.hrana.HranaStatement;
 import java.util.ArrayList;
@@ -48,6 +50,30 @@ public final class ReplayStatements {
             case UPDATE -> update(change.table(), change.before(), change.after(), primaryKey);
             case DELETE -> Optional.of(delete(change.table(), change.before(), primaryKey));
         };
+    }
+
+    /**
+     * The statement for a change after the transform hook decided: the generated one (kept), none (skipped) or the
+     * hook's (rewritten). Schema changes do not go through the hook.
+     *
+     * @param change    the change
+     * @param keys      the primary keys of the tables involved
+     * @param transform the hook
+     * @return the statement, or empty when there is nothing to run
+     */
+    public static Optional<HranaStatement> transformed(CapturedChange change, TableKeys keys,
+                                                         Function<Mutation, MutationResult> transform) {
+        if (change.operation() == CapturedChange.Operation.SCHEMA) {
+            return of(change, List.of());
+        }
+        MutationResult decision = transform.apply(PushBatch.mutation(change));
+        if (decision == null || decision.kind() == MutationResult.Kind.KEEP) {
+            return of(change, keys.of(change.table()));
+        }
+        if (decision.kind() == MutationResult.Kind.SKIP) {
+            return Optional.empty();
+        }
+        return Optional.of(HranaStatement.update(decision.sql(), decision.args().toArray()));
     }
 
     private static HranaStatement insert(String table, Map<String, Object> after, List<String> primaryKey) {

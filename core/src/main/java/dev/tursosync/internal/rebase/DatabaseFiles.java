@@ -1,0 +1,112 @@
+package dev.tursosync.internal.rebase;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.sqlite.SQLiteConfig;
+
+/** The files of a database and the operations on them that need every connection closed. */
+public final class DatabaseFiles {
+
+    private DatabaseFiles() {
+    }
+
+    /**
+     * The WAL of a database.
+     *
+     * @param database the database file
+     * @return {@code <db>-wal}
+     */
+    public static Path walOf(Path database) {
+        return database.resolveSibling(database.getFileName() + "-wal");
+    }
+
+    /**
+     * The shared-memory index of a database.
+     *
+     * @param database the database file
+     * @return {@code <db>-shm}
+     */
+    public static Path shmOf(Path database) {
+        return database.resolveSibling(database.getFileName() + "-shm");
+    }
+
+    /**
+     * Folds the whole WAL into the database file and empties it ({@code wal_checkpoint(TRUNCATE)}). Call with
+     * every other connection closed.
+     *
+     * @param database the database file
+     * @throws IllegalStateException if the checkpoint does not complete
+     */
+    public static void checkpointTruncate(Path database) {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setBusyTimeout(10_000);
+        try (Connection connection = config.createConnection("jdbc:sqlite:" + database);
+             Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+            result.next();
+            if (result.getInt(1) != 0 || result.getInt(2) != result.getInt(3)) {
+                throw new IllegalStateException("the checkpoint of " + database + " did not complete: busy="
+                        + result.getInt(1) + " log=" + result.getInt(2) + " checkpointed=" + result.getInt(3));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("the checkpoint of " + database + " failed", e);
+        }
+    }
+
+    /**
+     * Cuts the WAL back to a length (dropping the transactions after it) and removes the shared-memory index, which
+     * the next connection rebuilds from the WAL. Call with every connection closed.
+     *
+     * @param database the database file
+     * @param length   the length to keep
+     */
+    public static void truncateWal(Path database, long length) {
+        Path wal = walOf(database);
+        try {
+            if (Files.exists(wal)) {
+                try (FileChannel file = FileChannel.open(wal, StandardOpenOption.WRITE)) {
+                    file.truncate(length);
+                    file.force(true);
+                }
+            }
+            Files.deleteIfExists(shmOf(database));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot truncate the write-ahead log " + wal, e);
+        }
+    }
+
+    /**
+     * Removes the shared-memory index after the WAL was written by hand. Call with every connection closed.
+     *
+     * @param database the database file
+     */
+    public static void dropSharedMemory(Path database) {
+        try {
+            Files.deleteIfExists(shmOf(database));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove " + shmOf(database), e);
+        }
+    }
+
+    /**
+     * Whether the database file is missing or empty.
+     *
+     * @param database the database file
+     * @return whether it holds no page
+     */
+    public static boolean isEmpty(Path database) {
+        try {
+            return !Files.exists(database) || Files.size(database) == 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
