@@ -342,7 +342,7 @@ public final class PullApplier {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the pages of the pulled state", e);
         }
-        RevertStore.writeNew(nextRevert, PAGE_SIZE, synced);
+        RevertStore.writeNew(nextRevert, PAGE_SIZE, size, synced);
         journals.write(journal.withPhase(RebaseJournal.Phase.REPLAYED));
         installAndCheckpoint();
     }

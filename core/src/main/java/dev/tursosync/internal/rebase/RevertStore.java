@@ -20,7 +20,7 @@ import java.util.zip.CRC32C;
  * into. With it the synced state stays recoverable after checkpoints: it is the database file with these pages put
  * back (see {@link SyncedPages}).
  *
- * <p>The file is append-only between pulls: a header, then records of a page number, a checksum and the page.
+ * <p>The file is append-only between pulls: a header (with the synced database size), then records of a page number, a checksum and the page.
  * A page is stored once: later checkpoints of the same page add nothing, so the store holds at most the pages
  * touched locally since the last pull. Records are forced before the checkpoint that needs them runs, so a torn
  * record at the end (a crash while appending) belongs to a page that was not checkpointed yet, and reading stops
@@ -36,12 +36,14 @@ public final class RevertStore {
     private final int pageSize;
     private final Map<Integer, Long> offsets;
     private long validLength;
+    private long syncedSizePages;
 
-    private RevertStore(Path file, int pageSize, Map<Integer, Long> offsets, long validLength) {
+    private RevertStore(Path file, int pageSize, Map<Integer, Long> offsets, long validLength, long syncedSizePages) {
         this.file = file;
         this.pageSize = pageSize;
         this.offsets = offsets;
         this.validLength = validLength;
+        this.syncedSizePages = syncedSizePages;
     }
 
     /**
@@ -65,8 +67,9 @@ public final class RevertStore {
         Map<Integer, Long> offsets = new HashMap<>();
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = channel.size();
-            if (size < HEADER_SIZE || !hasHeader(channel, pageSize)) {
-                return new RevertStore(file, pageSize, offsets, 0);
+            long syncedSize = size < HEADER_SIZE ? 0 : syncedSize(channel, pageSize);
+            if (syncedSize == 0) {
+                return new RevertStore(file, pageSize, offsets, 0, 0);
             }
             long offset = HEADER_SIZE;
             ByteBuffer recordHeader = ByteBuffer.allocate(RECORD_HEADER_SIZE);
@@ -83,18 +86,31 @@ public final class RevertStore {
                 offsets.putIfAbsent(pageNumber, offset + RECORD_HEADER_SIZE);
                 offset += RECORD_HEADER_SIZE + pageSize;
             }
-            return new RevertStore(file, pageSize, offsets, offset);
+            return new RevertStore(file, pageSize, offsets, offset, syncedSize);
         } catch (NoSuchFileException e) {
-            return new RevertStore(file, pageSize, offsets, 0);
+            return new RevertStore(file, pageSize, offsets, 0, 0);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the revert store " + file, e);
         }
     }
 
-    private static boolean hasHeader(FileChannel channel, int pageSize) throws IOException {
+    /** The synced size the header records, 0 if the header is not a valid one for this page size. */
+    private static long syncedSize(FileChannel channel, int pageSize) throws IOException {
         ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE);
         readFully(channel, header, 0);
-        return Arrays.equals(Arrays.copyOf(header.array(), MAGIC.length), MAGIC) && header.getInt(8) == pageSize;
+        boolean valid = Arrays.equals(Arrays.copyOf(header.array(), MAGIC.length), MAGIC)
+                && header.getInt(8) == pageSize;
+        return valid ? Integer.toUnsignedLong(header.getInt(12)) : 0;
+    }
+
+    /**
+     * The size of the synced database, as recorded when the store was started (SQLite's in-header size of a remote
+     * page 1 may be stale, so it is not read from there).
+     *
+     * @return pages, or 0 when the store is empty and the database file itself is the synced state
+     */
+    public long syncedSizePages() {
+        return syncedSizePages;
     }
 
     /**
@@ -149,9 +165,11 @@ public final class RevertStore {
      * Adds pages that are not stored yet and forces them to disk. Pages already stored are skipped: the store keeps
      * the first (synced) version.
      *
-     * @param pages page number to synced image
+     * @param pages      page number to synced image
+     * @param syncedSize the synced size to record if the store is new (the file's size: nothing was folded into it
+     *                   since the last pull)
      */
-    public void addAbsent(Map<Integer, byte[]> pages) {
+    public void addAbsent(Map<Integer, byte[]> pages, long syncedSize) {
         Map<Integer, byte[]> fresh = new HashMap<>(pages);
         fresh.keySet().removeAll(offsets.keySet());
         if (fresh.isEmpty()) {
@@ -161,7 +179,8 @@ public final class RevertStore {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             long offset = validLength;
             if (offset == 0) {
-                writeFully(channel, header(pageSize), 0);
+                syncedSizePages = syncedSize;
+                writeFully(channel, header(pageSize, syncedSize), 0);
                 offset = HEADER_SIZE;
             }
             channel.truncate(offset);
@@ -184,13 +203,14 @@ public final class RevertStore {
      * Writes a complete store into a new file, forced, ready to be {@linkplain #install installed}.
      *
      * @param file     the new file
-     * @param pageSize the page size
-     * @param pages    page number to synced image
+     * @param pageSize   the page size
+     * @param syncedSize the size of the synced database in pages
+     * @param pages      page number to synced image
      */
-    public static void writeNew(Path file, int pageSize, Map<Integer, byte[]> pages) {
+    public static void writeNew(Path file, int pageSize, long syncedSize, Map<Integer, byte[]> pages) {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            writeFully(channel, header(pageSize), 0);
+            writeFully(channel, header(pageSize, syncedSize), 0);
             long offset = HEADER_SIZE;
             for (var entry : pages.entrySet()) {
                 writeFully(channel, record(entry.getKey(), entry.getValue()), offset);
@@ -231,9 +251,9 @@ public final class RevertStore {
         }
     }
 
-    private static byte[] header(int pageSize) {
+    private static byte[] header(int pageSize, long syncedSize) {
         ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE);
-        header.put(MAGIC).putInt(pageSize).putInt(0);
+        header.put(MAGIC).putInt(pageSize).putInt(Math.toIntExact(syncedSize));
         return header.array();
     }
 

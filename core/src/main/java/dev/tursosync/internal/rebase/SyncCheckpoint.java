@@ -58,7 +58,7 @@ public final class SyncCheckpoint {
             for (long page = localSize + 1; page <= syncedSize; page++) {
                 saved += keep(page, syncedSize, revert, synced, chunk);
             }
-            revert.addAbsent(chunk);
+            revert.addAbsent(chunk, syncedSize);
         }
         DatabaseFiles.checkpointTruncate(database);
         return saved;
@@ -76,7 +76,7 @@ public final class SyncCheckpoint {
         }
         chunk.put(key, page);
         if (chunk.size() >= CHUNK_PAGES) {
-            revert.addAbsent(chunk);
+            revert.addAbsent(chunk, syncedSize);
             chunk.clear();
         }
         return 1;

@@ -3,7 +3,6 @@ package dev.tursosync.internal.rebase;
 import dev.tursosync.internal.sqlite.PageSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -45,22 +44,15 @@ public final class SyncedPages implements PageSource, AutoCloseable {
     }
 
     private long readSize(int pageSize) {
-        byte[] first = page(1);
         try {
-            long fileSize = file.size() / pageSize;
-            if (first == null) {
-                return fileSize;
-            }
-            long fromHeader = Integer.toUnsignedLong(ByteBuffer.wrap(first).getInt(28));
-            boolean headerValid = ByteBuffer.wrap(first).getInt(24) == ByteBuffer.wrap(first).getInt(92);
-            return fromHeader > 0 && headerValid ? fromHeader : fileSize;
+            return revert.syncedSizePages() > 0 ? revert.syncedSizePages() : file.size() / pageSize;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the database size", e);
         }
     }
 
     /**
-     * The size of the synced database, from its first page's header.
+     * The size of the synced database: recorded in the revert store, or the file's when the store is empty.
      *
      * @return pages
      */

@@ -128,22 +128,25 @@ public final class Record {
 
     /**
      * The values with the rowid put in place of the NULL that SQLite stores for the {@code INTEGER PRIMARY KEY}
-     * (rowid alias) column.
+     * (rowid alias) column. {@code tursodb} may store the rowid itself there (seen for rows written by
+     * {@code INSERT OR REPLACE}), which is accepted too.
      *
      * @param values      decoded record values
      * @param aliasColumn the index of the rowid-alias column in the table's column list
      * @param rowid       the cell's rowid
      * @return a new unmodifiable list
-     * @throws IllegalArgumentException if the record has no such column or the value there is not NULL (the
-     *                                  column is then not the rowid alias)
+     * @throws IllegalArgumentException if the record has no such column or the value there is neither NULL nor the
+     *                                  rowid (the column is then not the rowid alias)
      */
     public static List<Object> withRowid(List<Object> values, int aliasColumn, long rowid) {
         if (aliasColumn < 0 || aliasColumn >= values.size()) {
             throw new IllegalArgumentException("rowid alias column " + aliasColumn + " outside record of "
                     + values.size() + " values");
         }
-        if (values.get(aliasColumn) != null) {
-            throw new IllegalArgumentException("column " + aliasColumn + " is not NULL, so it is not a rowid alias");
+        Object stored = values.get(aliasColumn);
+        if (stored != null && !Long.valueOf(rowid).equals(stored)) {
+            throw new IllegalArgumentException("column " + aliasColumn + " holds " + stored + ", not NULL or the rowid "
+                    + rowid + ", so it is not a rowid alias");
         }
         Object[] copy = values.toArray();
         copy[aliasColumn] = rowid;

@@ -1,0 +1,53 @@
+package dev.tursosync.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tursosync.internal.proto.PullUpdatesReqProtoBody;
+import dev.tursosync.internal.pull.SnapshotFileWriter;
+import dev.tursosync.internal.rebase.RevertStore;
+import dev.tursosync.internal.rebase.SyncedPages;
+import dev.tursosync.internal.transport.ReactorNettySyncTransport;
+import dev.tursosync.internal.transport.TransportOptions;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Arrays;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Checks that a closed replica's synced state (its file with the revert store's pages put back) is byte for byte a
+ * fresh bootstrap of the remote's current revision.
+ */
+final class SyncedStateAssert {
+
+    private static final int PAGE_SIZE = 4096;
+
+    private SyncedStateAssert() {
+    }
+
+    static void assertSyncedStateIsTheRemote(Path database, String url, Path scratch) throws IOException {
+        Path fresh = scratch.resolve("fresh-" + System.nanoTime() + ".db");
+        ReactorNettySyncTransport transport = ReactorNettySyncTransport.create(TransportOptions.of(url));
+        try {
+            new SnapshotFileWriter(Schedulers.boundedElastic())
+                    .write(transport.pullUpdates(PullUpdatesReqProtoBody.getDefaultInstance()), fresh)
+                    .block(Duration.ofSeconds(60));
+        } finally {
+            transport.close().block(Duration.ofSeconds(60));
+        }
+        long freshPages = Files.size(fresh) / PAGE_SIZE;
+        try (SyncedPages synced = SyncedPages.open(database, PAGE_SIZE,
+                     RevertStore.open(RevertStore.fileOf(database), PAGE_SIZE));
+             FileChannel expected = FileChannel.open(fresh, StandardOpenOption.READ)) {
+            assertThat(synced.sizePages()).as("synced size").isEqualTo(freshPages);
+            for (long page = 1; page <= freshPages; page++) {
+                byte[] want = new byte[PAGE_SIZE];
+                expected.read(java.nio.ByteBuffer.wrap(want), (page - 1) * PAGE_SIZE);
+                assertThat(Arrays.equals(synced.page(page), want)).as("synced page %d", page).isTrue();
+            }
+        }
+    }
+}
