@@ -12,6 +12,7 @@ final class Workloads {
 
     static List<Workload> all() {
         return List.of(new BootstrapWorkload(), new PullRowsWorkload(), new SmallPullWorkload(),
-                new PeakHeapWorkload(), new PushRowsWorkload(), new CaptureOverheadWorkload());
+                new RebasePullWorkload(), new PeakHeapWorkload(), new PushRowsWorkload(),
+                new CaptureOverheadWorkload());
     }
 }
