@@ -10,9 +10,9 @@ import java.util.Map;
 /**
  * Pull of 10 changed remote rows while 1,000 local rows wait to be pushed (a rebase), into a 5 MB and a 500 MB
  * replica (the remotes of {@code small-pull}). Every round each client first inserts 1,000 rows of 100 characters
- * into its own table in one local transaction (not timed), the writer changes 10 rows spread over the big table,
- * then the client pulls (timed: the remote pages go on top and the 1,000 pending rows are replayed), then pushes
- * (not timed) so that the next round starts again from 1,000 pending rows. Target: the Java pull into 500 MB takes
+ * into its own table in one local transaction (not timed), then pulls (timed: the remote pages go on top and the
+ * 1,000 pending rows are replayed). Before each round (not timed) every client pushes its rows and pulls everyone's,
+ * then the writer changes 10 rows spread over the big table, so a timed pull brings exactly those 10 rows. Target: the Java pull into 500 MB takes
  * at most twice the Java pull into 5 MB.
  */
 final class RebasePullWorkload implements Workload {
@@ -36,6 +36,15 @@ final class RebasePullWorkload implements Workload {
                         large.get(Report.JAVA), small.get(Report.JAVA), 2.0)));
     }
 
+    /**
+     * Before a round: every client pushes last round's rows, then every client pulls everything pushed, so that the
+     * timed pulls see only the 10 rows the writer changes.
+     */
+    private static void catchUp(BenchContext context, OpenReplicas replicas) {
+        context.sides().forEach(side -> replicas.of(side).push());
+        context.sides().forEach(side -> replicas.of(side).pull());
+    }
+
     private static String pendingTable(SyncSide side) {
         return "pending_" + side.name().toLowerCase(Locale.ROOT);
     }
@@ -52,13 +61,13 @@ final class RebasePullWorkload implements Workload {
                     context.freshDirectory("rebase-pull-" + size + "-replicas"))) {
                 Map<String, Samples> samples = Rounds.interleaved("pull 10 rows over 1,000 pending into " + size,
                         context, context.sides(),
-                        round -> BlobTable.changeSpreadRows(writer, tableRows, CHANGED_ROWS, 1_000 + round),
+                        round -> {
+                            catchUp(context, replicas);
+                            BlobTable.changeSpreadRows(writer, tableRows, CHANGED_ROWS, 1_000 + round);
+                        },
                         (side, round) -> {
-                            SyncSide.Replica replica = replicas.of(side);
-                            replica.insertLocalRows(pendingTable(side), PENDING_ROWS, ROW_CHARS);
-                            double ms = replicas.pull(side);
-                            replica.push();
-                            return ms;
+                            replicas.of(side).insertLocalRows(pendingTable(side), PENDING_ROWS, ROW_CHARS);
+                            return replicas.pull(side);
                         });
                 rows.add(new ResultRow("pull of 10 changed rows over 1,000 pending local rows into a "
                         + size.replace("mb", " MB") + " replica", "ms", samples, replicas.pullDetails()));

@@ -312,6 +312,31 @@ final class RebaseIntegrationTests {
     }
 
     @Test
+    void theWalIsCheckpointedAutomaticallyPastItsSizeLimit() throws Exception {
+        remote.execute("CREATE TABLE " + t + " (id INTEGER PRIMARY KEY, v TEXT)");
+        SyncClient a = SyncClient.builder().path(dir.resolve("auto.db")).url(server.url()).clientName("auto")
+                .autoCheckpointWalBytes(256 * 1024).build();
+        a.open().block(WAIT);
+        clients.add(a);
+        long largestWal = 0;
+        for (int i = 0; i < 400; i++) {
+            LocalSql.execute(a, "INSERT INTO " + t + " VALUES (" + i + ", '" + "w".repeat(2000) + "')");
+            largestWal = Math.max(largestWal, a.stats().block(WAIT).walSizeBytes());
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (a.stats().block(WAIT).walSizeBytes() > 1024 * 1024 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        SyncStats settled = a.stats().block(WAIT);
+        assertThat(settled.revertStoreSizeBytes()).as("synced pages saved by automatic checkpoints").isPositive();
+        assertThat(largestWal).as("the WAL never grew far past the limit").isLessThan(2L * 1024 * 1024);
+        assertThat(LocalSql.query(a, "SELECT count(*) FROM " + t)).containsExactly(List.of(400L));
+        assertThat(settled.pendingChanges()).isEqualTo(400);
+        a.sync().block(WAIT);
+        assertThat(remote.query("SELECT count(*) FROM " + t)).containsExactly(List.of(400L));
+    }
+
+    @Test
     void checkpointEmptiesTheWalAndTheRevertStoreHoldsEachPageOnce() throws Exception {
         remote.transaction("CREATE TABLE " + t + " (id INTEGER PRIMARY KEY, v TEXT)",
                 "INSERT INTO " + t + " SELECT value, 'r' FROM generate_series(1, 500)");

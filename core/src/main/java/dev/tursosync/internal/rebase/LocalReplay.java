@@ -15,7 +15,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -63,29 +65,92 @@ public final class LocalReplay {
         List<CapturedChange> pending = changes.stream().filter(change -> change.id() > floor).toList();
         TableKeys keys = TableKeys.read(connection, pending.stream().map(CapturedChange::table).distinct().toList());
         int replayed = 0;
-        for (CapturedChange change : pending) {
-            try {
-                Optional<HranaStatement> statement = change.operation() == CapturedChange.Operation.SCHEMA
-                        ? ReplayStatements.of(change, List.of())
-                        : ReplayStatements.transformed(change, keys, transform);
-                if (statement.isPresent()) {
-                    execute(connection, statement.get());
-                    capture.afterStatement(connection, statement.get().sql());
+        Map<String, PreparedStatement> prepared = new HashMap<>();
+        try {
+            for (CapturedChange change : pending) {
+                if (replayOne(connection, change, keys, prepared, revision)) {
                     replayed++;
                 }
                 if (change.operation() == CapturedChange.Operation.SCHEMA) {
+                    closeAll(prepared);
                     keys = TableKeys.read(connection, pending.stream().map(CapturedChange::table).distinct()
                             .toList());
                 }
-            } catch (SQLException e) {
-                if (isRepeatedColumnAddition(change, e)) {
-                    continue;
-                }
-                throw new ReplayFailedException(change.id(), change.table(), change.operation().name(), revision,
-                        e.getMessage(), e);
             }
+        } finally {
+            closeAll(prepared);
         }
         return replayed;
+    }
+
+    /**
+     * Replays one change. Row statements are prepared once per text; anything else (schema changes, a rewrite that
+     * is not plain DML) is told to capture, which logs DDL and re-creates triggers.
+     */
+    private boolean replayOne(Connection connection, CapturedChange change, TableKeys keys,
+                              Map<String, PreparedStatement> prepared, String revision) throws SQLException {
+        try {
+            boolean generated = change.operation() != CapturedChange.Operation.SCHEMA;
+            Optional<HranaStatement> statement = generated
+                    ? ReplayStatements.transformed(change, keys, transform)
+                    : ReplayStatements.of(change, List.of());
+            if (statement.isEmpty()) {
+                return false;
+            }
+            boolean mayChangeSchema = !generated || !isRowStatement(statement.get().sql());
+            PreparedStatement sql = mayChangeSchema ? connection.prepareStatement(statement.get().sql())
+                    : prepared.computeIfAbsent(statement.get().sql(), text -> prepare(connection, text));
+            try {
+                bind(sql, statement.get().args());
+                sql.execute();
+            } finally {
+                if (mayChangeSchema) {
+                    sql.close();
+                }
+            }
+            if (mayChangeSchema) {
+                capture.afterStatement(connection, statement.get().sql());
+            }
+            return true;
+        } catch (SQLException e) {
+            if (isRepeatedColumnAddition(change, e)) {
+                return false;
+            }
+            throw new ReplayFailedException(change.id(), change.table(), change.operation().name(), revision,
+                    e.getMessage(), e);
+        } catch (UncheckedSqlException e) {
+            throw new ReplayFailedException(change.id(), change.table(), change.operation().name(), revision,
+                    e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /** Whether a statement only writes rows (a generated one, or a rewrite that is plain DML). */
+    private static boolean isRowStatement(String sql) {
+        String start = sql.stripLeading().toUpperCase(java.util.Locale.ROOT);
+        return start.startsWith("INSERT") || start.startsWith("UPDATE") || start.startsWith("DELETE")
+                || start.startsWith("REPLACE");
+    }
+
+    private static PreparedStatement prepare(Connection connection, String sql) {
+        try {
+            return connection.prepareStatement(sql);
+        } catch (SQLException e) {
+            throw new UncheckedSqlException(e);
+        }
+    }
+
+    private static void closeAll(Map<String, PreparedStatement> prepared) throws SQLException {
+        for (PreparedStatement statement : prepared.values()) {
+            statement.close();
+        }
+        prepared.clear();
+    }
+
+    /** Carries a prepare failure out of {@code computeIfAbsent}. */
+    private static final class UncheckedSqlException extends RuntimeException {
+        UncheckedSqlException(SQLException cause) {
+            super(cause);
+        }
     }
 
     /**
@@ -124,13 +189,9 @@ public final class LocalReplay {
                 && error.getMessage() != null && error.getMessage().contains("duplicate column name");
     }
 
-    private static void execute(Connection connection, HranaStatement statement) throws SQLException {
-        try (PreparedStatement prepared = connection.prepareStatement(statement.sql())) {
-            List<HranaValue> args = statement.args();
-            for (int i = 0; i < args.size(); i++) {
-                prepared.setObject(i + 1, args.get(i).toJava());
-            }
-            prepared.execute();
+    private static void bind(PreparedStatement statement, List<HranaValue> args) throws SQLException {
+        for (int i = 0; i < args.size(); i++) {
+            statement.setObject(i + 1, args.get(i).toJava());
         }
     }
 }
