@@ -3,11 +3,9 @@ package dev.tursosync.internal.events;
 import dev.tursosync.ChangeEvent;
 import dev.tursosync.ChangeOperation;
 import dev.tursosync.internal.sqlite.BTreePage;
-import dev.tursosync.internal.sqlite.LeafRow;
 import dev.tursosync.internal.sqlite.LeafRows;
 import dev.tursosync.internal.sqlite.PageNumberSet;
 import dev.tursosync.internal.sqlite.PageSource;
-import dev.tursosync.internal.sqlite.Record;
 import dev.tursosync.internal.sqlite.SchemaEntry;
 import dev.tursosync.internal.sqlite.TableLeafCell;
 import java.util.ArrayList;
@@ -16,9 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -156,22 +151,22 @@ public final class ChangeEventDecoder {
             if (diff.reset) {
                 continue;
             }
-            List<ChangeEvent> found = new ArrayList<>();
             for (long leaf : now.walker().leafPageNumbers(diff.table.rootPage())) {
                 if (diff.decodedLeaves.contains(leaf)) {
                     continue;
                 }
                 LeafRows rows = LeafRows.read(now.source(), leaf, now.header());
-                for (LeafRow row : rows.rows().values()) {
-                    if (row.overflowPages().stream().anyMatch(orphans::contains)) {
-                        LeafRows previous = LeafRows.read(old.source(), leaf, old.header());
-                        LeafRow before = previous.rows().get(row.rowid());
-                        found.add(diff.event(before == null ? ChangeOperation.INSERT : ChangeOperation.UPDATE,
-                                before, row));
+                LeafRows previous = null;
+                for (int i = 0; i < rows.size(); i++) {
+                    if (rows.overflowPages(i).stream().anyMatch(orphans::contains)) {
+                        previous = previous != null ? previous : LeafRows.read(old.source(), leaf, old.header());
+                        int before = previous.indexOf(rows.rowid(i));
+                        events.add(before < 0
+                                ? diff.event(ChangeOperation.INSERT, rows.rowid(i), null, 0, rows, i)
+                                : diff.event(ChangeOperation.UPDATE, rows.rowid(i), previous, before, rows, i));
                     }
                 }
             }
-            events.addAll(found);
         }
     }
 
@@ -179,8 +174,8 @@ public final class ChangeEventDecoder {
     private static final class TableDiff {
         final SchemaEntry table;
         final TableShape shape;
-        final Map<Long, LeafRow> before = new TreeMap<>();
-        final Map<Long, LeafRow> after = new TreeMap<>();
+        final LeafRowsInOrder before = new LeafRowsInOrder();
+        final LeafRowsInOrder after = new LeafRowsInOrder();
         final PageNumberSet decodedLeaves = new PageNumberSet();
         int changedLeaves;
         int leaves;
@@ -214,13 +209,13 @@ public final class ChangeEventDecoder {
             for (long page : touched.toSortedArray()) {
                 if (oldTouched.contains(page)) {
                     LeafRows rows = LeafRows.read(old.source(), page, old.header());
-                    before.putAll(rows.rows());
-                    rows.overflowPages().forEach(explained::add);
+                    before.add(rows);
+                    rows.addOverflowPagesTo(explained);
                 }
                 if (newTouched.contains(page)) {
                     LeafRows rows = LeafRows.read(now.source(), page, now.header());
-                    after.putAll(rows.rows());
-                    rows.overflowPages().forEach(explained::add);
+                    after.add(rows);
+                    rows.addOverflowPagesTo(explained);
                     decodedLeaves.add(page);
                 }
             }
@@ -250,39 +245,35 @@ public final class ChangeEventDecoder {
             return (double) changedLeaves / leaves;
         }
 
+        /** Matches the rows of the old and new leaves by rowid (both walks ascend) and adds an event per change. */
         void emit(List<ChangeEvent> events) {
-            Set<Long> rowids = new TreeSet<>(before.keySet());
-            rowids.addAll(after.keySet());
-            for (long rowid : rowids) {
-                LeafRow old = before.get(rowid);
-                LeafRow now = after.get(rowid);
-                if (old == null) {
-                    events.add(event(ChangeOperation.INSERT, null, now));
-                } else if (now == null) {
-                    events.add(event(ChangeOperation.DELETE, old, null));
-                } else if (!old.samePayload(now)) {
-                    events.add(event(ChangeOperation.UPDATE, old, now));
+            LeafRowsInOrder.Cursor old = before.cursor();
+            LeafRowsInOrder.Cursor now = after.cursor();
+            while (old.hasRow() || now.hasRow()) {
+                if (!now.hasRow() || old.hasRow() && old.rowid() < now.rowid()) {
+                    events.add(event(ChangeOperation.DELETE, old.rowid(), old.leaf(), old.index(), null, 0));
+                    old.next();
+                } else if (!old.hasRow() || now.rowid() < old.rowid()) {
+                    events.add(event(ChangeOperation.INSERT, now.rowid(), null, 0, now.leaf(), now.index()));
+                    now.next();
+                } else {
+                    if (!old.leaf().samePayload(old.index(), now.leaf(), now.index())) {
+                        events.add(event(ChangeOperation.UPDATE, now.rowid(), old.leaf(), old.index(), now.leaf(),
+                                now.index()));
+                    }
+                    old.next();
+                    now.next();
                 }
             }
         }
 
-        ChangeEvent event(ChangeOperation operation, LeafRow old, LeafRow now) {
-            long rowid = now != null ? now.rowid() : old.rowid();
-            return new ChangeEvent(table.name(), operation, rowid, values(now), values(old));
-        }
-
-        private Map<String, Object> values(LeafRow row) {
-            if (row == null) {
-                return Map.of();
-            }
-            List<Object> values = shape.aliasColumn() >= 0
-                    ? Record.withRowid(row.values(), shape.aliasColumn(), row.rowid())
-                    : row.values();
-            Map<String, Object> named = new LinkedHashMap<>();
-            for (int i = 0; i < shape.columns().size(); i++) {
-                named.put(shape.columns().get(i), i < values.size() ? shape.sqlValue(i, values.get(i)) : null);
-            }
-            return named;
+        /** An event; a side without a row ({@code null} leaf) gets an empty map. */
+        ChangeEvent event(ChangeOperation operation, long rowid, LeafRows oldLeaf, int oldIndex, LeafRows newLeaf,
+                          int newIndex) {
+            Long boxed = rowid;
+            return new ChangeEvent(table.name(), operation, boxed,
+                    newLeaf == null ? Map.of() : RowValues.decode(shape, newLeaf, newIndex, boxed),
+                    oldLeaf == null ? Map.of() : RowValues.decode(shape, oldLeaf, oldIndex, boxed));
         }
     }
 }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.tuple;
 import dev.tursosync.ChangeEvent;
 import dev.tursosync.ChangeOperation;
 import dev.tursosync.internal.sqlite.DatabaseHeader;
-import dev.tursosync.internal.sqlite.LeafRow;
 import dev.tursosync.internal.sqlite.LeafRows;
 import dev.tursosync.internal.sqlite.PageNumberSet;
 import dev.tursosync.internal.sqlite.PageSource;
@@ -203,9 +202,10 @@ final class ChangeEventDecoderTests {
         long root = SchemaReader.read(source).stream().filter(entry -> entry.name().equals(table)).findFirst()
                 .orElseThrow().rootPage();
         for (long leaf : TableTreeWalker.forDatabase(source).leafPageNumbers(root)) {
-            LeafRow row = LeafRows.read(source, leaf, header).rows().get(rowid);
-            if (row != null) {
-                return row.overflowPages().get(1);
+            LeafRows rows = LeafRows.read(source, leaf, header);
+            int index = rows.indexOf(rowid);
+            if (index >= 0) {
+                return rows.overflowPages(index).get(1);
             }
         }
         throw new IllegalStateException("no row " + rowid + " in " + table);
