@@ -108,7 +108,7 @@ public final class ChangeEventDecoder {
             ChangedLeaves newLeaves = ChangedLeaves.find(now.source(), now.usableSize(), tables, changedPages);
             for (TableDiff diff : diffs.values()) {
                 String name = diff.table.name();
-                diff.collect(old, now, oldLeaves.of(name), newLeaves.of(name), explained, resetShare);
+                diff.collect(old, now, oldLeaves, newLeaves, explained, resetShare);
                 if (diff.reset) {
                     LOG.debug("table {} reset: {} of {} leaf pages changed", name, diff.changedLeaves, diff.leaves);
                     events.add(ChangeEvent.reset(name));
@@ -191,8 +191,10 @@ public final class ChangeEventDecoder {
          * changed that the table is reset; adds the decoded leaves and their rows' overflow pages to
          * {@code explained}.
          */
-        void collect(DatabaseState old, DatabaseState now, PageNumberSet oldTouched, PageNumberSet newTouched,
+        void collect(DatabaseState old, DatabaseState now, ChangedLeaves oldLeaves, ChangedLeaves newLeaves,
                      PageNumberSet explained, double resetShare) {
+            PageNumberSet oldTouched = oldLeaves.of(table.name());
+            PageNumberSet newTouched = newLeaves.of(table.name());
             PageNumberSet touched = new PageNumberSet(oldTouched.size() + newTouched.size());
             touched.addAll(oldTouched);
             touched.addAll(newTouched);
@@ -208,12 +210,12 @@ public final class ChangeEventDecoder {
             }
             for (long page : touched.toSortedArray()) {
                 if (oldTouched.contains(page)) {
-                    LeafRows rows = LeafRows.read(old.source(), page, old.header());
+                    LeafRows rows = old.leafRows(page, oldLeaves.takeImage(page));
                     before.add(rows);
                     rows.addOverflowPagesTo(explained);
                 }
                 if (newTouched.contains(page)) {
-                    LeafRows rows = LeafRows.read(now.source(), page, now.header());
+                    LeafRows rows = now.leafRows(page, newLeaves.takeImage(page));
                     after.add(rows);
                     rows.addOverflowPagesTo(explained);
                     decodedLeaves.add(page);
