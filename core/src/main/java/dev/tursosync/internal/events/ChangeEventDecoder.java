@@ -26,9 +26,11 @@ import org.slf4j.LoggerFactory;
  * other table, the changed pages that are its leaves, in the old and in the new state, are found by looking each
  * changed table leaf page's first rowid up in the table's b-tree ({@link ChangedLeaves}: interior pages only, the
  * tree's height per look-up), so the cost follows the changed pages, not the size of the table. The changed leaves
- * are decoded in both versions and rows matched by rowid: new rows are INSERTs, vanished rows DELETEs, rows whose
- * record bytes differ UPDATEs; a row that only moved between changed pages (a page split) emits nothing, and a
- * record is decoded only for the rows that get an event. A table with more than the reset share, and at least
+ * are decoded in both versions (each from the image read to find it, {@link LeafRows}: no payload copied) and rows
+ * matched by rowid in one ascending walk of both ({@link LeafRowsInOrder}): new rows are INSERTs, vanished rows
+ * DELETEs, rows whose record bytes differ UPDATEs; a row that only moved between changed pages (a page split) emits
+ * nothing, and a record is decoded only for the rows that get an event, once, straight into the event's map
+ * ({@link RowValues}). A table with more than the reset share, and at least
  * {@value #MIN_RESET_LEAVES}, of its leaf pages changed gets one RESET instead (only then are its leaves counted,
  * by walking its interior pages).
  *
