@@ -1,5 +1,6 @@
 package dev.tursosync;
 
+import dev.tursosync.internal.events.RowValues;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -39,8 +40,10 @@ public record ChangeEvent(String table, ChangeOperation operation, Long rowid, M
     }
 
     private static Map<String, Object> freeze(Map<String, Object> values) {
-        return values == null || values.isEmpty()
-                ? Map.of()
-                : Collections.unmodifiableMap(new LinkedHashMap<>(values));
+        if (values == null || values.isEmpty()) {
+            return Map.of();
+        }
+        // the decoder's maps are immutable already: nothing else holds their array
+        return values instanceof RowValues ? values : Collections.unmodifiableMap(new LinkedHashMap<>(values));
     }
 }

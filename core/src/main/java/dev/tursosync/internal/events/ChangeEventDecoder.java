@@ -3,11 +3,9 @@ package dev.tursosync.internal.events;
 import dev.tursosync.ChangeEvent;
 import dev.tursosync.ChangeOperation;
 import dev.tursosync.internal.sqlite.BTreePage;
-import dev.tursosync.internal.sqlite.LeafRow;
 import dev.tursosync.internal.sqlite.LeafRows;
 import dev.tursosync.internal.sqlite.PageNumberSet;
 import dev.tursosync.internal.sqlite.PageSource;
-import dev.tursosync.internal.sqlite.Record;
 import dev.tursosync.internal.sqlite.SchemaEntry;
 import dev.tursosync.internal.sqlite.TableLeafCell;
 import java.util.ArrayList;
@@ -16,9 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,9 +26,11 @@ import org.slf4j.LoggerFactory;
  * other table, the changed pages that are its leaves, in the old and in the new state, are found by looking each
  * changed table leaf page's first rowid up in the table's b-tree ({@link ChangedLeaves}: interior pages only, the
  * tree's height per look-up), so the cost follows the changed pages, not the size of the table. The changed leaves
- * are decoded in both versions and rows matched by rowid: new rows are INSERTs, vanished rows DELETEs, rows whose
- * record bytes differ UPDATEs; a row that only moved between changed pages (a page split) emits nothing, and a
- * record is decoded only for the rows that get an event. A table with more than the reset share, and at least
+ * are decoded in both versions (each from the image read to find it, {@link LeafRows}: no payload copied) and rows
+ * matched by rowid in one ascending walk of both ({@link LeafRowsInOrder}): new rows are INSERTs, vanished rows
+ * DELETEs, rows whose record bytes differ UPDATEs; a row that only moved between changed pages (a page split) emits
+ * nothing, and a record is decoded only for the rows that get an event, once, straight into the event's map
+ * ({@link RowValues}). A table with more than the reset share, and at least
  * {@value #MIN_RESET_LEAVES}, of its leaf pages changed gets one RESET instead (only then are its leaves counted,
  * by walking its interior pages).
  *
@@ -113,7 +110,7 @@ public final class ChangeEventDecoder {
             ChangedLeaves newLeaves = ChangedLeaves.find(now.source(), now.usableSize(), tables, changedPages);
             for (TableDiff diff : diffs.values()) {
                 String name = diff.table.name();
-                diff.collect(old, now, oldLeaves.of(name), newLeaves.of(name), explained, resetShare);
+                diff.collect(old, now, oldLeaves, newLeaves, explained, resetShare);
                 if (diff.reset) {
                     LOG.debug("table {} reset: {} of {} leaf pages changed", name, diff.changedLeaves, diff.leaves);
                     events.add(ChangeEvent.reset(name));
@@ -156,22 +153,22 @@ public final class ChangeEventDecoder {
             if (diff.reset) {
                 continue;
             }
-            List<ChangeEvent> found = new ArrayList<>();
             for (long leaf : now.walker().leafPageNumbers(diff.table.rootPage())) {
                 if (diff.decodedLeaves.contains(leaf)) {
                     continue;
                 }
                 LeafRows rows = LeafRows.read(now.source(), leaf, now.header());
-                for (LeafRow row : rows.rows().values()) {
-                    if (row.overflowPages().stream().anyMatch(orphans::contains)) {
-                        LeafRows previous = LeafRows.read(old.source(), leaf, old.header());
-                        LeafRow before = previous.rows().get(row.rowid());
-                        found.add(diff.event(before == null ? ChangeOperation.INSERT : ChangeOperation.UPDATE,
-                                before, row));
+                LeafRows previous = null;
+                for (int i = 0; i < rows.size(); i++) {
+                    if (rows.overflowPages(i).stream().anyMatch(orphans::contains)) {
+                        previous = previous != null ? previous : LeafRows.read(old.source(), leaf, old.header());
+                        int before = previous.indexOf(rows.rowid(i));
+                        events.add(before < 0
+                                ? diff.event(ChangeOperation.INSERT, rows.rowid(i), null, 0, rows, i)
+                                : diff.event(ChangeOperation.UPDATE, rows.rowid(i), previous, before, rows, i));
                     }
                 }
             }
-            events.addAll(found);
         }
     }
 
@@ -179,8 +176,8 @@ public final class ChangeEventDecoder {
     private static final class TableDiff {
         final SchemaEntry table;
         final TableShape shape;
-        final Map<Long, LeafRow> before = new TreeMap<>();
-        final Map<Long, LeafRow> after = new TreeMap<>();
+        final LeafRowsInOrder before = new LeafRowsInOrder();
+        final LeafRowsInOrder after = new LeafRowsInOrder();
         final PageNumberSet decodedLeaves = new PageNumberSet();
         int changedLeaves;
         int leaves;
@@ -196,8 +193,10 @@ public final class ChangeEventDecoder {
          * changed that the table is reset; adds the decoded leaves and their rows' overflow pages to
          * {@code explained}.
          */
-        void collect(DatabaseState old, DatabaseState now, PageNumberSet oldTouched, PageNumberSet newTouched,
+        void collect(DatabaseState old, DatabaseState now, ChangedLeaves oldLeaves, ChangedLeaves newLeaves,
                      PageNumberSet explained, double resetShare) {
+            PageNumberSet oldTouched = oldLeaves.of(table.name());
+            PageNumberSet newTouched = newLeaves.of(table.name());
             PageNumberSet touched = new PageNumberSet(oldTouched.size() + newTouched.size());
             touched.addAll(oldTouched);
             touched.addAll(newTouched);
@@ -213,14 +212,14 @@ public final class ChangeEventDecoder {
             }
             for (long page : touched.toSortedArray()) {
                 if (oldTouched.contains(page)) {
-                    LeafRows rows = LeafRows.read(old.source(), page, old.header());
-                    before.putAll(rows.rows());
-                    rows.overflowPages().forEach(explained::add);
+                    LeafRows rows = old.leafRows(page, oldLeaves.takeImage(page));
+                    before.add(rows);
+                    rows.addOverflowPagesTo(explained);
                 }
                 if (newTouched.contains(page)) {
-                    LeafRows rows = LeafRows.read(now.source(), page, now.header());
-                    after.putAll(rows.rows());
-                    rows.overflowPages().forEach(explained::add);
+                    LeafRows rows = now.leafRows(page, newLeaves.takeImage(page));
+                    after.add(rows);
+                    rows.addOverflowPagesTo(explained);
                     decodedLeaves.add(page);
                 }
             }
@@ -250,39 +249,35 @@ public final class ChangeEventDecoder {
             return (double) changedLeaves / leaves;
         }
 
+        /** Matches the rows of the old and new leaves by rowid (both walks ascend) and adds an event per change. */
         void emit(List<ChangeEvent> events) {
-            Set<Long> rowids = new TreeSet<>(before.keySet());
-            rowids.addAll(after.keySet());
-            for (long rowid : rowids) {
-                LeafRow old = before.get(rowid);
-                LeafRow now = after.get(rowid);
-                if (old == null) {
-                    events.add(event(ChangeOperation.INSERT, null, now));
-                } else if (now == null) {
-                    events.add(event(ChangeOperation.DELETE, old, null));
-                } else if (!old.samePayload(now)) {
-                    events.add(event(ChangeOperation.UPDATE, old, now));
+            LeafRowsInOrder.Cursor old = before.cursor();
+            LeafRowsInOrder.Cursor now = after.cursor();
+            while (old.hasRow() || now.hasRow()) {
+                if (!now.hasRow() || old.hasRow() && old.rowid() < now.rowid()) {
+                    events.add(event(ChangeOperation.DELETE, old.rowid(), old.leaf(), old.index(), null, 0));
+                    old.next();
+                } else if (!old.hasRow() || now.rowid() < old.rowid()) {
+                    events.add(event(ChangeOperation.INSERT, now.rowid(), null, 0, now.leaf(), now.index()));
+                    now.next();
+                } else {
+                    if (!old.leaf().samePayload(old.index(), now.leaf(), now.index())) {
+                        events.add(event(ChangeOperation.UPDATE, now.rowid(), old.leaf(), old.index(), now.leaf(),
+                                now.index()));
+                    }
+                    old.next();
+                    now.next();
                 }
             }
         }
 
-        ChangeEvent event(ChangeOperation operation, LeafRow old, LeafRow now) {
-            long rowid = now != null ? now.rowid() : old.rowid();
-            return new ChangeEvent(table.name(), operation, rowid, values(now), values(old));
-        }
-
-        private Map<String, Object> values(LeafRow row) {
-            if (row == null) {
-                return Map.of();
-            }
-            List<Object> values = shape.aliasColumn() >= 0
-                    ? Record.withRowid(row.values(), shape.aliasColumn(), row.rowid())
-                    : row.values();
-            Map<String, Object> named = new LinkedHashMap<>();
-            for (int i = 0; i < shape.columns().size(); i++) {
-                named.put(shape.columns().get(i), i < values.size() ? shape.sqlValue(i, values.get(i)) : null);
-            }
-            return named;
+        /** An event; a side without a row ({@code null} leaf) gets an empty map. */
+        ChangeEvent event(ChangeOperation operation, long rowid, LeafRows oldLeaf, int oldIndex, LeafRows newLeaf,
+                          int newIndex) {
+            Long boxed = rowid;
+            return new ChangeEvent(table.name(), operation, boxed,
+                    newLeaf == null ? Map.of() : RowValues.decode(shape, newLeaf, newIndex, boxed),
+                    oldLeaf == null ? Map.of() : RowValues.decode(shape, oldLeaf, oldIndex, boxed));
         }
     }
 }

@@ -22,13 +22,21 @@ import java.util.OptionalLong;
  * ends on it. The cost follows the changed pages (times tables and tree height), not the size of the tables. A page
  * the look-up cannot place (an empty non-root leaf, or one that does not parse) makes the answer come from full walks
  * of the tables' trees instead: exact, but proportional to their size.
+ *
+ * <p>The images of the first {@value #MAX_KEPT_IMAGES} leaves found are kept, so decoding them does not read them
+ * again; beyond that, memory stays bounded and they are read again.
  */
 final class ChangedLeaves {
 
-    private final Map<String, PageNumberSet> byTable;
+    /** At most this many leaf images are kept (4 MiB of 4 KiB pages). */
+    static final int MAX_KEPT_IMAGES = 1024;
 
-    private ChangedLeaves(Map<String, PageNumberSet> byTable) {
+    private final Map<String, PageNumberSet> byTable;
+    private final Map<Long, byte[]> images;
+
+    private ChangedLeaves(Map<String, PageNumberSet> byTable, Map<Long, byte[]> images) {
         this.byTable = byTable;
+        this.images = images;
     }
 
     /**
@@ -47,6 +55,7 @@ final class ChangedLeaves {
         }
         TableLeafLocator locator = new TableLeafLocator(source, usableSize);
         Map<String, PageNumberSet> found = new HashMap<>();
+        Map<Long, byte[]> images = new HashMap<>();
         for (long page : changed) {
             byte[] image = source.page(page);
             if (image == null || !isTableLeaf(page, image)) {
@@ -62,9 +71,12 @@ final class ChangedLeaves {
             }
             if (owner != null) {
                 found.computeIfAbsent(owner, name -> new PageNumberSet()).add(page);
+                if (images.size() < MAX_KEPT_IMAGES) {
+                    images.put(page, image);
+                }
             }
         }
-        return new ChangedLeaves(found);
+        return new ChangedLeaves(found, images);
     }
 
     /**
@@ -78,6 +90,15 @@ final class ChangedLeaves {
         return pages != null ? pages : new PageNumberSet();
     }
 
+    /**
+     * The image of a changed leaf as it was read while finding it, handed over once.
+     *
+     * @param page a page found as a leaf
+     * @return the image, or {@code null} when it was not kept or was handed over already
+     */
+    byte[] takeImage(long page) {
+        return images.remove(page);
+    }
 
     private static String ownerOf(long page, long rowid, List<SchemaEntry> tables, TableLeafLocator locator) {
         for (SchemaEntry table : tables) {
@@ -115,6 +136,6 @@ final class ChangedLeaves {
                 }
             }
         }
-        return new ChangedLeaves(found);
+        return new ChangedLeaves(found, new HashMap<>());
     }
 }

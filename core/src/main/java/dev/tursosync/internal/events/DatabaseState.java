@@ -3,6 +3,7 @@ package dev.tursosync.internal.events;
 import dev.tursosync.internal.capture.CaptureNames;
 import dev.tursosync.internal.sqlite.BTreePage;
 import dev.tursosync.internal.sqlite.DatabaseHeader;
+import dev.tursosync.internal.sqlite.LeafRows;
 import dev.tursosync.internal.sqlite.PageNumberSet;
 import dev.tursosync.internal.sqlite.PageSource;
 import dev.tursosync.internal.sqlite.SchemaEntry;
@@ -69,6 +70,19 @@ final class DatabaseState {
     /** User tables by name, in schema order. */
     Map<String, SchemaEntry> tables() {
         return Collections.unmodifiableMap(tables);
+    }
+
+    /**
+     * Decodes a table leaf page of this state.
+     *
+     * @param page  the page number
+     * @param image its image if already read, else {@code null}
+     * @return the rows
+     */
+    LeafRows leafRows(long page, byte[] image) {
+        return image != null
+                ? LeafRows.read(page, image, source, header.usableSize(), header.textEncoding())
+                : LeafRows.read(source, page, header);
     }
 
     boolean isRowidTable(SchemaEntry table) {

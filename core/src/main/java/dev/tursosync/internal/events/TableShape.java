@@ -1,21 +1,41 @@
 package dev.tursosync.internal.events;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The stored columns of a rowid table, in record order, which one is the rowid alias, and which have REAL affinity.
- *
- * @param columns     column names as stored in records (virtual generated columns excluded)
- * @param realColumns for each column, whether it has REAL affinity: SQLite stores whole-number values of such
- *                    columns as integers on disk and reads them back as REAL
- * @param aliasColumn index of the INTEGER PRIMARY KEY column, whose stored value is the rowid, or -1
+ * Immutable; shared by every {@link RowValues} of the table.
  */
-record TableShape(List<String> columns, List<Boolean> realColumns, int aliasColumn) {
+final class TableShape {
 
-    TableShape {
-        columns = List.copyOf(columns);
-        realColumns = List.copyOf(realColumns);
+    private final String[] columns;
+    private final Map<String, Integer> positions;
+    private final boolean[] realColumns;
+    private final int aliasColumn;
+
+    /**
+     * Creates a shape.
+     *
+     * @param columns     column names as stored in records (virtual generated columns excluded), distinct
+     * @param realColumns for each column, whether it has REAL affinity: SQLite stores whole-number values of such
+     *                    columns as integers on disk and reads them back as REAL
+     * @param aliasColumn index of the INTEGER PRIMARY KEY column, whose stored value is the rowid, or -1
+     */
+    TableShape(List<String> columns, List<Boolean> realColumns, int aliasColumn) {
+        if (columns.size() != realColumns.size()) {
+            throw new IllegalArgumentException(columns.size() + " columns but " + realColumns.size() + " affinities");
+        }
+        this.columns = columns.toArray(String[]::new);
+        this.positions = new HashMap<>(2 * this.columns.length);
+        this.realColumns = new boolean[this.columns.length];
+        for (int i = 0; i < this.columns.length; i++) {
+            positions.put(this.columns[i], i);
+            this.realColumns[i] = realColumns.get(i);
+        }
+        this.aliasColumn = aliasColumn;
     }
 
     /**
@@ -31,8 +51,27 @@ record TableShape(List<String> columns, List<Boolean> realColumns, int aliasColu
         return type.contains("REAL") || type.contains("FLOA") || type.contains("DOUB");
     }
 
+    int columnCount() {
+        return columns.length;
+    }
+
+    String column(int index) {
+        return columns[index];
+    }
+
+    /** The index of a column, or -1. */
+    int position(Object column) {
+        Integer position = positions.get(column);
+        return position != null ? position : -1;
+    }
+
+    /** Index of the INTEGER PRIMARY KEY column, or -1. */
+    int aliasColumn() {
+        return aliasColumn;
+    }
+
     /** The value as SQL would return it. */
     Object sqlValue(int column, Object stored) {
-        return stored instanceof Long integer && realColumns.get(column) ? (Object) integer.doubleValue() : stored;
+        return stored instanceof Long integer && realColumns[column] ? (Object) integer.doubleValue() : stored;
     }
 }

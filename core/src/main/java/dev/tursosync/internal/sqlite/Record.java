@@ -1,6 +1,5 @@
 package dev.tursosync.internal.sqlite;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
@@ -16,7 +15,7 @@ import java.util.List;
  * <p>Two things the record alone does not say, which callers must apply from the schema:
  * <ul>
  *   <li>the rowid-alias column of an {@code INTEGER PRIMARY KEY} table is stored as NULL; see
- *       {@link #withRowid(List, int, long)};</li>
+ *       {@link #putRowid(Object[], int, Long)};</li>
  *   <li>a column with REAL affinity may hold an integral value stored as an integer (SQLite's space optimisation),
  *       which decodes as a {@link Long}; and a record may have fewer values than the table has columns (columns
  *       added later by ALTER TABLE), the missing ones taking their default.</li>
@@ -38,31 +37,69 @@ public final class Record {
      * @throws SqliteFormatException if the header or a body runs past the record, or a serial type is 10 or 11
      */
     public static List<Object> decode(byte[] payload, TextEncoding encoding) {
-        int length = payload.length;
-        long headerSize = SqliteVarint.read(payload, 0, length);
+        Object[] values = new Object[columnCount(payload, 0, payload.length)];
+        decodeInto(payload, 0, payload.length, encoding, values);
+        return Collections.unmodifiableList(Arrays.asList(values));
+    }
+
+    /**
+     * Decodes a record that is part of a larger array into a caller's array: value {@code i} goes to
+     * {@code target[i]} when {@code i < target.length}; values beyond the target are checked but not kept, and target
+     * slots beyond the record's values are left as they are.
+     *
+     * @param bytes    the array holding the record
+     * @param offset   where the record starts
+     * @param length   the record's size
+     * @param encoding the database text encoding
+     * @param target   where the values go
+     * @return the number of values in the record
+     * @throws SqliteFormatException if the header or a body runs past the record, or a serial type is 10 or 11
+     */
+    public static int decodeInto(byte[] bytes, int offset, int length, TextEncoding encoding, Object[] target) {
+        int end = offset + length;
+        int headerEnd = headerEnd(bytes, offset, end);
+        int at = offset + SqliteVarint.length(bytes, offset, end);
+        int body = headerEnd;
+        int count = 0;
+        while (at < headerEnd) {
+            long serialType = SqliteVarint.read(bytes, at, headerEnd);
+            at += SqliteVarint.length(bytes, at, headerEnd);
+            long size = contentSize(serialType);
+            if (size > end - body) {
+                throw new SqliteFormatException("record column " + count + " (serial type " + serialType
+                        + ") runs past the record end");
+            }
+            if (count < target.length) {
+                target[count] = value(serialType, bytes, body, (int) size, encoding);
+            }
+            body += (int) size;
+            count++;
+        }
+        return count;
+    }
+
+    /** The number of serial types in a record's header. */
+    private static int columnCount(byte[] bytes, int offset, int end) {
+        int headerEnd = headerEnd(bytes, offset, end);
+        int count = 0;
+        for (int at = offset + SqliteVarint.length(bytes, offset, end); at < headerEnd; count++) {
+            at += SqliteVarint.length(bytes, at, headerEnd);
+        }
+        return count;
+    }
+
+    /** Where the header of the record at {@code offset} ends, validated against the record's end. */
+    private static int headerEnd(byte[] bytes, int offset, int end) {
+        int length = end - offset;
+        long headerSize = SqliteVarint.read(bytes, offset, end);
         if (headerSize < 1 || headerSize > length) {
             throw new SqliteFormatException("record header size " + headerSize + " outside record of " + length
                     + " bytes");
         }
-        int headerEnd = (int) headerSize;
-        int at = SqliteVarint.length(payload, 0, length);
-        if (at > headerEnd) {
+        if (SqliteVarint.length(bytes, offset, end) > headerSize) {
             throw new SqliteFormatException("record header size " + headerSize + " smaller than its own varint");
         }
-        int body = headerEnd;
-        List<Object> values = new ArrayList<>();
-        while (at < headerEnd) {
-            long serialType = SqliteVarint.read(payload, at, headerEnd);
-            at += SqliteVarint.length(payload, at, headerEnd);
-            long size = contentSize(serialType);
-            if (size > length - body) {
-                throw new SqliteFormatException("record column " + values.size() + " (serial type " + serialType
-                        + ") runs past the record end");
-            }
-            values.add(value(serialType, payload, body, (int) size, encoding));
-            body += (int) size;
-        }
-        return Collections.unmodifiableList(values);
+        return offset + (int) headerSize;
     }
 
     /**
@@ -73,20 +110,14 @@ public final class Record {
      * @throws SqliteFormatException if the header is malformed
      */
     public static long[] serialTypes(byte[] payload) {
-        long headerSize = SqliteVarint.read(payload, 0, payload.length);
-        if (headerSize < 1 || headerSize > payload.length) {
-            throw new SqliteFormatException("record header size " + headerSize + " outside record of "
-                    + payload.length + " bytes");
-        }
-        int headerEnd = (int) headerSize;
+        int headerEnd = headerEnd(payload, 0, payload.length);
+        long[] types = new long[columnCount(payload, 0, payload.length)];
         int at = SqliteVarint.length(payload, 0, payload.length);
-        long[] types = new long[Math.max(0, headerEnd - at)];
-        int count = 0;
-        while (at < headerEnd) {
-            types[count++] = SqliteVarint.read(payload, at, headerEnd);
+        for (int i = 0; i < types.length; i++) {
+            types[i] = SqliteVarint.read(payload, at, headerEnd);
             at += SqliteVarint.length(payload, at, headerEnd);
         }
-        return Arrays.copyOf(types, count);
+        return types;
     }
 
     /**
@@ -127,30 +158,27 @@ public final class Record {
     }
 
     /**
-     * The values with the rowid put in place of the NULL that SQLite stores for the {@code INTEGER PRIMARY KEY}
-     * (rowid alias) column. {@code tursodb} may store the rowid itself there (seen for rows written by
-     * {@code INSERT OR REPLACE}), which is accepted too.
+     * Puts the rowid in place of the NULL that SQLite stores for the {@code INTEGER PRIMARY KEY} (rowid alias)
+     * column. {@code tursodb} may store the rowid itself there (seen for rows written by {@code INSERT OR REPLACE}),
+     * which is accepted too.
      *
-     * @param values      decoded record values
+     * @param values      decoded record values, changed in place
      * @param aliasColumn the index of the rowid-alias column in the table's column list
      * @param rowid       the cell's rowid
-     * @return a new unmodifiable list
-     * @throws IllegalArgumentException if the record has no such column or the value there is neither NULL nor the
-     *                                  rowid (the column is then not the rowid alias)
+     * @throws IllegalArgumentException if there is no such column or the value there is neither NULL nor the rowid
+     *                                  (the column is then not the rowid alias)
      */
-    public static List<Object> withRowid(List<Object> values, int aliasColumn, long rowid) {
-        if (aliasColumn < 0 || aliasColumn >= values.size()) {
+    public static void putRowid(Object[] values, int aliasColumn, Long rowid) {
+        if (aliasColumn < 0 || aliasColumn >= values.length) {
             throw new IllegalArgumentException("rowid alias column " + aliasColumn + " outside record of "
-                    + values.size() + " values");
+                    + values.length + " values");
         }
-        Object stored = values.get(aliasColumn);
-        if (stored != null && !Long.valueOf(rowid).equals(stored)) {
+        Object stored = values[aliasColumn];
+        if (stored != null && !stored.equals(rowid)) {
             throw new IllegalArgumentException("column " + aliasColumn + " holds " + stored + ", not NULL or the rowid "
                     + rowid + ", so it is not a rowid alias");
         }
-        Object[] copy = values.toArray();
-        copy[aliasColumn] = rowid;
-        return Collections.unmodifiableList(Arrays.asList(copy));
+        values[aliasColumn] = rowid;
     }
 
     private static Object value(long serialType, byte[] b, int offset, int size, TextEncoding encoding) {

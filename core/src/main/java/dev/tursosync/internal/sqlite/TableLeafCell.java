@@ -96,6 +96,15 @@ public final class TableLeafCell {
     }
 
     /**
+     * Where the part of the payload stored on the leaf page starts.
+     *
+     * @return the byte offset from the start of the page
+     */
+    public int localPayloadOffset() {
+        return localOffset;
+    }
+
+    /**
      * How many payload bytes are on the leaf page itself.
      *
      * @return bytes

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.tuple;
 import dev.tursosync.ChangeEvent;
 import dev.tursosync.ChangeOperation;
 import dev.tursosync.internal.sqlite.DatabaseHeader;
-import dev.tursosync.internal.sqlite.LeafRow;
 import dev.tursosync.internal.sqlite.LeafRows;
 import dev.tursosync.internal.sqlite.PageNumberSet;
 import dev.tursosync.internal.sqlite.PageSource;
@@ -20,7 +19,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -86,7 +84,7 @@ final class ChangeEventDecoderTests {
     @Test
     void internalTablesAreSkipped() throws Exception {
         Path before = table("internal.db", 1, 100, 1, 10);
-        run(before, "CREATE TABLE tursosync_changes(id INTEGER PRIMARY KEY, body TEXT)",
+        TestTables.run(before, "CREATE TABLE tursosync_changes(id INTEGER PRIMARY KEY, body TEXT)",
                 "CREATE TABLE turso_sync_last_change_id(client_id TEXT PRIMARY KEY, change_id INTEGER)");
 
         List<ChangeEvent> events = eventsAfter(before, 0.5, "INSERT INTO tursosync_changes(body) VALUES ('captured')",
@@ -100,7 +98,7 @@ final class ChangeEventDecoderTests {
     @Test
     void largeRowsRewrittenInPlaceAreTracedThroughTheirOverflowPages() throws Exception {
         Path before = table("overflow.db", 1, 2_000, 1, 50);
-        run(before, "CREATE TABLE b(id INTEGER PRIMARY KEY, data BLOB)",
+        TestTables.run(before, "CREATE TABLE b(id INTEGER PRIMARY KEY, data BLOB)",
                 "INSERT INTO b VALUES (1, zeroblob(20000)), (2, zeroblob(20000))");
         Map<Long, byte[]> old = pages(before);
         Map<Long, byte[]> now = new HashMap<>(old);
@@ -128,7 +126,7 @@ final class ChangeEventDecoderTests {
     /** A database with table {@code t(id INTEGER PRIMARY KEY, v TEXT)} holding ids {@code from..to} by {@code step}. */
     private Path table(String name, long from, long to, long step, int width) throws SQLException {
         Path file = dir.resolve(name);
-        run(file, "PRAGMA journal_mode=DELETE", "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)");
+        TestTables.run(file, "PRAGMA journal_mode=DELETE", "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)");
         fill(file, from, to, step, width);
         return file;
     }
@@ -143,7 +141,7 @@ final class ChangeEventDecoderTests {
     /** The pages of a copy of the database changed by the statements. */
     private Map<Long, byte[]> afterRunning(Path before, String... statements) throws IOException {
         Path after = Files.copy(before, dir.resolve(before.getFileName() + "-after"));
-        run(after, statements);
+        TestTables.run(after, statements);
         return pages(after);
     }
 
@@ -159,17 +157,6 @@ final class ChangeEventDecoderTests {
                 insert.executeBatch();
             }
             connection.commit();
-        }
-    }
-
-    private static void run(Path file, String... statements) {
-        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
-             Statement statement = connection.createStatement()) {
-            for (String sql : statements) {
-                statement.execute(sql);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
         }
     }
 
@@ -203,9 +190,10 @@ final class ChangeEventDecoderTests {
         long root = SchemaReader.read(source).stream().filter(entry -> entry.name().equals(table)).findFirst()
                 .orElseThrow().rootPage();
         for (long leaf : TableTreeWalker.forDatabase(source).leafPageNumbers(root)) {
-            LeafRow row = LeafRows.read(source, leaf, header).rows().get(rowid);
-            if (row != null) {
-                return row.overflowPages().get(1);
+            LeafRows rows = LeafRows.read(source, leaf, header);
+            int index = rows.indexOf(rowid);
+            if (index >= 0) {
+                return rows.overflowPages(index).get(1);
             }
         }
         throw new IllegalStateException("no row " + rowid + " in " + table);

@@ -49,8 +49,9 @@ final class MalformedInputTests {
         DatabaseHeader header = DatabaseHeader.read(source);
         int values = 0;
         for (long leaf : TableTreeWalker.forDatabase(source).leafPages(root)) {
-            for (LeafRow row : LeafRows.read(source, leaf, header).rows().values()) {
-                values += row.values().size();
+            LeafRows rows = LeafRows.read(source, leaf, header);
+            for (int i = 0; i < rows.size(); i++) {
+                values += rows.values(i).size();
             }
         }
         return values;

@@ -90,7 +90,7 @@ final class OverflowTests {
                             .isEqualTo(expected);
                     assertThat(cell.overflowPageCount()).isEqualTo(expected.size());
                     assertThat(cell.hasOverflow()).isEqualTo(!expected.isEmpty());
-                    assertThat(leafRows.rows().get(cell.rowid()).overflowPages()).isEqualTo(expected);
+                    assertThat(leafRows.overflowPages(leafRows.indexOf(cell.rowid()))).isEqualTo(expected);
                     byte[] payload = cell.payload(source);
                     assertThat((long) payload.length).isEqualTo(cell.payloadSize());
                     assertThat(Arrays.copyOf(payload, cell.localPayloadSize())).isEqualTo(cell.localPayload());
@@ -130,11 +130,11 @@ final class OverflowTests {
             TestDatabases.insert(connection, "INSERT INTO s VALUES (?)", rows);
         });
         PageSource source = TestDatabases.inMemory(db);
-        TreeMap<Long, LeafRow> decoded = TableReading.rows(source, TableReading.rootPage(source, "s"));
+        TreeMap<Long, TableReading.Row> decoded = TableReading.rows(source, TableReading.rootPage(source, "s"));
         assertThat(decoded).hasSize(rows.size());
         int i = 0;
         long overflowPages = 0;
-        for (LeafRow row : decoded.values()) {
+        for (TableReading.Row row : decoded.values()) {
             assertThat((byte[]) row.values().get(0)).isEqualTo(rows.get(i++).get(0));
             overflowPages += row.overflowPages().size();
         }

@@ -68,11 +68,11 @@ final class RecordTests {
 
         try (FileChannel file = FileChannel.open(db, StandardOpenOption.READ)) {
             PageSource source = PageSource.ofFile(file);
-            TreeMap<Long, LeafRow> decoded = TableReading.rows(source, TableReading.rootPage(source, "v"));
+            TreeMap<Long, TableReading.Row> decoded = TableReading.rows(source, TableReading.rootPage(source, "v"));
 
             assertThat(decoded).hasSize(cases.size());
             int i = 0;
-            for (LeafRow row : decoded.values()) {
+            for (TableReading.Row row : decoded.values()) {
                 Case c = cases.get(i++);
                 assertThat(Record.serialTypes(row.payload())).as("serial type of %s", c.value())
                         .containsExactly(c.serialType());
@@ -132,15 +132,17 @@ final class RecordTests {
                 "INSERT INTO p VALUES ('max', 9223372036854775807, 2.5)");
         PageSource source = TestDatabases.inMemory(db);
         List<List<Object>> decoded = new ArrayList<>();
-        for (LeafRow row : TableReading.rows(source, TableReading.rootPage(source, "p")).values()) {
+        for (TableReading.Row row : TableReading.rows(source, TableReading.rootPage(source, "p")).values()) {
             assertThat(row.values().get(1)).isNull();
-            decoded.add(TestDatabases.normalise(Record.withRowid(row.values(), 1, row.rowid())));
+            Object[] values = row.values().toArray();
+            Record.putRowid(values, 1, row.rowid());
+            decoded.add(TestDatabases.normalise(Arrays.asList(values)));
         }
         assertThat(decoded).isEqualTo(TestDatabases.query(db, "SELECT a, id, b FROM p ORDER BY id"));
 
-        assertThatThrownBy(() -> Record.withRowid(List.of(1L, 2L), 0, 7))
+        assertThatThrownBy(() -> Record.putRowid(new Object[] {1L, 2L}, 0, 7L))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> Record.withRowid(Arrays.asList((Object) null), 1, 7))
+        assertThatThrownBy(() -> Record.putRowid(new Object[] {null}, 1, 7L))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 

@@ -2,7 +2,6 @@ package dev.tursosync.internal.sqlite;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 
 /** Decodes a whole table with the classes under test. */
@@ -11,13 +10,20 @@ final class TableReading {
     private TableReading() {
     }
 
-    static TreeMap<Long, LeafRow> rows(PageSource source, long rootPage) {
+    /** One decoded row. */
+    record Row(long rowid, byte[] payload, List<Long> overflowPages, List<Object> values) {
+    }
+
+    static TreeMap<Long, Row> rows(PageSource source, long rootPage) {
         DatabaseHeader header = DatabaseHeader.read(source);
-        TreeMap<Long, LeafRow> rows = new TreeMap<>();
+        TreeMap<Long, Row> rows = new TreeMap<>();
         for (long leaf : TableTreeWalker.forDatabase(source).leafPages(rootPage)) {
-            for (Map.Entry<Long, LeafRow> e : LeafRows.read(source, leaf, header).rows().entrySet()) {
-                if (rows.put(e.getKey(), e.getValue()) != null) {
-                    throw new AssertionError("rowid " + e.getKey() + " on two leaves");
+            LeafRows leafRows = LeafRows.read(source, leaf, header);
+            for (int i = 0; i < leafRows.size(); i++) {
+                Row row = new Row(leafRows.rowid(i), leafRows.payload(i), leafRows.overflowPages(i),
+                        leafRows.values(i));
+                if (rows.put(row.rowid(), row) != null) {
+                    throw new AssertionError("rowid " + row.rowid() + " on two leaves");
                 }
             }
         }
@@ -36,7 +42,7 @@ final class TableReading {
     /** Rows as [rowid, values...] normalised, in rowid order. */
     static List<List<Object>> rowidAndValues(PageSource source, String table) {
         List<List<Object>> out = new ArrayList<>();
-        for (LeafRow row : rows(source, rootPage(source, table)).values()) {
+        for (Row row : rows(source, rootPage(source, table)).values()) {
             List<Object> values = new ArrayList<>();
             values.add(row.rowid());
             values.addAll(TestDatabases.normalise(row.values()));

@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -58,9 +59,11 @@ final class TableTreeWalkerTests {
                 BTreePage page = BTreePage.read(source, leaf, header.usableSize());
                 assertThat(page.type()).isEqualTo(PageType.LEAF_TABLE);
                 cells += page.cellCount();
-                for (LeafRow row : LeafRows.read(source, leaf, header).rows().values()) {
-                    List<Object> values = new ArrayList<>(Record.withRowid(row.values(), 0, row.rowid()));
-                    decoded.add(TestDatabases.normalise(values));
+                LeafRows rows = LeafRows.read(source, leaf, header);
+                for (int i = 0; i < rows.size(); i++) {
+                    Object[] values = rows.values(i).toArray();
+                    Record.putRowid(values, 0, rows.rowid(i));
+                    decoded.add(TestDatabases.normalise(Arrays.asList(values)));
                 }
             }
             assertThat(cells).isEqualTo(TestDatabases.queryLong(db, "SELECT count(*) FROM t")).isEqualTo(ROWS);
