@@ -12,6 +12,9 @@ import reactor.core.publisher.Mono;
 /** The demo's table {@code demo_notes}, read and written through R2DBC. */
 final class Notes {
 
+    private static final String CREATE_TABLE =
+            "CREATE TABLE IF NOT EXISTS demo_notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL)";
+
     private final ConnectionFactory factory;
 
     Notes(ConnectionFactory factory) {
@@ -21,7 +24,7 @@ final class Notes {
     /** Creates the table, and empties it in case an earlier run left notes there. */
     Mono<Void> createEmpty() {
         return inTransaction(connection -> Flux.concat(
-                update(connection, "CREATE TABLE IF NOT EXISTS demo_notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL)"),
+                update(connection, CREATE_TABLE),
                 update(connection, "DELETE FROM demo_notes")));
     }
 

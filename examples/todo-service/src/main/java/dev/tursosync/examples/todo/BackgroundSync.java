@@ -55,7 +55,7 @@ public class BackgroundSync implements SmartLifecycle {
     public synchronized void start() {
         ticks = Flux.interval(Duration.ZERO, interval)
                 .onBackpressureDrop()                     // a sync is still running: skip this tick
-                .concatMap(tick -> syncOnce())
+                .concatMap(tick -> syncOnce(), 0)         // ask for the next tick once the sync is over
                 .subscribe(lastOutcome::set);
     }
 

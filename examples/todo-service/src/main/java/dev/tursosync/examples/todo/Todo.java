@@ -10,6 +10,8 @@ import org.springframework.data.relational.core.mapping.Table;
  * @param title what to do
  * @param done  whether it is done
  */
+// tag::todo-entity[]
 @Table("todo")
 public record Todo(@Id Long id, String title, boolean done) {
 }
+// end::todo-entity[]

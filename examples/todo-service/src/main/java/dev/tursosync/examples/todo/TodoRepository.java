@@ -4,6 +4,7 @@ import org.springframework.data.repository.reactive.ReactiveCrudRepository;
 import reactor.core.publisher.Flux;
 
 /** The to-do rows, through Spring Data R2DBC on the replica. */
+// tag::todo-repository[]
 public interface TodoRepository extends ReactiveCrudRepository<Todo, Long> {
 
     /**
@@ -13,3 +14,4 @@ public interface TodoRepository extends ReactiveCrudRepository<Todo, Long> {
      */
     Flux<Todo> findAllByOrderByIdAsc();
 }
+// end::todo-repository[]
