@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Reads the fenced code blocks of Markdown documents, with the snippet name marked before each one. */
+/**
+ * Reads the fenced code blocks of Markdown documents (also indented ones, in lists), with the snippet name marked
+ * before each one.
+ */
 final class MarkdownBlocks {
 
     private static final Pattern MARKER = Pattern.compile("^<!--\\s*snippet:\\s*([\\w.-]+)\\s*-->$");
@@ -25,21 +28,21 @@ final class MarkdownBlocks {
         String lastText = "";
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
-            if (!line.startsWith(FENCE)) {
+            if (!line.strip().startsWith(FENCE)) {
                 if (!line.isBlank()) {
                     lastText = line.strip();
                 }
                 continue;
             }
             int close = i + 1;
-            while (close < lines.size() && !lines.get(close).startsWith(FENCE)) {
+            while (close < lines.size() && !lines.get(close).strip().startsWith(FENCE)) {
                 close++;
             }
             if (close == lines.size()) {
                 throw new IllegalStateException(document + ":" + (i + 1) + ": a code block is not closed");
             }
             Matcher marker = MARKER.matcher(lastText);
-            blocks.add(new ShownBlock(document, i + 1, line.substring(FENCE.length()).strip(),
+            blocks.add(new ShownBlock(document, i + 1, line.strip().substring(FENCE.length()).strip(),
                     marker.matches() ? marker.group(1) : null, List.copyOf(lines.subList(i + 1, close))));
             lastText = "";
             i = close;
