@@ -21,7 +21,15 @@ import java.util.Objects;
 public record ChangeEvent(String table, ChangeOperation operation, Long rowid, Map<String, Object> newValues,
                           Map<String, Object> oldValues) {
 
-    /** Validates and freezes the maps. */
+    /**
+     * Validates and freezes the maps.
+     *
+     * @param table     the table name
+     * @param operation what happened
+     * @param rowid     the rowid of the row, or {@code null} for {@link ChangeOperation#RESET}
+     * @param newValues the row after the change (INSERT, UPDATE), otherwise empty
+     * @param oldValues the row before the change (UPDATE, DELETE), otherwise empty
+     */
     public ChangeEvent {
         Objects.requireNonNull(table, "table");
         Objects.requireNonNull(operation, "operation");

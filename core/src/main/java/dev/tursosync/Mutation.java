@@ -22,7 +22,16 @@ import java.util.Objects;
 public record Mutation(String table, ChangeOperation operation, Long rowid, Map<String, Object> before,
                        Map<String, Object> after, Instant changeTime) {
 
-    /** Validates and copies. */
+    /**
+     * Validates and copies.
+     *
+     * @param table      the table
+     * @param operation  {@link ChangeOperation#INSERT}, {@link ChangeOperation#UPDATE} or {@link ChangeOperation#DELETE}
+     * @param rowid      the local rowid, or {@code null} for a {@code WITHOUT ROWID} table
+     * @param before     the row before the change (update, delete), else an empty map
+     * @param after      the row after the change (insert, update), else an empty map
+     * @param changeTime when the change was made locally (second precision)
+     */
     public Mutation {
         Objects.requireNonNull(table, "table");
         Objects.requireNonNull(operation, "operation");

@@ -7,8 +7,11 @@ package dev.tursosync;
  */
 public final class PushRejectedException extends RemoteSqlException {
 
+    /** The local change id of the rejected change. */
     private final long changeId;
+    /** The table of the change, or the object of a schema change. */
     private final String table;
+    /** {@code INSERT}, {@code UPDATE}, {@code DELETE} or {@code SCHEMA}. */
     private final String operation;
 
     /**

@@ -6,7 +6,9 @@ package dev.tursosync;
  */
 public class RemoteSqlException extends TursoSyncException {
 
+    /** The message the remote database gave. */
     private final String remoteMessage;
+    /** The remote error code, possibly {@code null}. */
     private final String code;
 
     /**

@@ -5,6 +5,7 @@ package dev.tursosync;
  */
 public final class SyncAuthenticationException extends TursoSyncException {
 
+    /** The HTTP status, 401 or 403. */
     private final int status;
 
     /**

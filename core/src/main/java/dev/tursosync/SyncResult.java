@@ -10,7 +10,12 @@ import java.util.List;
  */
 public record SyncResult(PushResult push, List<ChangeEvent> pulled) {
 
-    /** Copies. */
+    /**
+     * Copies.
+     *
+     * @param push   the push
+     * @param pulled the change events of the pull (also emitted on {@link SyncClient#changes()})
+     */
     public SyncResult {
         pulled = List.copyOf(pulled);
     }

@@ -5,7 +5,9 @@ package dev.tursosync;
  */
 public final class SyncServerException extends TursoSyncException {
 
+    /** The HTTP status. */
     private final int status;
+    /** The start of the response body, free of secrets. */
     private final String bodyExcerpt;
 
     /**

@@ -1,31 +1,27 @@
 package dev.tursosync.examples;
 
 import dev.tursosync.ChangeEvent;
+import dev.tursosync.PushResult;
 import dev.tursosync.SyncClient;
-import dev.tursosync.SyncStats;
-import dev.tursosync.testing.LocalSyncServer;
+import dev.tursosync.r2dbc.TursoConnectionFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * The README's first command: a local replica that follows a remote database.
+ * The README's first command: two replicas of one database. Replica A writes through R2DBC and syncs; replica B
+ * pulls and prints the change events it receives.
  *
- * <p>With no {@code TURSO_URL} it starts a local {@code tursodb --sync-server} (installed from npm on first use);
- * otherwise it uses that remote with {@code TURSO_AUTH_TOKEN}. Another writer changes the remote; the replica pulls
- * and prints the row-level change events it decoded from the pulled pages.
+ * <p>With no {@code TURSO_URL} it starts a local {@code tursodb --sync-server} (installed from npm on first use) and
+ * stops it at the end; otherwise it uses that remote, with {@code TURSO_AUTH_TOKEN}, and writes a table
+ * {@code demo_notes} there.
  */
 public final class Demo {
 
     private static final Duration WAIT = Duration.ofMinutes(2);
-    private static final String TABLE = "demo_notes";
 
     private Demo() {
     }
@@ -34,89 +30,61 @@ public final class Demo {
      * Runs the demo.
      *
      * @param args ignored
-     * @throws Exception if any step fails; the exit code is then non-zero
+     * @throws IOException if the temporary folder of the replicas cannot be created or deleted
      */
-    public static void main(String[] args) throws Exception {
-        String url = System.getenv("TURSO_URL");
-        String token = System.getenv("TURSO_AUTH_TOKEN");
-        LocalSyncServer localServer = null;
-        if (url == null || url.isBlank()) {
-            say("No TURSO_URL set: starting a local tursodb --sync-server (installed from npm on first use)...");
-            localServer = LocalSyncServer.start();
-            url = localServer.url();
-            say("Local sync server listening at " + url + " (pid " + localServer.pid() + ").");
-        } else {
-            say("Using the remote at " + url + ".");
-        }
-        Path workDir = Files.createTempDirectory("tursosync-demo");
-        try (RemoteWriter remote = new RemoteWriter(url, token)) {
-            run(url, token, remote, workDir.resolve("replica.db"));
-            say("Done.");
-        } finally {
-            deleteRecursively(workDir);
-            if (localServer != null) {
-                localServer.close();
-                say("Stopped the local sync server.");
+    public static void main(String[] args) throws IOException {
+        Path folder = Files.createTempDirectory("tursosync-demo");
+        try (DemoRemote remote = DemoRemote.fromEnvironment()) {
+            SyncClient a = remote.replica(folder.resolve("a.db"), "demo-a");
+            SyncClient b = remote.replica(folder.resolve("b.db"), "demo-b");
+            try {
+                run(folder, a, b);
+            } finally {
+                a.close().then(b.close()).block(WAIT);
+                say("Closed both replicas.");
             }
+        } finally {
+            deleteRecursively(folder);
         }
+        say("Done.");
     }
 
-    private static void run(String url, String token, RemoteWriter remote, Path replica) throws SQLException {
-        say("Another writer creates " + TABLE + " on the remote and adds three notes...");
-        remote.transaction(
-                "CREATE TABLE IF NOT EXISTS " + TABLE + " (id INTEGER PRIMARY KEY, body TEXT NOT NULL)",
-                "DELETE FROM " + TABLE,
-                "INSERT INTO " + TABLE + " VALUES (1, 'buy milk'), (2, 'call Ada'), (3, 'ship the sync client')");
+    private static void run(Path folder, SyncClient a, SyncClient b) {
+        say("Opening replicas A and B (a.db and b.db in " + folder + "): each one downloads the remote database.");
+        b.changes().subscribe(event -> say("    B received: " + describe(event)));
+        a.open().then(b.open()).block(WAIT);
+        Notes notesOnA = new Notes(TursoConnectionFactory.of(a));
 
-        SyncClient.Builder builder = SyncClient.builder().path(replica).url(url).clientName("demo");
-        if (token != null && !token.isBlank()) {
-            builder.authToken(token);
-        }
-        SyncClient client = builder.build();
-        client.changes().subscribe(event -> say("  change event: " + describe(event)));
-        try {
-            say("Opening a local replica at " + replica + " (bootstrap from the page stream)...");
-            client.open().block(WAIT);
-            say("  client id " + client.clientId());
-            printNotes(replica);
+        say("1. A creates the table demo_notes through R2DBC (or empties it, if an earlier run left notes).");
+        notesOnA.createEmpty().block(WAIT);
+        syncAThenPullB(a, b);
 
-            say("The other writer marks note 2 done, adds note 4 and deletes note 1...");
-            remote.transaction(
-                    "UPDATE " + TABLE + " SET body = 'called Ada' WHERE id = 2",
-                    "INSERT INTO " + TABLE + " VALUES (4, 'write the docs')",
-                    "DELETE FROM " + TABLE + " WHERE id = 1");
+        say("2. A adds three notes in one transaction.");
+        notesOnA.add("buy milk", "call Ada", "ship the sync client").block(WAIT);
+        syncAThenPullB(a, b);
 
-            say("Pulling: only the changed pages travel; events are decoded from them...");
-            long events = client.pullChanges().count().block(WAIT);
-            say("  " + events + " row event(s).");
-            printNotes(replica);
+        say("3. A rewrites 'call Ada' and deletes 'buy milk', in one transaction.");
+        notesOnA.editAndRemove("call Ada", "called Ada", "buy milk").block(WAIT);
+        syncAThenPullB(a, b);
 
-            SyncStats stats = client.stats().block(WAIT);
-            say("  revision " + stats.revision() + ", " + stats.bytesReceived() + " bytes received, database "
-                    + stats.databaseSizeBytes() + " bytes.");
-        } finally {
-            client.close().block(WAIT);
-        }
+        say("B's demo_notes now reads: " + new Notes(TursoConnectionFactory.of(b)).bodies().collectList().block(WAIT));
+    }
+
+    private static void syncAThenPullB(SyncClient a, SyncClient b) {
+        PushResult pushed = a.sync().block(WAIT).push();
+        say("  A syncs: " + pushed.changesPushed() + " change(s) pushed in " + pushed.batches()
+                + " remote transaction(s).");
+        say("  B pulls:");
+        b.pullChanges().blockLast(WAIT);
     }
 
     private static String describe(ChangeEvent event) {
         return switch (event.operation()) {
-            case RESET -> "table " + event.table() + " (re)loaded as a whole";
-            case INSERT -> "inserted " + event.newValues();
-            case UPDATE -> "updated " + event.oldValues() + " -> " + event.newValues();
-            case DELETE -> "deleted " + event.oldValues();
+            case RESET -> "RESET of " + event.table() + " (new or redefined table: re-read it whole)";
+            case INSERT -> "INSERT into " + event.table() + " " + event.newValues();
+            case UPDATE -> "UPDATE of " + event.table() + " " + event.oldValues() + " -> " + event.newValues();
+            case DELETE -> "DELETE from " + event.table() + " " + event.oldValues();
         };
-    }
-
-    /** Reads the replica with plain JDBC; an R2DBC facade over the client's connections is on the way. */
-    private static void printNotes(Path replica) throws SQLException {
-        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + replica);
-             ResultSet rows = connection.createStatement()
-                     .executeQuery("SELECT id, body FROM " + TABLE + " ORDER BY id")) {
-            while (rows.next()) {
-                say("    note " + rows.getLong(1) + ": " + rows.getString(2));
-            }
-        }
     }
 
     private static void deleteRecursively(Path folder) throws IOException {

@@ -13,8 +13,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Stands in for another application writing to the remote, through {@code /v2/pipeline}, until the client can push
- * its own local writes. Also used by the benchmarks ({@code tursosync-bench}) to seed and change the remote.
+ * Another writer on the remote, straight through {@code /v2/pipeline} (no replica): the benchmarks
+ * ({@code tursosync-bench}) use it to seed and change their remotes. Applications write through a replica and push.
  */
 public final class RemoteWriter implements AutoCloseable {
 

@@ -26,12 +26,18 @@ public final class AccessGate {
             this.exclusive = exclusive;
         }
 
+        /** Gives the permit back; later calls do nothing. */
         public void release() {
             if (released.compareAndSet(false, true)) {
                 gate.release(exclusive);
             }
         }
 
+        /**
+         * Whether this is the exclusive permit (a pull) rather than a shared one.
+         *
+         * @return {@code true} for the exclusive permit
+         */
         public boolean isExclusive() {
             return exclusive;
         }

@@ -37,7 +37,11 @@ public sealed interface BatchCondition {
      * @param conds the conditions
      */
     record And(List<BatchCondition> conds) implements BatchCondition {
-        /** Copies the list. */
+        /**
+         * Copies the list.
+         *
+         * @param conds the conditions
+         */
         public And {
             conds = List.copyOf(conds);
         }
@@ -49,7 +53,11 @@ public sealed interface BatchCondition {
      * @param conds the conditions
      */
     record Or(List<BatchCondition> conds) implements BatchCondition {
-        /** Copies the list. */
+        /**
+         * Copies the list.
+         *
+         * @param conds the conditions
+         */
         public Or {
             conds = List.copyOf(conds);
         }

@@ -12,7 +12,12 @@ import java.util.Optional;
  */
 public record BatchResult(List<StatementResult> stepResults, List<HranaError> stepErrors) {
 
-    /** Copies the lists, which may hold {@code null} entries. */
+    /**
+     * Copies the lists, which may hold {@code null} entries.
+     *
+     * @param stepResults the result of each step, {@code null} where the step failed or did not run
+     * @param stepErrors  the error of each step, {@code null} where the step succeeded or did not run
+     */
     public BatchResult {
         stepResults = Collections.unmodifiableList(new java.util.ArrayList<>(stepResults));
         stepErrors = Collections.unmodifiableList(new java.util.ArrayList<>(stepErrors));

@@ -10,7 +10,12 @@ import java.util.Objects;
  */
 public record BatchStep(BatchCondition condition, HranaStatement statement) {
 
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param condition when the step runs; {@code null} means always
+     * @param statement the statement
+     */
     public BatchStep {
         Objects.requireNonNull(statement, "statement");
     }

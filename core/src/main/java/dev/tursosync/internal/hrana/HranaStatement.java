@@ -13,7 +13,13 @@ import java.util.Objects;
  */
 public record HranaStatement(String sql, List<HranaValue> args, boolean wantRows) {
 
-    /** Validates and copies. */
+    /**
+     * Validates and copies.
+     *
+     * @param sql      the SQL text
+     * @param args     the values bound to {@code ?} markers, in order
+     * @param wantRows whether the server should return the rows
+     */
     public HranaStatement {
         Objects.requireNonNull(sql, "sql");
         args = List.copyOf(args);

@@ -120,7 +120,11 @@ public sealed interface HranaValue {
      * @param value the string
      */
     record TextValue(String value) implements HranaValue {
-        /** Rejects null. */
+        /**
+         * Rejects null.
+         *
+         * @param value the string
+         */
         public TextValue {
             Objects.requireNonNull(value, "value");
         }
@@ -137,7 +141,11 @@ public sealed interface HranaValue {
      * @param value the bytes
      */
     record BlobValue(byte[] value) implements HranaValue {
-        /** Rejects null. */
+        /**
+         * Rejects null.
+         *
+         * @param value the bytes
+         */
         public BlobValue {
             Objects.requireNonNull(value, "value");
         }

@@ -14,7 +14,11 @@ public sealed interface PipelineRequest {
      * @param statement the statement
      */
     record Execute(HranaStatement statement) implements PipelineRequest {
-        /** Validates. */
+        /**
+         * Validates.
+         *
+         * @param statement the statement
+         */
         public Execute {
             Objects.requireNonNull(statement, "statement");
         }
@@ -26,7 +30,11 @@ public sealed interface PipelineRequest {
      * @param steps the steps, in order
      */
     record Batch(List<BatchStep> steps) implements PipelineRequest {
-        /** Copies the list. */
+        /**
+         * Copies the list.
+         *
+         * @param steps the steps, in order
+         */
         public Batch {
             steps = List.copyOf(steps);
         }

@@ -9,7 +9,11 @@ import java.util.List;
  */
 public record PipelineResponse(List<PipelineResult> results) {
 
-    /** Copies the list. */
+    /**
+     * Copies the list.
+     *
+     * @param results the results
+     */
     public PipelineResponse {
         results = List.copyOf(results);
     }

@@ -24,7 +24,20 @@ public record SyncMetadata(int version, String clientId, String revision, Instan
     /** The format this client writes. */
     public static final int CURRENT_VERSION = 1;
 
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param version          format version, {@link #CURRENT_VERSION}
+     * @param clientId         this replica's unique id: client name, a dash, a random UUID
+     * @param revision         the remote revision the database mirrors, or {@code null} before the first pull
+     * @param lastPull         when the last pull completed, or {@code null}
+     * @param lastPush         when the last push completed, or {@code null}
+     * @param lastPushedChange the last local change id the remote has, 0 if none
+     * @param pendingPull      a pull whose pages are staged but not yet confirmed applied, or {@code null}
+     * @param configuration    the configuration the client was opened with
+     * @param pullGeneration   how many pulls replaced the local database (and restarted the change log's numbering);
+     *                         pushes record it on the remote next to the change id, as the official clients do
+     */
     public SyncMetadata {
         Objects.requireNonNull(clientId, "clientId");
     }

@@ -24,7 +24,17 @@ public record TransportOptions(RemoteUrl url, AuthTokenSource authToken, Secret 
     /** Default limit of a pipeline reply. */
     public static final int DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
 
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param url              the server's base URL
+     * @param authToken        where the bearer token comes from
+     * @param encryptionKey    the remote encryption key sent as {@code x-turso-encryption-key}, or {@code null}
+     * @param connectTimeout   the time allowed to open a connection
+     * @param responseTimeout  the time allowed for the server to start answering, and between two reads of a reply;
+     *                         a long-poll request adds its own duration to it
+     * @param maxResponseBytes the largest {@code /v2/pipeline} reply accepted (page streams are never buffered whole)
+     */
     public TransportOptions {
         Objects.requireNonNull(url, "url");
         Objects.requireNonNull(authToken, "authToken");

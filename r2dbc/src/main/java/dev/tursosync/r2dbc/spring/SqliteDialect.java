@@ -1,5 +1,9 @@
 package dev.tursosync.r2dbc.spring;
 
+import java.util.Collection;
+import java.util.List;
+import org.springframework.core.convert.converter.Converter;
+import org.springframework.data.convert.ReadingConverter;
 import org.springframework.data.r2dbc.dialect.R2dbcDialect;
 import org.springframework.data.relational.core.dialect.AbstractDialect;
 import org.springframework.data.relational.core.dialect.LimitClause;
@@ -11,7 +15,8 @@ import org.springframework.r2dbc.core.binding.BindMarkersFactory;
 /**
  * Spring Data R2DBC's view of SQLite: {@code LIMIT}/{@code OFFSET}, no row locks (SQLite locks the whole
  * database, so {@code FOR UPDATE} does not exist), ANSI-quoted identifiers kept as written, and {@code ?1},
- * {@code ?2}, … bind markers bound by index.
+ * {@code ?2}, … bind markers bound by index. SQLite has no boolean type: booleans are written as 1 and 0, and an
+ * INTEGER read into a {@code boolean} property is {@code false} for 0 and {@code true} otherwise.
  */
 public class SqliteDialect extends AbstractDialect implements R2dbcDialect {
 
@@ -53,6 +58,22 @@ public class SqliteDialect extends AbstractDialect implements R2dbcDialect {
             return Position.AFTER_ORDER_BY;
         }
     };
+
+    /** Reads SQLite's INTEGER booleans; the driver already writes {@code Boolean} as 1 or 0. */
+    @ReadingConverter
+    private enum IntegerToBoolean implements Converter<Long, Boolean> {
+        INSTANCE;
+
+        @Override
+        public Boolean convert(Long value) {
+            return value != 0;
+        }
+    }
+
+    @Override
+    public Collection<Object> getConverters() {
+        return List.of(IntegerToBoolean.INSTANCE);
+    }
 
     @Override
     public BindMarkersFactory getBindMarkersFactory() {

@@ -1,0 +1,56 @@
+package dev.tursosync.examples;
+
+import dev.tursosync.SyncClient;
+import dev.tursosync.testing.LocalSyncServer;
+import java.nio.file.Path;
+
+/**
+ * The remote database the demo's replicas sync with: the one named by {@code TURSO_URL} (with
+ * {@code TURSO_AUTH_TOKEN}), or else a local {@code tursodb --sync-server} that it starts on a free loopback port and
+ * stops on {@link #close()}.
+ */
+final class DemoRemote implements AutoCloseable {
+
+    private final String url;
+    private final String authToken;
+    private final LocalSyncServer localServer;
+
+    private DemoRemote(String url, String authToken, LocalSyncServer localServer) {
+        this.url = url;
+        this.authToken = authToken;
+        this.localServer = localServer;
+    }
+
+    /** Uses {@code TURSO_URL} and {@code TURSO_AUTH_TOKEN} when set, else starts a local sync server. */
+    static DemoRemote fromEnvironment() {
+        String url = System.getenv("TURSO_URL");
+        String token = System.getenv("TURSO_AUTH_TOKEN");
+        if (url != null && !url.isBlank()) {
+            Demo.say("Using the remote database at " + url + ".");
+            return new DemoRemote(url, token == null || token.isBlank() ? null : token, null);
+        }
+        Demo.say("No TURSO_URL set: starting a local tursodb --sync-server (installed from npm on first use)...");
+        LocalSyncServer server = LocalSyncServer.start();
+        Demo.say("  it listens on " + server.url() + " (pid " + server.pid() + ").");
+        return new DemoRemote(server.url(), null, server);
+    }
+
+    /** A client (not yet opened) for a replica of this remote in the given file. */
+    SyncClient replica(Path file, String clientName) {
+        SyncClient.Builder builder = SyncClient.builder().path(file).url(url).clientName(clientName);
+        if (authToken != null) {
+            builder.authToken(authToken);
+        }
+        return builder.build();
+    }
+
+    /** Stops the local sync server, if this demo started one. */
+    @Override
+    public void close() {
+        if (localServer != null) {
+            long pid = localServer.pid();
+            localServer.close();
+            Demo.say("Stopped the local sync server (pid " + pid + ").");
+        }
+    }
+}

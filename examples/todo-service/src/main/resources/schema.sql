@@ -1,0 +1,5 @@
+CREATE TABLE IF NOT EXISTS todo (
+    id    INTEGER PRIMARY KEY,
+    title TEXT    NOT NULL,
+    done  INTEGER NOT NULL DEFAULT 0
+);

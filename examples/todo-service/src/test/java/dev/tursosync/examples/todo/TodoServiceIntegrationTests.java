@@ -1,0 +1,136 @@
+package dev.tursosync.examples.todo;
+
+import static dev.tursosync.examples.todo.Eventually.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tursosync.SyncClient;
+import dev.tursosync.SyncClosedException;
+import dev.tursosync.testing.LocalSyncServer;
+import dev.tursosync.testing.TursoServerExtension;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.client.reactive.JdkClientHttpConnector;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * The service on a random port, syncing every 200 ms with a real {@code tursodb --sync-server}, driven over HTTP; a
+ * second replica of the same remote checks what the service pushed and makes changes of its own.
+ */
+@ExtendWith(TursoServerExtension.class)
+final class TodoServiceIntegrationTests {
+
+    @TempDir
+    static Path folder;
+    private static ConfigurableApplicationContext service;
+    private static WebTestClient http;
+    private static OtherReplica other;
+
+    @BeforeAll
+    static void startTheService(LocalSyncServer server) {
+        service = new SpringApplicationBuilder(TodoApplication.class).run(
+                "--server.address=127.0.0.1",
+                "--server.port=0",
+                "--todo.sync.url=" + server.url(),
+                "--todo.sync.path=" + folder.resolve("service.db"),
+                "--todo.sync.interval=200ms");
+        int port = ((WebServerApplicationContext) service).getWebServer().getPort();
+        // The JDK's HTTP client: Spring 6.2's Reactor Netty connector leaks response buffers on Reactor Netty 1.3
+        // (reported by Netty's paranoid leak detection in this test); the service itself is not affected.
+        http = WebTestClient.bindToServer(new JdkClientHttpConnector())
+                .baseUrl("http://127.0.0.1:" + port)
+                .responseTimeout(Duration.ofSeconds(30)).build();
+        other = OtherReplica.open(server.url(), folder.resolve("other.db"));
+    }
+
+    @AfterAll
+    static void stopTheService() {
+        if (other != null) {
+            other.close();
+        }
+        if (service != null) {
+            SyncClient client = service.getBean(SyncClient.class);
+            service.close();
+            assertThatThrownBy(() -> client.stats().block(Duration.ofSeconds(30)))
+                    .as("the application closed its sync client").isInstanceOf(SyncClosedException.class);
+        }
+    }
+
+    @Test
+    void aTodoCreatedOverRestReachesTheRemote() {
+        Todo created = create("write the docs");
+
+        assertThat(created.title()).isEqualTo("write the docs");
+        assertThat(created.done()).isFalse();
+        eventually(() -> assertThat(other.todosAfterSync()).contains(created));
+    }
+
+    @Test
+    void updatesAndDeletesOverRestReachTheRemote() {
+        Todo created = create("water the plants");
+        Todo done = new Todo(created.id(), "water the plants", true);
+
+        http.put().uri("/todos/{id}", created.id()).bodyValue(new TodoRequest("water the plants", true)).exchange()
+                .expectStatus().isOk()
+                .expectBody(Todo.class).isEqualTo(done);
+        eventually(() -> assertThat(other.todosAfterSync()).contains(done));
+
+        http.delete().uri("/todos/{id}", created.id()).exchange().expectStatus().isNoContent();
+        http.get().uri("/todos/{id}", created.id()).exchange().expectStatus().isNotFound();
+        eventually(() -> assertThat(other.todosAfterSync()).extracting(Todo::id).doesNotContain(created.id()));
+    }
+
+    @Test
+    void aChangeMadeOnTheRemoteShowsUpInTheList() {
+        eventually(() -> assertThat(other.todosAfterSync()).isNotNull());   // the service pushed its table
+
+        other.addAndSync("call the plumber");
+
+        eventually(() -> assertThat(list()).extracting(Todo::title).contains("call the plumber"));
+    }
+
+    @Test
+    void badRequestsAreRefused() {
+        http.post().uri("/todos").bodyValue(new TodoRequest(" ", false)).exchange().expectStatus().isBadRequest();
+        http.put().uri("/todos/{id}", 999_999).bodyValue(new TodoRequest("nothing", false)).exchange()
+                .expectStatus().isNotFound();
+        http.delete().uri("/todos/{id}", 999_999).exchange().expectStatus().isNotFound();
+    }
+
+    @Test
+    void healthShowsTheLastSyncAndTheReplicaCounters() {
+        create("check the health");
+
+        eventually(() -> http.get().uri("/health").exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.status").isEqualTo("UP")
+                .jsonPath("$.lastSync.succeeded").isEqualTo(true)
+                .jsonPath("$.lastSync.finishedAt").isNotEmpty()
+                .jsonPath("$.replica.revision").isNotEmpty()
+                .jsonPath("$.replica.lastPushTime").isNotEmpty()
+                .jsonPath("$.replica.pendingChanges").isEqualTo(0));
+    }
+
+    private static Todo create(String title) {
+        return http.post().uri("/todos").bodyValue(new TodoRequest(title, false)).exchange()
+                .expectStatus().isCreated()
+                .expectHeader().valueMatches("Location", "/todos/\\d+")
+                .expectBody(Todo.class).returnResult().getResponseBody();
+    }
+
+    private static List<Todo> list() {
+        return http.get().uri("/todos").exchange()
+                .expectStatus().isOk()
+                .expectBodyList(Todo.class).returnResult().getResponseBody();
+    }
+}
