@@ -8,9 +8,13 @@ package dev.tursosync;
  */
 public final class ReplayFailedException extends TursoSyncException {
 
+    /** The local change id of the change that failed. */
     private final long changeId;
+    /** The table (or schema object) of the change. */
     private final String table;
+    /** The kind of change. */
     private final String operation;
+    /** SQLite's message for the failure. */
     private final String sqliteMessage;
 
     /**
