@@ -68,7 +68,7 @@ public final class LeafRow {
 
     /**
      * The decoded record values, decoded on first use. For an {@code INTEGER PRIMARY KEY} table the alias column
-     * is NULL; see {@link Record#withRowid(List, int, long)}.
+     * is usually NULL (SQLite reads the rowid instead); see {@link Record#withRowid(List, int, long)}.
      *
      * @return the values in column order (unmodifiable, may contain nulls)
      * @throws SqliteFormatException if the record is malformed

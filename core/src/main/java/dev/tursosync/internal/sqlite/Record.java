@@ -127,23 +127,20 @@ public final class Record {
     }
 
     /**
-     * The values with the rowid put in place of the NULL that SQLite stores for the {@code INTEGER PRIMARY KEY}
-     * (rowid alias) column.
+     * The values with the rowid put in place of the value stored for the {@code INTEGER PRIMARY KEY} (rowid alias)
+     * column. SQLite stores NULL there and never reads the stored value (it reads the rowid), so whatever is stored
+     * is replaced: {@code tursodb} 0.7.0 stores the key itself when an upsert's {@code DO UPDATE} rewrites a row.
      *
      * @param values      decoded record values
      * @param aliasColumn the index of the rowid-alias column in the table's column list
      * @param rowid       the cell's rowid
      * @return a new unmodifiable list
-     * @throws IllegalArgumentException if the record has no such column or the value there is not NULL (the
-     *                                  column is then not the rowid alias)
+     * @throws IllegalArgumentException if the record has no such column
      */
     public static List<Object> withRowid(List<Object> values, int aliasColumn, long rowid) {
         if (aliasColumn < 0 || aliasColumn >= values.size()) {
             throw new IllegalArgumentException("rowid alias column " + aliasColumn + " outside record of "
                     + values.size() + " values");
-        }
-        if (values.get(aliasColumn) != null) {
-            throw new IllegalArgumentException("column " + aliasColumn + " is not NULL, so it is not a rowid alias");
         }
         Object[] copy = values.toArray();
         copy[aliasColumn] = rowid;
