@@ -4,7 +4,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,23 +34,32 @@ final class CrashChildProcess {
     /**
      * Starts a child.
      *
-     * @param arguments the child's arguments (see {@link RebaseCrashChild})
+     * @param command the command (see {@link ChildJvm})
      * @return the running child
      * @throws IOException if the JVM cannot start
      */
-    static CrashChildProcess start(List<String> arguments) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                "-cp", System.getProperty("java.class.path"), RebaseCrashChild.class.getName()));
-        command.addAll(arguments);
+    static CrashChildProcess start(List<String> command) throws IOException {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         CrashChildProcess child = new CrashChildProcess(process);
         Thread reader = new Thread(child::read, "crash-child-output-" + process.pid());
         reader.setDaemon(true);
         reader.start();
         return child;
+    }
+
+    /**
+     * Waits for the child to exit by itself.
+     *
+     * @return its exit status
+     * @throws AssertionError if it runs for more than a minute
+     */
+    int awaitExit() throws InterruptedException {
+        if (!process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)) {
+            kill();
+            throw new AssertionError("the child did not exit; output:\n" + output());
+        }
+        awaitOutputEnd();
+        return process.exitValue();
     }
 
     private void read() {
@@ -109,13 +117,15 @@ final class CrashChildProcess {
         if (!process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)) {
             throw new AssertionError("the child did not end after SIGKILL");
         }
-        synchronized (this) {
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            while (!ended && System.nanoTime() < deadline) {
-                TimeUnit.NANOSECONDS.timedWait(this, deadline - System.nanoTime());
-            }
-        }
+        awaitOutputEnd();
         return at;
+    }
+
+    private synchronized void awaitOutputEnd() throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!ended && System.nanoTime() < deadline) {
+            TimeUnit.NANOSECONDS.timedWait(this, deadline - System.nanoTime());
+        }
     }
 
     /**

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The child JVM of {@link RebaseCrashSuiteIntegrationTests}: a workload on one replica until it is killed with
@@ -36,6 +37,7 @@ public final class RebaseCrashChild {
             int run = Integer.parseInt(args[3]);
             Random random = new Random(Long.parseLong(args[4]));
             int writers = Integer.parseInt(args[5]);
+            long exitAfterMillis = args.length > 6 ? Long.parseLong(args[6]) : 0;
             say("STARTING journal=" + Files.exists(CrashClients.journalOf(db)));
             SyncClient client = CrashClients.replica(db, url);
             client.open().block(WAIT);
@@ -49,14 +51,17 @@ public final class RebaseCrashChild {
                 thread.setDaemon(true);
                 thread.start();
             }
-            syncLoop(client, random);
+            syncLoop(client, random, exitAfterMillis == 0 ? Long.MAX_VALUE
+                    : System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(exitAfterMillis));
+            say("EXITING");
+            System.exit(0);
         } catch (Throwable failure) {
             fail(failure);
         }
     }
 
-    private static void syncLoop(SyncClient client, Random random) throws InterruptedException {
-        while (true) {
+    private static void syncLoop(SyncClient client, Random random, long until) throws InterruptedException {
+        while (System.nanoTime() - until < 0) {
             int dice = random.nextInt(100);
             String phase;
             if (dice < 35) {

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 final class RebaseCrashSuiteIntegrationTests {
 
     private static final int WRITERS = 3;
-    private static final long MAX_RUN_MILLIS = 900;
+    private static final long MAX_RUN_MILLIS = 1200;
+    private static final long WARM_UP_MILLIS = 3000;
     private static final int DEFER_WITH_JOURNAL_PERCENT = 60;
     private static final int DEFER_PERCENT = 5;
     private static final String UNCHECKED = "kills left unchecked, the next child killed in its open()";
@@ -58,14 +59,16 @@ final class RebaseCrashSuiteIntegrationTests {
         }
         Path db = dir.resolve("replica.db");
         Path logs = Files.createDirectories(dir.resolve("write-logs"));
+        ChildJvm jvm = ChildJvm.prepare(dir);
         try (RemoteTables remote = new RemoteTables(server.url());
              RemoteChurn churn = new RemoteChurn(server.url(), new Random(random.nextLong()))) {
             ReplicaVerifier verifier = new ReplicaVerifier(db, server.url(), WRITERS, history, remote, counts);
+            warmUp(jvm, db, logs, random);
             boolean killDuringOpen = false;
             for (int run = 1; run <= kills; run++) {
                 churn.check();
                 String context = "seed " + seed + ", kill " + run + " of " + kills;
-                String phase = killOneChild(db, logs, run, random, killDuringOpen, context);
+                String phase = killOneChild(jvm, db, logs, run, random, killDuringOpen, context);
                 context += " (" + phase + ")";
                 boolean journal = Files.exists(CrashClients.journalOf(db));
                 boolean defer = run < kills && !killDuringOpen
@@ -92,16 +95,36 @@ final class RebaseCrashSuiteIntegrationTests {
     }
 
     /**
+     * Run 0: a child that bootstraps the replica, works for a few seconds and exits by itself, leaving the
+     * class-data-sharing archive the other children start from.
+     */
+    private void warmUp(ChildJvm jvm, Path db, Path logs, Random random) throws Exception {
+        Path logFile = logs.resolve(String.format("run-%05d.log", 0));
+        CrashChildProcess child = CrashChildProcess.start(jvm.archiveRun(arguments(db, logFile, 0, random,
+                WARM_UP_MILLIS)));
+        int status = child.awaitExit();
+        assertThat(status).as("the warm-up child's exit status; output:%n%s", child.output()).isZero();
+        jvm.cleanTemporaryFiles();
+        history.readRun(logFile, 0);
+        counts.add("children", jvm.hasArchive() ? "warm-up run, wrote the class-data-sharing archive"
+                : "warm-up run, no class-data-sharing archive (children start slower)");
+    }
+
+    private List<String> arguments(Path db, Path logFile, int run, Random random, long exitAfterMillis) {
+        return List.of(server.url(), db.toString(), logFile.toString(), Integer.toString(run),
+                Long.toString(random.nextLong()), Integer.toString(WRITERS), Long.toString(exitAfterMillis));
+    }
+
+    /**
      * Starts a child for one run, kills it after a random delay (from its {@code READY}, or from its
      * {@code STARTING} to hit its {@code open()}), and reads its write log.
      *
      * @return the phase the child was in at the kill
      */
-    private String killOneChild(Path db, Path logs, int run, Random random, boolean duringOpen, String context)
-            throws Exception {
+    private String killOneChild(ChildJvm jvm, Path db, Path logs, int run, Random random, boolean duringOpen,
+                                String context) throws Exception {
         Path logFile = logs.resolve(String.format("run-%05d.log", run));
-        CrashChildProcess child = CrashChildProcess.start(List.of(server.url(), db.toString(), logFile.toString(),
-                Integer.toString(run), Long.toString(random.nextLong()), Integer.toString(WRITERS)));
+        CrashChildProcess child = CrashChildProcess.start(jvm.run(arguments(db, logFile, run, random, 0)));
         long killAt;
         try {
             long starting = child.awaitLine("STARTING");
@@ -128,6 +151,7 @@ final class RebaseCrashSuiteIntegrationTests {
             child.kill();
             throw e;
         }
+        jvm.cleanTemporaryFiles();
         assertThat(child.exitValue()).as("%s: exit status (137 = SIGKILL); output:%n%s", context, child.output())
                 .isEqualTo(CrashChildProcess.SIGKILL_EXIT);
         String phase = child.phaseAt(killAt);
