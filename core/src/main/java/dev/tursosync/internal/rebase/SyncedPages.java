@@ -44,6 +44,12 @@ public final class SyncedPages implements PageSource, AutoCloseable {
         }
     }
 
+    /**
+     * The size from the synced page 1, which is always the remote's: the server keeps its in-header size. SQLite
+     * trusts that field only when the change counter equals the version-valid-for number, but {@code tursodb} 0.7.0
+     * writes its library version (3047000) there and leaves the change counter at 1, so that rule would fall back
+     * to the local file's size, which local checkpoints grow.
+     */
     private long readSize(int pageSize) {
         byte[] first = page(1);
         try {
@@ -52,8 +58,7 @@ public final class SyncedPages implements PageSource, AutoCloseable {
                 return fileSize;
             }
             long fromHeader = Integer.toUnsignedLong(ByteBuffer.wrap(first).getInt(28));
-            boolean headerValid = ByteBuffer.wrap(first).getInt(24) == ByteBuffer.wrap(first).getInt(92);
-            return fromHeader > 0 && headerValid ? fromHeader : fileSize;
+            return fromHeader > 0 ? fromHeader : fileSize;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the database size", e);
         }
