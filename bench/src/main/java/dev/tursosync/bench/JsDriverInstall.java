@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
  * Makes sure {@code js/node_modules} holds the client version pinned in {@code js/package.json}, running
  * {@code npm install} (which follows the committed lock file) when it does not.
  */
-final class JsDriverInstall {
+public final class JsDriverInstall {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PACKAGE = "@tursodatabase/sync";
@@ -27,7 +27,7 @@ final class JsDriverInstall {
      * @param jsDirectory the folder with {@code package.json} and {@code package-lock.json}
      * @param logFile     where npm's output goes
      */
-    static void ensureInstalled(Path jsDirectory, Path logFile) {
+    public static void ensureInstalled(Path jsDirectory, Path logFile) {
         String pinned = read(jsDirectory.resolve("package.json")).path("dependencies").path(PACKAGE).asText();
         Path installed = jsDirectory.resolve("node_modules").resolve(PACKAGE).resolve("package.json");
         if (Files.exists(installed) && pinned.equals(read(installed).path("version").asText())) {

@@ -191,6 +191,24 @@ final class SyncClientIntegrationTests {
                 .containsExactlyInAnyOrder(ChangeEvent.reset(table + "_old"), ChangeEvent.reset(table + "_new"));
     }
 
+    /** tursodb 0.7.0 stores the key in the record when an upsert updates a row; SQLite ignores it, so must we. */
+    @Test
+    void aRowUpdatedByARemoteUpsertKeepsItsKey() {
+        remote.transaction("CREATE TABLE " + table + " (id INTEGER PRIMARY KEY, v TEXT)",
+                "INSERT INTO " + table + " VALUES (1, 'one'), (2, 'two')");
+        SyncClient client = client(dir.resolve("app.db"));
+        client.open().block(WAIT);
+
+        remote.execute("INSERT INTO " + table + " VALUES (2, 'upserted') ON CONFLICT(id) DO UPDATE SET v = excluded.v");
+        List<ChangeEvent> first = client.pullChanges().collectList().block(WAIT);
+        remote.execute("INSERT INTO " + table + " VALUES (3, 'three')");
+        List<ChangeEvent> second = client.pullChanges().collectList().block(WAIT);
+
+        assertThat(first).containsExactly(new ChangeEvent(table, ChangeOperation.UPDATE, 2L,
+                Map.of("id", 2L, "v", "upserted"), Map.of("id", 2L, "v", "two")));
+        assertThat(second).extracting(ChangeEvent::rowid).containsExactly(3L);
+    }
+
     @Test
     void aPullOverUnpushedLocalWritesRebasesThemAndReportsOnlyRemoteChanges() throws Exception {
         remote.execute("CREATE TABLE " + table + " (id INTEGER PRIMARY KEY, v TEXT)");

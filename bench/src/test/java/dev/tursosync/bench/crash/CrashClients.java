@@ -1,0 +1,38 @@
+package dev.tursosync.bench.crash;
+
+import dev.tursosync.SyncClient;
+import java.nio.file.Path;
+
+/** The one client configuration of the suite: the child and the parent open the replica alike. */
+final class CrashClients {
+
+    /** The client name of the crashed replica. */
+    static final String CLIENT_NAME = "crashsuite";
+    /** A small automatic checkpoint threshold, so automatic checkpoints run between the explicit ones. */
+    static final long AUTO_CHECKPOINT_WAL_BYTES = 256 * 1024;
+
+    private CrashClients() {
+    }
+
+    /**
+     * A client of the replica (not opened).
+     *
+     * @param db  the database file
+     * @param url the remote
+     * @return the client
+     */
+    static SyncClient replica(Path db, String url) {
+        return SyncClient.builder().path(db).url(url).clientName(CLIENT_NAME)
+                .autoCheckpointWalBytes(AUTO_CHECKPOINT_WAL_BYTES).build();
+    }
+
+    /**
+     * The rebase journal of a replica, present while a pull is being applied.
+     *
+     * @param db the database file
+     * @return {@code <db>-rebase}
+     */
+    static Path journalOf(Path db) {
+        return db.resolveSibling(db.getFileName() + "-rebase");
+    }
+}
