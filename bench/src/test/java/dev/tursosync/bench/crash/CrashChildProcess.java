@@ -184,6 +184,18 @@ final class CrashChildProcess {
     }
 
     /**
+     * The warnings and errors the child's clients logged, without the thread name.
+     *
+     * @return the log lines at {@code WARN} or {@code ERROR} level
+     */
+    synchronized List<String> warnings() {
+        return lines.stream().map(Line::text).filter(text -> text.contains(" WARN ") || text.contains(" ERROR "))
+                .map(text -> text.startsWith("[") && text.contains("] ") ? text.substring(text.indexOf("] ") + 2)
+                        : text)
+                .toList();
+    }
+
+    /**
      * The last lines of output.
      *
      * @return up to 60 lines

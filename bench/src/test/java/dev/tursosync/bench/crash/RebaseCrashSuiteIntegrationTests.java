@@ -54,6 +54,22 @@ final class RebaseCrashSuiteIntegrationTests {
                 + " (repeat with -Dcrash.seed=" + seed + ")");
         Random random = new Random(seed);
         long started = System.nanoTime();
+        try {
+            run(dir, seed, kills, random);
+        } finally {
+            counts.add("child writes", "transactions committed and logged", history.committedTransactions());
+            counts.add("child writes", "transactions in flight at a kill", history.inFlightTransactions());
+            long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
+            System.out.println(counts.report("rebase crash-suite report (seed " + seed + ", " + kills + " kills, "
+                    + seconds + " s):"));
+        }
+        assertThat(counts.total("kills by phase")).isEqualTo(kills);
+        assertThat(counts.get(ReplicaVerifier.CHECKS, "integrity_check ok"))
+                .isEqualTo(kills - counts.total(UNCHECKED));
+    }
+
+    /** The warm-up run, the kills with their checks, and the final comparison. */
+    private void run(Path dir, long seed, int kills, Random random) throws Exception {
         try (RemoteWriter schema = new RemoteWriter(server.url(), null)) {
             schema.transaction(CrashTables.SCHEMA);
         }
@@ -84,14 +100,6 @@ final class RebaseCrashSuiteIntegrationTests {
             counts.add("remote writer", "transactions committed", churn.transactions());
             new ConvergenceCheck(server.url(), remote, counts).run(db, dir, JS, WRITERS, history, churn.rows());
         }
-        counts.add("child writes", "transactions committed and logged", history.committedTransactions());
-        counts.add("child writes", "transactions in flight at a kill", history.inFlightTransactions());
-        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
-        System.out.println(counts.report("rebase crash-suite report (seed " + seed + ", " + kills + " kills, "
-                + seconds + " s):"));
-        assertThat(counts.total("kills by phase")).isEqualTo(kills);
-        assertThat(counts.get(ReplicaVerifier.CHECKS, "integrity_check ok"))
-                .isEqualTo(kills - counts.total(UNCHECKED));
     }
 
     /**
@@ -105,6 +113,7 @@ final class RebaseCrashSuiteIntegrationTests {
         int status = child.awaitExit();
         assertThat(status).as("the warm-up child's exit status; output:%n%s", child.output()).isZero();
         jvm.cleanTemporaryFiles();
+        countWarnings(child);
         history.readRun(logFile, 0);
         counts.add("children", jvm.hasArchive() ? "warm-up run, wrote the class-data-sharing archive"
                 : "warm-up run, no class-data-sharing archive (children start slower)");
@@ -162,7 +171,16 @@ final class RebaseCrashSuiteIntegrationTests {
                 child.count("DONE pulling") - child.count("DONE pulling 0"));
         counts.add("child operations completed", "checkpoints", child.count("DONE checkpointing"));
         counts.add("child operations completed", "syncs", child.count("DONE syncing"));
+        countWarnings(child);
         history.readRun(logFile, run);
         return phase;
+    }
+
+    /** Counts the warnings a child logged, with bracketed parts and numbers masked so that alike lines add up. */
+    private void countWarnings(CrashChildProcess child) {
+        for (String line : child.warnings()) {
+            String masked = line.replaceAll("\\[[^\\]]*\\]", "[.]").replaceAll("[0-9]+", "#");
+            counts.add("child log warnings and errors", masked.substring(0, Math.min(masked.length(), 160)));
+        }
     }
 }
