@@ -12,7 +12,7 @@ import java.util.Objects;
  * @param lastPull         when the last pull completed, or {@code null}
  * @param lastPush         when the last push completed, or {@code null}
  * @param lastPushedChange the last local change id the remote has, 0 if none
- * @param pendingPull      a pull whose pages are staged but not yet confirmed applied, or {@code null}
+ * @param pendingPull      a pull recorded as pending by an earlier version, or {@code null}
  * @param configuration    the configuration the client was opened with
  * @param pullGeneration   how many pulls replaced the local database (and restarted the change log's numbering);
  *                         pushes record it on the remote next to the change id, as the official clients do
@@ -33,7 +33,7 @@ public record SyncMetadata(int version, String clientId, String revision, Instan
      * @param lastPull         when the last pull completed, or {@code null}
      * @param lastPush         when the last push completed, or {@code null}
      * @param lastPushedChange the last local change id the remote has, 0 if none
-     * @param pendingPull      a pull whose pages are staged but not yet confirmed applied, or {@code null}
+     * @param pendingPull      a pull recorded as pending by an earlier version, or {@code null}
      * @param configuration    the configuration the client was opened with
      * @param pullGeneration   how many pulls replaced the local database (and restarted the change log's numbering);
      *                         pushes record it on the remote next to the change id, as the official clients do
@@ -43,8 +43,9 @@ public record SyncMetadata(int version, String clientId, String revision, Instan
     }
 
     /**
-     * A pull whose pages sit in the staging file, durable, while they are applied. If the process dies before the
-     * pull is confirmed, the next open applies the same pages again: page images are idempotent.
+     * A pull recorded as pending by earlier versions of the client, which applied it again after a crash. Pulls are
+     * now recovered through the rebase journal; a record found here is only cleared (with its staged pages), and the
+     * next pull fetches the changes again.
      *
      * @param revision          the revision the staged pages belong to
      * @param databaseSizePages the database size at that revision
@@ -83,19 +84,6 @@ public record SyncMetadata(int version, String clientId, String revision, Instan
     public SyncMetadata pulled(String newRevision, Instant at) {
         return new SyncMetadata(version, clientId, newRevision, at, lastPush, lastPushedChange, null, configuration,
                 pullGeneration);
-    }
-
-    /**
-     * A copy after a pull that replaced the local database: as {@link #pulled}, and the next pull generation
-     * (the change log starts over with it).
-     *
-     * @param newRevision the revision now mirrored
-     * @param at          when the pull completed
-     * @return the copy
-     */
-    public SyncMetadata applied(String newRevision, Instant at) {
-        return new SyncMetadata(version, clientId, newRevision, at, lastPush, lastPushedChange, null, configuration,
-                pullGeneration + 1);
     }
 
     /**
