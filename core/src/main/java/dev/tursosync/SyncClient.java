@@ -146,7 +146,7 @@ public interface SyncClient {
 
         /**
          * The local database file. Its folder also holds {@code <db>-info} (metadata), {@code <db>-wal} and, during
-         * a pull, {@code <db>-changes}.
+         * a pull, {@code <db>-changes-N}.
          *
          * @param path the database file
          * @return this builder

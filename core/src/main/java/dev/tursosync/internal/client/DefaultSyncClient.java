@@ -44,7 +44,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -55,7 +57,9 @@ import reactor.core.publisher.Sinks;
  * The sync client: bootstrap, resume, physical pull with change events, capture and push of local changes.
  *
  * <p>Files next to the database {@code <db>}: {@code <db>-info} (metadata), {@code <db>-wal} (SQLite's log),
- * {@code <db>-changes} (a staged pull), {@code <db>.bootstrap} (a bootstrap being installed).
+ * {@code <db>-changes-N} (the pages of pull N of this process, staged), {@code <db>.bootstrap} (a bootstrap being
+ * installed). Each pull stages to a file of its own: a pull cancelled while it applies goes on to the end on a
+ * database thread, and the next pull must not overwrite its pages meanwhile.
  *
  * <p>A pull is staged to disk first, then recorded as pending in the metadata, then applied in the exclusive window,
  * then confirmed in the metadata. {@link #open()} and every pull first finish a pending pull, so a crash at any
@@ -68,7 +72,7 @@ public final class DefaultSyncClient implements SyncClient {
     private final SyncClientOptions options;
     private final TransportOptions transportOptions;
     private final Path database;
-    private final Path stage;
+    private final AtomicLong stageCount = new AtomicLong();
     private final Path bootstrapFile;
     private final MetadataStore store;
     private final Sinks.Many<ChangeEvent> changes = Sinks.many().multicast().directBestEffort();
@@ -90,7 +94,6 @@ public final class DefaultSyncClient implements SyncClient {
         this.options = options;
         this.transportOptions = options.transportOptions();
         this.database = options.path();
-        this.stage = sibling("-changes");
         this.bootstrapFile = sibling(".bootstrap");
         this.store = new MetadataStore(database);
         this.opening = Mono.defer(this::doOpen).cache();
@@ -127,7 +130,6 @@ public final class DefaultSyncClient implements SyncClient {
     public Flux<ChangeEvent> pullChanges() {
         return Mono.fromSupplier(this::requireOpen)
                 .flatMap(current -> current.operations().run(pull(current)))
-                .doOnNext(events -> events.forEach(changes::tryEmitNext))
                 .flatMapIterable(events -> events);
     }
 
@@ -238,6 +240,7 @@ public final class DefaultSyncClient implements SyncClient {
      * @return the metadata to resume from, or empty when the replica has to be created
      */
     private Optional<SyncMetadata> inspect() throws IOException {
+        deleteLeftoverStages();
         SyncMetadata metadata = store.read().orElse(null);
         boolean databaseExists = Files.exists(database) && Files.size(database) > 0;
         if (metadata == null) {
@@ -319,35 +322,39 @@ public final class DefaultSyncClient implements SyncClient {
     // ---- pull -------------------------------------------------------------------------------------------
 
     private Mono<List<ChangeEvent>> pull(State current) {
-        return recover(current)
-                .then(Mono.defer(() -> current.stager().write(
-                        current.transport().pullUpdates(request(current.metadata().get())), stage)))
-                .flatMap(staged -> {
-                    if (staged.pageCount() == 0) {
-                        return Mono.fromCallable(() -> {
-                            SyncMetadata metadata = current.metadata().get();
-                            confirm(current, metadata.pulled(staged.header().revision(), Instant.now()));
-                            PageStage.delete(stage);
-                            return List.<ChangeEvent>of();
-                        }).subscribeOn(current.connections().scheduler());
-                    }
-                    return current.connections().exclusive(() -> apply(current, staged.header().revision(),
-                            staged.header().databaseSizePages()));
-                });
+        return recover(current).then(Mono.defer(() -> {
+            Path stage = sibling("-changes-" + stageCount.incrementAndGet());
+            return current.stager().write(current.transport().pullUpdates(request(current.metadata().get())), stage)
+                    .doOnCancel(() -> PageStage.delete(stage))
+                    .doOnError(error -> PageStage.delete(stage))
+                    .flatMap(staged -> staged.pageCount() == 0
+                            ? Mono.fromCallable(() -> confirmUnchanged(current, staged, stage))
+                                    .subscribeOn(current.connections().scheduler())
+                            : current.connections().exclusive(() -> apply(current, stage,
+                                    staged.header().revision(), staged.header().databaseSizePages())));
+        }));
+    }
+
+    private List<ChangeEvent> confirmUnchanged(State current, PageStage.Staged staged, Path stage) {
+        PageStage.delete(stage);
+        confirm(current, current.metadata().get().pulled(staged.header().revision(), Instant.now()));
+        return List.of();
     }
 
     /**
-     * Applies the staged pull with the pending local changes replayed on top, then records it. If the apply fails
-     * half-way (an I/O error, not a replay conflict, which undoes itself), the journal is acted on at once, before
-     * any other work can see the database.
+     * Applies the staged pull with the pending local changes replayed on top, records it and emits its events on
+     * {@link #changes()} (here, so that a subscriber who cancels while the apply runs does not lose them for the
+     * others). If the apply fails half-way (an I/O error, not a replay conflict, which undoes itself), the journal is
+     * acted on at once, before any other work can see the database.
      */
-    private List<ChangeEvent> apply(State current, String revision, long databaseSizePages) {
+    private List<ChangeEvent> apply(State current, Path stage, String revision, long databaseSizePages) {
         SyncMetadata metadata = current.metadata().get();
         try {
             List<ChangeEvent> events = current.applier().apply(stage, revision, databaseSizePages,
                     metadata.clientId(), metadata.pullGeneration());
             confirm(current, metadata.rebased(revision, metadata.pullGeneration() + 1, Instant.now()));
             current.applier().finish();
+            events.forEach(changes::tryEmitNext);
             return events;
         } catch (RuntimeException e) {
             if (current.applier().hasJournal()) {
@@ -363,6 +370,14 @@ public final class DefaultSyncClient implements SyncClient {
             throw e;
         } finally {
             PageStage.delete(stage);
+        }
+    }
+
+    /** Deletes the staged pulls a stopped process left behind; nothing reads them (a journal does not need them). */
+    private void deleteLeftoverStages() throws IOException {
+        String prefix = database.getFileName() + "-changes";
+        try (Stream<Path> siblings = Files.list(database.toAbsolutePath().getParent())) {
+            siblings.filter(file -> file.getFileName().toString().startsWith(prefix)).forEach(PageStage::delete);
         }
     }
 
@@ -404,7 +419,6 @@ public final class DefaultSyncClient implements SyncClient {
         } else if (metadata.pendingPull() != null) {
             confirm(current, metadata.withPendingPull(null));
         }
-        PageStage.delete(stage);
     }
 
     private void confirm(State current, SyncMetadata metadata) {

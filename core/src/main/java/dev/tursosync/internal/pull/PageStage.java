@@ -14,7 +14,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
 /**
- * Stages the pages of an incremental pull in {@code <db>-changes} before they are applied, so a crash during the
+ * Stages the pages of an incremental pull in {@code <db>-changes-N} before they are applied, so a crash during the
  * apply can be finished from disk, and memory stays bounded whatever the pull's size.
  *
  * <p>The file is a sequence of records: a big-endian {@code u32} page number (1-based), then the 4096-byte page.
