@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -91,6 +92,40 @@ public interface SyncClient {
     Mono<SyncResult> sync();
 
     /**
+     * Starts background sync: pushes soon after local commits, pulls continuously, checkpoints when the WAL is large
+     * and backs off on errors, as {@link AutoSyncOptions} describes. Change events arrive on {@link #changes()}, and
+     * what the background sync is doing on {@link #status()}. Runs until the returned handle is disposed or the
+     * client closes; disposing it cancels what is running, which leaves the replica consistent (an apply that
+     * started finishes). Starting it twice runs two loops that take turns; dispose the first one first.
+     *
+     * @param options the timings
+     * @return the handle that stops it
+     * @throws SyncClosedException if the client is not open
+     */
+    Disposable autoSync(AutoSyncOptions options);
+
+    /**
+     * Starts background sync with {@linkplain AutoSyncOptions#defaults() the defaults}.
+     *
+     * @return the handle that stops it
+     * @throws SyncClosedException if the client is not open
+     * @see #autoSync(AutoSyncOptions)
+     */
+    default Disposable autoSync() {
+        return autoSync(AutoSyncOptions.defaults());
+    }
+
+    /**
+     * What the client is doing, as a hot stream that replays the latest status to each new subscriber: idle,
+     * pulling, pushing, checkpointing, or backing off after an error (with the error and the time of the next
+     * attempt), and when the last pull and push succeeded. Covers the operations called by the application and
+     * those of {@link #autoSync(AutoSyncOptions)}. Completes when the client closes.
+     *
+     * @return the statuses, the latest first
+     */
+    Flux<SyncStatus> status();
+
+    /**
      * Every change event of every pull (and {@link ChangeOperation#RESET} events of the bootstrap), as a hot stream.
      * A subscriber that does not request receives nothing meanwhile; add {@code onBackpressureBuffer()} to keep
      * every event. Completes when the client closes.
@@ -140,6 +175,7 @@ public interface SyncClient {
         private Function<Mutation, MutationResult> transform = mutation -> MutationResult.keep();
         private int pushBatchSize = 1000;
         private long autoCheckpointWalBytes = 64L * 1024 * 1024;
+        private RetryOptions retry = RetryOptions.defaults();
 
         private Builder() {
         }
@@ -342,6 +378,18 @@ public interface SyncClient {
         }
 
         /**
+         * How pulls, pushes and the bootstrap retry transient network failures. Default
+         * {@link RetryOptions#defaults()}; {@link RetryOptions#none()} to surface every failure at once.
+         *
+         * @param options the retry policy
+         * @return this builder
+         */
+        public Builder retry(RetryOptions options) {
+            this.retry = Objects.requireNonNull(options, "retry");
+            return this;
+        }
+
+        /**
          * Creates the client (not yet opened).
          *
          * @return the client
@@ -356,7 +404,7 @@ public interface SyncClient {
             }
             return new DefaultSyncClient(new SyncClientOptions(path.toAbsolutePath(), url, authToken, encryptionKey,
                     clientName, longPollTimeout, bootstrapIfEmpty, resetShare, connectTimeout, responseTimeout,
-                    maxConnections, transform, pushBatchSize, autoCheckpointWalBytes));
+                    maxConnections, transform, pushBatchSize, autoCheckpointWalBytes, retry));
         }
     }
 }

@@ -2,7 +2,7 @@ package dev.tursosync;
 
 /**
  * The server sent something the sync protocol does not allow: malformed protobuf or JSON, a page that is not
- * 4096 bytes, a stream that ends in the middle of a message, an unsupported encoding.
+ * 4096 bytes, an unsupported encoding. (A reply cut short is a {@link SyncTransportException}: retrying can cure it.)
  */
 public final class SyncProtocolException extends TursoSyncException {
 

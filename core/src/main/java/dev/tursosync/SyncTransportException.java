@@ -1,7 +1,8 @@
 package dev.tursosync;
 
 /**
- * The connection to the server failed: refused, reset, closed before the reply was complete, or timed out
+ * The connection to the server failed: refused, reset, closed before the reply was complete (also a page stream
+ * that ends in the middle of a message), or timed out
  * ({@link SyncTimeoutException}). Always transient: the operation may be retried as a whole.
  */
 public class SyncTransportException extends TursoSyncException {

@@ -160,6 +160,16 @@ public final class DefaultSyncClient implements SyncClient {
     }
 
     @Override
+    public reactor.core.Disposable autoSync(dev.tursosync.AutoSyncOptions autoSyncOptions) {
+        throw new UnsupportedOperationException("autoSync: in progress");
+    }
+
+    @Override
+    public Flux<dev.tursosync.SyncStatus> status() {
+        throw new UnsupportedOperationException("status: in progress");
+    }
+
+    @Override
     public Flux<ChangeEvent> changes() {
         return changes.asFlux();
     }

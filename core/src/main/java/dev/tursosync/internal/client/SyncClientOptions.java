@@ -6,6 +6,7 @@ import dev.tursosync.internal.transport.Secret;
 import dev.tursosync.internal.transport.TransportOptions;
 import dev.tursosync.Mutation;
 import dev.tursosync.MutationResult;
+import dev.tursosync.RetryOptions;
 import java.nio.file.Path;
 import java.util.function.Function;
 import java.time.Duration;
@@ -29,12 +30,14 @@ import reactor.core.publisher.Mono;
  * @param transform        the push transform hook
  * @param pushBatchSize    how many changes a push batch aims for
  * @param autoCheckpointWalBytes the WAL size that triggers a checkpoint, 0 for never
+ * @param retry            how transient failures are retried
  */
 public record SyncClientOptions(Path path, String url, Supplier<Mono<String>> authToken, String encryptionKey,
                                 String clientName, Duration longPollTimeout, boolean bootstrapIfEmpty,
                                 double resetShare, Duration connectTimeout, Duration responseTimeout,
                                 int maxConnections, Function<Mutation, MutationResult> transform,
-                                int pushBatchSize, long autoCheckpointWalBytes) {
+                                int pushBatchSize, long autoCheckpointWalBytes,
+                                RetryOptions retry) {
 
     /**
      * The transport settings these options imply.

@@ -2,6 +2,7 @@ package dev.tursosync.internal.transport;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.tursosync.SyncProtocolException;
+import dev.tursosync.SyncTransportException;
 import dev.tursosync.internal.proto.PageData;
 import dev.tursosync.internal.proto.PullUpdatesRespProtoBody;
 import dev.tursosync.internal.proto.PullUpdatesStreamKind;
@@ -58,15 +59,16 @@ final class PullStreamDecoder {
     /**
      * Checks that the body ended on a message boundary after a header.
      *
-     * @throws SyncProtocolException if the body was empty or ended inside a message
+     * @throws SyncTransportException if the body was empty or ended inside a message: a reply cut short, which a
+     *                                retry of the pull can cure
      */
     void finish() {
         if (end > start) {
-            throw new SyncProtocolException("the pull-updates reply ended in the middle of a message ("
-                    + (end - start) + " bytes of an incomplete message)");
+            throw new SyncTransportException("the pull-updates reply ended in the middle of a message ("
+                    + (end - start) + " bytes of an incomplete message)", null);
         }
         if (!headerSeen) {
-            throw new SyncProtocolException("the pull-updates reply ended before its header");
+            throw new SyncTransportException("the pull-updates reply ended before its header", null);
         }
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import dev.tursosync.SyncProtocolException;
+import dev.tursosync.SyncTransportException;
 import dev.tursosync.internal.proto.PageData;
 import dev.tursosync.internal.proto.PageSetRawEncodingProto;
 import dev.tursosync.internal.proto.PageSetZstdEncodingProto;
@@ -97,7 +98,7 @@ final class PullStreamDecoderTests {
         byte[] body = stream(rawHeader("1", 1), pageData(0, page(1)));
         PullStreamDecoder decoder = new PullStreamDecoder();
         decoder.decode(Arrays.copyOf(body, body.length - 100));
-        assertThatThrownBy(decoder::finish).isInstanceOf(SyncProtocolException.class)
+        assertThatThrownBy(decoder::finish).isInstanceOf(SyncTransportException.class)
                 .hasMessageContaining("ended in the middle of a message");
     }
 

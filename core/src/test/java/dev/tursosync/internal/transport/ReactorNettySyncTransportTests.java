@@ -149,7 +149,7 @@ final class ReactorNettySyncTransportTests {
     void truncatedPageStream() throws Exception {
         byte[] body = stream(rawHeader("3", 2), pageData(0, page(1)), pageData(1, page(2)));
         start((request, reply) -> reply.send(200, "application/protobuf", Arrays.copyOf(body, body.length - 10)));
-        expectPullError(SyncProtocolException.class, "ended in the middle of a message");
+        expectPullError(SyncTransportException.class, "ended in the middle of a message");
     }
 
     @Test
