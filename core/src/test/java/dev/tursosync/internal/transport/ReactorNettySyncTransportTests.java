@@ -214,6 +214,12 @@ final class ReactorNettySyncTransportTests {
     }
 
     @Test
+    void aReplyCutInItsHeadersIsATransientTransportError() throws Exception {
+        start((request, reply) -> reply.write("HTTP/1.1 200 OK\r\nContent-Ty".getBytes(StandardCharsets.US_ASCII)));
+        expectPullError(SyncTransportException.class, "closed before the reply was complete");
+    }
+
+    @Test
     void truncatedPageStream() throws Exception {
         byte[] body = stream(rawHeader("3", 2), pageData(0, page(1)), pageData(1, page(2)));
         start((request, reply) -> reply.send(200, "application/protobuf", Arrays.copyOf(body, body.length - 10)));
