@@ -27,8 +27,9 @@ record FaultChoice(FaultKind kind, double requestFraction, long responseOffset, 
     static FaultChoice draw(FaultConfig config, Random random) {
         double dice = random.nextDouble();
         double fraction = random.nextDouble();
-        long offset = (long) Math.floor(Math.exp(random.nextDouble() * Math.log(config.maxResponseOffset() + 1.0)))
-                - 1;
+        int span = config.maxResponseOffset() - config.minResponseOffset();
+        long offset = config.minResponseOffset()
+                + Math.min(span - 1, (long) Math.floor(Math.exp(random.nextDouble() * Math.log(span + 1.0))) - 1);
         long minDelay = config.minDelay().toMillis();
         long delay = minDelay + (long) (random.nextDouble() * (config.maxDelay().toMillis() - minDelay + 1));
         double cumulative = 0;
@@ -38,7 +39,7 @@ record FaultChoice(FaultKind kind, double requestFraction, long responseOffset, 
             }
             cumulative += config.probability(kind);
             if (dice < cumulative) {
-                return new FaultChoice(kind, fraction, Math.max(0, offset), delay);
+                return new FaultChoice(kind, fraction, Math.max(config.minResponseOffset(), offset), delay);
             }
         }
         return NONE;

@@ -13,8 +13,8 @@ import java.util.Objects;
  * kinds apply to each HTTP request and add up to at most 1 (the rest of the requests pass through untouched).
  * Delays are drawn evenly between {@link #minDelay()} and {@link #maxDelay()}; a stall lasts {@link #stall()} (make
  * it longer than the clients' response timeout) and ends in a reset. Response faults strike at a byte offset drawn
- * log-uniformly below {@link #maxResponseOffset()}, so the headers and the first bytes of a body are hit as often as
- * the rest; a response shorter than the offset escapes the fault.
+ * log-uniformly from {@link #minResponseOffset()} up to {@link #maxResponseOffset()}, so the headers and the first
+ * bytes of a body are hit as often as the rest; a response shorter than the offset escapes the fault.
  *
  * <pre>{@code
  * FaultConfig config = FaultConfig.builder()
@@ -30,6 +30,7 @@ public final class FaultConfig {
     private final Duration minDelay;
     private final Duration maxDelay;
     private final Duration stall;
+    private final int minResponseOffset;
     private final int maxResponseOffset;
 
     private FaultConfig(Builder builder) {
@@ -37,12 +38,13 @@ public final class FaultConfig {
         this.minDelay = builder.minDelay;
         this.maxDelay = builder.maxDelay;
         this.stall = builder.stall;
+        this.minResponseOffset = builder.minResponseOffset;
         this.maxResponseOffset = builder.maxResponseOffset;
     }
 
     /**
      * Starts with no fault at all (pure pass-through), a delay of 20 to 400 ms, a stall of 3 s and response offsets
-     * below 32 KiB.
+     * from 0 to 32 KiB.
      *
      * @return a new builder
      */
@@ -88,9 +90,18 @@ public final class FaultConfig {
     }
 
     /**
+     * The smallest byte offset at which response faults strike.
+     *
+     * @return a number of bytes, 0 or more
+     */
+    public int minResponseOffset() {
+        return minResponseOffset;
+    }
+
+    /**
      * The bound of the byte offsets at which response faults strike.
      *
-     * @return a positive number of bytes
+     * @return a number of bytes above {@link #minResponseOffset()}
      */
     public int maxResponseOffset() {
         return maxResponseOffset;
@@ -99,7 +110,8 @@ public final class FaultConfig {
     @Override
     public String toString() {
         return "FaultConfig[" + probabilities + ", delay " + minDelay.toMillis() + ".." + maxDelay.toMillis()
-                + " ms, stall " + stall.toMillis() + " ms, response offsets < " + maxResponseOffset + "]";
+                + " ms, stall " + stall.toMillis() + " ms, response offsets " + minResponseOffset + ".." + maxResponseOffset
+                + "]";
     }
 
     /** Builds a {@link FaultConfig}. */
@@ -109,6 +121,7 @@ public final class FaultConfig {
         private Duration minDelay = Duration.ofMillis(20);
         private Duration maxDelay = Duration.ofMillis(400);
         private Duration stall = Duration.ofSeconds(3);
+        private int minResponseOffset;
         private int maxResponseOffset = 32 * 1024;
 
         private Builder() {
@@ -161,16 +174,19 @@ public final class FaultConfig {
         }
 
         /**
-         * Sets the bound of the byte offsets at which response faults strike.
+         * Sets the range of the byte offsets at which response faults strike: {@code min} to strike inside the
+         * headers but after their first byte, for example.
          *
-         * @param bytes a positive number of bytes
+         * @param min the smallest offset, 0 or more
+         * @param max the bound of the offsets, above {@code min}
          * @return this builder
          */
-        public Builder maxResponseOffset(int bytes) {
-            if (bytes <= 0) {
-                throw new IllegalArgumentException("maxResponseOffset must be positive: " + bytes);
+        public Builder responseOffsets(int min, int max) {
+            if (min < 0 || max <= min) {
+                throw new IllegalArgumentException("response offsets are 0 <= min < max: " + min + ", " + max);
             }
-            this.maxResponseOffset = bytes;
+            this.minResponseOffset = min;
+            this.maxResponseOffset = max;
             return this;
         }
 

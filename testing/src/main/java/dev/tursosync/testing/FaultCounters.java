@@ -1,16 +1,23 @@
 package dev.tursosync.testing;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** The thread-safe counters behind {@link FaultCounts}. */
+/** The thread-safe counters behind {@link FaultCounts}, and a description of the last faults injected. */
 final class FaultCounters {
+
+    private static final int KEPT_EVENTS = 256;
 
     private final AtomicLong connections = new AtomicLong();
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong injected = new AtomicLong();
     private final Map<FaultKind, AtomicLong> faults = new EnumMap<>(FaultKind.class);
+    private final Deque<String> events = new ArrayDeque<>();
 
     FaultCounters() {
         for (FaultKind kind : FaultKind.values()) {
@@ -26,9 +33,25 @@ final class FaultCounters {
         requests.incrementAndGet();
     }
 
-    void injected(FaultKind kind) {
+    void injected(FaultKind kind, String description) {
         faults.get(kind).incrementAndGet();
-        injected.incrementAndGet();
+        synchronized (events) {
+            long number = injected.incrementAndGet();
+            events.addLast(number + ": " + description);
+            if (events.size() > KEPT_EVENTS) {
+                events.removeFirst();
+            }
+        }
+    }
+
+    List<String> since(long number) {
+        List<String> recent = new ArrayList<>();
+        synchronized (events) {
+            long first = injected.get() - events.size() + 1;
+            long skip = Math.max(0, number + 1 - first);
+            events.stream().skip(skip).forEach(recent::add);
+        }
+        return recent;
     }
 
     long injected() {

@@ -2,6 +2,7 @@ package dev.tursosync.testing;
 
 import io.netty.channel.ChannelOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
@@ -134,6 +135,17 @@ public final class FaultProxy implements AutoCloseable {
      */
     public long injected() {
         return counters.injected();
+    }
+
+    /**
+     * Describes the faults injected after a given number of them, for a failure message: which connection, which
+     * request on it, the kind and where it struck. The last 256 faults are kept.
+     *
+     * @param injected a value {@link #injected()} returned earlier
+     * @return one line per fault injected since then (those still kept), oldest first
+     */
+    public List<String> faultsSince(long injected) {
+        return counters.since(injected);
     }
 
     /**

@@ -46,6 +46,7 @@ final class ProxiedConnection {
     private FaultChoice choice = FaultChoice.NONE;
     private ByteArrayOutputStream heldRequest;
     private long responseBytes;
+    private long requests;
     private boolean gateClosed;
     private boolean stalled;
     private boolean closed;
@@ -147,6 +148,7 @@ final class ProxiedConnection {
 
     private void startRequest() {
         context.counters().request();
+        requests++;
         FaultChoice drawn = FaultChoice.draw(context.config(), random);
         choice = context.faultsOn().getAsBoolean() ? drawn : FaultChoice.NONE;
         responseBytes = 0;
@@ -278,8 +280,9 @@ final class ProxiedConnection {
     }
 
     private void inject(FaultKind kind, String detail) {
-        context.counters().injected(kind);
-        LOG.debug("fault proxy connection {}: {} {}", id, kind, detail);
+        String description = "connection " + id + " request " + requests + ": " + kind + " " + detail;
+        context.counters().injected(kind, description);
+        LOG.debug("fault proxy {}", description);
     }
 
     /** Closes a channel once what was written to it is flushed; with a reset (SO_LINGER 0) or a clean close. */

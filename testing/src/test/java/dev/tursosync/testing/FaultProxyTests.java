@@ -113,6 +113,9 @@ final class FaultProxyTests {
             proxy.faultsOn(true);
             assertThatThrownBy(() -> post(proxy, "ko".getBytes(), -1)).isInstanceOf(IOException.class);
             assertThat(proxy.injected()).isEqualTo(1);
+            assertThat(proxy.faultsSince(0)).singleElement().asString()
+                    .matches("1: connection 1 request 2: RESET_REQUEST after [0-9]+ of [0-9]+ request bytes");
+            assertThat(proxy.faultsSince(1)).isEmpty();
         }
     }
 
