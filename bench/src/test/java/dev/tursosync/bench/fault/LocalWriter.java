@@ -67,7 +67,7 @@ abstract class LocalWriter implements Runnable {
                 tally.note("writer " + model.name() + " failed: " + e.toString().lines().findFirst().orElse(""));
             }
             try {
-                Thread.sleep(5 + random.nextInt(25));
+                Thread.sleep(10 + random.nextInt(40));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

@@ -46,7 +46,11 @@ final class Operations {
         try {
             work.run();
         } catch (RuntimeException e) {
-            error = describe(client, kind, Exceptions.unwrap(e));
+            error = describe(Exceptions.unwrap(e));
+            if (error.startsWith("Java untyped")) {
+                tally.note(client + " " + kind + " failed with " + Exceptions.unwrap(e) + "; faults injected during it: "
+                        + proxy.faultsSince(before));
+            }
         }
         boolean struck = proxy.injected() > before;
         tally.add(RUN, client + " " + kind);
@@ -69,7 +73,7 @@ final class Operations {
         return faulted.sum();
     }
 
-    private String describe(String client, String kind, Throwable error) {
+    private String describe(Throwable error) {
         if (error instanceof JsFailure js) {
             return "JS " + js.summary();
         }

@@ -44,22 +44,23 @@ final class Replicas implements AutoCloseable {
     }
 
     /**
-     * The faults of the suite: per request, about one in four is faulted; one connection in 25 is refused.
+     * The faults of the suite: per request, nearly one in three is faulted (stalls, the costliest, one in 60); one
+     * connection in 20 is refused.
      *
      * @return the configuration
      */
     static FaultConfig faults() {
         return FaultConfig.builder()
-                .probability(FaultKind.REFUSE, 0.04)
-                .probability(FaultKind.RESET_REQUEST, 0.04)
-                .probability(FaultKind.RESET_RESPONSE, 0.05)
+                .probability(FaultKind.REFUSE, 0.05)
+                .probability(FaultKind.RESET_REQUEST, 0.05)
+                .probability(FaultKind.RESET_RESPONSE, 0.06)
                 .probability(FaultKind.DELAY, 0.05)
-                .probability(FaultKind.STALL_REQUEST, 0.01)
-                .probability(FaultKind.STALL_RESPONSE, 0.01)
-                .probability(FaultKind.CUT_RESPONSE, 0.05)
-                .probability(FaultKind.HTTP_500, 0.02)
-                .probability(FaultKind.HTTP_502, 0.02)
-                .probability(FaultKind.HTTP_503, 0.02)
+                .probability(FaultKind.STALL_REQUEST, 0.008)
+                .probability(FaultKind.STALL_RESPONSE, 0.008)
+                .probability(FaultKind.CUT_RESPONSE, 0.06)
+                .probability(FaultKind.HTTP_500, 0.025)
+                .probability(FaultKind.HTTP_502, 0.025)
+                .probability(FaultKind.HTTP_503, 0.025)
                 .delay(Duration.ofMillis(20), Duration.ofMillis(400))
                 .stall(STALL)
                 .build();
