@@ -1,13 +1,6 @@
 package dev.tursosync.bench.fault;
 
-import dev.tursosync.internal.hrana.HranaStatement;
-import dev.tursosync.internal.hrana.HranaValue;
-import dev.tursosync.internal.hrana.PipelineRequest;
-import dev.tursosync.internal.hrana.PipelineResult;
-import dev.tursosync.internal.transport.ReactorNettySyncTransport;
-import dev.tursosync.internal.transport.SyncTransport;
-import dev.tursosync.internal.transport.TransportOptions;
-import java.time.Duration;
+import dev.tursosync.bench.RemoteQueries;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,11 +9,10 @@ import java.util.TreeMap;
 /** Reads the suite's tables on the remote through {@code /v2/pipeline}, straight from the server (no proxy). */
 final class RemoteReader implements AutoCloseable {
 
-    private static final Duration WAIT = Duration.ofSeconds(60);
-    private final SyncTransport transport;
+    private final RemoteQueries remote;
 
     RemoteReader(String url) {
-        this.transport = ReactorNettySyncTransport.create(TransportOptions.of(url));
+        this.remote = new RemoteQueries(url);
     }
 
     /**
@@ -29,39 +21,25 @@ final class RemoteReader implements AutoCloseable {
      * @return the rows
      */
     RemoteRows read() {
-        List<PipelineRequest> queries = new ArrayList<>();
-        for (String query : FaultTables.ROW_QUERIES) {
-            queries.add(new PipelineRequest.Execute(HranaStatement.query(query)));
-        }
-        queries.add(new PipelineRequest.Execute(HranaStatement.query(FaultTables.KV_QUERY)));
-        queries.add(new PipelineRequest.Execute(HranaStatement.query(FaultTables.LOG_QUERY)));
-        List<PipelineResult> results = transport.pipeline(queries).block(WAIT).results();
+        List<String> queries = new ArrayList<>(FaultTables.ROW_QUERIES);
+        queries.add(FaultTables.KV_QUERY);
+        queries.add(FaultTables.LOG_QUERY);
+        List<List<List<Object>>> results = remote.query(queries);
         List<String> quoted = new ArrayList<>();
         for (int i = 0; i < FaultTables.ROW_QUERIES.size(); i++) {
-            rows(results.get(i)).forEach(row -> quoted.add((String) row.get(0)));
+            results.get(i).forEach(row -> quoted.add((String) row.get(0)));
         }
         Map<Long, List<Object>> values = new TreeMap<>();
-        for (List<Object> row : rows(results.get(FaultTables.ROW_QUERIES.size()))) {
+        for (List<Object> row : results.get(queries.size() - 2)) {
             values.put(((Number) row.get(0)).longValue(), row);
         }
         List<String> tokens = new ArrayList<>();
-        rows(results.get(FaultTables.ROW_QUERIES.size() + 1)).forEach(row -> tokens.add((String) row.get(0)));
+        results.get(queries.size() - 1).forEach(row -> tokens.add((String) row.get(0)));
         return new RemoteRows(quoted, values, tokens);
-    }
-
-    private static List<List<Object>> rows(PipelineResult result) {
-        if (!(result instanceof PipelineResult.ExecuteOk ok)) {
-            throw new IllegalStateException("a remote query failed: " + result);
-        }
-        List<List<Object>> rows = new ArrayList<>();
-        for (List<HranaValue> row : ok.result().rows()) {
-            rows.add(row.stream().map(HranaValue::toJava).toList());
-        }
-        return rows;
     }
 
     @Override
     public void close() {
-        transport.close().block(WAIT);
+        remote.close();
     }
 }
