@@ -76,8 +76,11 @@ final class AutoSync {
     Mono<Void> run() {
         return Mono.defer(() -> {
             Sinks.Many<Boolean> pushRequests = Sinks.many().multicast().onBackpressureBuffer();
-            Flux<Object> pushDue = Flux.merge(localCommits, pushRequests.asFlux())
-                    .sampleTimeout(commit -> Mono.delay(options.pushDebounce()))
+            // requests from the pull loop are not debounced: under a steady stream of commits the debounce never
+            // fires, and the pull loop's check of pending changes then pushes once per pull interval
+            Flux<Object> pushDue = Flux.merge(
+                            localCommits.switchMap(commit -> Mono.delay(options.pushDebounce()).<Object>map(tick -> commit)),
+                            pushRequests.asFlux())
                     .share();
             Mono<Void> pushes = options.push()
                     ? pushDue.onBackpressureLatest().concatMap(due -> pushOnce(), 1).then()

@@ -287,7 +287,7 @@ public final class DefaultSyncClient implements SyncClient {
             backgroundSyncs.dispose();
             return current.operations().run(current.connections().close().thenReturn(true))
                     .then(current.transport().close())
-                    .doFinally(signal -> {
+                    .doOnTerminate(() -> {
                         changes.tryEmitComplete();
                         status.closed();
                         LOG.debug("closed {}", database);

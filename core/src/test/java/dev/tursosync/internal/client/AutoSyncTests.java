@@ -129,21 +129,22 @@ class AutoSyncTests {
     void aBurstOfCommitsGivesOnePushAfterTheDebounce() {
         StepVerifier.withVirtualTime(() -> autoSync(options().pull(false).build()).run())
                 .expectSubscription()
-                .thenAwait(Duration.ofSeconds(1))
-                .then(client.pushes::clear)
-                .then(() -> commits.tryEmitNext(true))
-                .thenAwait(Duration.ofMillis(100))
-                .then(() -> commits.tryEmitNext(true))
-                .thenAwait(Duration.ofMillis(100))
-                .then(() -> commits.tryEmitNext(true))
-                .thenAwait(Duration.ofMillis(199))
-                .then(() -> assertThat(client.pushes).isEmpty())
+                .then(() -> commitsAt(1000, 1100, 1200))
+                .thenAwait(Duration.ofMillis(1399))
+                .then(() -> assertThat(relative(client.pushes, 0)).as("the first push only").containsExactly(0))
                 .thenAwait(Duration.ofMillis(1))
-                .then(() -> assertThat(relative(client.pushes, 1000)).containsExactly(400))
+                .then(() -> assertThat(relative(client.pushes, 0)).containsExactly(0, 1400))
                 .thenAwait(Duration.ofSeconds(5))
                 .thenCancel()
                 .verify();
-        assertThat(client.pushes).hasSize(1);
+        assertThat(client.pushes).hasSize(2);
+    }
+
+    /** Local commits at virtual times, scheduled on the virtual clock itself. */
+    private void commitsAt(long... millis) {
+        for (long at : millis) {
+            Mono.delay(Duration.ofMillis(at)).subscribe(tick -> commits.tryEmitNext(true));
+        }
     }
 
     @Test
@@ -153,7 +154,24 @@ class AutoSyncTests {
                 .thenAwait(Duration.ofMillis(200))
                 .thenCancel()
                 .verify();
-        assertThat(relative(client.pushes, 0)).containsExactly(200);
+        assertThat(relative(client.pushes, 0)).containsExactly(0);
+    }
+
+    @Test
+    void commitsFasterThanTheDebounceArePushedOncePerPullInterval() {
+        StepVerifier.withVirtualTime(() -> autoSync(OPTIONS).run())
+                .expectSubscription()
+                .then(() -> Mono.delay(Duration.ofMillis(50))
+                        .thenMany(reactor.core.publisher.Flux.interval(Duration.ZERO, Duration.ofMillis(100)).take(50))
+                        .subscribe(tick -> {
+                            client.pending.incrementAndGet();
+                            commits.tryEmitNext(true);
+                        }))
+                .thenAwait(Duration.ofMillis(5000))
+                .thenCancel()
+                .verify();
+        // the debounce never fires while commits come every 100 ms; the pulls at 1 s, 2 s, ... find them pending
+        assertThat(relative(client.pushes, 0)).containsExactly(0, 1000, 2000, 3000, 4000, 5000);
     }
 
     @Test
@@ -186,8 +204,8 @@ class AutoSyncTests {
                     client.pushes.clear();
                     client.pending.set(3);
                 })
-                .thenAwait(Duration.ofMillis(500 + 200))
-                .then(() -> assertThat(relative(client.pushes, 0)).containsExactly(1200))
+                .thenAwait(Duration.ofMillis(500))
+                .then(() -> assertThat(relative(client.pushes, 0)).containsExactly(1000))
                 .thenAwait(Duration.ofSeconds(3))
                 .thenCancel()
                 .verify();
@@ -199,20 +217,20 @@ class AutoSyncTests {
         client.pullsWaitForever = true;
         StepVerifier.withVirtualTime(() -> autoSync(OPTIONS).run())
                 .expectSubscription()
-                .thenAwait(Duration.ofSeconds(2))
+                .then(() -> commitsAt(2000))
+                .thenAwait(Duration.ofMillis(2199))
                 .then(() -> {
-                    client.pushes.clear();
-                    client.interruptedPulls.clear();
-                    client.pulls.clear();
-                    commits.tryEmitNext(true);
+                    // the first push, due at once, interrupted the first pull; the pull of 1 s waits
+                    assertThat(relative(client.interruptedPulls, 0)).containsExactly(0);
+                    assertThat(relative(client.pushes, 0)).containsExactly(0);
+                    assertThat(relative(client.pulls, 0)).containsExactly(0, 1000);
                 })
-                .thenAwait(Duration.ofMillis(200))
+                .thenAwait(Duration.ofMillis(1))
                 .then(() -> {
-                    assertThat(relative(client.interruptedPulls, 2000)).containsExactly(200);
-                    assertThat(relative(client.pushes, 2000)).containsExactly(200);
+                    assertThat(relative(client.interruptedPulls, 0)).containsExactly(0, 2200);
+                    assertThat(relative(client.pushes, 0)).containsExactly(0, 2200);
+                    assertThat(relative(client.pulls, 0)).containsExactly(0, 1000, 2200);
                 })
-                .thenAwait(Duration.ofSeconds(1))
-                .then(() -> assertThat(client.pulls).isNotEmpty())
                 .thenCancel()
                 .verify();
     }
@@ -227,8 +245,8 @@ class AutoSyncTests {
                 .thenAwait(Duration.ofSeconds(10))
                 .thenCancel()
                 .verify();
-        // debounce 200 ms, then waits of 2 s and 4 s
-        assertThat(relative(client.pushes, 0)).containsExactly(200, 2200, 6200);
+        // the first push at once, then waits of 2 s and 4 s
+        assertThat(relative(client.pushes, 0)).containsExactly(0, 2000, 6000);
     }
 
     @Test
