@@ -51,6 +51,8 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
@@ -93,6 +95,12 @@ public final class DefaultSyncClient implements SyncClient {
     private final TransientRetry retry;
     private final Disposable.Composite backgroundSyncs = Disposables.composite();
     private final Sinks.Many<Boolean> localCommits = Sinks.many().multicast().directBestEffort();
+    /** Completes when the last detached step (an apply, a metadata write) has ended; the next operation waits. */
+    private final AtomicReference<Mono<Void>> detachedWork = new AtomicReference<>(Mono.empty());
+    /** Signalled by close(): stops an open() in progress (a bootstrap). */
+    private final Sinks.Empty<Void> closing = Sinks.empty();
+    private final AtomicBoolean openStarted = new AtomicBoolean();
+    private volatile boolean closed;
 
     /** Everything that exists while the client is open. */
     private record State(SyncTransport transport, ConnectionManager connections, PullApplier applier,
@@ -112,7 +120,10 @@ public final class DefaultSyncClient implements SyncClient {
         this.bootstrapFile = sibling(".bootstrap");
         this.store = new MetadataStore(database);
         this.retry = new TransientRetry(options.retry(), status);
-        this.opening = Mono.defer(this::doOpen).cache();
+        this.opening = Mono.defer(this::doOpen)
+                .takeUntilOther(closing.asMono())
+                .switchIfEmpty(Mono.error(() -> new SyncClosedException("the sync client was closed while opening")))
+                .cache();
     }
 
     /** Tells background sync about local commits; called by SQLite on the committing thread. */
@@ -185,10 +196,10 @@ public final class DefaultSyncClient implements SyncClient {
      */
     private <T> Mono<T> operation(SyncState state, Function<State, Mono<T>> work, BiConsumer<State, T> onSuccess) {
         return Mono.fromSupplier(this::requireOpen)
-                .flatMap(current -> current.operations().run(Mono.defer(() -> {
+                .flatMap(current -> current.operations().run(Mono.defer(detachedWork::get).then(Mono.defer(() -> {
                     status.begin(state);
                     return work.apply(current);
-                })).doOnNext(result -> onSuccess.accept(current, result)))
+                }))).doOnNext(result -> onSuccess.accept(current, result)))
                 .retryWhen(retry.forOperation(state.name().toLowerCase(Locale.ROOT)))
                 .doOnError(status::failed)
                 .doOnCancel(status::stopped);
@@ -280,8 +291,19 @@ public final class DefaultSyncClient implements SyncClient {
     @Override
     public Mono<Void> close() {
         return Mono.defer(() -> {
+            closed = true;
+            closing.tryEmitEmpty();
+            Mono<Void> opened = openStarted.get() ? opening.onErrorResume(error -> Mono.empty()) : Mono.empty();
+            return opened.then(Mono.defer(this::closeOpened));
+        });
+    }
+
+    private Mono<Void> closeOpened() {
+        return Mono.defer(() -> {
             State current = state.getAndSet(null);
             if (current == null) {
+                status.closed();
+                changes.tryEmitComplete();
                 return Mono.empty();
             }
             backgroundSyncs.dispose();
@@ -306,6 +328,10 @@ public final class DefaultSyncClient implements SyncClient {
     // ---- open -------------------------------------------------------------------------------------------
 
     private Mono<Void> doOpen() {
+        openStarted.set(true);
+        if (closed) {
+            return Mono.error(new SyncClosedException("the sync client is closed"));
+        }
         SyncTransport transport = ReactorNettySyncTransport.create(transportOptions);
         ConnectionManager connections = new ConnectionManager(database, options.maxConnections());
         ChangeCapture capture = new ChangeCapture();
@@ -329,6 +355,9 @@ public final class DefaultSyncClient implements SyncClient {
                 .subscribeOn(connections.scheduler())
                 .flatMap(found -> found.map(Mono::just).orElseGet(() -> start(transport, connections)))
                 .flatMap(metadata -> {
+                    if (closed) {
+                        return Mono.error(new SyncClosedException("the sync client was closed while opening"));
+                    }
                     State opened = new State(transport, connections, applier, checkpointer, stager, pusher,
                             new SerialGate(), autoCheckpoint, new AtomicReference<>(metadata));
                     state.set(opened);
@@ -338,6 +367,12 @@ public final class DefaultSyncClient implements SyncClient {
                 .onErrorResume(error -> {
                     state.set(null);
                     return connections.close().then(transport.close()).then(Mono.error(error));
+                })
+                .doOnCancel(() -> {
+                    // close() stopped the open: the bootstrap's file is closed by its writer; release the rest
+                    state.set(null);
+                    connections.close().then(transport.close()).subscribe(done -> { },
+                            error -> LOG.debug("closing after a cancelled open", error));
                 });
     }
 
@@ -442,10 +477,10 @@ public final class DefaultSyncClient implements SyncClient {
                         LOG.debug("a pull waiting for the server made way for a push");
                     }))
                     .flatMap(staged -> staged.pageCount() == 0
-                            ? Mono.fromCallable(() -> confirmUnchanged(current, staged, stage))
-                                    .subscribeOn(current.connections().scheduler())
-                            : current.connections().exclusive(() -> apply(current, stage,
-                                    staged.header().revision(), staged.header().databaseSizePages())))
+                            ? detached(Mono.fromCallable(() -> confirmUnchanged(current, staged, stage))
+                                    .subscribeOn(current.connections().scheduler()))
+                            : detached(current.connections().exclusive(() -> apply(current, stage,
+                                    staged.header().revision(), staged.header().databaseSizePages()))))
                     .defaultIfEmpty(List.of());
         }));
     }
@@ -504,10 +539,23 @@ public final class DefaultSyncClient implements SyncClient {
             return current.pusher().push(metadata.clientId(), metadata.pullGeneration());
         })).flatMap(outcome -> outcome.result().changesPushed() == 0
                 ? Mono.just(outcome.result())
-                : Mono.fromCallable(() -> {
+                : detached(Mono.fromCallable(() -> {
                     confirm(current, current.metadata().get().pushed(outcome.lastChangeId(), Instant.now()));
                     return outcome.result();
-                }).subscribeOn(current.connections().scheduler()));
+                }).subscribeOn(current.connections().scheduler())));
+    }
+
+    /**
+     * Runs a step that must not stop half-way, such as an apply or a metadata write, to its end even if the
+     * subscriber cancels (cancelling only stops the wait for its result). The next operation waits for it before it
+     * starts, so it never sees the pull generation or the change log of a state the step is about to replace.
+     */
+    private <T> Mono<T> detached(Mono<T> step) {
+        return Mono.defer(() -> {
+            CompletableFuture<T> running = step.toFuture();
+            detachedWork.set(Mono.fromFuture(running, true).then().onErrorResume(error -> Mono.empty()));
+            return Mono.fromFuture(running, true);
+        });
     }
 
     /**

@@ -72,13 +72,17 @@ public final class LogicalPusher {
                         : timedPosition(clientId)
                                 .flatMap(position -> start(position, pullGeneration))
                                 .flatMap(start -> sendFrom(clientId, pullGeneration, bound,
-                                        new Progress(start.after(), 0, 0, 0, start.remoteNanos()))));
+                                        new Progress(start.after(), start.remote(), 0, 0, 0,
+                                                start.remoteNanos()))));
     }
 
-    private record Start(long after, long remoteNanos) {
+    /** Where a push resumes: after a change id, with the position the remote holds now ({@code null}: none). */
+    private record Start(long after, RemotePosition remote, long remoteNanos) {
     }
 
-    private record Progress(long lastChangeId, long changes, int batches, long bytes, long remoteNanos) {
+    /** What a push did so far; {@code remote} is the position the remote holds after the last batch sent. */
+    private record Progress(long lastChangeId, RemotePosition remote, long changes, int batches, long bytes,
+                            long remoteNanos) {
         Outcome outcome() {
             return new Outcome(new PushResult(changes, batches, bytes, Duration.ofNanos(remoteNanos)), lastChangeId);
         }
@@ -99,7 +103,7 @@ public final class LogicalPusher {
     private Mono<Start> start(Timed<Optional<RemotePosition>> position, long pullGeneration) {
         RemotePosition remote = position.value().orElse(null);
         if (remote == null || remote.pullGeneration() < pullGeneration) {
-            return Mono.just(new Start(0, position.nanos()));
+            return Mono.just(new Start(0, remote, position.nanos()));
         }
         if (remote.pullGeneration() > pullGeneration) {
             return Mono.error(new SyncProtocolException("the remote records pull generation "
@@ -108,7 +112,7 @@ public final class LogicalPusher {
         }
         return connections.withConnection(connection -> {
             ChangeLog.deleteThrough(connection, remote.changeId());
-            return new Start(remote.changeId(), position.nanos());
+            return new Start(remote.changeId(), remote, position.nanos());
         });
     }
 
@@ -121,15 +125,16 @@ public final class LogicalPusher {
                     }
                     TableKeys keys = TableKeys.read(connection, changes.stream().map(CapturedChange::table)
                             .distinct().toList());
-                    return Optional.of(PushBatch.of(changes, keys, transform, clientId, pullGeneration));
+                    return Optional.of(PushBatch.of(changes, keys, transform, clientId, pullGeneration,
+                            progress.remote()));
                 })
                 .flatMap(next -> next.isEmpty()
                         ? Mono.just(progress.outcome())
-                        : send(next.get(), progress)
+                        : send(next.get(), pullGeneration, progress)
                                 .flatMap(sent -> sendFrom(clientId, pullGeneration, bound, sent)));
     }
 
-    private Mono<Progress> send(PushBatch batch, Progress progress) {
+    private Mono<Progress> send(PushBatch batch, long pullGeneration, Progress progress) {
         return Mono.defer(() -> {
             long bytesBefore = transport.stats().bytesSent();
             long started = System.nanoTime();
@@ -139,7 +144,9 @@ public final class LogicalPusher {
                         batch.verify(response);
                         LOG.debug("pushed changes through {} ({} changes)", batch.lastChangeId(),
                                 batch.changeCount());
-                        return new Progress(batch.lastChangeId(), progress.changes() + batch.changeCount(),
+                        return new Progress(batch.lastChangeId(),
+                                new RemotePosition(pullGeneration, batch.lastChangeId()),
+                                progress.changes() + batch.changeCount(),
                                 progress.batches() + 1, progress.bytes() + transport.stats().bytesSent()
                                 - bytesBefore, progress.remoteNanos() + remote);
                     });

@@ -39,6 +39,9 @@ public final class PushBatch {
         this.changeCount = changeCount;
     }
 
+    /** The batch step of the position guard: after the BEGIN and the CREATE TABLE. */
+    private static final int GUARD_STEP = 2;
+
     /**
      * Builds the batch for whole local transactions of changes.
      *
@@ -47,13 +50,17 @@ public final class PushBatch {
      * @param transform      the transform hook
      * @param clientId       this client's id
      * @param pullGeneration this client's pull generation
+     * @param expected       the position the remote must hold for the batch to apply, {@code null} for none
      * @return the batch
      */
     public static PushBatch of(List<CapturedChange> changes, TableKeys keys,
-                               Function<Mutation, MutationResult> transform, String clientId, long pullGeneration) {
+                               Function<Mutation, MutationResult> transform, String clientId, long pullGeneration,
+                               RemotePosition expected) {
         List<HranaStatement> statements = new ArrayList<>();
         List<CapturedChange> owners = new ArrayList<>();
         statements.add(HranaStatement.update(RemotePosition.CREATE_TABLE));
+        owners.add(null);
+        statements.add(RemotePosition.guard(clientId, expected));
         owners.add(null);
         for (CapturedChange change : changes) {
             ReplayStatements.transformed(change, keys, transform).ifPresent(statement -> {
@@ -139,6 +146,11 @@ public final class PushBatch {
             return;
         }
         HranaError error = batch.error(failedStep).orElseThrow();
+        if (failedStep == GUARD_STEP) {
+            throw new RemoteSqlException("push batch: the remote position of this client moved since the push "
+                    + "started (a push that was given up reached the server late); nothing of this batch was "
+                    + "committed, push again", error.message(), error.code());
+        }
         int statement = failedStep - 1;
         CapturedChange owner = statement >= 0 && statement < owners.size() ? owners.get(statement) : null;
         if (owner != null) {

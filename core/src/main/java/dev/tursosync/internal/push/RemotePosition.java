@@ -33,9 +33,30 @@ public record RemotePosition(long pullGeneration, long changeId) {
     public static final String UPSERT = "INSERT INTO " + CaptureNames.BOOKKEEPING
             + "(client_id, pull_gen, change_id) VALUES (?, ?, ?) ON CONFLICT(client_id) DO UPDATE SET"
             + " pull_gen=excluded.pull_gen, change_id=excluded.change_id";
+    /**
+     * Fails (integer overflow) unless this client's row holds the expected {@code pull_gen:change_id}, or is missing
+     * when {@code NULL} is expected: the second step of every push batch, so that a batch sent by a push that
+     * was given up (cancelled, timed out) and reaches the server late cannot apply its changes a second time after
+     * a newer push has moved the position. {@code random()} keeps SQLite from evaluating the failing branch up front.
+     */
+    public static final String GUARD = "SELECT CASE WHEN (SELECT pull_gen || ':' || change_id FROM "
+            + CaptureNames.BOOKKEEPING + " WHERE client_id = ?) IS ? THEN 1"
+            + " ELSE abs(-9223372036854775807 - (random() IS NOT NULL)) END";
     /** Reads this client's position: {@code pull_gen, change_id} for a client id. */
     public static final String SELECT = "SELECT pull_gen, change_id FROM " + CaptureNames.BOOKKEEPING
             + " WHERE client_id = ?";
+
+    /**
+     * The guard statement that a batch moving this client from {@code expected} runs first.
+     *
+     * @param clientId this client's id
+     * @param expected the position the remote must hold, or {@code null} if it must hold none
+     * @return the statement
+     */
+    public static HranaStatement guard(String clientId, RemotePosition expected) {
+        return HranaStatement.query(GUARD, clientId,
+                expected == null ? null : expected.pullGeneration() + ":" + expected.changeId());
+    }
 
     /**
      * Reads the position.
