@@ -12,10 +12,15 @@
 //   {"op":"exec","id":I,"sql":S}                      -> {"ok":true,"ms":…}   local SQL (untimed by the harness)
 //   {"op":"insertRows","id":I,"table":T,"rows":N,"bytes":B} -> {"ok":true,"ms":…}  N rows of B random characters
 //                                                     into T(id INTEGER PRIMARY KEY, data TEXT), one local transaction
+//   {"op":"run","id":I,"sql":S,"args":[…]}            -> {"ok":true,"changes":n}  one local statement with parameters
 //   {"op":"query","id":I,"sql":S}                     -> {"ok":true,"rows":[…]}
 //   {"op":"close","id":I}                             -> {"ok":true}
 //   {"op":"quit"}                                     -> {"ok":true}, then exits
 // Any failure answers {"ok":false,"error":"…"}; the driver keeps running.
+//
+// A request with a "rid" field is run concurrently: the driver reads the next request at once and answers this one
+// when it is done, with the same "rid" (answers may then come in any order). The fault-injection suite uses this to
+// write locally while a push or pull runs. Requests without "rid" are answered in order, one at a time.
 import { connect } from '@tursodatabase/sync';
 import fs from 'node:fs';
 import readline from 'node:readline';
@@ -83,6 +88,10 @@ const ops = {
     });
     return { ms };
   },
+  run: async ({ id, sql, args }) => {
+    const result = await (await client(id).prepare(sql)).run(...(args ?? []));
+    return { changes: result.changes };
+  },
   query: async ({ id, sql }) => {
     const rows = await (await client(id).prepare(sql)).all();
     return { rows };
@@ -101,17 +110,27 @@ const ops = {
 
 const reply = (obj) => new Promise((resolve) => process.stdout.write(JSON.stringify(obj) + '\n', resolve));
 
+async function handle(request) {
+  const op = ops[request.op];
+  if (!op) throw new Error(`unknown op ${request.op}`);
+  return await op(request);
+}
+
 const lines = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
 for await (const line of lines) {
   if (!line.trim()) continue;
   let request;
   try {
     request = JSON.parse(line);
-    const op = ops[request.op];
-    if (!op) throw new Error(`unknown op ${request.op}`);
-    await reply({ ok: true, ...(await op(request)) });
+    if (request.rid !== undefined && request.op !== 'quit') {
+      const rid = request.rid;
+      handle(request).then((value) => reply({ ok: true, rid, ...value }),
+          (e) => reply({ ok: false, rid, error: String(e?.stack || e) }));
+      continue;
+    }
+    await reply({ ok: true, ...(await handle(request)) });
   } catch (e) {
-    await reply({ ok: false, error: String(e?.stack || e) });
+    await reply({ ok: false, ...(request?.rid !== undefined && { rid: request.rid }), error: String(e?.stack || e) });
   }
   if (request?.op === 'quit') break;
 }

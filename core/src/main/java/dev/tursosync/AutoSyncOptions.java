@@ -6,8 +6,8 @@ import java.time.Duration;
  * How {@link SyncClient#autoSync(AutoSyncOptions)} keeps a replica in sync in the background.
  *
  * <ul>
- *   <li><b>Push</b>: a push starts {@link #pushDebounce()} after the last of a burst of local commits, and again after
- *       a pull that rebased changes still to push.</li>
+ *   <li><b>Push</b>: a push starts {@link #pushDebounce()} after the last of a burst of local commits, and at once
+ *       after a pull that finds changes still to push (a rebase, or commits coming faster than the debounce).</li>
  *   <li><b>Pull</b>: pulls run one after the other, each starting at least {@link #pullInterval()} after the start of
  *       the previous one. With a server that holds a pull open until something changes (long poll, see
  *       {@link SyncClient.Builder#longPollTimeout(Duration)}), the long poll is the wait; with one that answers at

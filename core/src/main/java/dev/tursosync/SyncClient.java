@@ -164,6 +164,7 @@ public interface SyncClient {
         private Path path;
         private String url;
         private Supplier<Mono<String>> authToken;
+        private boolean authTokenRefreshable;
         private String encryptionKey;
         private String clientName = "tursosync-java";
         private Duration longPollTimeout = Duration.ZERO;
@@ -212,17 +213,21 @@ public interface SyncClient {
         public Builder authToken(String token) {
             Objects.requireNonNull(token, "token");
             this.authToken = () -> Mono.just(token);
+            this.authTokenRefreshable = false;
             return this;
         }
 
         /**
-         * A token source asked once per request, for tokens that expire and are refreshed.
+         * A token source asked once per request, for tokens that expire and are refreshed. When the server answers
+         * 401, the request is sent once more with a token asked for anew; a second 401 fails with
+         * {@link SyncAuthenticationException}.
          *
          * @param tokens yields the current token
          * @return this builder
          */
         public Builder authToken(Supplier<Mono<String>> tokens) {
             this.authToken = Objects.requireNonNull(tokens, "tokens");
+            this.authTokenRefreshable = true;
             return this;
         }
 
@@ -402,7 +407,8 @@ public interface SyncClient {
             if (url == null) {
                 throw new IllegalArgumentException("url is required");
             }
-            return new DefaultSyncClient(new SyncClientOptions(path.toAbsolutePath(), url, authToken, encryptionKey,
+            return new DefaultSyncClient(new SyncClientOptions(path.toAbsolutePath(), url, authToken,
+                    authTokenRefreshable, encryptionKey,
                     clientName, longPollTimeout, bootstrapIfEmpty, resetShare, connectTimeout, responseTimeout,
                     maxConnections, transform, pushBatchSize, autoCheckpointWalBytes, retry));
         }

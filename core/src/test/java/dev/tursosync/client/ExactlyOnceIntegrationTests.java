@@ -2,6 +2,7 @@ package dev.tursosync.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tursosync.RetryOptions;
 import dev.tursosync.SyncClient;
 import dev.tursosync.TursoSyncException;
 import dev.tursosync.testing.LocalSyncServer;
@@ -53,7 +54,7 @@ final class ExactlyOnceIntegrationTests {
                 String table = "n_" + seed + "_" + Long.toHexString(System.nanoTime());
                 remote.transaction("CREATE TABLE " + table + " (v TEXT)");
                 SyncClient client = SyncClient.builder().path(dir.resolve(table + ".db")).url(proxy.url())
-                        .clientName("once").pushBatchSize(1 + random.nextInt(4)).build();
+                        .clientName("once").pushBatchSize(1 + random.nextInt(4)).retry(RetryOptions.none()).build();
                 try {
                     client.open().block(WAIT);
                     int rows = writeTransactions(client, table, random, "s" + seed);

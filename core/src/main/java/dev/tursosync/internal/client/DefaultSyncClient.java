@@ -1,12 +1,15 @@
 package dev.tursosync.internal.client;
 
+import dev.tursosync.AutoSyncOptions;
 import dev.tursosync.ChangeEvent;
 import dev.tursosync.PushResult;
 import dev.tursosync.SyncResult;
 import dev.tursosync.SyncClient;
 import dev.tursosync.SyncClosedException;
 import dev.tursosync.SyncMetadataException;
+import dev.tursosync.SyncState;
 import dev.tursosync.SyncStats;
+import dev.tursosync.SyncStatus;
 import dev.tursosync.internal.capture.CaptureNames;
 import dev.tursosync.internal.capture.ChangeCapture;
 import dev.tursosync.internal.capture.ChangeLog;
@@ -43,12 +46,20 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Locale;
+import java.util.Objects;
 import java.util.UUID;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteCommitListener;
+import org.sqlite.SQLiteConnection;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -78,11 +89,15 @@ public final class DefaultSyncClient implements SyncClient {
     private final Sinks.Many<ChangeEvent> changes = Sinks.many().multicast().directBestEffort();
     private final AtomicReference<State> state = new AtomicReference<>();
     private final Mono<Void> opening;
+    private final StatusTracker status = new StatusTracker();
+    private final TransientRetry retry;
+    private final Disposable.Composite backgroundSyncs = Disposables.composite();
+    private final Sinks.Many<Boolean> localCommits = Sinks.many().multicast().directBestEffort();
 
     /** Everything that exists while the client is open. */
     private record State(SyncTransport transport, ConnectionManager connections, PullApplier applier,
                          SyncCheckpoint checkpointer, PageStage stager, LogicalPusher pusher, SerialGate operations,
-                         AtomicReference<SyncMetadata> metadata) {
+                         AutoCheckpoint autoCheckpoint, AtomicReference<SyncMetadata> metadata) {
     }
 
     /**
@@ -96,8 +111,23 @@ public final class DefaultSyncClient implements SyncClient {
         this.database = options.path();
         this.bootstrapFile = sibling(".bootstrap");
         this.store = new MetadataStore(database);
+        this.retry = new TransientRetry(options.retry(), status);
         this.opening = Mono.defer(this::doOpen).cache();
     }
+
+    /** Tells background sync about local commits; called by SQLite on the committing thread. */
+    private final SQLiteCommitListener commitSignal = new SQLiteCommitListener() {
+        @Override
+        public void onCommit() {
+            synchronized (localCommits) {
+                localCommits.tryEmitNext(Boolean.TRUE);
+            }
+        }
+
+        @Override
+        public void onRollback() {
+        }
+    };
 
     private Path sibling(String suffix) {
         return database.resolveSibling(database.getFileName() + suffix);
@@ -128,21 +158,40 @@ public final class DefaultSyncClient implements SyncClient {
 
     @Override
     public Flux<ChangeEvent> pullChanges() {
-        return Mono.fromSupplier(this::requireOpen)
-                .flatMap(current -> current.operations().run(pull(current)))
-                .flatMapIterable(events -> events);
+        return pullEvents(Mono.never()).flatMapIterable(events -> events);
+    }
+
+    /** A pull, retried; it ends with no events, applying nothing, if {@code interrupt} signals while it fetches. */
+    private Mono<List<ChangeEvent>> pullEvents(Mono<?> interrupt) {
+        return operation(SyncState.PULLING, current -> pull(current, interrupt),
+                (current, events) -> status.pulled(current.metadata().get().lastPull()));
     }
 
     @Override
     public Mono<PushResult> push() {
-        return Mono.fromSupplier(this::requireOpen)
-                .flatMap(current -> current.operations().run(pushPending(current)));
+        return operation(SyncState.PUSHING, this::pushPending,
+                (current, result) -> status.pushed(current.metadata().get().lastPush()));
     }
 
     @Override
     public Mono<Void> checkpoint() {
+        return operation(SyncState.CHECKPOINTING, current -> checkpoint(current).thenReturn(true),
+                (current, done) -> status.succeeded()).then();
+    }
+
+    /**
+     * One client operation: run alone (pulls, pushes and checkpoints take turns), tried again as a whole after a
+     * transient failure, and reported on the status stream.
+     */
+    private <T> Mono<T> operation(SyncState state, Function<State, Mono<T>> work, BiConsumer<State, T> onSuccess) {
         return Mono.fromSupplier(this::requireOpen)
-                .flatMap(current -> current.operations().run(checkpoint(current)));
+                .flatMap(current -> current.operations().run(Mono.defer(() -> {
+                    status.begin(state);
+                    return work.apply(current);
+                })).doOnNext(result -> onSuccess.accept(current, result)))
+                .retryWhen(retry.forOperation(state.name().toLowerCase(Locale.ROOT)))
+                .doOnError(status::failed)
+                .doOnCancel(status::stopped);
     }
 
     private Mono<Void> checkpoint(State current) {
@@ -160,13 +209,53 @@ public final class DefaultSyncClient implements SyncClient {
     }
 
     @Override
-    public reactor.core.Disposable autoSync(dev.tursosync.AutoSyncOptions autoSyncOptions) {
-        throw new UnsupportedOperationException("autoSync: in progress");
+    public Disposable autoSync(AutoSyncOptions autoSyncOptions) {
+        Objects.requireNonNull(autoSyncOptions, "options");
+        State current = requireOpen();
+        AutoSync background = new AutoSync(new AutoSyncOperations(current), autoSyncOptions, localCommits.asFlux(),
+                status, new Backoff(autoSyncOptions.firstBackoff(), autoSyncOptions.maxBackoff(),
+                autoSyncOptions.jitter()));
+        LOG.info("background sync of {} starts: {}", database, autoSyncOptions);
+        Disposable running = background.run().subscribe(done -> { },
+                error -> LOG.error("background sync of {} stopped", database, error));
+        backgroundSyncs.add(running);
+        return running;
+    }
+
+    /** What background sync drives: the client's own operations, with their retries and status. */
+    private final class AutoSyncOperations implements AutoSync.Operations {
+
+        private final State current;
+
+        AutoSyncOperations(State current) {
+            this.current = current;
+        }
+
+        @Override
+        public Mono<Void> pull(Mono<?> interrupt) {
+            return pullEvents(interrupt).then();
+        }
+
+        @Override
+        public Mono<Void> push() {
+            return DefaultSyncClient.this.push().then();
+        }
+
+        @Override
+        public Mono<Long> pendingChanges() {
+            return Mono.fromSupplier(DefaultSyncClient.this::requireOpen)
+                    .flatMap(open -> open.connections().withConnection(ChangeLog::pendingCount));
+        }
+
+        @Override
+        public void checkpointIfLarge() {
+            current.autoCheckpoint().afterWork();
+        }
     }
 
     @Override
-    public Flux<dev.tursosync.SyncStatus> status() {
-        throw new UnsupportedOperationException("status: in progress");
+    public Flux<SyncStatus> status() {
+        return status.flux();
     }
 
     @Override
@@ -195,9 +284,14 @@ public final class DefaultSyncClient implements SyncClient {
             if (current == null) {
                 return Mono.empty();
             }
+            backgroundSyncs.dispose();
             return current.operations().run(current.connections().close().thenReturn(true))
                     .then(current.transport().close())
-                    .doFinally(signal -> changes.tryEmitComplete());
+                    .doOnTerminate(() -> {
+                        changes.tryEmitComplete();
+                        status.closed();
+                        LOG.debug("closed {}", database);
+                    });
         });
     }
 
@@ -217,7 +311,10 @@ public final class DefaultSyncClient implements SyncClient {
         ChangeCapture capture = new ChangeCapture();
         AutoCheckpoint autoCheckpoint = new AutoCheckpoint(DatabaseFiles.walOf(database),
                 options.autoCheckpointWalBytes(), this::checkpoint);
-        connections.setConnectionInitializer(capture);
+        connections.setConnectionInitializer(connection -> {
+            capture.initialize(connection);
+            connection.unwrap(SQLiteConnection.class).addCommitListener(commitSignal);
+        });
         connections.setStatementObserver((connection, sql) -> {
             capture.afterStatement(connection, sql);
             autoCheckpoint.afterWork();
@@ -233,9 +330,10 @@ public final class DefaultSyncClient implements SyncClient {
                 .flatMap(found -> found.map(Mono::just).orElseGet(() -> start(transport, connections)))
                 .flatMap(metadata -> {
                     State opened = new State(transport, connections, applier, checkpointer, stager, pusher,
-                            new SerialGate(), new AtomicReference<>(metadata));
+                            new SerialGate(), autoCheckpoint, new AtomicReference<>(metadata));
                     state.set(opened);
-                    return recover(opened);
+                    return recover(opened).doOnSuccess(done -> status.opened(opened.metadata().get().lastPull(),
+                            opened.metadata().get().lastPush()));
                 })
                 .onErrorResume(error -> {
                     state.set(null);
@@ -289,6 +387,7 @@ public final class DefaultSyncClient implements SyncClient {
         }
         return new SnapshotFileWriter(connections.scheduler())
                 .write(transport.pullUpdates(PullUpdatesReqProtoBody.getDefaultInstance()), bootstrapFile)
+                .retryWhen(retry.forOperation("bootstrap"))
                 .publishOn(connections.scheduler())
                 .map(snapshot -> {
                     SyncMetadata bootstrapped = fresh.pulled(snapshot.header().revision(), Instant.now());
@@ -331,17 +430,23 @@ public final class DefaultSyncClient implements SyncClient {
 
     // ---- pull -------------------------------------------------------------------------------------------
 
-    private Mono<List<ChangeEvent>> pull(State current) {
+    private Mono<List<ChangeEvent>> pull(State current, Mono<?> interrupt) {
         return recover(current).then(Mono.defer(() -> {
             Path stage = sibling("-changes-" + stageCount.incrementAndGet());
             return current.stager().write(current.transport().pullUpdates(request(current.metadata().get())), stage)
                     .doOnCancel(() -> PageStage.delete(stage))
                     .doOnError(error -> PageStage.delete(stage))
+                    .takeUntilOther(interrupt)
+                    .switchIfEmpty(Mono.fromRunnable(() -> {
+                        PageStage.delete(stage);
+                        LOG.debug("a pull waiting for the server made way for a push");
+                    }))
                     .flatMap(staged -> staged.pageCount() == 0
                             ? Mono.fromCallable(() -> confirmUnchanged(current, staged, stage))
                                     .subscribeOn(current.connections().scheduler())
                             : current.connections().exclusive(() -> apply(current, stage,
-                                    staged.header().revision(), staged.header().databaseSizePages())));
+                                    staged.header().revision(), staged.header().databaseSizePages())))
+                    .defaultIfEmpty(List.of());
         }));
     }
 

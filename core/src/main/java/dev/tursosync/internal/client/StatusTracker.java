@@ -17,6 +17,10 @@ final class StatusTracker {
     private SyncStatus current = new SyncStatus(SyncState.CLOSED, null, null, null, null);
     private boolean done;
 
+    StatusTracker() {
+        sink.tryEmitNext(current);
+    }
+
     Flux<SyncStatus> flux() {
         return sink.asFlux();
     }

@@ -19,6 +19,7 @@ import reactor.core.publisher.Mono;
  * @param path             the database file, absolute
  * @param url              the remote URL as given
  * @param authToken        the token source, or {@code null}
+ * @param authTokenRefreshable whether the source can yield a fresh token after a 401
  * @param encryptionKey    the remote encryption key, or {@code null}
  * @param clientName       the client id prefix
  * @param longPollTimeout  the long-poll duration of pulls
@@ -32,7 +33,8 @@ import reactor.core.publisher.Mono;
  * @param autoCheckpointWalBytes the WAL size that triggers a checkpoint, 0 for never
  * @param retry            how transient failures are retried
  */
-public record SyncClientOptions(Path path, String url, Supplier<Mono<String>> authToken, String encryptionKey,
+public record SyncClientOptions(Path path, String url, Supplier<Mono<String>> authToken,
+                                boolean authTokenRefreshable, String encryptionKey,
                                 String clientName, Duration longPollTimeout, boolean bootstrapIfEmpty,
                                 double resetShare, Duration connectTimeout, Duration responseTimeout,
                                 int maxConnections, Function<Mutation, MutationResult> transform,
@@ -47,7 +49,8 @@ public record SyncClientOptions(Path path, String url, Supplier<Mono<String>> au
      */
     public TransportOptions transportOptions() {
         return new TransportOptions(RemoteUrl.parse(url),
-                authToken == null ? AuthTokenSource.none() : AuthTokenSource.from(authToken),
+                authToken == null ? AuthTokenSource.none() : authTokenRefreshable ? AuthTokenSource.from(authToken)
+                        : AuthTokenSource.fixed(authToken),
                 encryptionKey == null ? null : Secret.of(encryptionKey),
                 connectTimeout, responseTimeout, TransportOptions.DEFAULT_MAX_RESPONSE_BYTES);
     }

@@ -14,8 +14,10 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
 /**
- * Stages the pages of an incremental pull in {@code <db>-changes-N} before they are applied, so a crash during the
- * apply can be finished from disk, and memory stays bounded whatever the pull's size.
+ * Stages the pages of an incremental pull in {@code <db>-changes-N} before they are applied, so memory stays bounded
+ * whatever the pull's size. The file is not forced to disk: nothing recovers from it (a crash before the rebase
+ * journal exists loses only the fetch, which the next pull repeats; after that the WAL and the journal hold
+ * everything), so it is read back from the page cache.
  *
  * <p>The file is a sequence of records: a big-endian {@code u32} page number (1-based), then the 4096-byte page.
  * Each record is appended with one gathering write at the channel's position (the file is written from its start).
@@ -46,11 +48,11 @@ public final class PageStage {
     }
 
     /**
-     * Writes a page stream to the stage file (replacing it) and forces it to disk.
+     * Writes a page stream to the stage file (replacing it).
      *
      * @param frames the page stream
      * @param file   the stage file
-     * @return what was staged, once durable
+     * @return what was staged, once written
      */
     public Mono<Staged> write(Flux<PullFrame> frames, Path file) {
         return Mono.using(() -> FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -62,10 +64,7 @@ public final class PageStage {
                                         channel.write(record);
                                     }
                                 })
-                                .map(consumed -> {
-                                    force(channel);
-                                    return new Staged(consumed.header(), consumed.pages());
-                                }),
+                                .map(consumed -> new Staged(consumed.header(), consumed.pages())),
                         PageStage::closeQuietly);
     }
 
@@ -77,14 +76,6 @@ public final class PageStage {
     public static void delete(Path file) {
         try {
             Files.deleteIfExists(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void force(FileChannel channel) {
-        try {
-            channel.force(true);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -18,6 +18,16 @@ public interface AuthTokenSource {
     Mono<Secret> token();
 
     /**
+     * Whether asking again can give a different token: then a request refused with 401 is sent once more with a
+     * fresh token.
+     *
+     * @return {@code true} for a refreshing source
+     */
+    default boolean refreshable() {
+        return false;
+    }
+
+    /**
      * No token.
      *
      * @return a source that never sends a token
@@ -38,13 +48,35 @@ public interface AuthTokenSource {
     }
 
     /**
-     * A token computed per request, for example by a refreshing identity provider.
+     * A token that does not change, obtained from a supplier per request (a 401 is not retried).
+     *
+     * @param supplier yields the token
+     * @return the source
+     */
+    static AuthTokenSource fixed(Supplier<Mono<String>> supplier) {
+        Objects.requireNonNull(supplier, "supplier");
+        return () -> Mono.defer(supplier).map(Secret::of);
+    }
+
+    /**
+     * A token computed per request, for example by a refreshing identity provider; a request refused with 401 is
+     * sent once more with a token asked for anew.
      *
      * @param supplier called once per request; its {@code Mono} yields the token
      * @return the source
      */
     static AuthTokenSource from(Supplier<Mono<String>> supplier) {
         Objects.requireNonNull(supplier, "supplier");
-        return () -> Mono.defer(supplier).map(Secret::of);
+        return new AuthTokenSource() {
+            @Override
+            public Mono<Secret> token() {
+                return Mono.defer(supplier).map(Secret::of);
+            }
+
+            @Override
+            public boolean refreshable() {
+                return true;
+            }
+        };
     }
 }

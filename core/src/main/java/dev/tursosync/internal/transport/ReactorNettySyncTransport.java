@@ -1,5 +1,6 @@
 package dev.tursosync.internal.transport;
 
+import dev.tursosync.SyncAuthenticationException;
 import dev.tursosync.SyncProtocolException;
 import dev.tursosync.internal.hrana.HranaJsonCodec;
 import dev.tursosync.internal.hrana.PipelineRequest;
@@ -120,6 +121,20 @@ public final class ReactorNettySyncTransport implements SyncTransport {
 
     private <T> Flux<T> exchange(String endpoint, String contentType, byte[] body, Duration timeout,
                                  Function<ByteBufFlux, Publisher<T>> onSuccess) {
+        Flux<T> attempt = attempt(endpoint, contentType, body, timeout, onSuccess);
+        if (!options.authToken().refreshable()) {
+            return attempt;
+        }
+        return attempt.onErrorResume(error -> error instanceof SyncAuthenticationException refused
+                && refused.status() == 401, error -> {
+                    LOG.info("POST {} -> HTTP 401; asking the token source for a fresh token and trying once more",
+                            endpoint);
+                    return attempt;
+                });
+    }
+
+    private <T> Flux<T> attempt(String endpoint, String contentType, byte[] body, Duration timeout,
+                                Function<ByteBufFlux, Publisher<T>> onSuccess) {
         String operation = "POST " + endpoint;
         return options.authToken().token()
                 .map(Optional::of)

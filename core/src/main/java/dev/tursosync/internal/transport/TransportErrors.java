@@ -6,6 +6,7 @@ import dev.tursosync.SyncTimeoutException;
 import dev.tursosync.SyncTransportException;
 import dev.tursosync.TursoSyncException;
 import io.netty.channel.ChannelException;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.timeout.ReadTimeoutException;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -43,7 +44,7 @@ final class TransportErrors {
         if (error instanceof io.netty.channel.ConnectTimeoutException) {
             return new SyncTimeoutException(where + ": could not connect in time", error);
         }
-        if (error instanceof PrematureCloseException) {
+        if (error instanceof PrematureCloseException || error instanceof PrematureChannelClosureException) {
             return new SyncTransportException(where + ": the connection closed before the reply was complete", error);
         }
         if (error instanceof ConnectException) {

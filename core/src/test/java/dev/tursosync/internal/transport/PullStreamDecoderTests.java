@@ -104,7 +104,7 @@ final class PullStreamDecoderTests {
 
     @Test
     void rejectsAnEmptyBody() {
-        assertThatThrownBy(new PullStreamDecoder()::finish).isInstanceOf(SyncProtocolException.class)
+        assertThatThrownBy(new PullStreamDecoder()::finish).isInstanceOf(SyncTransportException.class)
                 .hasMessageContaining("before its header");
     }
 

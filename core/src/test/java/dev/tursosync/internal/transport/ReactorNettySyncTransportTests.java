@@ -5,6 +5,7 @@ import static dev.tursosync.internal.transport.PullStreamDecoderTests.pageData;
 import static dev.tursosync.internal.transport.PullStreamDecoderTests.rawHeader;
 import static dev.tursosync.internal.transport.PullStreamDecoderTests.stream;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tursosync.SyncAuthenticationException;
 import dev.tursosync.SyncProtocolException;
@@ -143,6 +144,79 @@ final class ReactorNettySyncTransportTests {
         }
         assertThat(server.requests()).extracting(request -> request.header("authorization"))
                 .containsExactly("Bearer token-1", "Bearer token-2");
+    }
+
+    @Test
+    void aRefreshingTokenSourceIsAskedAgainAfterA401AndTheRequestSentOnceMore() throws Exception {
+        AtomicInteger requests = new AtomicInteger();
+        start((request, reply) -> {
+            if (requests.incrementAndGet() == 1) {
+                reply.send(401, "text/plain", "token expired".getBytes(StandardCharsets.UTF_8));
+            } else {
+                reply.send(200, "application/protobuf", stream(rawHeader("0", 0)));
+            }
+        });
+        AtomicInteger calls = new AtomicInteger();
+        ReactorNettySyncTransport refreshing = ReactorNettySyncTransport.create(TransportOptions.of(server.url())
+                .withAuthToken(AuthTokenSource.from(() -> Mono.just("token-" + calls.incrementAndGet()))));
+        try {
+            assertThat(refreshing.pullUpdates(bootstrap()).collectList().block(QUICK)).hasSize(1);
+        } finally {
+            refreshing.close().block(QUICK);
+        }
+        assertThat(server.requests()).extracting(request -> request.header("authorization"))
+                .containsExactly("Bearer token-1", "Bearer token-2");
+    }
+
+    @Test
+    void aSecond401FromARefreshingTokenSourceFailsWithTheTypedError() throws Exception {
+        start((request, reply) -> reply.send(401, "text/plain", new byte[0]));
+        AtomicInteger calls = new AtomicInteger();
+        ReactorNettySyncTransport refreshing = ReactorNettySyncTransport.create(TransportOptions.of(server.url())
+                .withAuthToken(AuthTokenSource.from(() -> Mono.just("token-" + calls.incrementAndGet()))));
+        try {
+            assertThatThrownBy(() -> refreshing.pullUpdates(bootstrap()).blockLast(QUICK))
+                    .isInstanceOf(SyncAuthenticationException.class)
+                    .hasMessageNotContaining("token-");
+        } finally {
+            refreshing.close().block(QUICK);
+        }
+        assertThat(server.requests()).hasSize(2);
+        assertThat(calls).hasValue(2);
+    }
+
+    @Test
+    void aFixedTokenIsNotSentAgainAfterA401() throws Exception {
+        start((request, reply) -> reply.send(401, "text/plain", new byte[0]));
+        ReactorNettySyncTransport fixed = ReactorNettySyncTransport.create(TransportOptions.of(server.url())
+                .withAuthToken(AuthTokenSource.fixed(() -> Mono.just(TOKEN))));
+        try {
+            assertThatThrownBy(() -> fixed.pullUpdates(bootstrap()).blockLast(QUICK))
+                    .isInstanceOf(SyncAuthenticationException.class);
+        } finally {
+            fixed.close().block(QUICK);
+        }
+        assertThat(server.requests()).hasSize(1);
+    }
+
+    @Test
+    void a403IsNotRetriedEvenWithARefreshingTokenSource() throws Exception {
+        start((request, reply) -> reply.send(403, "text/plain", new byte[0]));
+        ReactorNettySyncTransport refreshing = ReactorNettySyncTransport.create(TransportOptions.of(server.url())
+                .withAuthToken(AuthTokenSource.from(() -> Mono.just("t"))));
+        try {
+            assertThatThrownBy(() -> refreshing.pullUpdates(bootstrap()).blockLast(QUICK))
+                    .isInstanceOf(SyncAuthenticationException.class);
+        } finally {
+            refreshing.close().block(QUICK);
+        }
+        assertThat(server.requests()).hasSize(1);
+    }
+
+    @Test
+    void aReplyCutInItsHeadersIsATransientTransportError() throws Exception {
+        start((request, reply) -> reply.write("HTTP/1.1 200 OK\r\nContent-Ty".getBytes(StandardCharsets.US_ASCII)));
+        expectPullError(SyncTransportException.class, "closed before the reply was complete");
     }
 
     @Test

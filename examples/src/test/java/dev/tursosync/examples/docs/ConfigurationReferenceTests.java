@@ -2,6 +2,8 @@ package dev.tursosync.examples.docs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tursosync.AutoSyncOptions;
+import dev.tursosync.RetryOptions;
 import dev.tursosync.SyncClient;
 import dev.tursosync.r2dbc.TursoConnectionConfiguration;
 import java.io.IOException;
@@ -21,7 +23,8 @@ final class ConfigurationReferenceTests {
             "configuration.md");
 
     @ParameterizedTest
-    @ValueSource(classes = {SyncClient.Builder.class, TursoConnectionConfiguration.Builder.class})
+    @ValueSource(classes = {SyncClient.Builder.class, RetryOptions.Builder.class, AutoSyncOptions.Builder.class,
+            TursoConnectionConfiguration.Builder.class})
     void everyBuilderOptionIsDocumented(Class<?> builder) throws IOException {
         String reference = Files.readString(REFERENCE);
         List<String> options = Arrays.stream(builder.getDeclaredMethods())

@@ -1,94 +1,53 @@
 package dev.tursosync.examples.todo;
 
+import dev.tursosync.AutoSyncOptions;
 import dev.tursosync.SyncClient;
-import dev.tursosync.SyncResult;
-import java.time.Duration;
-import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 
 /**
- * Syncs the replica in the background: one {@link SyncClient#sync()} (push, then pull) when the application starts
- * and then every {@code todo.sync.interval}, until it stops. A failed sync is logged and recorded, and the next tick
- * simply tries again; a tick that comes while a sync still runs is dropped.
- *
- * <p>This stands in for a background sync of the client itself, which does not exist yet. It is the only class that
- * schedules syncs, and {@link #lastOutcome()} is all that the rest of the service reads from it.
+ * Runs the client's background sync ({@link SyncClient#autoSync(AutoSyncOptions)}) while the application runs: a
+ * push shortly after each local commit, a pull every {@code todo.sync.interval}, a checkpoint when the WAL is large,
+ * and a backoff when the remote cannot be reached. {@code GET /health} shows what it is doing.
  */
 @Component
 public class BackgroundSync implements SmartLifecycle {
 
-    private static final Logger LOG = LoggerFactory.getLogger(BackgroundSync.class);
-
-    private final Supplier<Mono<SyncResult>> sync;
-    private final Duration interval;
-    private final AtomicReference<SyncOutcome> lastOutcome = new AtomicReference<>();
-    private Disposable ticks;
+    private final SyncClient client;
+    private final AutoSyncOptions options;
+    private Disposable running;
 
     /**
-     * Syncs the given client every {@link SyncProperties#interval()}.
+     * Background sync of the given client with the {@code todo.sync.*} timings.
      *
      * @param client     the open client
      * @param properties the settings
      */
-    @Autowired
     public BackgroundSync(SyncClient client, SyncProperties properties) {
-        this(client::sync, properties.interval());
+        this.client = client;
+        this.options = AutoSyncOptions.builder()
+                .pullInterval(properties.interval())
+                .pushDebounce(properties.pushDebounce())
+                .build();
     }
 
-    BackgroundSync(Supplier<Mono<SyncResult>> sync, Duration interval) {
-        this.sync = sync;
-        this.interval = interval;
-    }
-
-    /** Starts the ticks; the first sync runs at once. */
+    /** Starts background sync once the application is ready. */
     // tag::background-sync[]
     @Override
     public synchronized void start() {
-        ticks = Flux.interval(Duration.ZERO, interval)
-                .onBackpressureDrop()                     // a sync is still running: skip this tick
-                .concatMap(tick -> syncOnce(), 0)         // ask for the next tick once the sync is over
-                .subscribe(lastOutcome::set);
+        running = client.autoSync(options);
     }
 
-    private Mono<SyncOutcome> syncOnce() {
-        return Mono.defer(sync)
-                .map(SyncOutcome::succeeded)
-                .onErrorResume(error -> {
-                    LOG.warn("Background sync failed, next try in {}: {}", interval, error.toString());
-                    return Mono.just(SyncOutcome.failed(error));
-                });
+    @Override
+    public synchronized void stop() {
+        running.dispose();       // cancels what runs; an apply that started still finishes
+        running = null;
     }
     // end::background-sync[]
 
-    /** Stops the ticks and cancels a sync in flight; closing the client afterwards waits for its running work. */
-    @Override
-    public synchronized void stop() {
-        if (ticks != null) {
-            ticks.dispose();
-            ticks = null;
-        }
-    }
-
     @Override
     public synchronized boolean isRunning() {
-        return ticks != null;
-    }
-
-    /**
-     * How the last background sync ended.
-     *
-     * @return the outcome, empty until the first sync ends
-     */
-    public Optional<SyncOutcome> lastOutcome() {
-        return Optional.ofNullable(lastOutcome.get());
+        return running != null;
     }
 }

@@ -13,26 +13,25 @@ import reactor.core.publisher.Mono;
 public class HealthController {
 
     private final SyncClient client;
-    private final BackgroundSync backgroundSync;
 
     /**
-     * Reports on the given client and its background sync.
+     * Reports on the given client.
      *
-     * @param client         the open client
-     * @param backgroundSync the background sync
+     * @param client the open client
      */
-    public HealthController(SyncClient client, BackgroundSync backgroundSync) {
+    public HealthController(SyncClient client) {
         this.client = client;
-        this.backgroundSync = backgroundSync;
     }
 
     /**
      * The sync status.
      *
-     * @return the last background sync and the client's counters
+     * @return what the client is doing, its last error and successes, and its counters
      */
+    // tag::health-endpoint[]
     @GetMapping("/health")
     public Mono<SyncHealth> health() {
-        return client.stats().map(stats -> SyncHealth.of(backgroundSync.lastOutcome().orElse(null), stats));
+        return Mono.zip(client.status().next(), client.stats(), SyncHealth::of);
     }
+    // end::health-endpoint[]
 }

@@ -1,0 +1,147 @@
+package dev.tursosync.internal.client;
+
+import dev.tursosync.AutoSyncOptions;
+import dev.tursosync.SyncClosedException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.retry.Retry;
+
+/**
+ * Background sync: a push loop driven by local commits (debounced) and a pull loop that runs one pull after the
+ * other, each waiting for what is left of the pull interval. Failed operations are tried again after a backoff,
+ * whatever the error, until the client closes. Timers run on Reactor's parallel scheduler, so tests can use
+ * virtual time.
+ */
+final class AutoSync {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AutoSync.class);
+
+    /** The client operations background sync drives. */
+    interface Operations {
+
+        /**
+         * Pulls; the pull stops without applying anything if {@code interrupt} signals while it waits for the server.
+         *
+         * @param interrupt signals when a push is due
+         * @return completes when the pull ended
+         */
+        Mono<Void> pull(Mono<?> interrupt);
+
+        /**
+         * Pushes the pending changes.
+         *
+         * @return completes when pushed
+         */
+        Mono<Void> push();
+
+        /**
+         * How many local changes wait for a push.
+         *
+         * @return the count
+         */
+        Mono<Long> pendingChanges();
+
+        /** Starts a checkpoint in the background if the WAL is large. */
+        void checkpointIfLarge();
+    }
+
+    private final Operations client;
+    private final AutoSyncOptions options;
+    private final Flux<?> localCommits;
+    private final StatusTracker status;
+    private final Backoff backoff;
+
+    AutoSync(Operations client, AutoSyncOptions options, Flux<?> localCommits, StatusTracker status, Backoff backoff) {
+        this.client = client;
+        this.options = options;
+        this.localCommits = localCommits;
+        this.status = status;
+        this.backoff = backoff;
+    }
+
+    /**
+     * The loops, as one publisher: subscribing starts them, cancelling stops them, and it completes when the client
+     * closes.
+     *
+     * @return the running background sync
+     */
+    Mono<Void> run() {
+        return Mono.defer(() -> {
+            Sinks.Many<Boolean> pushRequests = Sinks.many().multicast().onBackpressureBuffer();
+            // requests from the pull loop are not debounced: under a steady stream of commits the debounce never
+            // fires, and the pull loop's check of pending changes then pushes once per pull interval
+            Flux<Object> pushDue = Flux.merge(
+                            localCommits.switchMap(commit -> Mono.delay(options.pushDebounce()).<Object>map(tick -> commit)),
+                            pushRequests.asFlux())
+                    .share();
+            Mono<Void> pushes = options.push()
+                    ? pushDue.onBackpressureLatest().concatMap(due -> pushOnce(), 1).then()
+                    : Mono.empty();
+            Mono<Void> pulls = options.pull()
+                    ? pullLoop(options.push() ? pushDue.next() : Mono.never(), pushRequests)
+                    : Mono.empty();
+            Mono<Void> firstPush = options.push()
+                    ? Mono.fromRunnable(() -> pushRequests.tryEmitNext(Boolean.TRUE))
+                    : Mono.empty();
+            return Mono.when(pushes, pulls, firstPush)
+                    .onErrorResume(SyncClosedException.class, closed -> {
+                        LOG.debug("background sync stops: the client closed");
+                        return Mono.empty();
+                    });
+        });
+    }
+
+    private Mono<Void> pushOnce() {
+        return Mono.defer(client::push)
+                .retryWhen(untilClosed("push"))
+                .doOnSuccess(done -> client.checkpointIfLarge());
+    }
+
+    private Mono<Void> pullLoop(Mono<?> interrupt, Sinks.Many<Boolean> pushRequests) {
+        AtomicLong started = new AtomicLong();
+        Mono<Void> pullOnce = Mono.defer(() -> {
+            started.set(now());
+            return client.pull(interrupt);
+        });
+        return pullOnce
+                .retryWhen(untilClosed("pull"))
+                .then(Mono.defer(client::pendingChanges))
+                .doOnNext(pending -> {
+                    client.checkpointIfLarge();
+                    if (pending > 0 && options.push()) {
+                        pushRequests.tryEmitNext(Boolean.TRUE);
+                    }
+                })
+                .then(Mono.defer(() -> Mono.delay(Duration.ofMillis(
+                        Math.max(0, options.pullInterval().toMillis() - (now() - started.get()))))))
+                .repeat()
+                .then();
+    }
+
+    /** Tries again after a growing wait, whatever the error, until the client is closed. */
+    private Retry untilClosed(String operation) {
+        return Retry.from(signals -> signals.concatMap(signal -> {
+            Throwable error = signal.failure();
+            if (error instanceof SyncClosedException) {
+                return Mono.error(error);
+            }
+            Duration delay = backoff.delay(signal.totalRetries() + 1);
+            status.backingOff(error, Instant.now().plus(delay));
+            LOG.warn("background {} failed ({}); trying again in {} ms", operation, error.toString(),
+                    delay.toMillis());
+            return Mono.delay(delay);
+        }));
+    }
+
+    private static long now() {
+        return Schedulers.parallel().now(TimeUnit.MILLISECONDS);
+    }
+}

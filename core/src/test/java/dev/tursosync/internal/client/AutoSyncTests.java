@@ -1,0 +1,266 @@
+package dev.tursosync.internal.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tursosync.AutoSyncOptions;
+import dev.tursosync.ReplayFailedException;
+import dev.tursosync.SyncClosedException;
+import dev.tursosync.SyncState;
+import dev.tursosync.SyncTransportException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
+import reactor.test.StepVerifier;
+import reactor.test.scheduler.VirtualTimeScheduler;
+
+/**
+ * Background sync on virtual time, over scripted operations: debounced pushes, the pull interval, the backoff after
+ * failures of any kind, pushes after a pull that left changes pending, a waiting pull that makes way for a push, and
+ * the end when the client closes.
+ */
+class AutoSyncTests {
+
+    private static final AutoSyncOptions OPTIONS = options().build();
+
+    private static AutoSyncOptions.Builder options() {
+        return AutoSyncOptions.builder()
+                .pushDebounce(Duration.ofMillis(200))
+                .pullInterval(Duration.ofSeconds(1))
+                .firstBackoff(Duration.ofSeconds(2))
+                .maxBackoff(Duration.ofSeconds(8))
+                .jitter(0);
+    }
+
+    private final StatusTracker status = new StatusTracker();
+    private final Sinks.Many<Boolean> commits = Sinks.many().multicast().directBestEffort();
+    private final ScriptedClient client = new ScriptedClient();
+
+    /** Operations that record when they ran and fail or wait as scripted. */
+    private static final class ScriptedClient implements AutoSync.Operations {
+
+        final List<Long> pulls = new CopyOnWriteArrayList<>();
+        final List<Long> pushes = new CopyOnWriteArrayList<>();
+        final List<Long> interruptedPulls = new CopyOnWriteArrayList<>();
+        final Deque<RuntimeException> pullFailures = new ArrayDeque<>();
+        final Deque<RuntimeException> pushFailures = new ArrayDeque<>();
+        final AtomicLong pending = new AtomicLong();
+        volatile boolean pullsWaitForever;
+        volatile RuntimeException everything;
+
+        @Override
+        public synchronized Mono<Void> pull(Mono<?> interrupt) {
+            return Mono.defer(() -> {
+                pulls.add(now());
+                if (everything != null) {
+                    return Mono.error(everything);
+                }
+                RuntimeException failure = pullFailures.poll();
+                if (failure != null) {
+                    return Mono.error(failure);
+                }
+                if (pullsWaitForever) {
+                    return Mono.never().takeUntilOther(interrupt)
+                            .then(Mono.fromRunnable(() -> interruptedPulls.add(now())));
+                }
+                return Mono.empty();
+            });
+        }
+
+        @Override
+        public Mono<Void> push() {
+            return Mono.defer(() -> {
+                pushes.add(now());
+                if (everything != null) {
+                    return Mono.error(everything);
+                }
+                RuntimeException failure = pushFailures.poll();
+                if (failure != null) {
+                    return Mono.error(failure);
+                }
+                pending.set(0);
+                return Mono.empty();
+            });
+        }
+
+        @Override
+        public Mono<Long> pendingChanges() {
+            return Mono.fromSupplier(pending::get);
+        }
+
+        @Override
+        public void checkpointIfLarge() {
+        }
+    }
+
+    private static long now() {
+        return Schedulers.parallel().now(TimeUnit.MILLISECONDS);
+    }
+
+    private AutoSync autoSync(AutoSyncOptions options) {
+        return new AutoSync(client, options, commits.asFlux(), status,
+                new Backoff(options.firstBackoff(), options.maxBackoff(), options.jitter(), () -> 0.5));
+    }
+
+    private static long[] relative(List<Long> times, long start) {
+        return times.stream().mapToLong(time -> time - start).toArray();
+    }
+
+    @Test
+    void pullsOncePerIntervalWhenTheServerAnswersAtOnce() {
+        AutoSyncOptions pullOnly = AutoSyncOptions.builder().pullInterval(Duration.ofSeconds(1)).push(false).build();
+        StepVerifier.withVirtualTime(() -> autoSync(pullOnly).run())
+                .expectSubscription()
+                .thenAwait(Duration.ofMillis(3500))
+                .thenCancel()
+                .verify();
+        assertThat(relative(client.pulls, 0)).containsExactly(0, 1000, 2000, 3000);
+        assertThat(client.pushes).isEmpty();
+    }
+
+    @Test
+    void aBurstOfCommitsGivesOnePushAfterTheDebounce() {
+        StepVerifier.withVirtualTime(() -> autoSync(options().pull(false).build()).run())
+                .expectSubscription()
+                .then(() -> commitsAt(1000, 1100, 1200))
+                .thenAwait(Duration.ofMillis(1399))
+                .then(() -> assertThat(relative(client.pushes, 0)).as("the first push only").containsExactly(0))
+                .thenAwait(Duration.ofMillis(1))
+                .then(() -> assertThat(relative(client.pushes, 0)).containsExactly(0, 1400))
+                .thenAwait(Duration.ofSeconds(5))
+                .thenCancel()
+                .verify();
+        assertThat(client.pushes).hasSize(2);
+    }
+
+    /** Local commits at virtual times, scheduled on the virtual clock itself. */
+    private void commitsAt(long... millis) {
+        for (long at : millis) {
+            Mono.delay(Duration.ofMillis(at)).subscribe(tick -> commits.tryEmitNext(true));
+        }
+    }
+
+    @Test
+    void startsWithAPushOfWhatIsPending() {
+        StepVerifier.withVirtualTime(() -> autoSync(OPTIONS).run())
+                .expectSubscription()
+                .thenAwait(Duration.ofMillis(200))
+                .thenCancel()
+                .verify();
+        assertThat(relative(client.pushes, 0)).containsExactly(0);
+    }
+
+    @Test
+    void commitsFasterThanTheDebounceArePushedOncePerPullInterval() {
+        StepVerifier.withVirtualTime(() -> autoSync(OPTIONS).run())
+                .expectSubscription()
+                .then(() -> Mono.delay(Duration.ofMillis(50))
+                        .thenMany(reactor.core.publisher.Flux.interval(Duration.ZERO, Duration.ofMillis(100)).take(50))
+                        .subscribe(tick -> {
+                            client.pending.incrementAndGet();
+                            commits.tryEmitNext(true);
+                        }))
+                .thenAwait(Duration.ofMillis(5000))
+                .thenCancel()
+                .verify();
+        // the debounce never fires while commits come every 100 ms; the pulls at 1 s, 2 s, ... find them pending
+        assertThat(relative(client.pushes, 0)).containsExactly(0, 1000, 2000, 3000, 4000, 5000);
+    }
+
+    @Test
+    void backsOffAfterFailuresOfAnyKindThenReturnsToTheInterval() {
+        client.pullFailures.add(new SyncTransportException("connection refused", null));
+        client.pullFailures.add(new ReplayFailedException(3, "t", "INSERT", "9", "no such table: t", null));
+        client.pullFailures.add(new SyncTransportException("reset", null));
+        AutoSyncOptions pullOnly = options().push(false).build();
+        StepVerifier.withVirtualTime(() -> autoSync(pullOnly).run())
+                .expectSubscription()
+                .then(() -> {
+                    assertThat(status.current().state()).isEqualTo(SyncState.BACKING_OFF);
+                    assertThat(status.current().error()).get().isInstanceOf(SyncTransportException.class);
+                    assertThat(status.current().nextAttempt()).isPresent();
+                })
+                .thenAwait(Duration.ofSeconds(16))
+                .thenCancel()
+                .verify();
+        // failures at 0, 2 and 6 s (2 s, 4 s, 8 s waits), success at 14 s, then once per second
+        assertThat(relative(client.pulls, 0)).containsExactly(0, 2000, 6000, 14000, 15000, 16000);
+    }
+
+    @Test
+    void aPullThatLeavesChangesPendingAsksForAPush() {
+        AutoSyncOptions options = OPTIONS;
+        StepVerifier.withVirtualTime(() -> autoSync(options).run())
+                .expectSubscription()
+                .thenAwait(Duration.ofMillis(500))
+                .then(() -> {
+                    client.pushes.clear();
+                    client.pending.set(3);
+                })
+                .thenAwait(Duration.ofMillis(500))
+                .then(() -> assertThat(relative(client.pushes, 0)).containsExactly(1000))
+                .thenAwait(Duration.ofSeconds(3))
+                .thenCancel()
+                .verify();
+        assertThat(client.pushes).hasSize(1);
+    }
+
+    @Test
+    void aPullWaitingForTheServerMakesWayForAPush() {
+        client.pullsWaitForever = true;
+        StepVerifier.withVirtualTime(() -> autoSync(OPTIONS).run())
+                .expectSubscription()
+                .then(() -> commitsAt(2000))
+                .thenAwait(Duration.ofMillis(2199))
+                .then(() -> {
+                    // the first push, due at once, interrupted the first pull; the pull of 1 s waits
+                    assertThat(relative(client.interruptedPulls, 0)).containsExactly(0);
+                    assertThat(relative(client.pushes, 0)).containsExactly(0);
+                    assertThat(relative(client.pulls, 0)).containsExactly(0, 1000);
+                })
+                .thenAwait(Duration.ofMillis(1))
+                .then(() -> {
+                    assertThat(relative(client.interruptedPulls, 0)).containsExactly(0, 2200);
+                    assertThat(relative(client.pushes, 0)).containsExactly(0, 2200);
+                    assertThat(relative(client.pulls, 0)).containsExactly(0, 1000, 2200);
+                })
+                .thenCancel()
+                .verify();
+    }
+
+    @Test
+    void pushFailuresBackOffAndTheChangesArePushedOnceTheServerIsBack() {
+        client.pushFailures.add(new SyncTransportException("connection refused", null));
+        client.pushFailures.add(new SyncTransportException("connection refused", null));
+        AutoSyncOptions pushOnly = options().pull(false).build();
+        StepVerifier.withVirtualTime(() -> autoSync(pushOnly).run())
+                .expectSubscription()
+                .thenAwait(Duration.ofSeconds(10))
+                .thenCancel()
+                .verify();
+        // the first push at once, then waits of 2 s and 4 s
+        assertThat(relative(client.pushes, 0)).containsExactly(0, 2000, 6000);
+    }
+
+    @Test
+    void endsWhenTheClientCloses() {
+        StepVerifier.withVirtualTime(() -> autoSync(OPTIONS).run())
+                .expectSubscription()
+                .thenAwait(Duration.ofMillis(1500))
+                .then(() -> client.everything = new SyncClosedException("the sync client is closed"))
+                .thenAwait(Duration.ofSeconds(2))
+                .verifyComplete();
+    }
+
+    @Test
+    void virtualTimeIsRestored() {
+        assertThat(VirtualTimeScheduler.isFactoryEnabled()).isFalse();
+    }
+}
