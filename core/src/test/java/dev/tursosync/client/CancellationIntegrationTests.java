@@ -34,6 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -116,18 +117,13 @@ final class CancellationIntegrationTests {
                 String context = "pull held (" + rule.stall() + "), cancelled by " + how;
                 replica.localChurn(random, 1 + round % 3);
                 replica.remoteChurn(random, 3);
-                proxy.plan(request -> request.isPull() ? rule : StallingProxy.Rule.pass());
+                Function<StallingProxy.Request, StallingProxy.Rule> plan = request -> request.isPull() ? rule
+                        : StallingProxy.Rule.pass();
                 if (how.equals("dispose")) {
-                    Disposable pull = replica.client.pullChanges().subscribe(event -> { }, replica::failure);
-                    assertThat(proxy.awaitStall(WAIT)).as(context).isTrue();
-                    pull.dispose();
+                    disposeAtStall(replica.client.pullChanges().then(), plan, replica, context);
                 } else {
-                    CompletableFuture<Void> stalled = CompletableFuture.runAsync(() -> awaitStall(context));
-                    assertThatThrownBy(() -> replica.client.pullChanges().timeout(Duration.ofMillis(300))
-                            .blockLast(WAIT)).as(context).hasCauseInstanceOf(TimeoutException.class);
-                    stalled.get(60, TimeUnit.SECONDS);
+                    timeOutAtStall(replica.client.pullChanges().then(), plan, context);
                 }
-                proxy.plan(request -> StallingProxy.Rule.pass());
                 proxy.release();
                 nextOperation(replica, Op.values()[round % 3], context);
                 replica.verifyConsistent(context);
@@ -185,19 +181,10 @@ final class CancellationIntegrationTests {
             String context = "round " + round + ": pull cancelled in its replay, then " + next;
             replica.localChurn(random, 5);
             replica.remoteChurn(random, 4);
-            CountDownLatch entered = new CountDownLatch(1);
-            CountDownLatch resume = new CountDownLatch(1);
-            replica.holdNextTransform(entered, resume);
-            Disposable pull = replica.client.pullChanges().subscribe(event -> { }, replica::failure);
-            assertThat(entered.await(60, TimeUnit.SECONDS)).as(context).isTrue();
-            assertThat(Files.exists(replica.sibling("-rebase"))).as(context + ": inside the apply").isTrue();
-            pull.dispose();
-            CompletableFuture<Object> following = start(replica, next).toFuture();
-            CompletableFuture<Void> write = CompletableFuture.runAsync(() -> replica.localTokens(1));
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-            resume.countDown();
-            following.get(60, TimeUnit.SECONDS);
-            write.get(60, TimeUnit.SECONDS);
+            disposePullWhileHeld(replica, replica.transformHook, next, context, () -> {
+                assertThat(Files.exists(replica.sibling("-rebase"))).as(context + ": inside the apply").isTrue();
+                return CompletableFuture.runAsync(() -> replica.localTokens(1));
+            });
             replica.verifyConsistent(context);
             round++;
         }
@@ -288,16 +275,8 @@ final class CancellationIntegrationTests {
             String context = "round " + round + ": cancelled while changes() receives, then " + next;
             replica.localChurn(random, round == 1 ? 0 : 3);
             replica.remoteChurn(random, 5);
-            CountDownLatch entered = new CountDownLatch(1);
-            CountDownLatch resume = new CountDownLatch(1);
-            replica.holdNextEvent(entered, resume);
-            Disposable pull = replica.client.pullChanges().subscribe(event -> { }, replica::failure);
-            assertThat(entered.await(60, TimeUnit.SECONDS)).as(context).isTrue();
-            pull.dispose();
-            CompletableFuture<Object> following = start(replica, next).toFuture();
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-            resume.countDown();
-            following.get(60, TimeUnit.SECONDS);
+            disposePullWhileHeld(replica, replica.eventHook, next, context,
+                    () -> CompletableFuture.completedFuture(null));
             replica.verifyConsistent(context);
             round++;
         }
@@ -335,12 +314,8 @@ final class CancellationIntegrationTests {
             context = "round " + round + ": push cancelled in its position read, then " + next;
             replica.localChurn(random, 6);
             replica.remoteChurn(random, 2);
-            proxy.plan(request -> request.isPositionRead() ? StallingProxy.Rule.holdRequest()
-                    : StallingProxy.Rule.pass());
-            Disposable push = replica.client.push().subscribe(result -> { }, replica::failure);
-            assertThat(proxy.awaitStall(WAIT)).as(context).isTrue();
-            push.dispose();
-            proxy.plan(request -> StallingProxy.Rule.pass());
+            disposeAtStall(replica.client.push(), request -> request.isPositionRead()
+                    ? StallingProxy.Rule.holdRequest() : StallingProxy.Rule.pass(), replica, context);
             proxy.release();
             nextOperation(replica, next, context);
             replica.verifyConsistent(context);
@@ -370,18 +345,12 @@ final class CancellationIntegrationTests {
                 AtomicInteger batches = new AtomicInteger();
                 StallingProxy.Rule stall = committed ? StallingProxy.Rule.holdResponse()
                         : StallingProxy.Rule.holdRequest();
-                proxy.plan(request -> request.isPushBatch() && batches.incrementAndGet() == batch ? stall
-                        : StallingProxy.Rule.pass());
-                Disposable push = replica.client.push().subscribe(result -> { }, replica::failure);
-                assertThat(proxy.awaitStall(WAIT)).as(context).isTrue();
-                push.dispose();
-                if (!committed) {
-                    // the held batch is dropped: the server never sees it
-                    proxy.plan(request -> StallingProxy.Rule.pass());
-                    proxy.dropStalled();
-                } else {
-                    proxy.plan(request -> StallingProxy.Rule.pass());
+                disposeAtStall(replica.client.push(), request -> request.isPushBatch()
+                        && batches.incrementAndGet() == batch ? stall : StallingProxy.Rule.pass(), replica, context);
+                if (committed) {
                     proxy.release();
+                } else {
+                    proxy.dropStalled();   // the held batch never reaches the server
                 }
                 nextOperation(replica, next, context);
                 replica.verifyConsistent(context);
@@ -402,13 +371,8 @@ final class CancellationIntegrationTests {
         Replica replica = open("qc", proxy.url(), builder -> builder.pushBatchSize(4));
         replica.localTokens(6);
         AtomicInteger batches = new AtomicInteger();
-        proxy.plan(request -> request.isPushBatch() && batches.incrementAndGet() == 1
-                ? StallingProxy.Rule.holdRequest() : StallingProxy.Rule.pass());
-        CompletableFuture<Void> stalled = CompletableFuture.runAsync(() -> awaitStall("first batch"));
-        assertThatThrownBy(() -> replica.client.push().timeout(Duration.ofMillis(500)).block(WAIT))
-                .hasCauseInstanceOf(TimeoutException.class);
-        stalled.get(60, TimeUnit.SECONDS);
-        proxy.plan(request -> StallingProxy.Rule.pass());
+        timeOutAtStall(replica.client.push(), request -> request.isPushBatch() && batches.incrementAndGet() == 1
+                ? StallingProxy.Rule.holdRequest() : StallingProxy.Rule.pass(), "the first batch");
         replica.client.push().block(WAIT);
         int delivered = proxy.forwarded();
         proxy.release();
@@ -588,18 +552,13 @@ final class CancellationIntegrationTests {
 
     /** Starts the client's bootstrap through the proxy, held after {@code cutAt} bytes, and cancels it there. */
     private void cancelBootstrap(SyncClient client, long cutAt, boolean timeout, String context) throws Exception {
-        proxy.plan(request -> request.isPull() ? StallingProxy.Rule.holdAfter(cutAt) : StallingProxy.Rule.pass());
+        Function<StallingProxy.Request, StallingProxy.Rule> plan = request -> request.isPull()
+                ? StallingProxy.Rule.holdAfter(cutAt) : StallingProxy.Rule.pass();
         if (timeout) {
-            CompletableFuture<Void> stalled = CompletableFuture.runAsync(() -> awaitStall("bootstrap"));
-            assertThatThrownBy(() -> client.open().timeout(Duration.ofMillis(300)).block(WAIT)).as(context)
-                    .hasCauseInstanceOf(TimeoutException.class);
-            stalled.get(60, TimeUnit.SECONDS);
+            timeOutAtStall(client.open(), plan, context);
         } else {
-            Disposable opening = client.open().subscribe(done -> { }, error -> { });
-            assertThat(proxy.awaitStall(WAIT)).as(context).isTrue();
-            opening.dispose();
+            disposeAtStall(client.open(), plan, null, context);
         }
-        proxy.plan(request -> StallingProxy.Rule.pass());
     }
 
     private void checkBootstrapped(Replica replica, Random random, String context) {
@@ -815,12 +774,64 @@ final class CancellationIntegrationTests {
         }
     }
 
-    private void awaitStall(String context) {
-        try {
-            assertThat(proxy.awaitStall(WAIT)).as(context).isTrue();
-        } catch (InterruptedException e) {
-            throw new IllegalStateException(e);
-        }
+    /**
+     * Arms a hook that holds the pull's database thread (the transform hook: inside the replay; the {@code changes()}
+     * hook: right after the apply), pulls, disposes of the pull once the hook holds, starts {@code next} and what
+     * {@code meanwhile} starts, then lets the hook go and waits for both.
+     */
+    private static void disposePullWhileHeld(Replica replica, AtomicReference<Runnable> hook, Op next, String context,
+                                             java.util.function.Supplier<CompletableFuture<?>> meanwhile)
+            throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch resume = new CountDownLatch(1);
+        hook.set(() -> {
+            entered.countDown();
+            awaitQuietly(resume);
+        });
+        Disposable pull = replica.client.pullChanges().subscribe(event -> { }, replica::failure);
+        assertThat(entered.await(60, TimeUnit.SECONDS)).as(context + ": the hook holds").isTrue();
+        pull.dispose();
+        CompletableFuture<Object> following = start(replica, next).toFuture();
+        CompletableFuture<?> other = meanwhile.get();
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        resume.countDown();
+        following.get(60, TimeUnit.SECONDS);
+        other.get(60, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Starts the operation with the proxy's plan and disposes of it once a request stalls; the plan then passes
+     * everything, and the stalled request waits for {@link StallingProxy#release()} or
+     * {@link StallingProxy#dropStalled()}.
+     */
+    private void disposeAtStall(Mono<?> operation, Function<StallingProxy.Request, StallingProxy.Rule> plan,
+                                Replica replica, String context) throws InterruptedException {
+        proxy.plan(plan);
+        Disposable running = operation.subscribe(value -> { }, error -> {
+            if (replica != null) {
+                replica.failure(error);
+            }
+        });
+        assertThat(proxy.awaitStall(WAIT)).as(context + ": a request stalled").isTrue();
+        running.dispose();
+        proxy.plan(request -> StallingProxy.Rule.pass());
+    }
+
+    /** As {@link #disposeAtStall}, but the operation is cut by {@code timeout(300 ms)} while a request stalls. */
+    private void timeOutAtStall(Mono<?> operation, Function<StallingProxy.Request, StallingProxy.Rule> plan,
+                                String context) throws Exception {
+        proxy.plan(plan);
+        CompletableFuture<Boolean> stalled = CompletableFuture.supplyAsync(() -> {
+            try {
+                return proxy.awaitStall(WAIT);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertThatThrownBy(() -> operation.timeout(Duration.ofMillis(300)).block(WAIT)).as(context)
+                .hasCauseInstanceOf(TimeoutException.class);
+        assertThat(stalled.get(60, TimeUnit.SECONDS)).as(context + ": a request stalled").isTrue();
+        proxy.plan(request -> StallingProxy.Rule.pass());
     }
 
     /** Spins until the condition holds (true) or the operation ended first (false). */
@@ -963,22 +974,6 @@ final class CancellationIntegrationTests {
 
         long pendingCount() {
             return client.stats().block(WAIT).pendingChanges();
-        }
-
-        /** The next call of the transform hook (a push or a replay) signals and waits. */
-        void holdNextTransform(CountDownLatch entered, CountDownLatch resume) {
-            transformHook.set(() -> {
-                entered.countDown();
-                awaitQuietly(resume);
-            });
-        }
-
-        /** The next event of a followed table on {@code changes()} signals and waits (on the apply's thread). */
-        void holdNextEvent(CountDownLatch entered, CountDownLatch resume) {
-            eventHook.set(() -> {
-                entered.countDown();
-                awaitQuietly(resume);
-            });
         }
 
         // -- writes

@@ -10,9 +10,9 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -96,9 +96,7 @@ final class StallingProxy implements AutoCloseable {
     StallingProxy(String upstreamUrl) throws IOException {
         this.upstream = URI.create(upstreamUrl);
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        Thread acceptor = new Thread(this::acceptLoop, "stalling-proxy");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        LoopbackHttp.acceptEach(listener, "stalling-proxy", this::handle);
     }
 
     String url() {
@@ -142,22 +140,9 @@ final class StallingProxy implements AutoCloseable {
         return forwarded.get();
     }
 
-    private void acceptLoop() {
-        while (!listener.isClosed()) {
-            try {
-                Socket client = listener.accept();
-                Thread handler = new Thread(() -> handle(client), "stalling-proxy-conn");
-                handler.setDaemon(true);
-                handler.start();
-            } catch (IOException e) {
-                return;
-            }
-        }
-    }
-
     private void handle(Socket client) {
         try (client) {
-            ParsedRequest request = readRequest(client.getInputStream());
+            LoopbackHttp.Request request = LoopbackHttp.readRequest(client.getInputStream());
             if (request == null) {
                 return;
             }
@@ -224,45 +209,9 @@ final class StallingProxy implements AutoCloseable {
         return waitFor.drop;
     }
 
-    private record ParsedRequest(String path, byte[] body, byte[] bytes) {
-    }
-
-    /** Reads one request and rewrites it to close the upstream connection after the answer. */
-    private static ParsedRequest readRequest(InputStream in) throws IOException {
-        String headers = readHead(in);
-        if (headers == null) {
-            return null;
-        }
-        int length = 0;
-        String path = "";
-        StringBuilder rewritten = new StringBuilder();
-        for (String line : headers.split("\r\n")) {
-            if (line.isEmpty()) {
-                continue;
-            }
-            if (path.isEmpty()) {
-                String[] parts = line.split(" ");
-                path = parts.length > 1 ? parts[1] : line;
-            }
-            String lower = line.toLowerCase(Locale.ROOT);
-            if (lower.startsWith("content-length:")) {
-                length = Integer.parseInt(line.substring(15).trim());
-            }
-            if (!lower.startsWith("connection:")) {
-                rewritten.append(line).append("\r\n");
-            }
-        }
-        rewritten.append("Connection: close\r\n\r\n");
-        byte[] body = in.readNBytes(length);
-        ByteArrayOutputStream request = new ByteArrayOutputStream();
-        request.write(rewritten.toString().getBytes(StandardCharsets.ISO_8859_1));
-        request.write(body);
-        return new ParsedRequest(path, body, request.toByteArray());
-    }
-
     /** The server's status line and headers, with {@code Connection: close} in place of its own. */
     private static byte[] closingHead(InputStream in) throws IOException {
-        String head = readHead(in);
+        String head = LoopbackHttp.readHead(in);
         if (head == null) {
             throw new IOException("the server closed without answering");
         }
@@ -274,20 +223,6 @@ final class StallingProxy implements AutoCloseable {
         }
         rewritten.append("Connection: close\r\n\r\n");
         return rewritten.toString().getBytes(StandardCharsets.ISO_8859_1);
-    }
-
-    private static String readHead(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        int matched = 0;
-        while (matched < 4) {
-            int b = in.read();
-            if (b < 0) {
-                return null;
-            }
-            head.write(b);
-            matched = (b == (matched % 2 == 0 ? '\r' : '\n')) ? matched + 1 : (b == '\r' ? 1 : 0);
-        }
-        return head.toString(StandardCharsets.ISO_8859_1);
     }
 
     @Override
