@@ -1,15 +1,11 @@
 package dev.tursosync.client;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 
@@ -34,14 +30,11 @@ final class CuttingProxy implements AutoCloseable {
     private final URI upstream;
     private final AtomicInteger requests = new AtomicInteger();
     private volatile IntFunction<Fault> plan = number -> Fault.NONE;
-    private final Thread acceptor;
 
     CuttingProxy(String upstreamUrl) throws IOException {
         this.upstream = URI.create(upstreamUrl);
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        this.acceptor = new Thread(this::acceptLoop, "cutting-proxy");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        LoopbackHttp.acceptEach(listener, "cutting-proxy", this::handle);
     }
 
     String url() {
@@ -54,25 +47,13 @@ final class CuttingProxy implements AutoCloseable {
         this.plan = plan;
     }
 
-    private void acceptLoop() {
-        while (!listener.isClosed()) {
-            try {
-                Socket client = listener.accept();
-                Thread handler = new Thread(() -> handle(client), "cutting-proxy-conn");
-                handler.setDaemon(true);
-                handler.start();
-            } catch (IOException e) {
-                return;
-            }
-        }
-    }
-
     private void handle(Socket client) {
         try (client) {
-            byte[] request = readRequest(client.getInputStream());
-            if (request == null) {
+            LoopbackHttp.Request read = LoopbackHttp.readRequest(client.getInputStream());
+            if (read == null) {
                 return;
             }
+            byte[] request = read.bytes();
             Fault fault = plan.apply(requests.incrementAndGet());
             if (fault == Fault.CUT_BEFORE_REQUEST) {
                 return;
@@ -91,41 +72,6 @@ final class CuttingProxy implements AutoCloseable {
         } catch (IOException ignored) {
             // the client sees a closed connection
         }
-    }
-
-    /** Reads one request and rewrites it to close the upstream connection after the answer. */
-    private static byte[] readRequest(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        int matched = 0;
-        while (matched < 4) {
-            int b = in.read();
-            if (b < 0) {
-                return null;
-            }
-            head.write(b);
-            matched = (b == (matched % 2 == 0 ? '\r' : '\n')) ? matched + 1 : (b == '\r' ? 1 : 0);
-        }
-        String headers = head.toString(StandardCharsets.ISO_8859_1);
-        int length = 0;
-        StringBuilder rewritten = new StringBuilder();
-        for (String line : headers.split("\r\n")) {
-            if (line.isEmpty()) {
-                continue;
-            }
-            String lower = line.toLowerCase(Locale.ROOT);
-            if (lower.startsWith("content-length:")) {
-                length = Integer.parseInt(line.substring(15).trim());
-            }
-            if (!lower.startsWith("connection:")) {
-                rewritten.append(line).append("\r\n");
-            }
-        }
-        rewritten.append("Connection: close\r\n\r\n");
-        byte[] body = in.readNBytes(length);
-        ByteArrayOutputStream request = new ByteArrayOutputStream();
-        request.write(rewritten.toString().getBytes(StandardCharsets.ISO_8859_1));
-        request.write(body);
-        return request.toByteArray();
     }
 
     @Override
