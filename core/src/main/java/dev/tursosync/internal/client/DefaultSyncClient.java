@@ -121,8 +121,10 @@ public final class DefaultSyncClient implements SyncClient {
         this.store = new MetadataStore(database);
         this.retry = new TransientRetry(options.retry(), status);
         this.opening = Mono.defer(this::doOpen)
+                .thenReturn(Boolean.TRUE)
                 .takeUntilOther(closing.asMono())
                 .switchIfEmpty(Mono.error(() -> new SyncClosedException("the sync client was closed while opening")))
+                .then()
                 .cache();
     }
 
