@@ -176,6 +176,7 @@ public interface SyncClient {
         private Function<Mutation, MutationResult> transform = mutation -> MutationResult.keep();
         private int pushBatchSize = 1000;
         private long autoCheckpointWalBytes = 64L * 1024 * 1024;
+        private long pullMemoryBytes = 8L * 1024 * 1024;
         private RetryOptions retry = RetryOptions.defaults();
 
         private Builder() {
@@ -383,6 +384,22 @@ public interface SyncClient {
         }
 
         /**
+         * How many bytes of pulled pages a pull keeps in memory until it applies them. A larger pull stages all its
+         * pages in a file next to the database instead ({@code <db>-changes-N}), so memory stays bounded whatever
+         * the pull's size. Default 8 MiB (2,048 pages); 0 stages every pull in the file.
+         *
+         * @param bytes 0 or more
+         * @return this builder
+         */
+        public Builder pullMemoryBytes(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("pullMemoryBytes must not be negative");
+            }
+            this.pullMemoryBytes = bytes;
+            return this;
+        }
+
+        /**
          * How pulls, pushes and the bootstrap retry transient network failures. Default
          * {@link RetryOptions#defaults()}; {@link RetryOptions#none()} to surface every failure at once.
          *
@@ -410,7 +427,7 @@ public interface SyncClient {
             return new DefaultSyncClient(new SyncClientOptions(path.toAbsolutePath(), url, authToken,
                     authTokenRefreshable, encryptionKey,
                     clientName, longPollTimeout, bootstrapIfEmpty, resetShare, connectTimeout, responseTimeout,
-                    maxConnections, transform, pushBatchSize, autoCheckpointWalBytes, retry));
+                    maxConnections, transform, pushBatchSize, autoCheckpointWalBytes, pullMemoryBytes, retry));
         }
     }
 }

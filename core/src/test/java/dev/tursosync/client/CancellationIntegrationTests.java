@@ -134,10 +134,13 @@ final class CancellationIntegrationTests {
         replica.assertSyncedStateIsTheRemote();
     }
 
-    /** (b) The page stream is cut off after a random number of bytes while it is being staged. */
+    /**
+     * (b) The page stream is cut off after a random number of bytes while it is being staged, in the stage file
+     * (a pull within {@code pullMemoryBytes} stays in memory and leaves no file to clean up).
+     */
     @Test
     void pullCancelledWhileStagingThePages() throws Exception {
-        Replica replica = open("ps", proxy.url(), builder -> builder);
+        Replica replica = open("ps", proxy.url(), builder -> builder.pullMemoryBytes(0));
         Random random = new Random(2);
         int stagesSeen = 0;
         for (int round = 0; round < 5; round++) {

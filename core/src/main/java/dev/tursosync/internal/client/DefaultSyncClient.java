@@ -20,6 +20,7 @@ import dev.tursosync.internal.meta.MetadataStore;
 import dev.tursosync.internal.meta.SyncMetadata;
 import dev.tursosync.internal.proto.PullUpdatesReqProtoBody;
 import dev.tursosync.internal.pull.PageStage;
+import dev.tursosync.internal.pull.StagedPages;
 import dev.tursosync.internal.pull.PullApplier;
 import dev.tursosync.internal.pull.SnapshotFileWriter;
 import dev.tursosync.internal.rebase.DatabaseFiles;
@@ -52,6 +53,7 @@ import java.util.UUID;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -65,6 +67,7 @@ import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The sync client: bootstrap, resume, physical pull with change events, capture and push of local changes.
@@ -81,6 +84,9 @@ import reactor.core.publisher.Sinks;
 public final class DefaultSyncClient implements SyncClient {
 
     private static final Logger LOG = LoggerFactory.getLogger(DefaultSyncClient.class);
+
+    /** Where a pull's events are decoded while its apply writes: Reactor's shared threads for blocking work. */
+    private static final Executor DECODE_THREADS = task -> Schedulers.boundedElastic().schedule(task);
 
     private final SyncClientOptions options;
     private final TransportOptions transportOptions;
@@ -350,9 +356,10 @@ public final class DefaultSyncClient implements SyncClient {
         LogicalPusher pusher = new LogicalPusher(transport, connections, options.transform(),
                 options.pushBatchSize());
         PullApplier applier = new PullApplier(database, new ChangeEventDecoder(options.resetShare()),
-                new LocalReplay(capture, options.transform()));
+                new LocalReplay(capture, options.transform()), DECODE_THREADS);
         SyncCheckpoint checkpointer = new SyncCheckpoint(database, 4096);
-        PageStage stager = new PageStage(connections.scheduler());
+        PageStage stager = new PageStage(connections.scheduler(),
+                (int) Math.min(Integer.MAX_VALUE, options.pullMemoryBytes() / PageStage.PAGE_BYTES));
         return Mono.fromCallable(this::inspect)
                 .subscribeOn(connections.scheduler())
                 .flatMap(found -> found.map(Mono::just).orElseGet(() -> start(transport, connections)))
@@ -481,8 +488,7 @@ public final class DefaultSyncClient implements SyncClient {
                     .flatMap(staged -> staged.pageCount() == 0
                             ? detached(Mono.fromCallable(() -> confirmUnchanged(current, staged, stage))
                                     .subscribeOn(current.connections().scheduler()))
-                            : detached(current.connections().exclusive(() -> apply(current, stage,
-                                    staged.header().revision(), staged.header().databaseSizePages()))))
+                            : detached(current.connections().exclusive(() -> apply(current, staged, stage))))
                     .defaultIfEmpty(List.of());
         }));
     }
@@ -499,10 +505,11 @@ public final class DefaultSyncClient implements SyncClient {
      * others). If the apply fails half-way (an I/O error, not a replay conflict, which undoes itself), the journal is
      * acted on at once, before any other work can see the database.
      */
-    private List<ChangeEvent> apply(State current, Path stage, String revision, long databaseSizePages) {
+    private List<ChangeEvent> apply(State current, PageStage.Staged staged, Path stage) {
         SyncMetadata metadata = current.metadata().get();
-        try {
-            List<ChangeEvent> events = current.applier().apply(stage, revision, databaseSizePages,
+        String revision = staged.header().revision();
+        try (StagedPages pages = staged.open(stage)) {
+            List<ChangeEvent> events = current.applier().apply(pages, revision, staged.header().databaseSizePages(),
                     metadata.clientId(), metadata.pullGeneration());
             confirm(current, metadata.rebased(revision, metadata.pullGeneration() + 1, Instant.now()));
             current.applier().finish();

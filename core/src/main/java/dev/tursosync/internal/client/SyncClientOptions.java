@@ -31,6 +31,7 @@ import reactor.core.publisher.Mono;
  * @param transform        the push transform hook
  * @param pushBatchSize    how many changes a push batch aims for
  * @param autoCheckpointWalBytes the WAL size that triggers a checkpoint, 0 for never
+ * @param pullMemoryBytes  how many bytes of pulled pages a pull keeps in memory before it stages them in a file
  * @param retry            how transient failures are retried
  */
 public record SyncClientOptions(Path path, String url, Supplier<Mono<String>> authToken,
@@ -38,7 +39,7 @@ public record SyncClientOptions(Path path, String url, Supplier<Mono<String>> au
                                 String clientName, Duration longPollTimeout, boolean bootstrapIfEmpty,
                                 double resetShare, Duration connectTimeout, Duration responseTimeout,
                                 int maxConnections, Function<Mutation, MutationResult> transform,
-                                int pushBatchSize, long autoCheckpointWalBytes,
+                                int pushBatchSize, long autoCheckpointWalBytes, long pullMemoryBytes,
                                 RetryOptions retry) {
 
     /**

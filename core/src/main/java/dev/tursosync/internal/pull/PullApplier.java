@@ -38,6 +38,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -57,6 +58,9 @@ import org.sqlite.SQLiteConfig;
  *       marks the journal, installs the store and folds the WAL into the file with a {@code TRUNCATE}
  *       checkpoint.</li>
  * </ol>
+ * The change events are decoded on another thread from step 2 on, from the synced state and the staged pages,
+ * which stay as they are until the checkpoint; the pull waits for them before it marks the journal, and if
+ * decoding fails it is undone like a failed replay.
  * The caller then records the new revision and generation in the metadata and calls {@link #finish()}. After a
  * crash, {@link #recover()} reads the journal: without the replay's commit in the WAL the pull is undone (the
  * journal's changes are still in the database), with it the remaining steps are redone, so no change is lost or
@@ -72,28 +76,31 @@ public final class PullApplier {
     private final ChangeEventDecoder decoder;
     private final LocalReplay replay;
     private final JournalStore journals;
+    private final Executor decodeExecutor;
 
     /**
      * Creates an applier.
      *
-     * @param database the database file
-     * @param decoder  computes change events from old and new pages
-     * @param replay   replays pending local changes
+     * @param database       the database file
+     * @param decoder        computes change events from old and new pages
+     * @param replay         replays pending local changes
+     * @param decodeExecutor runs the decoder while the apply writes (never interrupt its threads)
      */
-    public PullApplier(Path database, ChangeEventDecoder decoder, LocalReplay replay) {
+    public PullApplier(Path database, ChangeEventDecoder decoder, LocalReplay replay, Executor decodeExecutor) {
         this.database = database;
         this.wal = DatabaseFiles.walOf(database);
         this.nextRevert = database.resolveSibling(database.getFileName() + "-revert.next");
         this.decoder = decoder;
         this.replay = replay;
         this.journals = new JournalStore(database);
+        this.decodeExecutor = decodeExecutor;
     }
 
     /**
      * Applies a staged pull and replays the pending local changes on top. Call only with every connection closed.
      * On success the journal is left in place: record the new revision and generation, then call {@link #finish()}.
      *
-     * @param stage             the stage file
+     * @param staged            the staged pages (the caller closes them)
      * @param revision          the staged revision
      * @param databaseSizePages the database size at the staged revision
      * @param clientId          this client's id
@@ -101,41 +108,61 @@ public final class PullApplier {
      * @return the change events of the remote changes
      * @throws ReplayFailedException if a pending change cannot be replayed; the pull is then undone
      */
-    public List<ChangeEvent> apply(Path stage, String revision, long databaseSizePages, String clientId,
+    public List<ChangeEvent> apply(StagedPages staged, String revision, long databaseSizePages, String clientId,
                                    long fromGeneration) {
-        try (StagedPages staged = StagedPages.open(stage)) {
-            if (DatabaseFiles.isEmpty(database)) {
-                List<ChangeEvent> events = decoder.decode(pageNumber -> null, staged::page,
-                        PageNumberSet.of(staged.pageNumbers()));
-                replaceEmptyDatabase(staged, databaseSizePages);
-                return events;
-            }
-            List<LogRow> pending = readPendingRows();
-            WalScan scan = WalScanner.scan(wal);
-            boolean continues = scan.headerStatus() == WalScan.HeaderStatus.VALID;
-            RebaseJournal journal = new RebaseJournal(RebaseJournal.Phase.PREPARED, fromGeneration, revision,
-                    databaseSizePages, continues ? scan.committedLength() : 0,
-                    continues ? scan.lastCommitFrame() : 0, pending);
-            List<ChangeEvent> events;
-            RevertStore revert = RevertStore.open(RevertStore.fileOf(database), PAGE_SIZE);
-            try (SyncedPages synced = SyncedPages.open(database, PAGE_SIZE, revert)) {
-                PageNumberSet remote = PageNumberSet.of(staged.pageNumbers());
-                PageSource after = pageNumber -> {
-                    byte[] page = staged.page(pageNumber);
-                    return page != null ? page : synced.page(pageNumber);
-                };
-                events = decoder.decode(synced, after, remote);
-                long[] reverted = revertedPages(continues, revert, remote, synced.sizePages(), databaseSizePages);
+        if (DatabaseFiles.isEmpty(database)) {
+            List<ChangeEvent> events = decoder.decode(pageNumber -> null, staged::page,
+                    PageNumberSet.of(staged.pageNumbers()));
+            replaceEmptyDatabase(staged, databaseSizePages);
+            return events;
+        }
+        List<LogRow> pending = readPendingRows();
+        WalScan scan = WalScanner.scan(wal);
+        boolean continues = scan.headerStatus() == WalScan.HeaderStatus.VALID;
+        RebaseJournal journal = new RebaseJournal(RebaseJournal.Phase.PREPARED, fromGeneration, revision,
+                databaseSizePages, continues ? scan.committedLength() : 0,
+                continues ? scan.lastCommitFrame() : 0, pending);
+        RevertStore revert = RevertStore.open(RevertStore.fileOf(database), PAGE_SIZE);
+        List<ChangeEvent> events;
+        try (SyncedPages synced = SyncedPages.open(database, PAGE_SIZE, revert)) {
+            PageNumberSet remote = PageNumberSet.of(staged.pageNumbers());
+            PageSource after = pageNumber -> {
+                byte[] page = staged.page(pageNumber);
+                return page != null ? page : synced.page(pageNumber);
+            };
+            EventDecoding decoding = EventDecoding.start(() -> decoder.decode(synced, after, remote),
+                    decodeExecutor);
+            try {
+                long[] reverted = revertedPages(continues, revert, remote, synced.sizePages(),
+                        databaseSizePages);
                 journals.write(journal);
                 WalWriter.appendTransaction(wal, PAGE_SIZE, frames(staged, reverted, synced),
                         Math.toIntExact(databaseSizePages));
+                DatabaseFiles.dropSharedMemory(database);
+                if (!pending.isEmpty()) {
+                    replayOrUndo(journal, clientId);
+                }
+                writeNextRevert(journal);
+                events = decodedOrUndo(decoding, journal);
+            } finally {
+                decoding.awaitQuietly();
             }
-            DatabaseFiles.dropSharedMemory(database);
-            if (!pending.isEmpty()) {
-                replayOrUndo(journal, clientId);
-            }
-            completeReplay(journal);
-            return events;
+        }
+        journals.write(journal.withPhase(RebaseJournal.Phase.REPLAYED));
+        installAndCheckpoint();
+        return events;
+    }
+
+    /**
+     * The events, once decoded. If decoding failed, the pull is undone (the journal is still in its prepared
+     * phase, so nothing has touched the database file yet) and the failure is thrown.
+     */
+    private List<ChangeEvent> decodedOrUndo(EventDecoding decoding, RebaseJournal journal) {
+        try {
+            return decoding.await();
+        } catch (RuntimeException e) {
+            undo(journal);
+            throw e;
         }
     }
 
@@ -304,11 +331,18 @@ public final class PullApplier {
     }
 
     /**
-     * After both transactions committed: the new revert store holds the remote's version of each page the replay
+     * After both transactions committed (recovery): the new revert store holds the remote's version of each page the replay
      * wrote (from the remote transaction's frames, or the file for pages it did not touch), so the checkpoint that
      * follows keeps the new synced state recoverable.
      */
     private void completeReplay(RebaseJournal journal) {
+        writeNextRevert(journal);
+        journals.write(journal.withPhase(RebaseJournal.Phase.REPLAYED));
+        installAndCheckpoint();
+    }
+
+    /** Writes the revert store of the new synced state to {@code <db>-revert.next}, from the WAL the pull left. */
+    private void writeNextRevert(RebaseJournal journal) {
         WalFrames frames = WalFrames.read(wal);
         int remoteCommit = frames.nextCommit(journal.walFramesBefore());
         int replayCommit = journal.changes().isEmpty() ? 0 : frames.nextCommit(remoteCommit);
@@ -343,8 +377,6 @@ public final class PullApplier {
             throw new UncheckedIOException("cannot read the pages of the pulled state", e);
         }
         RevertStore.writeNew(nextRevert, PAGE_SIZE, size, synced);
-        journals.write(journal.withPhase(RebaseJournal.Phase.REPLAYED));
-        installAndCheckpoint();
     }
 
     private void installAndCheckpoint() {

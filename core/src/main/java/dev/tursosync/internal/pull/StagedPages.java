@@ -11,16 +11,24 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Read access to a stage file written by {@link PageStage}: only an index of page number to file offset is kept in
- * memory; pages are read on demand. When a page appears twice, the later record wins.
+ * Read access to the pages {@link PageStage} staged: kept in memory, or in a stage file, of which only an index of
+ * page number to file offset is kept in memory and pages are read on demand. When a page appears twice, the later
+ * record wins. Each read returns a new array; reads may come from several threads at once.
  */
 public final class StagedPages implements AutoCloseable {
 
     private final FileChannel file;
     private final Map<Long, Long> offsets = new LinkedHashMap<>();
+    private final Map<Long, byte[]> pages;
+
+    private StagedPages(Map<Long, byte[]> pages) {
+        this.file = null;
+        this.pages = pages;
+    }
 
     private StagedPages(FileChannel file) throws IOException {
         this.file = file;
+        this.pages = null;
         long size = file.size();
         if (size % PageStage.RECORD_BYTES != 0) {
             throw new IOException("the stage file ends inside a record (" + size + " bytes)");
@@ -31,6 +39,16 @@ public final class StagedPages implements AutoCloseable {
             PageStreamConsumer.readFully(file, number, offset);
             offsets.put(Integer.toUnsignedLong(number.getInt(0)), offset + 4);
         }
+    }
+
+    /**
+     * Pages staged in memory.
+     *
+     * @param pages the pages by number, in stream order; not changed afterwards
+     * @return the pages
+     */
+    public static StagedPages of(Map<Long, byte[]> pages) {
+        return new StagedPages(pages);
     }
 
     /**
@@ -54,7 +72,7 @@ public final class StagedPages implements AutoCloseable {
      * @return the page numbers
      */
     public Set<Long> pageNumbers() {
-        return offsets.keySet();
+        return pages != null ? pages.keySet() : offsets.keySet();
     }
 
     /**
@@ -64,6 +82,10 @@ public final class StagedPages implements AutoCloseable {
      * @return the 4096-byte image, or {@code null} if it is not staged
      */
     public byte[] page(long pageNumber) {
+        if (pages != null) {
+            byte[] page = pages.get(pageNumber);
+            return page == null ? null : page.clone();
+        }
         Long offset = offsets.get(pageNumber);
         if (offset == null) {
             return null;
@@ -79,6 +101,9 @@ public final class StagedPages implements AutoCloseable {
 
     @Override
     public void close() {
+        if (file == null) {
+            return;
+        }
         try {
             file.close();
         } catch (IOException e) {

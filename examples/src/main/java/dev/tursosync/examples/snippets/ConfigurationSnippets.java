@@ -31,6 +31,7 @@ final class ConfigurationSnippets {
                 .maxConnections(4)                               // default 4
                 .pushBatchSize(1000)                             // default 1000
                 .autoCheckpointWalBytes(64L * 1024 * 1024)       // default 64 MiB; 0 = never
+                .pullMemoryBytes(8L * 1024 * 1024)               // default 8 MiB; 0 = stage every pull in a file
                 .retry(RetryOptions.defaults())                  // default: 3 retries, 250 ms doubling to 5 s
                 .transform(mutation -> MutationResult.keep())    // default: push every change as captured
                 .build();
