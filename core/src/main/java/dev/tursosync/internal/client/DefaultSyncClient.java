@@ -20,9 +20,9 @@ import dev.tursosync.internal.meta.MetadataStore;
 import dev.tursosync.internal.meta.SyncMetadata;
 import dev.tursosync.internal.proto.PullUpdatesReqProtoBody;
 import dev.tursosync.internal.pull.PageStage;
-import dev.tursosync.internal.pull.StagedPages;
 import dev.tursosync.internal.pull.PullApplier;
 import dev.tursosync.internal.pull.SnapshotFileWriter;
+import dev.tursosync.internal.pull.StagedPages;
 import dev.tursosync.internal.rebase.DatabaseFiles;
 import dev.tursosync.internal.rebase.LocalReplay;
 import dev.tursosync.internal.rebase.RebaseJournal;
@@ -32,6 +32,7 @@ import dev.tursosync.internal.push.LogicalPusher;
 import dev.tursosync.internal.sqlite.PageSource;
 import dev.tursosync.internal.sqlite.SchemaEntry;
 import dev.tursosync.internal.sqlite.SchemaReader;
+import dev.tursosync.internal.transport.PulledPage;
 import dev.tursosync.internal.transport.ReactorNettySyncTransport;
 import dev.tursosync.internal.transport.RemoteUrl;
 import dev.tursosync.internal.transport.SyncTransport;
@@ -359,7 +360,7 @@ public final class DefaultSyncClient implements SyncClient {
                 new LocalReplay(capture, options.transform()), DECODE_THREADS);
         SyncCheckpoint checkpointer = new SyncCheckpoint(database, 4096);
         PageStage stager = new PageStage(connections.scheduler(),
-                (int) Math.min(Integer.MAX_VALUE, options.pullMemoryBytes() / PageStage.PAGE_BYTES));
+                (int) Math.min(Integer.MAX_VALUE, options.pullMemoryBytes() / PulledPage.PAGE_SIZE));
         return Mono.fromCallable(this::inspect)
                 .subscribeOn(connections.scheduler())
                 .flatMap(found -> found.map(Mono::just).orElseGet(() -> start(transport, connections)))

@@ -28,11 +28,8 @@ import reactor.core.scheduler.Scheduler;
  */
 public final class PageStage {
 
-    /** Bytes of one page. */
-    public static final int PAGE_BYTES = 4096;
-
     /** Bytes of one record. */
-    static final int RECORD_BYTES = 4 + PAGE_BYTES;
+    static final int RECORD_BYTES = 4 + PulledPage.PAGE_SIZE;
 
     private final Scheduler blocking;
     private final int memoryPages;
