@@ -314,8 +314,9 @@ final class RebaseIntegrationTests {
     @Test
     void theWalIsCheckpointedAutomaticallyPastItsSizeLimit() throws Exception {
         remote.execute("CREATE TABLE " + t + " (id INTEGER PRIMARY KEY, v TEXT)");
+        long limit = 256 * 1024;
         SyncClient a = SyncClient.builder().path(dir.resolve("auto.db")).url(server.url()).clientName("auto")
-                .autoCheckpointWalBytes(256 * 1024).build();
+                .autoCheckpointWalBytes(limit).build();
         a.open().block(WAIT);
         clients.add(a);
         long largestWal = 0;
@@ -324,12 +325,14 @@ final class RebaseIntegrationTests {
             largestWal = Math.max(largestWal, a.stats().block(WAIT).walSizeBytes());
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (a.stats().block(WAIT).walSizeBytes() > 1024 * 1024 && System.nanoTime() < deadline) {
+        while (a.stats().block(WAIT).walSizeBytes() > limit && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
         SyncStats settled = a.stats().block(WAIT);
         assertThat(settled.revertStoreSizeBytes()).as("synced pages saved by automatic checkpoints").isPositive();
-        assertThat(largestWal).as("the WAL never grew far past the limit").isLessThan(2L * 1024 * 1024);
+        // Each insert adds about 25 KB to the WAL; the checkpoint holds later work back, so the WAL ends at most a
+        // unit of work or two past the limit, however slow the machine.
+        assertThat(largestWal).as("the WAL never grew far past the limit").isLessThan(2 * limit);
         assertThat(LocalSql.query(a, "SELECT count(*) FROM " + t)).containsExactly(List.of(400L));
         assertThat(settled.pendingChanges()).isEqualTo(400);
         a.sync().block(WAIT);

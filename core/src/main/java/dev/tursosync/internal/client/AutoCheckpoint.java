@@ -4,26 +4,28 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 /**
- * The automatic checkpoint policy: after local work, when the WAL has grown past a size, one checkpoint runs in the
- * background. The WAL's size is looked at most every {@value #CHECK_INTERVAL_MILLIS} ms.
+ * The automatic checkpoint policy: after each unit of local work, when the WAL has grown past a size, one checkpoint
+ * runs in the background.
+ *
+ * <p>The WAL's size is looked at after every statement (one {@code stat}, a microsecond or two), not on a timer: the
+ * checkpoint's request for the database is queued while the work that crossed the size still holds it, so later work
+ * waits for the checkpoint and the WAL stays within about one statement (or the rest of an open transaction) past the
+ * size. Only a pull or push that is running at that moment lets it grow further, until the checkpoint's turn comes.
  */
 final class AutoCheckpoint {
 
     private static final Logger LOG = LoggerFactory.getLogger(AutoCheckpoint.class);
-    private static final long CHECK_INTERVAL_MILLIS = 50;
 
     private final Path wal;
     private final long thresholdBytes;
     private final Supplier<Mono<Void>> checkpoint;
     private final AtomicBoolean running = new AtomicBoolean();
-    private final AtomicLong lastCheck = new AtomicLong();
 
     /**
      * Creates the policy.
@@ -41,11 +43,6 @@ final class AutoCheckpoint {
     /** Called after each unit of local work, on a database thread. */
     void afterWork() {
         if (thresholdBytes <= 0 || running.get()) {
-            return;
-        }
-        long now = System.currentTimeMillis();
-        long last = lastCheck.get();
-        if (now - last < CHECK_INTERVAL_MILLIS || !lastCheck.compareAndSet(last, now)) {
             return;
         }
         if (walSize() >= thresholdBytes && running.compareAndSet(false, true)) {
