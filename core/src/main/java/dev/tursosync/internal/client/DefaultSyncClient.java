@@ -582,8 +582,8 @@ public final class DefaultSyncClient implements SyncClient {
     }
 
     private void recoverNow(State current) {
-        Optional<RebaseJournal> finished = current.applier().recover();
         SyncMetadata metadata = current.metadata().get();
+        Optional<RebaseJournal> finished = current.applier().recover(metadata.pullGeneration());
         if (finished.isPresent()) {
             RebaseJournal journal = finished.get();
             LOG.info("finished an interrupted pull to revision {}", journal.revision());

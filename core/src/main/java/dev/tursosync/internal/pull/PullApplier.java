@@ -7,6 +7,7 @@ import dev.tursosync.TursoSyncException;
 import dev.tursosync.internal.capture.ChangeLog;
 import dev.tursosync.internal.capture.LogRow;
 import dev.tursosync.internal.events.ChangeEventDecoder;
+import dev.tursosync.internal.io.AtomicFile;
 import dev.tursosync.internal.io.Durability;
 import dev.tursosync.internal.rebase.DatabaseFiles;
 import dev.tursosync.internal.rebase.JournalStore;
@@ -48,23 +49,26 @@ import org.sqlite.SQLiteConfig;
  * <p>The database file plus the revert store is the synced state; the WAL holds what was written locally since.
  * A pull, in order:
  * <ol>
+ *   <li>starts decoding the change events on another thread, from the synced state and the staged pages, which
+ *       stay as they are until the checkpoint;</li>
  *   <li>reads the pending local changes and writes them, with where the WAL ends, to the rebase journal;</li>
  *   <li>appends one WAL transaction that turns the local state into the remote one: the staged pages, plus the
  *       synced version of every page written locally (in the WAL or the revert store) that the remote did not
  *       change, with the remote's size in the commit frame;</li>
- *   <li>replays the pending changes in a second transaction (capture reinstalled, the transform hook applied);
- *       if a change fails, the WAL is cut back to where it ended, which restores the local state exactly;</li>
- *   <li>writes the revert store of the new synced state (the remote's versions of the pages the replay wrote),
- *       marks the journal, installs the store and folds the WAL into the file with a {@code TRUNCATE}
- *       checkpoint.</li>
+ *   <li>if changes were pending, replays them in a second transaction (capture reinstalled, the transform hook
+ *       applied; if a change fails, the WAL is cut back to where it ended, which restores the local state
+ *       exactly) and writes the revert store of the new synced state (the remote's versions of the pages the
+ *       replay wrote) to {@code <db>-revert.next};</li>
+ *   <li>waits for the events; if decoding failed, the pull is undone like a failed replay.</li>
  * </ol>
- * The change events are decoded on another thread from step 2 on, from the synced state and the staged pages,
- * which stay as they are until the checkpoint; the pull waits for them before it marks the journal, and if
- * decoding fails it is undone like a failed replay.
- * The caller then records the new revision and generation in the metadata and calls {@link #finish()}. After a
- * crash, {@link #recover()} reads the journal: without the replay's commit in the WAL the pull is undone (the
- * journal's changes are still in the database), with it the remaining steps are redone, so no change is lost or
- * applied twice. An empty database gets its first pages through a new file renamed into place instead.
+ * The caller then records the new revision and generation in the metadata, which is the pull's point of no return,
+ * and calls {@link #finish()}: the new revert store replaces the old one (without pending changes the file alone
+ * becomes the synced state, so the store goes), a {@code TRUNCATE} checkpoint folds the WAL into the file, and the
+ * journal goes. After a crash, {@link #recover(long)} reads the journal: if the metadata records the pull, only
+ * {@link #finish()} is redone; if not, without the last transaction's commit in the WAL the pull is undone (the
+ * journal's changes are still in the database), and with it the revert store is written and the caller records
+ * the pull. So no change is lost or applied twice. An empty database gets its first pages through a new file
+ * renamed into place instead.
  */
 public final class PullApplier {
 
@@ -77,6 +81,7 @@ public final class PullApplier {
     private final LocalReplay replay;
     private final JournalStore journals;
     private final Executor decodeExecutor;
+    private RebaseJournal applied;
 
     /**
      * Creates an applier.
@@ -116,12 +121,6 @@ public final class PullApplier {
             replaceEmptyDatabase(staged, databaseSizePages);
             return events;
         }
-        List<LogRow> pending = readPendingRows();
-        WalScan scan = WalScanner.scan(wal);
-        boolean continues = scan.headerStatus() == WalScan.HeaderStatus.VALID;
-        RebaseJournal journal = new RebaseJournal(RebaseJournal.Phase.PREPARED, fromGeneration, revision,
-                databaseSizePages, continues ? scan.committedLength() : 0,
-                continues ? scan.lastCommitFrame() : 0, pending);
         RevertStore revert = RevertStore.open(RevertStore.fileOf(database), PAGE_SIZE);
         List<ChangeEvent> events;
         try (SyncedPages synced = SyncedPages.open(database, PAGE_SIZE, revert)) {
@@ -133,6 +132,12 @@ public final class PullApplier {
             EventDecoding decoding = EventDecoding.start(() -> decoder.decode(synced, after, remote),
                     decodeExecutor);
             try {
+                List<LogRow> pending = readPendingRows();
+                WalScan scan = WalScanner.scan(wal);
+                boolean continues = scan.headerStatus() == WalScan.HeaderStatus.VALID;
+                RebaseJournal journal = new RebaseJournal(RebaseJournal.Phase.PREPARED, fromGeneration, revision,
+                        databaseSizePages, continues ? scan.committedLength() : 0,
+                        continues ? scan.lastCommitFrame() : 0, pending);
                 long[] reverted = revertedPages(continues, revert, remote, synced.sizePages(),
                         databaseSizePages);
                 journals.write(journal);
@@ -141,15 +146,14 @@ public final class PullApplier {
                 DatabaseFiles.dropSharedMemory(database);
                 if (!pending.isEmpty()) {
                     replayOrUndo(journal, clientId);
+                    writeNextRevert(journal);
                 }
-                writeNextRevert(journal);
                 events = decodedOrUndo(decoding, journal);
+                applied = journal;
             } finally {
                 decoding.awaitQuietly();
             }
         }
-        journals.write(journal.withPhase(RebaseJournal.Phase.REPLAYED));
-        installAndCheckpoint();
         return events;
     }
 
@@ -167,7 +171,7 @@ public final class PullApplier {
     }
 
     /**
-     * Whether an interrupted pull waits for {@link #recover()}.
+     * Whether an interrupted pull waits for {@link #recover(long)}.
      *
      * @return whether the rebase journal exists
      */
@@ -176,24 +180,38 @@ public final class PullApplier {
     }
 
     /**
-     * Ends a pull once the metadata records it: the journal goes.
+     * Ends a pull once the metadata records its revision and generation: installs the new revert store, folds the
+     * WAL into the file, and deletes the journal. A crash before the journal is gone makes {@link #recover} redo
+     * this (each step is idempotent).
      */
     public void finish() {
-        journals.delete();
+        RebaseJournal journal = applied != null ? applied : journals.read().orElse(null);
+        applied = null;
+        if (journal != null) {
+            installAndCheckpoint(journal);
+            journals.delete();
+        }
     }
 
     /**
      * Finishes or undoes a pull that a crash interrupted. Call with every connection closed, before anything else.
      *
-     * @return the journal of a pull that is now complete (record its revision and generation, then call
-     *         {@link #finish()}), or empty if there was none or it was undone
+     * @param recordedGeneration the pull generation the metadata records now
+     * @return the journal of a pull that committed but is not recorded yet (record its revision and generation,
+     *         then call {@link #finish()}), or empty if there was none, it was undone, or the metadata already
+     *         recorded it (then it is finished here)
      */
-    public Optional<RebaseJournal> recover() {
+    public Optional<RebaseJournal> recover(long recordedGeneration) {
         Optional<RebaseJournal> found = journals.read();
         if (found.isEmpty()) {
             return found;
         }
         RebaseJournal journal = found.get();
+        if (recordedGeneration == journal.fromGeneration() + 1) {
+            applied = journal;
+            finish();
+            return Optional.empty();
+        }
         if (journal.phase() == RebaseJournal.Phase.PREPARED) {
             WalFrames frames = WalFrames.read(wal);
             int remoteCommit = frames.nextCommit(journal.walFramesBefore());
@@ -202,9 +220,9 @@ public final class PullApplier {
                 undo(journal);
                 return Optional.empty();
             }
-            completeReplay(journal);
-        } else {
-            installAndCheckpoint();
+            if (!journal.changes().isEmpty()) {
+                writeNextRevert(journal);
+            }
         }
         return found;
     }
@@ -331,17 +349,10 @@ public final class PullApplier {
     }
 
     /**
-     * After both transactions committed (recovery): the new revert store holds the remote's version of each page the replay
-     * wrote (from the remote transaction's frames, or the file for pages it did not touch), so the checkpoint that
-     * follows keeps the new synced state recoverable.
+     * Writes the revert store of the new synced state to {@code <db>-revert.next}, from the WAL the pull left: the
+     * remote's version of each page the replay wrote (from the remote transaction's frames, or the file for pages
+     * it did not touch), so the checkpoint that follows keeps the new synced state recoverable.
      */
-    private void completeReplay(RebaseJournal journal) {
-        writeNextRevert(journal);
-        journals.write(journal.withPhase(RebaseJournal.Phase.REPLAYED));
-        installAndCheckpoint();
-    }
-
-    /** Writes the revert store of the new synced state to {@code <db>-revert.next}, from the WAL the pull left. */
     private void writeNextRevert(RebaseJournal journal) {
         WalFrames frames = WalFrames.read(wal);
         int remoteCommit = frames.nextCommit(journal.walFramesBefore());
@@ -379,9 +390,21 @@ public final class PullApplier {
         RevertStore.writeNew(nextRevert, PAGE_SIZE, size, synced);
     }
 
-    private void installAndCheckpoint() {
-        if (Files.exists(nextRevert)) {
-            RevertStore.install(nextRevert, database);
+    /**
+     * Makes the revert store that of the new synced state, then folds the WAL into the file. Without replayed
+     * changes the file alone is the new synced state, so the store goes; with them the store written by
+     * {@link #writeNextRevert} replaces it (unless a crash came after it already did).
+     */
+    private void installAndCheckpoint(RebaseJournal journal) {
+        try {
+            if (journal.changes().isEmpty()) {
+                Files.deleteIfExists(nextRevert);
+                AtomicFile.delete(RevertStore.fileOf(database));
+            } else if (Files.exists(nextRevert)) {
+                RevertStore.install(nextRevert, database);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot replace the revert store of " + database, e);
         }
         DatabaseFiles.checkpointTruncate(database);
     }

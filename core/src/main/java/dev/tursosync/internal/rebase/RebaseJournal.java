@@ -25,13 +25,14 @@ public record RebaseJournal(Phase phase, long fromGeneration, String revision, l
     /** How far the pull got. */
     public enum Phase {
         /**
-         * Written before the remote pages are appended. The WAL then gets two transactions: the remote pages, then
-         * the replay of the local changes. If both committed the pull is finished, else it is undone.
+         * Written before the remote pages are appended. The WAL then gets the remote pages and, when changes were
+         * pending, their replay. Once the metadata records the pull only the checkpoint is left; before that, if
+         * the last transaction committed the pull is finished, else it is undone.
          */
         PREPARED,
         /**
-         * Both transactions committed and the new revert store is on disk; what is left (installing the store,
-         * the checkpoint, the metadata) is redone until it is done.
+         * Only read: written by earlier versions once both transactions had committed and the new revert store
+         * was on disk, so the pull is finished.
          */
         REPLAYED
     }
@@ -51,16 +52,5 @@ public record RebaseJournal(Phase phase, long fromGeneration, String revision, l
         Objects.requireNonNull(phase, "phase");
         Objects.requireNonNull(revision, "revision");
         changes = List.copyOf(changes);
-    }
-
-    /**
-     * The same journal in another phase.
-     *
-     * @param next the phase
-     * @return the journal
-     */
-    public RebaseJournal withPhase(Phase next) {
-        return new RebaseJournal(next, fromGeneration, revision, databaseSizePages, walLengthBefore, walFramesBefore,
-                changes);
     }
 }

@@ -96,6 +96,41 @@ class PullApplierTests {
         }
     }
 
+    /** A crash after the metadata recorded the pull, before the checkpoint: recovery only folds the WAL in. */
+    @Test
+    void aPullTheMetadataRecordsIsFinishedByRecovery() throws Exception {
+        try (StagedPages staged = StagedPages.open(stage(remote, false))) {
+            applier().apply(staged, "r1", pages(remote), "client", 7);
+        }
+        assertThat(Files.size(DatabaseFiles.walOf(database))).as("not folded in yet").isPositive();
+
+        PullApplier afterRestart = applier();
+        assertThat(afterRestart.recover(8)).as("nothing left to record").isEmpty();
+
+        assertThat(Files.readAllBytes(database)).isEqualTo(Files.readAllBytes(remote));
+        assertThat(afterRestart.hasJournal()).isFalse();
+        Path wal = DatabaseFiles.walOf(database);
+        assertThat(!Files.exists(wal) || Files.size(wal) == 0).as("the WAL is folded in").isTrue();
+    }
+
+    /** A crash after the WAL commit, before the metadata: recovery hands the pull back to be recorded. */
+    @Test
+    void aCommittedPullTheMetadataLacksIsHandedBackByRecovery() throws Exception {
+        try (StagedPages staged = StagedPages.open(stage(remote, false))) {
+            applier().apply(staged, "r1", pages(remote), "client", 7);
+        }
+
+        PullApplier afterRestart = applier();
+        assertThat(afterRestart.recover(7)).hasValueSatisfying(journal -> {
+            assertThat(journal.revision()).isEqualTo("r1");
+            assertThat(journal.fromGeneration()).isEqualTo(7);
+        });
+        afterRestart.finish();
+
+        assertThat(Files.readAllBytes(database)).isEqualTo(Files.readAllBytes(remote));
+        assertThat(afterRestart.hasJournal()).isFalse();
+    }
+
     @Test
     void aPullWhoseEventsCannotBeDecodedIsUndone() throws Exception {
         byte[] before = Files.readAllBytes(database);
