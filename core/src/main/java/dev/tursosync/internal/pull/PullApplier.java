@@ -185,12 +185,15 @@ public final class PullApplier {
      * this (each step is idempotent).
      */
     public void finish() {
-        RebaseJournal journal = applied != null ? applied : journals.read().orElse(null);
+        Optional<RebaseJournal> journal = applied != null ? Optional.of(applied) : journals.read();
         applied = null;
-        if (journal != null) {
-            installAndCheckpoint(journal);
-            journals.delete();
-        }
+        journal.ifPresent(this::complete);
+    }
+
+    /** The steps after the metadata: the revert store, the checkpoint, then the journal goes. */
+    private void complete(RebaseJournal journal) {
+        installAndCheckpoint(journal);
+        journals.delete();
     }
 
     /**
@@ -208,8 +211,7 @@ public final class PullApplier {
         }
         RebaseJournal journal = found.get();
         if (recordedGeneration == journal.fromGeneration() + 1) {
-            applied = journal;
-            finish();
+            complete(journal);
             return Optional.empty();
         }
         if (journal.phase() == RebaseJournal.Phase.PREPARED) {
