@@ -45,6 +45,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -366,9 +368,17 @@ public final class DefaultSyncClient implements SyncClient {
             capture.initialize(connection);
             connection.unwrap(SQLiteConnection.class).addCommitListener(commitSignal);
         });
-        connections.setStatementObserver((connection, sql) -> {
-            capture.afterStatement(connection, sql);
-            autoCheckpoint.afterWork();
+        connections.setStatementObserver(new ConnectionManager.StatementObserver() {
+            @Override
+            public void beforeStatement(Connection connection, String sql) throws SQLException {
+                capture.beforeStatement(connection, sql);
+            }
+
+            @Override
+            public void afterStatement(Connection connection, String sql) throws SQLException {
+                capture.afterStatement(connection, sql);
+                autoCheckpoint.afterWork();
+            }
         });
         LogicalPusher pusher = new LogicalPusher(transport, connections, options.transform(),
                 options.pushBatchSize());
