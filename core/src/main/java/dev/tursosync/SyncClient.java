@@ -130,6 +130,17 @@ public interface SyncClient {
     Flux<SyncStatus> status();
 
     /**
+     * How each pull, push and checkpoint ended (success, failure or cancellation, with its duration), as a hot
+     * stream: one {@link OperationResult} per operation after its retries, for those called by the application and
+     * those of {@link #autoSync(AutoSyncOptions)}. Meant for metrics (module {@code tursosync-spring-boot-starter}
+     * binds it to Micrometer). Results published while nobody subscribes are dropped. Completes when the client
+     * closes.
+     *
+     * @return the hot stream
+     */
+    Flux<OperationResult> operations();
+
+    /**
      * Every change event of every pull (and {@link ChangeOperation#RESET} events of the bootstrap), as a hot stream.
      * A subscriber that does not request receives nothing meanwhile; add {@code onBackpressureBuffer()} to keep
      * every event. Completes when the client closes.

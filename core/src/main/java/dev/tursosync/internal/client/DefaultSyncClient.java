@@ -2,6 +2,7 @@ package dev.tursosync.internal.client;
 
 import dev.tursosync.AutoSyncOptions;
 import dev.tursosync.ChangeEvent;
+import dev.tursosync.OperationResult;
 import dev.tursosync.PushResult;
 import dev.tursosync.SyncResult;
 import dev.tursosync.SyncClient;
@@ -99,6 +100,10 @@ public final class DefaultSyncClient implements SyncClient {
     private final AtomicReference<State> state = new AtomicReference<>();
     private final Mono<Void> opening;
     private final StatusTracker status = new StatusTracker();
+    private final OperationResults operationResults = new OperationResults(() -> {
+        State current = state.get();
+        return current == null ? null : current.transport().stats();
+    });
     private final TransientRetry retry;
     private final Disposable.Composite backgroundSyncs = Disposables.composite();
     private final Sinks.Many<Boolean> localCommits = Sinks.many().multicast().directBestEffort();
@@ -184,19 +189,23 @@ public final class DefaultSyncClient implements SyncClient {
     /** A pull, retried; it ends with no events, applying nothing, if {@code interrupt} signals while it fetches. */
     private Mono<List<ChangeEvent>> pullEvents(Mono<?> interrupt) {
         return operation(SyncState.PULLING, current -> pull(current, interrupt),
-                (current, events) -> status.pulled(current.metadata().get().lastPull()));
+                (current, events) -> status.pulled(current.metadata().get().lastPull()))
+                .transform(operationResults.timed(OperationResult.Operation.PULL));
     }
 
     @Override
     public Mono<PushResult> push() {
         return operation(SyncState.PUSHING, this::pushPending,
-                (current, result) -> status.pushed(current.metadata().get().lastPush()));
+                (current, result) -> status.pushed(current.metadata().get().lastPush()))
+                .transform(operationResults.timed(OperationResult.Operation.PUSH));
     }
 
     @Override
     public Mono<Void> checkpoint() {
         return operation(SyncState.CHECKPOINTING, current -> checkpoint(current).thenReturn(true),
-                (current, done) -> status.succeeded()).then();
+                (current, done) -> status.succeeded())
+                .transform(operationResults.timed(OperationResult.Operation.CHECKPOINT))
+                .then();
     }
 
     /**
@@ -283,6 +292,11 @@ public final class DefaultSyncClient implements SyncClient {
     }
 
     @Override
+    public Flux<OperationResult> operations() {
+        return operationResults.flux();
+    }
+
+    @Override
     public Flux<ChangeEvent> changes() {
         return changes.asFlux();
     }
@@ -317,6 +331,7 @@ public final class DefaultSyncClient implements SyncClient {
             if (current == null) {
                 status.closed();
                 changes.tryEmitComplete();
+                operationResults.complete();
                 return Mono.empty();
             }
             backgroundSyncs.dispose();
@@ -324,6 +339,7 @@ public final class DefaultSyncClient implements SyncClient {
                     .then(current.transport().close())
                     .doOnTerminate(() -> {
                         changes.tryEmitComplete();
+                        operationResults.complete();
                         status.closed();
                         LOG.debug("closed {}", database);
                     });
