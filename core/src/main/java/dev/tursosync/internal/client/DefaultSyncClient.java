@@ -243,7 +243,8 @@ public final class DefaultSyncClient implements SyncClient {
     public Disposable autoSync(AutoSyncOptions autoSyncOptions) {
         Objects.requireNonNull(autoSyncOptions, "options");
         State current = requireOpen();
-        AutoSync background = new AutoSync(new AutoSyncOperations(current), autoSyncOptions, localCommits.asFlux(),
+        AutoSync background = new AutoSync(new AutoSyncOperations(current), autoSyncOptions,
+                options.longPollTimeout(), localCommits.asFlux(),
                 status, new Backoff(autoSyncOptions.firstBackoff(), autoSyncOptions.maxBackoff(),
                 autoSyncOptions.jitter()));
         LOG.info("background sync of {} starts: {}", database, autoSyncOptions);
@@ -263,8 +264,11 @@ public final class DefaultSyncClient implements SyncClient {
         }
 
         @Override
-        public Mono<Void> pull(Mono<?> interrupt) {
-            return pullEvents(interrupt).then();
+        public Mono<AutoSync.PullOutcome> pull(Mono<?> interrupt) {
+            AtomicBoolean interrupted = new AtomicBoolean();
+            return pullEvents(interrupt.doOnNext(signal -> interrupted.set(true)))
+                    .map(events -> interrupted.get() ? AutoSync.PullOutcome.INTERRUPTED
+                            : events.isEmpty() ? AutoSync.PullOutcome.UNCHANGED : AutoSync.PullOutcome.CHANGED);
         }
 
         @Override
