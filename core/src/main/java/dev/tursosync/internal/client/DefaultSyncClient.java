@@ -45,6 +45,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -241,7 +243,8 @@ public final class DefaultSyncClient implements SyncClient {
     public Disposable autoSync(AutoSyncOptions autoSyncOptions) {
         Objects.requireNonNull(autoSyncOptions, "options");
         State current = requireOpen();
-        AutoSync background = new AutoSync(new AutoSyncOperations(current), autoSyncOptions, localCommits.asFlux(),
+        AutoSync background = new AutoSync(new AutoSyncOperations(current), autoSyncOptions,
+                options.longPollTimeout(), localCommits.asFlux(),
                 status, new Backoff(autoSyncOptions.firstBackoff(), autoSyncOptions.maxBackoff(),
                 autoSyncOptions.jitter()));
         LOG.info("background sync of {} starts: {}", database, autoSyncOptions);
@@ -261,8 +264,11 @@ public final class DefaultSyncClient implements SyncClient {
         }
 
         @Override
-        public Mono<Void> pull(Mono<?> interrupt) {
-            return pullEvents(interrupt).then();
+        public Mono<AutoSync.PullOutcome> pull(Mono<?> interrupt) {
+            AtomicBoolean interrupted = new AtomicBoolean();
+            return pullEvents(interrupt.doOnNext(signal -> interrupted.set(true)))
+                    .map(events -> interrupted.get() ? AutoSync.PullOutcome.INTERRUPTED
+                            : events.isEmpty() ? AutoSync.PullOutcome.UNCHANGED : AutoSync.PullOutcome.CHANGED);
         }
 
         @Override
@@ -366,9 +372,17 @@ public final class DefaultSyncClient implements SyncClient {
             capture.initialize(connection);
             connection.unwrap(SQLiteConnection.class).addCommitListener(commitSignal);
         });
-        connections.setStatementObserver((connection, sql) -> {
-            capture.afterStatement(connection, sql);
-            autoCheckpoint.afterWork();
+        connections.setStatementObserver(new ConnectionManager.StatementObserver() {
+            @Override
+            public void beforeStatement(Connection connection, String sql) throws SQLException {
+                capture.beforeStatement(connection, sql);
+            }
+
+            @Override
+            public void afterStatement(Connection connection, String sql) throws SQLException {
+                capture.afterStatement(connection, sql);
+                autoCheckpoint.afterWork();
+            }
         });
         LogicalPusher pusher = new LogicalPusher(transport, connections, options.transform(),
                 options.pushBatchSize());
