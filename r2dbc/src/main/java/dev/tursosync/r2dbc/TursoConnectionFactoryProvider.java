@@ -8,9 +8,11 @@ import java.time.Duration;
 
 /**
  * Lets {@code ConnectionFactories.get(...)} open Turso databases:
- * {@code r2dbc:turso:///abs/path/app.db?url=http://host:8080&authToken=...} opens (and bootstraps) a synced
- * database; without {@code url} the file is a plain local SQLite database. The token may also be given as
- * {@link ConnectionFactoryOptions#PASSWORD}, which keeps it out of URLs. Registered with {@link java.util.ServiceLoader}.
+ * {@code r2dbc:turso://:TOKEN@/abs/path/app.db?url=http%3A%2F%2Fhost%3A8080} opens (and bootstraps) a synced
+ * database; without {@code url} the file is a plain local SQLite database. The token is the password
+ * ({@link ConnectionFactoryOptions#PASSWORD}, masked in every text of the options); the {@link #AUTH_TOKEN} option
+ * is for programmatic use, and a token that the options would print (given as {@code authToken} in a URL, or with
+ * the server URL left unencoded next to a password) is refused. Registered with {@link java.util.ServiceLoader}.
  */
 public final class TursoConnectionFactoryProvider implements ConnectionFactoryProvider {
 
@@ -45,7 +47,7 @@ public final class TursoConnectionFactoryProvider implements ConnectionFactoryPr
         Object token = options.hasOption(AUTH_TOKEN) ? options.getValue(AUTH_TOKEN)
                 : options.getValue(ConnectionFactoryOptions.PASSWORD);
         if (token != null) {
-            builder.authToken(text(token));
+            builder.authToken(requireHidden(options, text(token)));
         }
         Object clientName = options.getValue(CLIENT_NAME);
         if (clientName != null) {
@@ -60,6 +62,19 @@ public final class TursoConnectionFactoryProvider implements ConnectionFactoryPr
             builder.statementTimeout(timeout instanceof Duration duration ? duration : Duration.parse(text(timeout)));
         }
         return builder.build();
+    }
+
+    /**
+     * Refuses a token that the options would print: r2dbc-spi masks only options registered as sensitive before the
+     * URL was parsed, and a server URL left unencoded in the query makes it copy the password into the protocol.
+     */
+    private static String requireHidden(ConnectionFactoryOptions options, String token) {
+        if (options.toString().contains(token)) {
+            throw new IllegalArgumentException("the auth token would show in the text of these connection options; "
+                    + "give it as the password (r2dbc:turso://:<token>@/abs/path/app.db?url=<server URL, "
+                    + "percent-encoded>) or as the PASSWORD option, never as authToken in a URL");
+        }
+        return token;
     }
 
     private static String text(Object value) {

@@ -21,6 +21,7 @@ import dev.tursosync.internal.meta.SyncMetadata;
 import dev.tursosync.internal.proto.PullUpdatesReqProtoBody;
 import dev.tursosync.internal.pull.PageStage;
 import dev.tursosync.internal.pull.PullApplier;
+import dev.tursosync.internal.pull.PullValidator;
 import dev.tursosync.internal.pull.SnapshotFileWriter;
 import dev.tursosync.internal.pull.StagedPages;
 import dev.tursosync.internal.rebase.DatabaseFiles;
@@ -28,6 +29,7 @@ import dev.tursosync.internal.rebase.LocalReplay;
 import dev.tursosync.internal.rebase.RebaseJournal;
 import dev.tursosync.internal.rebase.RevertStore;
 import dev.tursosync.internal.rebase.SyncCheckpoint;
+import dev.tursosync.internal.rebase.SyncedPages;
 import dev.tursosync.internal.push.LogicalPusher;
 import dev.tursosync.internal.sqlite.PageSource;
 import dev.tursosync.internal.sqlite.SchemaEntry;
@@ -128,6 +130,7 @@ public final class DefaultSyncClient implements SyncClient {
         this.store = new MetadataStore(database);
         this.retry = new TransientRetry(options.retry(), status);
         this.opening = Mono.defer(this::doOpen)
+                .onErrorMap(error -> TypedErrors.typed(error, database))
                 .thenReturn(Boolean.TRUE)
                 .takeUntilOther(closing.asMono())
                 .switchIfEmpty(Mono.error(() -> new SyncClosedException("the sync client was closed while opening")))
@@ -209,6 +212,7 @@ public final class DefaultSyncClient implements SyncClient {
                     status.begin(state);
                     return work.apply(current);
                 }))).doOnNext(result -> onSuccess.accept(current, result)))
+                .onErrorMap(error -> TypedErrors.typed(error, database))
                 .retryWhen(retry.forOperation(state.name().toLowerCase(Locale.ROOT)))
                 .doOnError(status::failed)
                 .doOnCancel(status::stopped);
@@ -294,7 +298,8 @@ public final class DefaultSyncClient implements SyncClient {
                                     current.transport().stats().bytesReceived(), sizeOf(database),
                                     sizeOf(sibling("-wal")), RevertStore.sizeOf(database), metadata.lastPull(),
                                     metadata.lastPush(), pending);
-                        }));
+                        }))
+                .onErrorMap(error -> TypedErrors.typed(error, database));
     }
 
     @Override
@@ -496,6 +501,8 @@ public final class DefaultSyncClient implements SyncClient {
 
     private List<ChangeEvent> confirmUnchanged(State current, PageStage.Staged staged, Path stage) {
         PageStage.delete(stage);
+        PullValidator.checkEmpty(SyncedPages.sizePages(database, PulledPage.PAGE_SIZE),
+                staged.header().databaseSizePages(), staged.header().revision());
         confirm(current, current.metadata().get().pulled(staged.header().revision(), Instant.now()));
         return List.of();
     }
