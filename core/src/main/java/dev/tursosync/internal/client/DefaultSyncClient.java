@@ -2,6 +2,7 @@ package dev.tursosync.internal.client;
 
 import dev.tursosync.AutoSyncOptions;
 import dev.tursosync.ChangeEvent;
+import dev.tursosync.OperationResult;
 import dev.tursosync.PushResult;
 import dev.tursosync.SyncResult;
 import dev.tursosync.SyncClient;
@@ -45,6 +46,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -101,6 +104,10 @@ public final class DefaultSyncClient implements SyncClient {
     private final AtomicReference<State> state = new AtomicReference<>();
     private final Mono<Void> opening;
     private final StatusTracker status = new StatusTracker();
+    private final OperationResults operationResults = new OperationResults(() -> {
+        State current = state.get();
+        return current == null ? null : current.transport().stats();
+    });
     private final TransientRetry retry;
     private final Disposable.Composite backgroundSyncs = Disposables.composite();
     private final Sinks.Many<Boolean> localCommits = Sinks.many().multicast().directBestEffort();
@@ -194,19 +201,23 @@ public final class DefaultSyncClient implements SyncClient {
     /** A pull, retried; it ends with no events, applying nothing, if {@code interrupt} signals while it fetches. */
     private Mono<List<ChangeEvent>> pullEvents(Mono<?> interrupt) {
         return operation(SyncState.PULLING, current -> pull(current, interrupt),
-                (current, events) -> status.pulled(current.metadata().get().lastPull()));
+                (current, events) -> status.pulled(current.metadata().get().lastPull()))
+                .transform(operationResults.timed(OperationResult.Operation.PULL));
     }
 
     @Override
     public Mono<PushResult> push() {
         return operation(SyncState.PUSHING, this::pushPending,
-                (current, result) -> status.pushed(current.metadata().get().lastPush()));
+                (current, result) -> status.pushed(current.metadata().get().lastPush()))
+                .transform(operationResults.timed(OperationResult.Operation.PUSH));
     }
 
     @Override
     public Mono<Void> checkpoint() {
         return operation(SyncState.CHECKPOINTING, current -> checkpoint(current).thenReturn(true),
-                (current, done) -> status.succeeded()).then();
+                (current, done) -> status.succeeded())
+                .transform(operationResults.timed(OperationResult.Operation.CHECKPOINT))
+                .then();
     }
 
     /**
@@ -242,7 +253,8 @@ public final class DefaultSyncClient implements SyncClient {
     public Disposable autoSync(AutoSyncOptions autoSyncOptions) {
         Objects.requireNonNull(autoSyncOptions, "options");
         State current = requireOpen();
-        AutoSync background = new AutoSync(new AutoSyncOperations(current), autoSyncOptions, localCommits.asFlux(),
+        AutoSync background = new AutoSync(new AutoSyncOperations(current), autoSyncOptions,
+                options.longPollTimeout(), localCommits.asFlux(),
                 status, new Backoff(autoSyncOptions.firstBackoff(), autoSyncOptions.maxBackoff(),
                 autoSyncOptions.jitter()));
         LOG.info("background sync of {} starts: {}", database, autoSyncOptions);
@@ -262,8 +274,11 @@ public final class DefaultSyncClient implements SyncClient {
         }
 
         @Override
-        public Mono<Void> pull(Mono<?> interrupt) {
-            return pullEvents(interrupt).then();
+        public Mono<AutoSync.PullOutcome> pull(Mono<?> interrupt) {
+            AtomicBoolean interrupted = new AtomicBoolean();
+            return pullEvents(interrupt.doOnNext(signal -> interrupted.set(true)))
+                    .map(events -> interrupted.get() ? AutoSync.PullOutcome.INTERRUPTED
+                            : events.isEmpty() ? AutoSync.PullOutcome.UNCHANGED : AutoSync.PullOutcome.CHANGED);
         }
 
         @Override
@@ -286,6 +301,11 @@ public final class DefaultSyncClient implements SyncClient {
     @Override
     public Flux<SyncStatus> status() {
         return status.flux();
+    }
+
+    @Override
+    public Flux<OperationResult> operations() {
+        return operationResults.flux();
     }
 
     @Override
@@ -324,6 +344,7 @@ public final class DefaultSyncClient implements SyncClient {
                 return cancelledOpen.get().onErrorResume(error -> Mono.empty()).doOnTerminate(() -> {
                     status.closed();
                     changes.tryEmitComplete();
+                    operationResults.complete();
                 });
             }
             backgroundSyncs.dispose();
@@ -333,6 +354,7 @@ public final class DefaultSyncClient implements SyncClient {
                     .then(Mono.<Void>fromRunnable(current.lock()::close))
                     .doOnTerminate(() -> {
                         changes.tryEmitComplete();
+                        operationResults.complete();
                         status.closed();
                         LOG.debug("closed {}", database);
                     });
@@ -363,9 +385,17 @@ public final class DefaultSyncClient implements SyncClient {
             capture.initialize(connection);
             connection.unwrap(SQLiteConnection.class).addCommitListener(commitSignal);
         });
-        connections.setStatementObserver((connection, sql) -> {
-            capture.afterStatement(connection, sql);
-            autoCheckpoint.afterWork();
+        connections.setStatementObserver(new ConnectionManager.StatementObserver() {
+            @Override
+            public void beforeStatement(Connection connection, String sql) throws SQLException {
+                capture.beforeStatement(connection, sql);
+            }
+
+            @Override
+            public void afterStatement(Connection connection, String sql) throws SQLException {
+                capture.afterStatement(connection, sql);
+                autoCheckpoint.afterWork();
+            }
         });
         LogicalPusher pusher = new LogicalPusher(transport, connections, options.transform(),
                 options.pushBatchSize());

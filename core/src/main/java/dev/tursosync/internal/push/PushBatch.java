@@ -27,13 +27,15 @@ import java.util.function.Function;
 public final class PushBatch {
 
     private final PipelineRequest.Batch request;
+    private final List<AtomicBatch.Entry> entries;
     private final List<CapturedChange> owners;
     private final long lastChangeId;
     private final int changeCount;
 
-    private PushBatch(PipelineRequest.Batch request, List<CapturedChange> owners, long lastChangeId,
-                      int changeCount) {
+    private PushBatch(PipelineRequest.Batch request, List<AtomicBatch.Entry> entries, List<CapturedChange> owners,
+                      long lastChangeId, int changeCount) {
         this.request = request;
+        this.entries = entries;
         this.owners = owners;
         this.lastChangeId = lastChangeId;
         this.changeCount = changeCount;
@@ -56,22 +58,26 @@ public final class PushBatch {
     public static PushBatch of(List<CapturedChange> changes, TableKeys keys,
                                Function<Mutation, MutationResult> transform, String clientId, long pullGeneration,
                                RemotePosition expected) {
-        List<HranaStatement> statements = new ArrayList<>();
+        List<AtomicBatch.Entry> entries = new ArrayList<>();
         List<CapturedChange> owners = new ArrayList<>();
-        statements.add(HranaStatement.update(RemotePosition.CREATE_TABLE));
         owners.add(null);
-        statements.add(RemotePosition.guard(clientId, expected));
+        entries.add(AtomicBatch.Entry.of(HranaStatement.update(RemotePosition.CREATE_TABLE)));
+        owners.add(null);
+        entries.add(AtomicBatch.Entry.of(RemotePosition.guard(clientId, expected)));
         owners.add(null);
         for (CapturedChange change : changes) {
-            ReplayStatements.transformed(change, keys, transform).ifPresent(statement -> {
-                statements.add(statement);
-                owners.add(change);
-            });
+            for (AtomicBatch.Entry entry : ReplayStatements.transformed(change, keys, transform)) {
+                entries.add(entry);
+                for (int step = 0; step < entry.steps(); step++) {
+                    owners.add(change);
+                }
+            }
         }
         long last = changes.get(changes.size() - 1).id();
-        statements.add(HranaStatement.update(RemotePosition.UPSERT, clientId, pullGeneration, last));
+        entries.add(AtomicBatch.Entry.of(HranaStatement.update(RemotePosition.UPSERT, clientId, pullGeneration,
+                last)));
         owners.add(null);
-        return new PushBatch(AtomicBatch.of(statements), owners, last, changes.size());
+        return new PushBatch(AtomicBatch.ofEntries(entries), List.copyOf(entries), owners, last, changes.size());
     }
 
     /**
@@ -138,7 +144,7 @@ public final class PushBatch {
             throw new SyncProtocolException("the remote answered a batch with another kind of result");
         }
         BatchResult batch = ok.result();
-        int failedStep = AtomicBatch.firstFailedStep(request, batch);
+        int failedStep = AtomicBatch.firstFailedStep(request, batch, entries);
         if (failedStep < 0) {
             if (!batch.ran(request.steps().size() - 2)) {
                 throw new SyncProtocolException("the remote did not run the COMMIT of a push batch");
@@ -151,8 +157,7 @@ public final class PushBatch {
                     + "started (a push that was given up reached the server late); nothing of this batch was "
                     + "committed, push again", error.message(), error.code());
         }
-        int statement = failedStep - 1;
-        CapturedChange owner = statement >= 0 && statement < owners.size() ? owners.get(statement) : null;
+        CapturedChange owner = failedStep < owners.size() ? owners.get(failedStep) : null;
         if (owner != null) {
             throw new PushRejectedException(owner.id(), owner.table(), owner.operation().name(), error.message(),
                     error.code());

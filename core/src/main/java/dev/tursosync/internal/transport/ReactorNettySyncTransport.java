@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
+import reactor.netty.http.Http11SslContextSpec;
 import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
@@ -58,7 +59,16 @@ public final class ReactorNettySyncTransport implements SyncTransport {
                 // Operations are retried as a whole, after re-reading the remote position.
                 .disableRetry(true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) options.connectTimeout().toMillis());
-        this.http = options.url().isSecure() ? client.secure() : client;
+        this.http = options.httpClient().apply(options.url().isSecure() ? secure(client) : client);
+    }
+
+    private HttpClient secure(HttpClient client) {
+        if (options.trustCertificates() == null) {
+            return client.secure();
+        }
+        Http11SslContextSpec tls = Http11SslContextSpec.forClient()
+                .configure(builder -> builder.trustManager(options.trustCertificates().toFile()));
+        return client.secure(spec -> spec.sslContext(tls));
     }
 
     /**
@@ -164,6 +174,9 @@ public final class ReactorNettySyncTransport implements SyncTransport {
         token.ifPresent(secret -> headers.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + secret.reveal()));
         if (options.encryptionKey() != null) {
             headers.set("x-turso-encryption-key", options.encryptionKey().reveal());
+            if (options.encryptionCipher() != null) {
+                headers.set("x-turso-encryption-cipher", options.encryptionCipher());
+            }
         }
     }
 
