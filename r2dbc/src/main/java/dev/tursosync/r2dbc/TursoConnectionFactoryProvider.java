@@ -29,6 +29,12 @@ public final class TursoConnectionFactoryProvider implements ConnectionFactoryPr
     /** Database threads for the client's ordinary work. */
     public static final Option<Integer> MAX_CONNECTIONS = Option.valueOf("maxConnections");
 
+    /**
+     * Whether the sync client of a factory with a {@link #URL} runs background sync once opened: {@code true} (the
+     * default) or {@code false}.
+     */
+    public static final Option<Boolean> AUTO_SYNC = Option.valueOf("autoSync");
+
     @Override
     public TursoConnectionFactory create(ConnectionFactoryOptions options) {
         return TursoConnectionFactory.create(configuration(options));
@@ -55,11 +61,22 @@ public final class TursoConnectionFactoryProvider implements ConnectionFactoryPr
         if (maxConnections != null) {
             builder.maxConnections(Integer.parseInt(text(maxConnections)));
         }
+        Object autoSync = options.getValue(AUTO_SYNC);
+        if (autoSync != null) {
+            builder.autoSync(flag(text(autoSync)));
+        }
         Object timeout = options.getValue(ConnectionFactoryOptions.STATEMENT_TIMEOUT);
         if (timeout != null) {
             builder.statementTimeout(timeout instanceof Duration duration ? duration : Duration.parse(text(timeout)));
         }
         return builder.build();
+    }
+
+    private static boolean flag(String value) {
+        if (!value.equals("true") && !value.equals("false")) {
+            throw new IllegalArgumentException("autoSync must be true or false, not " + value);
+        }
+        return Boolean.parseBoolean(value);
     }
 
     private static String text(Object value) {
