@@ -37,10 +37,17 @@ public final class TursoConnectionFactoryProvider implements ConnectionFactoryPr
     /** Database threads for the client's ordinary work. */
     public static final Option<Integer> MAX_CONNECTIONS = Option.valueOf("maxConnections");
 
+    /**
+     * Whether the sync client of a factory with a {@link #URL} runs background sync once opened: {@code true} (the
+     * default) or {@code false}.
+     */
+    public static final Option<Boolean> AUTO_SYNC = Option.valueOf("autoSync");
+
     /** The URL forms, told in every error about a malformed URL or option. */
     static final String EXPECTED_FORM = "expected r2dbc:turso:///absolute/path/app.db or r2dbc:turso:///./relative/"
-            + "path/app.db (relative to the working directory), optionally followed by ?url=http://host:port"
-            + "&authToken=...&clientName=...&maxConnections=N&statementTimeout=PT5S";
+            + "path/app.db (relative to the working directory), r2dbc:turso://:<token>@/absolute/path/app.db with an "
+            + "auth token, optionally followed by ?url=<server URL, percent-encoded>&clientName=...&maxConnections=N"
+            + "&statementTimeout=PT5S&autoSync=false";
 
     @Override
     public TursoConnectionFactory create(ConnectionFactoryOptions options) {
@@ -80,6 +87,10 @@ public final class TursoConnectionFactoryProvider implements ConnectionFactoryPr
         Object maxConnections = options.getValue(MAX_CONNECTIONS);
         if (maxConnections != null) {
             builder.maxConnections(integer(MAX_CONNECTIONS, maxConnections));
+        }
+        Object autoSync = options.getValue(AUTO_SYNC);
+        if (autoSync != null) {
+            builder.autoSync(flag(text(autoSync)));
         }
         Object timeout = options.getValue(ConnectionFactoryOptions.STATEMENT_TIMEOUT);
         if (timeout != null) {
@@ -145,6 +156,13 @@ public final class TursoConnectionFactoryProvider implements ConnectionFactoryPr
             throw new IllegalArgumentException(ConnectionFactoryOptions.STATEMENT_TIMEOUT.name()
                     + " must be an ISO-8601 duration such as PT5S, not '" + value + "'");
         }
+    }
+
+    private static boolean flag(String value) {
+        if (!value.equals("true") && !value.equals("false")) {
+            throw new IllegalArgumentException("autoSync must be true or false, not " + value);
+        }
+        return Boolean.parseBoolean(value);
     }
 
     private static String text(Object value) {
