@@ -423,8 +423,9 @@ public final class DefaultSyncClient implements SyncClient {
                     State opened = new State(transport, connections, applier, checkpointer, stager, pusher,
                             new SerialGate(), autoCheckpoint, new AtomicReference<>(metadata), lock.get());
                     state.set(opened);
-                    return recover(opened).doOnSuccess(done -> status.opened(opened.metadata().get().lastPull(),
-                            opened.metadata().get().lastPush()));
+                    return recover(opened).then(installCapture(opened))
+                            .doOnSuccess(done -> status.opened(opened.metadata().get().lastPull(),
+                                    opened.metadata().get().lastPush()));
                 })
                 .onErrorResume(error -> {
                     state.set(null);
@@ -443,6 +444,17 @@ public final class DefaultSyncClient implements SyncClient {
                     cancelledOpen.set(cleanup);
                     cleanup.subscribe(done -> { }, error -> LOG.debug("releasing after a cancelled open", error));
                 });
+    }
+
+    /**
+     * Installs change capture on the database at once (a client connection does it when it opens), rather than on
+     * the first local work: capture installed on a database it has not seen takes every table for the remote's, so
+     * a table another connection created in between would never be pushed. Once capture is installed, such a table
+     * is detected and pushed with its rows. Nothing to do while the database is still missing (no bootstrap).
+     */
+    private Mono<Void> installCapture(State current) {
+        return Mono.defer(() -> !Files.exists(database) ? Mono.<Void>empty()
+                : current.connections().withConnection(connection -> true).then());
     }
 
     /** Gives up the replica's lock once nothing of a failed or cancelled open touches the files any more. */
@@ -468,7 +480,10 @@ public final class DefaultSyncClient implements SyncClient {
         if (metadata == null) {
             if (databaseExists) {
                 throw new SyncMetadataException("the database " + database + " exists but its sync metadata "
-                        + store.file() + " is missing; refusing to bootstrap over it", null);
+                        + store.file() + " is missing; refusing to bootstrap over it. A database written before "
+                        + "open() (by plain JDBC or a migration tool) is not a replica: move it away, open the client "
+                        + "(which bootstraps the replica) and write or migrate through the client's connections "
+                        + "(client.dataSource(), see docs/migrations.md)", null);
             }
             return Optional.empty();
         }
@@ -558,7 +573,8 @@ public final class DefaultSyncClient implements SyncClient {
                     .flatMap(staged -> staged.pageCount() == 0
                             ? detached(Mono.fromCallable(() -> confirmUnchanged(current, staged, stage))
                                     .subscribeOn(current.connections().scheduler()))
-                            : detached(current.connections().exclusive(() -> apply(current, staged, stage))))
+                            : detached(current.connections().exclusive(() -> apply(current, staged, stage))
+                                    .flatMap(events -> installCapture(current).thenReturn(events))))
                     .defaultIfEmpty(List.of());
         }));
     }
