@@ -14,6 +14,9 @@
 //                                                     into T(id INTEGER PRIMARY KEY, data TEXT), one local transaction
 //   {"op":"run","id":I,"sql":S,"args":[…]}            -> {"ok":true,"changes":n}  one local statement with parameters
 //   {"op":"query","id":I,"sql":S}                     -> {"ok":true,"rows":[…]}
+//   {"op":"local","id":I,"kind":K,…}                  -> {"ok":true,"ops":n,"ms":…,"p50":…,"p99":…}  a local workload
+//                                                     (see localWorkloads below); ms is the whole run, p50/p99 the
+//                                                     latency of one operation in ms
 //   {"op":"close","id":I}                             -> {"ok":true}
 //   {"op":"quit"}                                     -> {"ok":true}, then exits
 // Any failure answers {"ok":false,"error":"…"}; the driver keeps running.
@@ -49,6 +52,79 @@ function randomText(n) {
   for (let i = 0; i < n; i++) { seed = (seed * 1103515245 + 12345) & 0x7fffffff; s += ALPHABET[seed % ALPHABET.length]; }
   return s;
 }
+
+// Nearest-rank percentile of latencies in ms, the same definition as the Java side (Latencies.java).
+function percentile(sorted, p) {
+  return sorted.length === 0 ? NaN : sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)];
+}
+
+// Runs `count` operations in `subscribers` concurrent loops (subscriber s does operations s, s + subscribers, …),
+// timing each; returns the whole run's duration and the latencies' p50/p99.
+async function timedLoops(subscribers, count, operation) {
+  const latencies = [];
+  const t0 = now();
+  await Promise.all(Array.from({ length: subscribers }, async (_, s) => {
+    for (let i = s; i < count; i += subscribers) {
+      const start = now();
+      await operation(i, s);
+      latencies.push(now() - start);
+    }
+  }));
+  const ms = now() - t0;
+  latencies.sort((a, b) => a - b);
+  return { ms, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) };
+}
+
+// The local workloads of the bench's `local` group, on one open client. Text is generated before the clock starts.
+const localWorkloads = {
+  // `rows` inserts into `table`, one prepared statement run per row, in one transaction
+  insertTx: async (db, { table, rows, bytes }) => {
+    const texts = Array.from({ length: rows }, () => randomText(bytes));
+    const insert = await db.prepare(`INSERT INTO ${table} (data) VALUES (?)`);
+    const t0 = now();
+    await db.exec('BEGIN');
+    const timing = await timedLoops(1, rows, (i) => insert.run(texts[i]));
+    await db.exec('COMMIT');
+    return { ops: rows, ...timing, ms: now() - t0 };
+  },
+  // the same rows in batches of `batch` statements (db.batch), in one transaction
+  insertBatch: async (db, { table, rows, bytes, batch }) => {
+    const texts = Array.from({ length: rows }, () => randomText(bytes));
+    const sql = `INSERT INTO ${table} (data) VALUES (?)`;
+    const t0 = now();
+    await db.exec('BEGIN');
+    const timing = await timedLoops(1, rows / batch, (b) =>
+      db.batch(texts.slice(b * batch, (b + 1) * batch).map((text) => ({ sql, args: [text] }))));
+    await db.exec('COMMIT');
+    return { ops: rows, ...timing, ms: now() - t0 };
+  },
+  // `rows` auto-commit single-row inserts from `subscribers` concurrent loops
+  writes: async (db, { table, rows, bytes, subscribers }) => {
+    const texts = Array.from({ length: rows }, () => randomText(bytes));
+    const inserts = await Promise.all(Array.from({ length: subscribers },
+      () => db.prepare(`INSERT INTO ${table} (data) VALUES (?)`)));
+    return { ops: rows, ...(await timedLoops(subscribers, rows, (i, s) => inserts[s].run(texts[i]))) };
+  },
+  // `count` selects by primary key (ids 1 + (i * 7919) % tableRows) from `subscribers` concurrent loops
+  selects: async (db, { table, count, tableRows, subscribers }) => {
+    const selects = await Promise.all(Array.from({ length: subscribers },
+      () => db.prepare(`SELECT id, data FROM ${table} WHERE id = ?`)));
+    return { ops: count, ...(await timedLoops(subscribers, count, async (i, s) => {
+      const row = await selects[s].get(1 + (i * 7919) % tableRows);
+      if (!row) throw new Error(`no row ${1 + (i * 7919) % tableRows}`);
+    })) };
+  },
+  // `scans` scans of `rows` rows each, iterated row by row
+  scan: async (db, { table, rows, scans }) => {
+    const scan = await db.prepare(`SELECT id, data FROM ${table} ORDER BY id LIMIT ?`);
+    const timing = await timedLoops(1, scans, async () => {
+      let seen = 0;
+      for await (const row of scan.iterate(rows)) seen += row.data.length > 0 ? 1 : 0;
+      if (seen !== rows) throw new Error(`scan saw ${seen} rows, expected ${rows}`);
+    });
+    return { ops: rows * scans, ...timing };
+  },
+};
 
 const ops = {
   version: async () => ({ node: process.version, sync: syncVersion }),
@@ -95,6 +171,11 @@ const ops = {
   query: async ({ id, sql }) => {
     const rows = await (await client(id).prepare(sql)).all();
     return { rows };
+  },
+  local: async (request) => {
+    const workload = localWorkloads[request.kind];
+    if (!workload) throw new Error(`unknown local workload ${request.kind}`);
+    return await workload(client(request.id), request);
   },
   close: async ({ id }) => {
     await client(id).close();

@@ -2,14 +2,18 @@ package dev.tursosync;
 
 import dev.tursosync.internal.client.DefaultSyncClient;
 import dev.tursosync.internal.client.SyncClientOptions;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
 
 /**
  * A local SQLite database kept in sync with a remote Turso database.
@@ -126,6 +130,17 @@ public interface SyncClient {
     Flux<SyncStatus> status();
 
     /**
+     * How each pull, push and checkpoint ended (success, failure or cancellation, with its duration), as a hot
+     * stream: one {@link OperationResult} per operation after its retries, for those called by the application and
+     * those of {@link #autoSync(AutoSyncOptions)}. Meant for metrics (module {@code tursosync-spring-boot-starter}
+     * binds it to Micrometer). Results published while nobody subscribes are dropped. Completes when the client
+     * closes.
+     *
+     * @return the hot stream
+     */
+    Flux<OperationResult> operations();
+
+    /**
      * Every change event of every pull (and {@link ChangeOperation#RESET} events of the bootstrap), as a hot stream.
      * A subscriber that does not request receives nothing meanwhile; add {@code onBackpressureBuffer()} to keep
      * every event. Completes when the client closes.
@@ -140,6 +155,22 @@ public interface SyncClient {
      * @return a snapshot
      */
     Mono<SyncStats> stats();
+
+    /**
+     * A blocking JDBC {@link javax.sql.DataSource} over this client's own database connections, for startup and
+     * tooling code: schema migrations (Flyway, Liquibase), plain JDBC, jOOQ. Its connections are the client's, like
+     * those of the R2DBC driver: every row and every schema change written through them is captured and pushed, in
+     * order, by the next {@link #push()}. Closing a connection rolls back what is still open and gives it back.
+     *
+     * <p>Blocking by nature: use it on ordinary threads only, never on an event loop (calling
+     * {@code getConnection()} on a Reactor non-blocking thread fails with an {@link java.sql.SQLException}). While a
+     * connection is open, pulls wait for it, so close connections when done; run migrations after {@link #open()}
+     * and before starting {@link #autoSync()} (see docs/migrations.md). Any other connection to the file (a plain
+     * {@code jdbc:sqlite:} URL) bypasses capture and is not supported.
+     *
+     * @return the data source; valid while the client is open
+     */
+    javax.sql.DataSource dataSource();
 
     /**
      * This replica's unique id on the remote ({@code clientName-UUID}), once opened.
@@ -161,11 +192,17 @@ public interface SyncClient {
      */
     final class Builder {
 
+        private static final List<String> CIPHERS = List.of("aes128gcm", "aes256gcm",
+                "chacha20poly1305", "aegis128l", "aegis128x2", "aegis128x4", "aegis256", "aegis256x2", "aegis256x4");
+
         private Path path;
         private String url;
         private Supplier<Mono<String>> authToken;
         private boolean authTokenRefreshable;
         private String encryptionKey;
+        private String encryptionCipher;
+        private Path trustCertificates;
+        private UnaryOperator<HttpClient> httpClient = UnaryOperator.identity();
         private String clientName = "tursosync-java";
         private Duration longPollTimeout = Duration.ZERO;
         private boolean bootstrapIfEmpty = true;
@@ -240,6 +277,58 @@ public interface SyncClient {
          */
         public Builder encryptionKey(String base64Key) {
             this.encryptionKey = Objects.requireNonNull(base64Key, "base64Key");
+            this.encryptionCipher = null;
+            return this;
+        }
+
+        /**
+         * The key and cipher of an encrypted remote database, sent as {@code x-turso-encryption-key} and
+         * {@code x-turso-encryption-cipher}, as the official JavaScript client does.
+         *
+         * @param base64Key the key, base64
+         * @param cipher    the cipher: {@code aes128gcm}, {@code aes256gcm}, {@code chacha20poly1305},
+         *                  {@code aegis128l}, {@code aegis128x2}, {@code aegis128x4}, {@code aegis256},
+         *                  {@code aegis256x2} or {@code aegis256x4}
+         * @return this builder
+         */
+        public Builder encryptionKey(String base64Key, String cipher) {
+            if (cipher == null || !CIPHERS.contains(cipher)) {
+                throw new IllegalArgumentException("cipher must be one of " + CIPHERS);
+            }
+            this.encryptionKey = Objects.requireNonNull(base64Key, "base64Key");
+            this.encryptionCipher = cipher;
+            return this;
+        }
+
+        /**
+         * Trusts the certificates of a PEM file, instead of the JDK's trusted authorities, for {@code https://} and
+         * {@code libsql://} remotes: a self-signed certificate of a test server, or the authority of a corporate
+         * proxy. A certificate nobody trusts fails operations with {@link SyncTlsException}.
+         *
+         * @param pemFile one or more PEM certificates
+         * @return this builder
+         * @throws IllegalArgumentException if the file cannot be read
+         */
+        public Builder trustCertificates(Path pemFile) {
+            Objects.requireNonNull(pemFile, "pemFile");
+            if (!Files.isReadable(pemFile)) {
+                throw new IllegalArgumentException("cannot read the certificate file " + pemFile);
+            }
+            this.trustCertificates = pemFile;
+            return this;
+        }
+
+        /**
+         * Customizes the Reactor Netty HTTP client the client talks to the remote with: applied last, to the client
+         * already configured (HTTP/1.1, timeouts, TLS), as Spring's {@code WebClient} customizers are. For proxies,
+         * mutual TLS, wiretap logging or metrics. Keep retries disabled: the client retries whole operations
+         * itself.
+         *
+         * @param customizer returns the client to use, usually a configured copy of the one it is given
+         * @return this builder
+         */
+        public Builder httpClient(UnaryOperator<HttpClient> customizer) {
+            this.httpClient = Objects.requireNonNull(customizer, "customizer");
             return this;
         }
 
@@ -427,7 +516,8 @@ public interface SyncClient {
             return new DefaultSyncClient(new SyncClientOptions(path.toAbsolutePath(), url, authToken,
                     authTokenRefreshable, encryptionKey,
                     clientName, longPollTimeout, bootstrapIfEmpty, resetShare, connectTimeout, responseTimeout,
-                    maxConnections, transform, pushBatchSize, autoCheckpointWalBytes, pullMemoryBytes, retry));
+                    maxConnections, transform, pushBatchSize, autoCheckpointWalBytes, pullMemoryBytes, retry,
+                    encryptionCipher, trustCertificates, httpClient));
         }
     }
 }

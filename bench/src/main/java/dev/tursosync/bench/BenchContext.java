@@ -21,6 +21,7 @@ final class BenchContext implements AutoCloseable {
     private final BenchOptions options;
     private final List<SyncSide> sides;
     private final Map<String, LocalSyncServer> remotes = new LinkedHashMap<>();
+    private final Map<String, AutoCloseable> shared = new LinkedHashMap<>();
 
     BenchContext(BenchOptions options, List<SyncSide> sides) {
         this.options = options;
@@ -105,10 +106,43 @@ final class BenchContext implements AutoCloseable {
         }
     }
 
-    /** Stops every remote started through {@link #remote}. */
+    /** Opens what several workloads share; {@link #close()} closes it (before the remotes stop). */
+    @FunctionalInterface
+    interface Opener<T extends AutoCloseable> {
+        T open() throws Exception;
+    }
+
+    /**
+     * What several workloads of a group share (such as open replicas), opened by the first that asks.
+     *
+     * @param name   a name unique within the run
+     * @param opener opens it
+     * @param <T>    its type
+     * @return the shared resource
+     * @throws Exception if opening fails
+     */
+    @SuppressWarnings("unchecked")
+    <T extends AutoCloseable> T shared(String name, Opener<T> opener) throws Exception {
+        AutoCloseable existing = shared.get(name);
+        if (existing == null) {
+            existing = opener.open();
+            shared.put(name, existing);
+        }
+        return (T) existing;
+    }
+
+    /** Closes the shared resources, then stops every remote started through {@link #remote}. */
     @Override
     public void close() {
         List<RuntimeException> failures = new ArrayList<>();
+        for (AutoCloseable resource : shared.values()) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                failures.add(e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e));
+            }
+        }
+        shared.clear();
         for (LocalSyncServer server : remotes.values()) {
             try {
                 server.close();

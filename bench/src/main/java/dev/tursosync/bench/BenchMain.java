@@ -26,7 +26,7 @@ public final class BenchMain {
      */
     public static void main(String[] args) throws IOException {
         BenchOptions options = BenchOptions.fromSystemProperties();
-        List<Workload> selected = Workloads.all().stream().filter(w -> options.selects(w.name())).toList();
+        List<Workload> selected = Workloads.all().stream().filter(options::selects).toList();
         if (selected.isEmpty()) {
             System.err.println("no workload matches bench.workloads=" + options.workloads() + "; known: "
                     + Workloads.all().stream().map(Workload::name).toList());
@@ -39,6 +39,7 @@ public final class BenchMain {
 
         Instant started = Instant.now();
         List<ResultRow> rows = new ArrayList<>();
+        List<ThroughputRow> throughput = new ArrayList<>();
         List<TargetCheck> checks = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         String versions;
@@ -53,6 +54,7 @@ public final class BenchMain {
                 try {
                     WorkloadResult result = workload.run(context);
                     rows.addAll(result.rows());
+                    throughput.addAll(result.throughput());
                     checks.addAll(result.checks());
                 } catch (Exception | LinkageError | AssertionError e) {
                     failures.add(workload.name() + ": " + e);
@@ -64,7 +66,8 @@ public final class BenchMain {
         }
         String report = "Run of " + started + ", " + Duration.between(started, Instant.now()).toSeconds() + " s; "
                 + options.runs() + " measured runs per client (+" + options.warmups() + " warm-up), interleaved; "
-                + versions + "\n\n" + Report.table(rows) + "\n" + Report.targets(checks)
+                + versions + "\n\n" + (rows.isEmpty() ? "" : Report.table(rows) + "\n")
+                + (throughput.isEmpty() ? "" : Report.throughputTable(throughput) + "\n") + Report.targets(checks)
                 + (failures.isEmpty() ? "" : "\nFailed workloads:\n- " + String.join("\n- ", failures) + "\n");
         System.out.println();
         System.out.println(report);

@@ -32,7 +32,7 @@ record BenchOptions(int runs, int warmups, int heapRuns, List<String> workloads,
                 Boolean.getBoolean("bench.keepWork"));
     }
 
-    boolean selects(String workload) {
-        return workloads.contains("all") || workloads.contains(workload);
+    boolean selects(Workload workload) {
+        return workloads.contains("all") || workloads.contains(workload.name()) || workloads.contains(workload.group());
     }
 }

@@ -184,6 +184,21 @@ public final class JsDriver implements SyncSide, AutoCloseable {
             return rows;
         }
 
+        /**
+         * Runs one local workload of the driver's {@code localWorkloads} on this client.
+         *
+         * @param kind       the workload, such as {@code insertTx}
+         * @param parameters its parameters (table, rows, ...)
+         * @return what the driver measured
+         */
+        Throughput local(String kind, java.util.Map<String, Object> parameters) {
+            ObjectNode request = request("local").put("id", id).put("kind", kind);
+            parameters.forEach((name, value) -> request.set(name, JSON.valueToTree(value)));
+            JsonNode answer = call(request);
+            return new Throughput(answer.path("ops").asLong(), answer.path("ms").asDouble(),
+                    answer.path("p50").asDouble(), answer.path("p99").asDouble());
+        }
+
         @Override
         public void close() {
             if (process.isAlive()) {

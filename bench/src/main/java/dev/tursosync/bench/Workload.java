@@ -14,6 +14,15 @@ interface Workload {
     String name();
 
     /**
+     * The group the workload belongs to; {@code -Dbench.workloads=<group>} selects every workload of it.
+     *
+     * @return the group's name, by default the workload's own name
+     */
+    default String group() {
+        return name();
+    }
+
+    /**
      * Runs the workload.
      *
      * @param context the clients, options and resources

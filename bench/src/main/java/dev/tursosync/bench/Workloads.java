@@ -1,5 +1,6 @@
 package dev.tursosync.bench;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -11,8 +12,10 @@ final class Workloads {
     }
 
     static List<Workload> all() {
-        return List.of(new BootstrapWorkload(), new PullRowsWorkload(), new SmallPullWorkload(),
-                new RebasePullWorkload(), new PeakHeapWorkload(), new PushRowsWorkload(),
-                new CaptureOverheadWorkload());
+        List<Workload> all = new ArrayList<>(List.of(new BootstrapWorkload(), new PullRowsWorkload(),
+                new SmallPullWorkload(), new RebasePullWorkload(), new PeakHeapWorkload(), new PushRowsWorkload(),
+                new CaptureOverheadWorkload(), new AutoSyncLatencyWorkload()));
+        all.addAll(LocalWorkload.all());
+        return all;
     }
 }

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -16,9 +17,11 @@ import reactor.util.retry.Retry;
 
 /**
  * Background sync: a push loop driven by local commits (debounced) and a pull loop that runs one pull after the
- * other, each waiting for what is left of the pull interval. Failed operations are tried again after a backoff,
- * whatever the error, until the client closes. Timers run on Reactor's parallel scheduler, so tests can use
- * virtual time.
+ * other, each waiting for what is left of the pull interval. With long poll, the next pull starts at once after a
+ * pull that the server held (so a long poll is always waiting on the server), brought changes or made way for a
+ * push; only a pull the server answered early without changes (a server without long poll) waits for the interval,
+ * so the loop never spins. Failed operations are tried again after a backoff, whatever the error, until the client
+ * closes. Timers run on Reactor's parallel scheduler, so tests can use virtual time.
  */
 final class AutoSync {
 
@@ -31,9 +34,9 @@ final class AutoSync {
          * Pulls; the pull stops without applying anything if {@code interrupt} signals while it waits for the server.
          *
          * @param interrupt signals when a push is due
-         * @return completes when the pull ended
+         * @return how the pull ended
          */
-        Mono<Void> pull(Mono<?> interrupt);
+        Mono<PullOutcome> pull(Mono<?> interrupt);
 
         /**
          * Pushes the pending changes.
@@ -53,15 +56,28 @@ final class AutoSync {
         void checkpointIfLarge();
     }
 
+    /** How a pull ended. */
+    enum PullOutcome {
+        /** It applied changes. */
+        CHANGED,
+        /** The server had nothing new. */
+        UNCHANGED,
+        /** It made way for a push. */
+        INTERRUPTED
+    }
+
     private final Operations client;
     private final AutoSyncOptions options;
+    private final Duration longPoll;
     private final Flux<?> localCommits;
     private final StatusTracker status;
     private final Backoff backoff;
 
-    AutoSync(Operations client, AutoSyncOptions options, Flux<?> localCommits, StatusTracker status, Backoff backoff) {
+    AutoSync(Operations client, AutoSyncOptions options, Duration longPoll, Flux<?> localCommits,
+             StatusTracker status, Backoff backoff) {
         this.client = client;
         this.options = options;
+        this.longPoll = longPoll;
         this.localCommits = localCommits;
         this.status = status;
         this.backoff = backoff;
@@ -107,10 +123,11 @@ final class AutoSync {
 
     private Mono<Void> pullLoop(Mono<?> interrupt, Sinks.Many<Boolean> pushRequests) {
         AtomicLong started = new AtomicLong();
+        AtomicReference<PullOutcome> outcome = new AtomicReference<>(PullOutcome.UNCHANGED);
         Mono<Void> pullOnce = Mono.defer(() -> {
             started.set(now());
             return client.pull(interrupt);
-        });
+        }).doOnNext(outcome::set).then();
         return pullOnce
                 .retryWhen(untilClosed("pull"))
                 .then(Mono.defer(client::pendingChanges))
@@ -120,10 +137,19 @@ final class AutoSync {
                         pushRequests.tryEmitNext(Boolean.TRUE);
                     }
                 })
-                .then(Mono.defer(() -> Mono.delay(Duration.ofMillis(
-                        Math.max(0, options.pullInterval().toMillis() - (now() - started.get()))))))
+                .then(Mono.defer(() -> Mono.delay(Duration.ofMillis(waitMillis(outcome.get(), now() - started.get())))))
                 .repeat()
                 .then();
+    }
+
+    /** How long the pull loop waits before the next pull. */
+    private long waitMillis(PullOutcome outcome, long elapsedMillis) {
+        long rest = Math.max(0, options.pullInterval().toMillis() - elapsedMillis);
+        if (longPoll.isZero()) {
+            return rest;
+        }
+        boolean answeredEarlyWithNothing = outcome == PullOutcome.UNCHANGED && elapsedMillis < longPoll.toMillis();
+        return answeredEarlyWithNothing ? rest : 0;
     }
 
     /** Tries again after a growing wait, whatever the error, until the client is closed. */

@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.util.function.Function;
 import java.time.Duration;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+import reactor.netty.http.client.HttpClient;
 import reactor.core.publisher.Mono;
 
 /**
@@ -33,6 +35,9 @@ import reactor.core.publisher.Mono;
  * @param autoCheckpointWalBytes the WAL size that triggers a checkpoint, 0 for never
  * @param pullMemoryBytes  how many bytes of pulled pages a pull keeps in memory before it stages them in a file
  * @param retry            how transient failures are retried
+ * @param encryptionCipher the cipher of the remote encryption, or {@code null}
+ * @param trustCertificates a PEM file of the certificates trusted for TLS, or {@code null} for the JDK's
+ * @param httpClient       the customizer of the HTTP client
  */
 public record SyncClientOptions(Path path, String url, Supplier<Mono<String>> authToken,
                                 boolean authTokenRefreshable, String encryptionKey,
@@ -40,7 +45,8 @@ public record SyncClientOptions(Path path, String url, Supplier<Mono<String>> au
                                 double resetShare, Duration connectTimeout, Duration responseTimeout,
                                 int maxConnections, Function<Mutation, MutationResult> transform,
                                 int pushBatchSize, long autoCheckpointWalBytes, long pullMemoryBytes,
-                                RetryOptions retry) {
+                                RetryOptions retry, String encryptionCipher, Path trustCertificates,
+                                UnaryOperator<HttpClient> httpClient) {
 
     /**
      * The transport settings these options imply.
@@ -53,6 +59,7 @@ public record SyncClientOptions(Path path, String url, Supplier<Mono<String>> au
                 authToken == null ? AuthTokenSource.none() : authTokenRefreshable ? AuthTokenSource.from(authToken)
                         : AuthTokenSource.fixed(authToken),
                 encryptionKey == null ? null : Secret.of(encryptionKey),
-                connectTimeout, responseTimeout, TransportOptions.DEFAULT_MAX_RESPONSE_BYTES);
+                connectTimeout, responseTimeout, TransportOptions.DEFAULT_MAX_RESPONSE_BYTES, encryptionCipher,
+                trustCertificates, httpClient);
     }
 }

@@ -1,17 +1,21 @@
 package dev.tursosync.internal.transport;
 
 import dev.tursosync.SyncAuthenticationException;
+import dev.tursosync.SyncProtocolException;
 import dev.tursosync.SyncServerException;
 import dev.tursosync.SyncTimeoutException;
+import dev.tursosync.SyncTlsException;
 import dev.tursosync.SyncTransportException;
 import dev.tursosync.TursoSyncException;
 import io.netty.channel.ChannelException;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.timeout.ReadTimeoutException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
 import reactor.netty.http.client.PrematureCloseException;
 
 /**
@@ -44,8 +48,17 @@ final class TransportErrors {
         if (error instanceof io.netty.channel.ConnectTimeoutException) {
             return new SyncTimeoutException(where + ": could not connect in time", error);
         }
+        SSLException tls = tlsFailure(error);
+        if (tls != null) {
+            return new SyncTlsException(where + ": the TLS handshake failed (" + tls.getMessage()
+                    + "); if the server's certificate is right, trust it with trustCertificates(...)", error);
+        }
         if (error instanceof PrematureCloseException || error instanceof PrematureChannelClosureException) {
             return new SyncTransportException(where + ": the connection closed before the reply was complete", error);
+        }
+        if (error instanceof DecoderException) {
+            return new SyncProtocolException(where + ": the reply is not well-formed HTTP (" + error.getMessage()
+                    + ")", error);
         }
         if (error instanceof ConnectException) {
             return new SyncTransportException(where + ": connection refused", error);
@@ -54,5 +67,18 @@ final class TransportErrors {
             return new SyncTransportException(where + ": " + error.getMessage(), error);
         }
         return error;
+    }
+
+    /** The TLS error behind a failure, if any: Netty may wrap it or report it as the cause of a closed channel. */
+    private static SSLException tlsFailure(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SSLException tls) {
+                return tls;
+            }
+            if (cause.getCause() == cause) {
+                return null;
+            }
+        }
+        return null;
     }
 }

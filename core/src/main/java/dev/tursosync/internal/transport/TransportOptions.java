@@ -1,7 +1,10 @@
 package dev.tursosync.internal.transport;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
+import reactor.netty.http.client.HttpClient;
 
 /**
  * Settings of a {@link SyncTransport}.
@@ -13,9 +16,14 @@ import java.util.Objects;
  * @param responseTimeout  the time allowed for the server to start answering, and between two reads of a reply;
  *                         a long-poll request adds its own duration to it
  * @param maxResponseBytes the largest {@code /v2/pipeline} reply accepted (page streams are never buffered whole)
+ * @param encryptionCipher the cipher sent as {@code x-turso-encryption-cipher} with the key, or {@code null}
+ * @param trustCertificates a PEM file of the certificates trusted for TLS instead of the JDK's, or {@code null}
+ * @param httpClient       applied last to the HTTP client the transport builds
  */
 public record TransportOptions(RemoteUrl url, AuthTokenSource authToken, Secret encryptionKey,
-                               Duration connectTimeout, Duration responseTimeout, int maxResponseBytes) {
+                               Duration connectTimeout, Duration responseTimeout, int maxResponseBytes,
+                               String encryptionCipher, Path trustCertificates,
+                               UnaryOperator<HttpClient> httpClient) {
 
     /** Default connect timeout. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
@@ -34,8 +42,12 @@ public record TransportOptions(RemoteUrl url, AuthTokenSource authToken, Secret 
      * @param responseTimeout  the time allowed for the server to start answering, and between two reads of a reply;
      *                         a long-poll request adds its own duration to it
      * @param maxResponseBytes the largest {@code /v2/pipeline} reply accepted (page streams are never buffered whole)
+     * @param encryptionCipher the cipher sent as {@code x-turso-encryption-cipher} with the key, or {@code null}
+     * @param trustCertificates a PEM file of the certificates trusted for TLS instead of the JDK's, or {@code null}
+     * @param httpClient       applied last to the HTTP client the transport builds
      */
     public TransportOptions {
+        Objects.requireNonNull(httpClient, "httpClient");
         Objects.requireNonNull(url, "url");
         Objects.requireNonNull(authToken, "authToken");
         requirePositive(connectTimeout, "connectTimeout");
@@ -53,7 +65,7 @@ public record TransportOptions(RemoteUrl url, AuthTokenSource authToken, Secret 
      */
     public static TransportOptions of(String url) {
         return new TransportOptions(RemoteUrl.parse(url), AuthTokenSource.none(), null, DEFAULT_CONNECT_TIMEOUT,
-                DEFAULT_RESPONSE_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES);
+                DEFAULT_RESPONSE_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, null, null, UnaryOperator.identity());
     }
 
     /**
@@ -63,7 +75,8 @@ public record TransportOptions(RemoteUrl url, AuthTokenSource authToken, Secret 
      * @return the copy
      */
     public TransportOptions withAuthToken(AuthTokenSource source) {
-        return new TransportOptions(url, source, encryptionKey, connectTimeout, responseTimeout, maxResponseBytes);
+        return new TransportOptions(url, source, encryptionKey, connectTimeout, responseTimeout, maxResponseBytes,
+                encryptionCipher, trustCertificates, httpClient);
     }
 
     /**
@@ -73,7 +86,8 @@ public record TransportOptions(RemoteUrl url, AuthTokenSource authToken, Secret 
      * @return the copy
      */
     public TransportOptions withEncryptionKey(Secret key) {
-        return new TransportOptions(url, authToken, key, connectTimeout, responseTimeout, maxResponseBytes);
+        return new TransportOptions(url, authToken, key, connectTimeout, responseTimeout, maxResponseBytes,
+                encryptionCipher, trustCertificates, httpClient);
     }
 
     /**
@@ -84,7 +98,20 @@ public record TransportOptions(RemoteUrl url, AuthTokenSource authToken, Secret 
      * @return the copy
      */
     public TransportOptions withTimeouts(Duration connect, Duration response) {
-        return new TransportOptions(url, authToken, encryptionKey, connect, response, maxResponseBytes);
+        return new TransportOptions(url, authToken, encryptionKey, connect, response, maxResponseBytes,
+                encryptionCipher, trustCertificates, httpClient);
+    }
+
+    /**
+     * A copy with other TLS trust and HTTP client settings.
+     *
+     * @param trust      a PEM file of the trusted certificates, or {@code null} for the JDK's
+     * @param customizer applied last to the HTTP client
+     * @return the copy
+     */
+    public TransportOptions withHttp(Path trust, UnaryOperator<HttpClient> customizer) {
+        return new TransportOptions(url, authToken, encryptionKey, connectTimeout, responseTimeout, maxResponseBytes,
+                encryptionCipher, trust, customizer);
     }
 
     private static void requirePositive(Duration duration, String name) {

@@ -52,11 +52,12 @@ class AutoSyncTests {
         final Deque<RuntimeException> pullFailures = new ArrayDeque<>();
         final Deque<RuntimeException> pushFailures = new ArrayDeque<>();
         final AtomicLong pending = new AtomicLong();
+        final Deque<Mono<AutoSync.PullOutcome>> scriptedPulls = new ArrayDeque<>();
         volatile boolean pullsWaitForever;
         volatile RuntimeException everything;
 
         @Override
-        public synchronized Mono<Void> pull(Mono<?> interrupt) {
+        public synchronized Mono<AutoSync.PullOutcome> pull(Mono<?> interrupt) {
             return Mono.defer(() -> {
                 pulls.add(now());
                 if (everything != null) {
@@ -66,11 +67,16 @@ class AutoSyncTests {
                 if (failure != null) {
                     return Mono.error(failure);
                 }
+                Mono<AutoSync.PullOutcome> scripted = scriptedPulls.poll();
+                if (scripted != null) {
+                    return scripted;
+                }
                 if (pullsWaitForever) {
                     return Mono.never().takeUntilOther(interrupt)
-                            .then(Mono.fromRunnable(() -> interruptedPulls.add(now())));
+                            .then(Mono.fromRunnable(() -> interruptedPulls.add(now())))
+                            .thenReturn(AutoSync.PullOutcome.INTERRUPTED);
                 }
-                return Mono.empty();
+                return Mono.just(AutoSync.PullOutcome.UNCHANGED);
             });
         }
 
@@ -105,7 +111,11 @@ class AutoSyncTests {
     }
 
     private AutoSync autoSync(AutoSyncOptions options) {
-        return new AutoSync(client, options, commits.asFlux(), status,
+        return autoSync(options, Duration.ZERO);
+    }
+
+    private AutoSync autoSync(AutoSyncOptions options, Duration longPoll) {
+        return new AutoSync(client, options, longPoll, commits.asFlux(), status,
                 new Backoff(options.firstBackoff(), options.maxBackoff(), options.jitter(), () -> 0.5));
     }
 
@@ -123,6 +133,36 @@ class AutoSyncTests {
                 .verify();
         assertThat(relative(client.pulls, 0)).containsExactly(0, 1000, 2000, 3000);
         assertThat(client.pushes).isEmpty();
+    }
+
+    @Test
+    void withLongPollAServerThatAnswersAtOnceIsStillPulledOncePerInterval() {
+        AutoSyncOptions pullOnly = AutoSyncOptions.builder().pullInterval(Duration.ofSeconds(1)).push(false).build();
+        StepVerifier.withVirtualTime(() -> autoSync(pullOnly, Duration.ofSeconds(30)).run())
+                .expectSubscription()
+                .thenAwait(Duration.ofMillis(3500))
+                .thenCancel()
+                .verify();
+        assertThat(relative(client.pulls, 0)).containsExactly(0, 1000, 2000, 3000);
+    }
+
+    @Test
+    void withLongPollTheNextPullStartsAtOnceAfterAHeldOrChangedPull() {
+        AutoSyncOptions pullOnly = AutoSyncOptions.builder().pullInterval(Duration.ofSeconds(60)).push(false).build();
+        Duration longPoll = Duration.ofSeconds(30);
+        // held for the whole long poll; woken by a change after 5 s; answered at once with changes; then at once
+        // with nothing (a server that does not hold): the loop waits for the rest of the interval
+        // deferred: the delays must be made under virtual time
+        client.scriptedPulls.add(Mono.defer(() -> Mono.delay(longPoll).thenReturn(AutoSync.PullOutcome.UNCHANGED)));
+        client.scriptedPulls.add(Mono.defer(() -> Mono.delay(Duration.ofSeconds(5))
+                .thenReturn(AutoSync.PullOutcome.CHANGED)));
+        client.scriptedPulls.add(Mono.just(AutoSync.PullOutcome.CHANGED));
+        StepVerifier.withVirtualTime(() -> autoSync(pullOnly, longPoll).run())
+                .expectSubscription()
+                .thenAwait(Duration.ofSeconds(100))
+                .thenCancel()
+                .verify();
+        assertThat(relative(client.pulls, 0)).containsExactly(0, 30_000, 35_000, 35_000, 95_000);
     }
 
     @Test
