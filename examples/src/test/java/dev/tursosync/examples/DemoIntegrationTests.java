@@ -2,7 +2,9 @@ package dev.tursosync.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tursosync.testing.CloudGateway;
 import dev.tursosync.testing.LocalSyncServer;
+import dev.tursosync.testing.RevisionStyle;
 import dev.tursosync.testing.TursoServerExtension;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -58,6 +60,20 @@ final class DemoIntegrationTests {
         assertThat(second).as("a second run empties what the first one left")
                 .contains("B received: DELETE from demo_notes {id=3, body=ship the sync client}")
                 .containsSubsequence(WHAT_B_SEES);
+    }
+
+    @Test
+    void runsAgainstACloudLikeGatewayOverTlsWithATokenAndALibsqlUrl(LocalSyncServer server) throws Exception {
+        try (CloudGateway gateway = CloudGateway.builder(server.port()).revisions(RevisionStyle.JSON_OBJECT).start()) {
+            String output = runDemo(Map.of("TURSO_URL", gateway.libsqlUrl(),
+                    "TURSO_AUTH_TOKEN", gateway.token(CloudGateway.Access.READ_WRITE),
+                    "TURSO_TRUST_CERTIFICATES", gateway.certificate().toString()));
+
+            assertThat(output).contains("Using the remote database at " + gateway.libsqlUrl())
+                    .containsSubsequence(WHAT_B_SEES);
+            assertThat(gateway.counts().unauthorized()).isZero();
+            assertThat(gateway.counts().requests()).isPositive();
+        }
     }
 
     /** Runs {@link Demo} in a new JVM without {@code TURSO_*} variables but the given ones; returns its output. */
