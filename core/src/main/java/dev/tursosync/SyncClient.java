@@ -157,6 +157,22 @@ public interface SyncClient {
     Mono<SyncStats> stats();
 
     /**
+     * A blocking JDBC {@link javax.sql.DataSource} over this client's own database connections, for startup and
+     * tooling code: schema migrations (Flyway, Liquibase), plain JDBC, jOOQ. Its connections are the client's, like
+     * those of the R2DBC driver: every row and every schema change written through them is captured and pushed, in
+     * order, by the next {@link #push()}. Closing a connection rolls back what is still open and gives it back.
+     *
+     * <p>Blocking by nature: use it on ordinary threads only, never on an event loop (calling
+     * {@code getConnection()} on a Reactor non-blocking thread fails with an {@link java.sql.SQLException}). While a
+     * connection is open, pulls wait for it, so close connections when done; run migrations after {@link #open()}
+     * and before starting {@link #autoSync()} (see docs/migrations.md). Any other connection to the file (a plain
+     * {@code jdbc:sqlite:} URL) bypasses capture and is not supported.
+     *
+     * @return the data source; valid while the client is open
+     */
+    javax.sql.DataSource dataSource();
+
+    /**
      * This replica's unique id on the remote ({@code clientName-UUID}), once opened.
      *
      * @return the id

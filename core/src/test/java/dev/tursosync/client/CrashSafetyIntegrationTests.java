@@ -6,9 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 import dev.tursosync.SyncClient;
 import dev.tursosync.testing.LocalSyncServer;
 import dev.tursosync.testing.TursoServerExtension;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -473,41 +471,22 @@ final class CrashSafetyIntegrationTests {
         }
 
         static Child start(String url, Path db, String mode, long loops) throws IOException {
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             long startedAt = System.nanoTime();
-            Process process = new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
-                    "-cp", System.getProperty("java.class.path"), CrashChild.class.getName(), url, db.toString(),
-                    mode, Long.toString(loops))
-                    .redirectErrorStream(true)
-                    .start();
+            Process process = ChildJvm.start(CrashChild.class, url, db.toString(), mode, Long.toString(loops));
             Child child = new Child(process, startedAt);
-            Thread reader = new Thread(child::read, "crash-child-output-" + process.pid());
-            reader.setDaemon(true);
-            reader.start();
+            ChildJvm.readLines(process, "crash-child-output", child::onLine, child::onEnd);
             return child;
         }
 
-        private void read() {
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = reader.readLine()) != null) {
-                    long now = System.nanoTime();
-                    synchronized (this) {
-                        lines.add(line);
-                        String word = line.split(" ", 2)[0];
-                        firstSeen.putIfAbsent(word, now);
-                        notifyAll();
-                    }
-                }
-            } catch (IOException e) {
-                // the process was killed
-            } finally {
-                synchronized (this) {
-                    ended = true;
-                    notifyAll();
-                }
-            }
+        private synchronized void onLine(String line) {
+            lines.add(line);
+            firstSeen.putIfAbsent(line.split(" ", 2)[0], System.nanoTime());
+            notifyAll();
+        }
+
+        private synchronized void onEnd() {
+            ended = true;
+            notifyAll();
         }
 
         /** Waits for the first line starting with the word; returns its arrival time (System.nanoTime()). */

@@ -33,6 +33,7 @@ final class LocalSql {
     static void execute(SyncClient client, String sql, Object... args) {
         ConnectionManager manager = manager(client);
         manager.withConnection(connection -> {
+            manager.beforeStatement(connection, sql);
             try (PreparedStatement statement = connection.prepareStatement(sql)) {
                 for (int i = 0; i < args.length; i++) {
                     statement.setObject(i + 1, args[i]);
@@ -74,6 +75,7 @@ final class LocalSql {
     }
 
     private static void run(ConnectionManager manager, Connection connection, String sql) throws Exception {
+        manager.beforeStatement(connection, sql);
         try (Statement statement = connection.createStatement()) {
             statement.execute(sql);
         }

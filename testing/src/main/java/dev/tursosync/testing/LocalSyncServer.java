@@ -162,6 +162,39 @@ public final class LocalSyncServer implements AutoCloseable {
     }
 
     /**
+     * Stops the server process and keeps its data and port, for an outage test: clients see connection refused until
+     * {@link #resume()}. Does nothing if it is already stopped.
+     *
+     * @throws IllegalStateException if the server was closed
+     */
+    public synchronized void stop() {
+        if (closed) {
+            throw new IllegalStateException("server on " + dataDirectory + " is closed");
+        }
+        if (process.isAlive()) {
+            stop(process);
+            LOG.info("tursodb sync server with pid {} stopped; data kept in {}", process.pid(), dataDirectory);
+        }
+    }
+
+    /**
+     * Starts the server again after {@link #stop()}, on the same data and the same port (so clients keep their URL);
+     * on a new port only if another process took it meanwhile. Does nothing if it is running.
+     *
+     * @throws IllegalStateException if the server was closed
+     * @throws TursodbUnavailableException if it cannot be started again
+     */
+    public synchronized void resume() {
+        if (closed) {
+            throw new IllegalStateException("server on " + dataDirectory + " is closed");
+        }
+        if (!process.isAlive()) {
+            launch(port);
+            LOG.info("tursodb sync server resumed on port {} with pid {}", port, pid());
+        }
+    }
+
+    /**
      * Stops the server process (SIGTERM, then SIGKILL after 5 s) and deletes the data directory if
      * {@link #start()} created it. Calling it again does nothing.
      */

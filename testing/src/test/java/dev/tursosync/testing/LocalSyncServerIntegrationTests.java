@@ -1,8 +1,10 @@
 package dev.tursosync.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -65,6 +67,29 @@ class LocalSyncServerIntegrationTests {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).contains("{\"type\":\"integer\",\"value\":\"42\"}");
         assertThat(server.databasePath()).exists();
+    }
+
+    @Test
+    void aStoppedServerRefusesConnectionsAndResumesOnItsDataAndPort() throws Exception {
+        try (LocalSyncServer server = LocalSyncServer.start()) {
+            assertThat(pipeline(server, "create table t(x)", "insert into t values (7)").statusCode()).isEqualTo(200);
+            String url = server.url();
+            long pidBefore = server.pid();
+
+            server.stop();
+            server.stop();
+
+            assertThat(server.isAlive()).isFalse();
+            assertThat(ProcessHandle.of(pidBefore).filter(ProcessHandle::isAlive)).isEmpty();
+            assertThatThrownBy(() -> pipeline(server, "select 1")).isInstanceOf(ConnectException.class);
+
+            server.resume();
+            server.resume();
+
+            assertThat(server.isAlive()).isTrue();
+            assertThat(server.url()).as("same port").isEqualTo(url);
+            assertThat(pipeline(server, "select x from t").body()).contains("{\"type\":\"integer\",\"value\":\"7\"}");
+        }
     }
 
     private static HttpResponse<String> pipeline(LocalSyncServer server, String... statements)

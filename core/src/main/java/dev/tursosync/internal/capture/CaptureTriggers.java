@@ -36,8 +36,23 @@ public final class CaptureTriggers {
      * @throws SQLException if SQLite refuses
      */
     public static void install(Connection connection, CapturedTable table) throws SQLException {
+        List<String> attached = new java.util.ArrayList<>();
+        try (java.sql.PreparedStatement query = connection.prepareStatement("SELECT name FROM sqlite_schema WHERE "
+                + "type = 'trigger' AND tbl_name = ? AND substr(name, 1, " + CaptureNames.PREFIX.length() + ") = ?")) {
+            query.setString(1, table.name());
+            query.setString(2, CaptureNames.PREFIX);
+            try (java.sql.ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    attached.add(rows.getString(1));
+                }
+            }
+        }
         try (Statement statement = connection.createStatement()) {
             drop(statement, table.name());
+            // a renamed table keeps the triggers of its old name, which would log its rows under that name
+            for (String trigger : attached) {
+                statement.execute("DROP TRIGGER IF EXISTS " + quote(trigger));
+            }
             statement.execute(trigger(table, "INSERT", INSERT, null, "new"));
             statement.execute(trigger(table, "UPDATE", UPDATE, "old", "new"));
             statement.execute(trigger(table, "DELETE", DELETE, "old", null));
@@ -72,7 +87,8 @@ public final class CaptureTriggers {
     }
 
     private static String trigger(CapturedTable table, String operation, int code, String before, String after) {
-        String rowid = table.withoutRowid() ? "NULL" : (after != null ? after : before) + ".rowid";
+        String rowid = table.rowidAlias() == null ? "NULL"
+                : (after != null ? after : before) + "." + quote(table.rowidAlias());
         return "CREATE TRIGGER " + quote(triggerName(table.name(), operation))
                 + " AFTER " + operation + " ON " + quote(table.name()) + " BEGIN "
                 + "INSERT INTO " + CaptureNames.LOG + "(txn, time, tbl, op, rid, old, new) VALUES ("

@@ -1,5 +1,6 @@
 package dev.tursosync.internal.capture;
 
+import dev.tursosync.internal.sql.RowidAlias;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,8 +16,10 @@ import java.util.Optional;
  * @param name         the table name
  * @param columns      the stored columns, in declaration order
  * @param withoutRowid whether the table is {@code WITHOUT ROWID}
+ * @param rowidAlias   the name that reaches the row id (see {@link RowidAlias}), {@code null} for a
+ *                     {@code WITHOUT ROWID} table or one whose columns shadow every alias
  */
-public record CapturedTable(String name, List<String> columns, boolean withoutRowid) {
+public record CapturedTable(String name, List<String> columns, boolean withoutRowid, String rowidAlias) {
 
     /**
      * Reads a table's shape on a connection (inside its transaction, so it sees uncommitted DDL).
@@ -39,15 +42,20 @@ public record CapturedTable(String name, List<String> columns, boolean withoutRo
             }
         }
         List<String> columns = new ArrayList<>();
+        List<String> all = new ArrayList<>();
         try (PreparedStatement info = connection.prepareStatement(
-                "SELECT name FROM pragma_table_xinfo(?) WHERE hidden = 0 ORDER BY cid")) {
+                "SELECT name, hidden FROM pragma_table_xinfo(?) ORDER BY cid")) {
             info.setString(1, table);
             try (ResultSet rows = info.executeQuery()) {
                 while (rows.next()) {
-                    columns.add(rows.getString(1));
+                    all.add(rows.getString(1));
+                    if (rows.getInt(2) == 0) {
+                        columns.add(rows.getString(1));
+                    }
                 }
             }
         }
-        return Optional.of(new CapturedTable(table, List.copyOf(columns), withoutRowid));
+        String rowidAlias = withoutRowid ? null : RowidAlias.of(all).orElse(null);
+        return Optional.of(new CapturedTable(table, List.copyOf(columns), withoutRowid, rowidAlias));
     }
 }

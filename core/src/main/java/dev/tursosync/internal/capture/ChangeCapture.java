@@ -1,6 +1,7 @@
 package dev.tursosync.internal.capture;
 
 import dev.tursosync.internal.db.ConnectionManager;
+import dev.tursosync.internal.sql.AlterTable;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -38,6 +39,7 @@ public final class ChangeCapture implements ConnectionManager.ConnectionInitiali
     private static final class PerConnection {
         final PreparedStatement schemaVersion;
         long seen;
+        boolean legacyAlter;
 
         PerConnection(PreparedStatement schemaVersion) {
             this.schemaVersion = schemaVersion;
@@ -90,12 +92,39 @@ public final class ChangeCapture implements ConnectionManager.ConnectionInitiali
         }
     }
 
+    /**
+     * Lets a {@code DROP COLUMN} through the capture triggers: they name every column, and SQLite refuses to drop a
+     * column a trigger names. For that statement alone the connection runs with {@code legacy_alter_table} on,
+     * which skips the check; the triggers are re-created without the column right after it ran
+     * ({@link #afterStatement}).
+     */
+    @Override
+    public void beforeStatement(Connection connection, String sql) throws SQLException {
+        PerConnection state = connections.get(connection);
+        if (state == null) {
+            return;
+        }
+        boolean dropColumn = sql != null && sql.stripLeading().regionMatches(true, 0, "ALTER", 0, 5)
+                && AlterTable.parse(sql).filter(alter -> alter.kind() == AlterTable.Kind.DROP_COLUMN).isPresent();
+        legacyAlter(connection, state, dropColumn);
+    }
+
+    private static void legacyAlter(Connection connection, PerConnection state, boolean on) throws SQLException {
+        if (on != state.legacyAlter) {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("PRAGMA legacy_alter_table = " + (on ? "ON" : "OFF"));
+            }
+            state.legacyAlter = on;
+        }
+    }
+
     @Override
     public void afterStatement(Connection connection, String sql) throws SQLException {
         PerConnection state = connections.get(connection);
         if (state == null) {
             return;
         }
+        legacyAlter(connection, state, false);
         long version = state.read();
         if (version == state.seen) {
             return;

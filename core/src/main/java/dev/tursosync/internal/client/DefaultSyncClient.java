@@ -14,6 +14,7 @@ import dev.tursosync.SyncStatus;
 import dev.tursosync.internal.capture.CaptureNames;
 import dev.tursosync.internal.capture.ChangeCapture;
 import dev.tursosync.internal.capture.ChangeLog;
+import dev.tursosync.internal.db.ClientDataSource;
 import dev.tursosync.internal.db.ConnectionManager;
 import dev.tursosync.internal.events.ChangeEventDecoder;
 import dev.tursosync.internal.io.Durability;
@@ -22,6 +23,7 @@ import dev.tursosync.internal.meta.SyncMetadata;
 import dev.tursosync.internal.proto.PullUpdatesReqProtoBody;
 import dev.tursosync.internal.pull.PageStage;
 import dev.tursosync.internal.pull.PullApplier;
+import dev.tursosync.internal.pull.PullValidator;
 import dev.tursosync.internal.pull.SnapshotFileWriter;
 import dev.tursosync.internal.pull.StagedPages;
 import dev.tursosync.internal.rebase.DatabaseFiles;
@@ -29,6 +31,7 @@ import dev.tursosync.internal.rebase.LocalReplay;
 import dev.tursosync.internal.rebase.RebaseJournal;
 import dev.tursosync.internal.rebase.RevertStore;
 import dev.tursosync.internal.rebase.SyncCheckpoint;
+import dev.tursosync.internal.rebase.SyncedPages;
 import dev.tursosync.internal.push.LogicalPusher;
 import dev.tursosync.internal.sqlite.PageSource;
 import dev.tursosync.internal.sqlite.SchemaEntry;
@@ -45,6 +48,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,6 +65,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteCommitListener;
@@ -112,12 +118,15 @@ public final class DefaultSyncClient implements SyncClient {
     /** Signalled by close(): stops an open() in progress (a bootstrap). */
     private final Sinks.Empty<Void> closing = Sinks.empty();
     private final AtomicBoolean openStarted = new AtomicBoolean();
+    /** Completes when what a cancelled open() held (connections, transport, the replica's lock) is released. */
+    private final AtomicReference<Mono<Void>> cancelledOpen = new AtomicReference<>(Mono.empty());
     private volatile boolean closed;
 
     /** Everything that exists while the client is open. */
     private record State(SyncTransport transport, ConnectionManager connections, PullApplier applier,
                          SyncCheckpoint checkpointer, PageStage stager, LogicalPusher pusher, SerialGate operations,
-                         AutoCheckpoint autoCheckpoint, AtomicReference<SyncMetadata> metadata) {
+                         AutoCheckpoint autoCheckpoint, AtomicReference<SyncMetadata> metadata,
+                         ReplicaLock lock) {
     }
 
     /**
@@ -133,6 +142,7 @@ public final class DefaultSyncClient implements SyncClient {
         this.store = new MetadataStore(database);
         this.retry = new TransientRetry(options.retry(), status);
         this.opening = Mono.defer(this::doOpen)
+                .onErrorMap(error -> TypedErrors.typed(error, database))
                 .thenReturn(Boolean.TRUE)
                 .takeUntilOther(closing.asMono())
                 .switchIfEmpty(Mono.error(() -> new SyncClosedException("the sync client was closed while opening")))
@@ -182,6 +192,11 @@ public final class DefaultSyncClient implements SyncClient {
     }
 
     @Override
+    public DataSource dataSource() {
+        return new ClientDataSource(this::connections);
+    }
+
+    @Override
     public Flux<ChangeEvent> pullChanges() {
         return pullEvents(Mono.never()).flatMapIterable(events -> events);
     }
@@ -218,6 +233,7 @@ public final class DefaultSyncClient implements SyncClient {
                     status.begin(state);
                     return work.apply(current);
                 }))).doOnNext(result -> onSuccess.accept(current, result)))
+                .onErrorMap(error -> TypedErrors.typed(error, database))
                 .retryWhen(retry.forOperation(state.name().toLowerCase(Locale.ROOT)))
                 .doOnError(status::failed)
                 .doOnCancel(status::stopped);
@@ -312,7 +328,8 @@ public final class DefaultSyncClient implements SyncClient {
                                     current.transport().stats().bytesReceived(), sizeOf(database),
                                     sizeOf(sibling("-wal")), RevertStore.sizeOf(database), metadata.lastPull(),
                                     metadata.lastPush(), pending);
-                        }));
+                        }))
+                .onErrorMap(error -> TypedErrors.typed(error, database));
     }
 
     @Override
@@ -329,14 +346,17 @@ public final class DefaultSyncClient implements SyncClient {
         return Mono.defer(() -> {
             State current = state.getAndSet(null);
             if (current == null) {
-                status.closed();
-                changes.tryEmitComplete();
-                operationResults.complete();
-                return Mono.empty();
+                return cancelledOpen.get().onErrorResume(error -> Mono.empty()).doOnTerminate(() -> {
+                    status.closed();
+                    changes.tryEmitComplete();
+                    operationResults.complete();
+                });
             }
             backgroundSyncs.dispose();
             return current.operations().run(current.connections().close().thenReturn(true))
                     .then(current.transport().close())
+                    .onErrorResume(error -> Mono.<Void>fromRunnable(current.lock()::close).then(Mono.error(error)))
+                    .then(Mono.<Void>fromRunnable(current.lock()::close))
                     .doOnTerminate(() -> {
                         changes.tryEmitComplete();
                         operationResults.complete();
@@ -370,9 +390,17 @@ public final class DefaultSyncClient implements SyncClient {
             capture.initialize(connection);
             connection.unwrap(SQLiteConnection.class).addCommitListener(commitSignal);
         });
-        connections.setStatementObserver((connection, sql) -> {
-            capture.afterStatement(connection, sql);
-            autoCheckpoint.afterWork();
+        connections.setStatementObserver(new ConnectionManager.StatementObserver() {
+            @Override
+            public void beforeStatement(Connection connection, String sql) throws SQLException {
+                capture.beforeStatement(connection, sql);
+            }
+
+            @Override
+            public void afterStatement(Connection connection, String sql) throws SQLException {
+                capture.afterStatement(connection, sql);
+                autoCheckpoint.afterWork();
+            }
         });
         LogicalPusher pusher = new LogicalPusher(transport, connections, options.transform(),
                 options.pushBatchSize());
@@ -381,7 +409,11 @@ public final class DefaultSyncClient implements SyncClient {
         SyncCheckpoint checkpointer = new SyncCheckpoint(database, 4096);
         PageStage stager = new PageStage(connections.scheduler(),
                 (int) Math.min(Integer.MAX_VALUE, options.pullMemoryBytes() / PulledPage.PAGE_SIZE));
-        return Mono.fromCallable(this::inspect)
+        AtomicReference<ReplicaLock> lock = new AtomicReference<>();
+        return Mono.fromCallable(() -> {
+                    lock.set(ReplicaLock.acquire(database));
+                    return inspect();
+                })
                 .subscribeOn(connections.scheduler())
                 .flatMap(found -> found.map(Mono::just).orElseGet(() -> start(transport, connections)))
                 .flatMap(metadata -> {
@@ -389,21 +421,38 @@ public final class DefaultSyncClient implements SyncClient {
                         return Mono.error(new SyncClosedException("the sync client was closed while opening"));
                     }
                     State opened = new State(transport, connections, applier, checkpointer, stager, pusher,
-                            new SerialGate(), autoCheckpoint, new AtomicReference<>(metadata));
+                            new SerialGate(), autoCheckpoint, new AtomicReference<>(metadata), lock.get());
                     state.set(opened);
                     return recover(opened).doOnSuccess(done -> status.opened(opened.metadata().get().lastPull(),
                             opened.metadata().get().lastPush()));
                 })
                 .onErrorResume(error -> {
                     state.set(null);
-                    return connections.close().then(transport.close()).then(Mono.error(error));
+                    return connections.close().then(transport.close())
+                            .onErrorResume(closing -> Mono.empty())
+                            .then(release(lock)).then(Mono.error(error));
                 })
                 .doOnCancel(() -> {
                     // close() stopped the open: the bootstrap's file is closed by its writer; release the rest
                     state.set(null);
-                    connections.close().then(transport.close()).subscribe(done -> { },
-                            error -> LOG.debug("closing after a cancelled open", error));
+                    Mono<Void> cleanup = connections.close().then(transport.close())
+                            .doOnError(error -> LOG.debug("closing after a cancelled open", error))
+                            .onErrorResume(error -> Mono.empty())
+                            .then(release(lock))
+                            .cache();
+                    cancelledOpen.set(cleanup);
+                    cleanup.subscribe(done -> { }, error -> LOG.debug("releasing after a cancelled open", error));
                 });
+    }
+
+    /** Gives up the replica's lock once nothing of a failed or cancelled open touches the files any more. */
+    private static Mono<Void> release(AtomicReference<ReplicaLock> lock) {
+        return Mono.fromRunnable(() -> {
+            ReplicaLock held = lock.getAndSet(null);
+            if (held != null) {
+                held.close();
+            }
+        });
     }
 
     /**
@@ -516,6 +565,8 @@ public final class DefaultSyncClient implements SyncClient {
 
     private List<ChangeEvent> confirmUnchanged(State current, PageStage.Staged staged, Path stage) {
         PageStage.delete(stage);
+        PullValidator.checkEmpty(SyncedPages.sizePages(database, PulledPage.PAGE_SIZE),
+                staged.header().databaseSizePages(), staged.header().revision());
         confirm(current, current.metadata().get().pulled(staged.header().revision(), Instant.now()));
         return List.of();
     }

@@ -70,6 +70,16 @@ public final class ConnectionLease {
     }
 
     /**
+     * The pinned connection, for a blocking statement layer that runs its work on its caller's thread (the JDBC
+     * {@code DataSource}); a lease's connection is used by one caller at a time.
+     *
+     * @return the connection
+     */
+    Connection connection() {
+        return connection;
+    }
+
+    /**
      * Interrupts the statement running on the pinned connection ({@code sqlite3_interrupt}); safe from any thread.
      * The interrupted statement fails with {@code SQLITE_INTERRUPT}.
      */

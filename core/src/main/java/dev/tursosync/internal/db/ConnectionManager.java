@@ -88,6 +88,16 @@ public final class ConnectionManager {
          * @throws SQLException if the capture fails; the caller reports it like a failure of the statement
          */
         void afterStatement(Connection connection, String sql) throws SQLException;
+
+        /**
+         * Runs on the database thread right before a statement whose text is known is prepared.
+         *
+         * @param connection the connection the statement will run on
+         * @param sql        the statement text
+         * @throws SQLException if preparing the connection fails; the statement is then not run
+         */
+        default void beforeStatement(Connection connection, String sql) throws SQLException {
+        }
     }
 
     private final Path database;
@@ -164,6 +174,17 @@ public final class ConnectionManager {
      */
     public void afterStatement(Connection connection, String sql) throws SQLException {
         observer.afterStatement(connection, sql);
+    }
+
+    /**
+     * Tells the observer a statement is about to be prepared.
+     *
+     * @param connection the connection the statement will run on
+     * @param sql        the statement text
+     * @throws SQLException if the observer fails
+     */
+    public void beforeStatement(Connection connection, String sql) throws SQLException {
+        observer.beforeStatement(connection, sql);
     }
 
     /**

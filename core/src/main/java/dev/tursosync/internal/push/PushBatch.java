@@ -11,6 +11,8 @@ import dev.tursosync.internal.hrana.AtomicBatch;
 import dev.tursosync.internal.hrana.BatchResult;
 import dev.tursosync.internal.hrana.HranaError;
 import dev.tursosync.internal.hrana.HranaStatement;
+import dev.tursosync.internal.hrana.HranaValue;
+import dev.tursosync.internal.hrana.StatementResult;
 import dev.tursosync.internal.hrana.PipelineRequest;
 import dev.tursosync.internal.hrana.PipelineResponse;
 import dev.tursosync.internal.hrana.PipelineResult;
@@ -27,13 +29,15 @@ import java.util.function.Function;
 public final class PushBatch {
 
     private final PipelineRequest.Batch request;
+    private final List<AtomicBatch.Entry> entries;
     private final List<CapturedChange> owners;
     private final long lastChangeId;
     private final int changeCount;
 
-    private PushBatch(PipelineRequest.Batch request, List<CapturedChange> owners, long lastChangeId,
-                      int changeCount) {
+    private PushBatch(PipelineRequest.Batch request, List<AtomicBatch.Entry> entries, List<CapturedChange> owners,
+                      long lastChangeId, int changeCount) {
         this.request = request;
+        this.entries = entries;
         this.owners = owners;
         this.lastChangeId = lastChangeId;
         this.changeCount = changeCount;
@@ -56,22 +60,87 @@ public final class PushBatch {
     public static PushBatch of(List<CapturedChange> changes, TableKeys keys,
                                Function<Mutation, MutationResult> transform, String clientId, long pullGeneration,
                                RemotePosition expected) {
-        List<HranaStatement> statements = new ArrayList<>();
+        List<AtomicBatch.Entry> entries = new ArrayList<>();
         List<CapturedChange> owners = new ArrayList<>();
-        statements.add(HranaStatement.update(RemotePosition.CREATE_TABLE));
         owners.add(null);
-        statements.add(RemotePosition.guard(clientId, expected));
+        entries.add(AtomicBatch.Entry.of(HranaStatement.update(RemotePosition.CREATE_TABLE)));
+        owners.add(null);
+        entries.add(AtomicBatch.Entry.of(RemotePosition.guard(clientId, expected)));
         owners.add(null);
         for (CapturedChange change : changes) {
-            ReplayStatements.transformed(change, keys, transform).ifPresent(statement -> {
-                statements.add(statement);
-                owners.add(change);
-            });
+            for (AtomicBatch.Entry entry : ReplayStatements.transformed(change, keys, transform)) {
+                entries.add(entry);
+                for (int step = 0; step < entry.steps(); step++) {
+                    owners.add(change);
+                }
+            }
         }
         long last = changes.get(changes.size() - 1).id();
-        statements.add(HranaStatement.update(RemotePosition.UPSERT, clientId, pullGeneration, last));
+        entries.add(AtomicBatch.Entry.of(HranaStatement.update(RemotePosition.UPSERT, clientId, pullGeneration,
+                last)));
         owners.add(null);
-        return new PushBatch(AtomicBatch.of(statements), owners, last, changes.size());
+        return new PushBatch(AtomicBatch.ofEntries(entries), List.copyOf(entries), owners, last, changes.size());
+    }
+
+    /**
+     * Checks that the answer is one an atomic batch can have: at most a result or an error per step; before the
+     * failed step (or up to the {@code COMMIT} when none failed) a result for every step, an outcome for every probe,
+     * and for a statement guarded by probes a result or nothing (it was not needed); nothing after the failed step;
+     * the guard answered with 1. Anything else is a protocol error, and the batch counts as not pushed (the next
+     * push reads the remote position again).
+     */
+    private void checkConsistent(BatchResult batch, int failedStep) {
+        int steps = request.steps().size();
+        int commit = steps - 2;
+        if (batch.stepResults().size() > steps || batch.stepErrors().size() > steps) {
+            throw inconsistent("more step outcomes than the " + steps + " steps sent");
+        }
+        java.util.Set<Integer> probes = new java.util.HashSet<>();
+        java.util.Set<Integer> guarded = new java.util.HashSet<>();
+        int first = 1;
+        for (AtomicBatch.Entry entry : entries) {
+            for (int probe = 0; probe < entry.probes().size(); probe++) {
+                probes.add(first + probe);
+            }
+            if (!entry.probes().isEmpty()) {
+                guarded.add(first + entry.probes().size());
+            }
+            first += entry.steps();
+        }
+        int last = failedStep < 0 ? commit : failedStep;
+        for (int step = 0; step <= commit; step++) {
+            boolean result = batch.result(step).isPresent();
+            boolean error = batch.error(step).isPresent();
+            if (result && error) {
+                throw inconsistent("step " + step + " has both a result and an error");
+            }
+            boolean answered = probes.contains(step) ? result || error : result || guarded.contains(step);
+            if (step < last && !answered) {
+                throw inconsistent("step " + step + " has no outcome although later steps ran");
+            }
+            if (step == last && failedStep < 0 && !result) {
+                throw inconsistent("the COMMIT has no result");
+            }
+            if (step > last && (result || error)) {
+                throw inconsistent("step " + step + " ran after step " + failedStep + " failed");
+            }
+        }
+        if (failedStep < 0 && batch.ran(steps - 1)) {
+            throw inconsistent("the ROLLBACK ran although the COMMIT succeeded");
+        }
+        if (last > GUARD_STEP && !isOne(batch.result(GUARD_STEP).orElseThrow())) {
+            throw inconsistent("the position guard did not answer 1");
+        }
+    }
+
+    private static boolean isOne(StatementResult result) {
+        return result.rows().size() == 1 && result.rows().get(0).size() == 1
+                && result.rows().get(0).get(0) instanceof HranaValue.IntegerValue value && value.value() == 1;
+    }
+
+    private static SyncProtocolException inconsistent(String what) {
+        return new SyncProtocolException("the remote's answer to a push batch contradicts itself: " + what
+                + "; the batch counts as not pushed");
     }
 
     /**
@@ -138,11 +207,9 @@ public final class PushBatch {
             throw new SyncProtocolException("the remote answered a batch with another kind of result");
         }
         BatchResult batch = ok.result();
-        int failedStep = AtomicBatch.firstFailedStep(request, batch);
+        int failedStep = AtomicBatch.firstFailedStep(request, batch, entries);
+        checkConsistent(batch, failedStep);
         if (failedStep < 0) {
-            if (!batch.ran(request.steps().size() - 2)) {
-                throw new SyncProtocolException("the remote did not run the COMMIT of a push batch");
-            }
             return;
         }
         HranaError error = batch.error(failedStep).orElseThrow();
@@ -151,8 +218,7 @@ public final class PushBatch {
                     + "started (a push that was given up reached the server late); nothing of this batch was "
                     + "committed, push again", error.message(), error.code());
         }
-        int statement = failedStep - 1;
-        CapturedChange owner = statement >= 0 && statement < owners.size() ? owners.get(statement) : null;
+        CapturedChange owner = failedStep < owners.size() ? owners.get(failedStep) : null;
         if (owner != null) {
             throw new PushRejectedException(owner.id(), owner.table(), owner.operation().name(), error.message(),
                     error.code());

@@ -5,31 +5,43 @@ import static dev.tursosync.internal.sql.Identifiers.quoteAll;
 
 import dev.tursosync.Mutation;
 import dev.tursosync.MutationResult;
-import java.util.function.Function;
+import dev.tursosync.TransformFailedException;
 import dev.tursosync.internal.capture.CapturedChange;
+import dev.tursosync.internal.hrana.AtomicBatch;
 import dev.tursosync.internal.hrana.HranaStatement;
+import dev.tursosync.internal.sql.AlterTable;
+import dev.tursosync.internal.sql.RowidAlias;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The SQL that replays a captured change on another database.
+ * The SQL that replays a captured change on another database: the one generator of both the push and the pull's
+ * replay of pending changes.
  *
  * <ul>
  *   <li>Insert: an upsert on the primary key, {@code INSERT ... ON CONFLICT(pk) DO UPDATE SET} every other
- *       column; a plain {@code INSERT} for a table without a primary key.</li>
+ *       column; a plain {@code INSERT} for a table without a primary key. When a key column is {@code NULL}
+ *       (allowed outside {@code INTEGER PRIMARY KEY}), {@code ON CONFLICT} cannot match, so the upsert is preceded
+ *       by {@code DELETE ... WHERE} each key column {@code IS ?}.</li>
  *   <li>Update: {@code UPDATE ... SET} the columns that changed {@code WHERE} the key of the row <em>before</em>
  *       the change, so an update of the primary key itself reaches the remote.</li>
  *   <li>Delete: {@code DELETE ... WHERE} the key of the row.</li>
- *   <li>Tables without a primary key: the remote row is found by all its old values
- *       ({@code rowid = (SELECT rowid ... WHERE every column IS ? LIMIT 1)}), never by the local rowid, which
- *       another replica may use for a different row. A change can then only touch a row with exactly the same
- *       values.</li>
- *   <li>Schema changes: the captured DDL.</li>
+ *   <li>Tables without a primary key: the remote row is found by all its old values through the row id
+ *       ({@code "_rowid_" = (SELECT "_rowid_" ... WHERE every column IS ? LIMIT 1)}), never by the local row id,
+ *       which another replica may use for a different row. The row-id alias is the first of {@code rowid},
+ *       {@code _rowid_}, {@code oid} no user column shadows; if user columns shadow all three, the row id is
+ *       unreachable and the statement matches every row with those values.</li>
+ *   <li>Schema changes: the captured DDL; an {@code ALTER TABLE} is guarded by a probe that tells whether the
+ *       database already has its effect (the same column added on two replicas, a rename or drop that already
+ *       happened), and is then skipped.</li>
  * </ul>
- * Key comparisons use {@code IS} so a {@code NULL} in a (non-rowid) key column still matches.
+ * Identity predicates use {@code IS}, so a {@code NULL} key part matches.
  */
 public final class ReplayStatements {
 
@@ -37,96 +49,148 @@ public final class ReplayStatements {
     }
 
     /**
-     * The statement for a change.
+     * The statements for a change.
      *
-     * @param change     the change
-     * @param primaryKey the table's primary-key columns, empty if none
-     * @return the statement, or empty for an update that changed no value
+     * @param change the change
+     * @param keys   the primary keys and columns of the tables involved
+     * @return the statements in order, none for an update that changed no value
      */
-    public static Optional<HranaStatement> of(CapturedChange change, List<String> primaryKey) {
+    public static List<AtomicBatch.Entry> of(CapturedChange change, TableKeys keys) {
         return switch (change.operation()) {
-            case SCHEMA -> Optional.of(HranaStatement.update(change.sql()));
-            case INSERT -> Optional.of(insert(change.table(), change.after(), primaryKey));
-            case UPDATE -> update(change.table(), change.before(), change.after(), primaryKey);
-            case DELETE -> Optional.of(delete(change.table(), change.before(), primaryKey));
+            case SCHEMA -> List.of(schema(change.sql()));
+            case INSERT -> insert(change.table(), change.after(), keys.of(change.table()));
+            case UPDATE -> update(change.table(), change.before(), change.after(), keys);
+            case DELETE -> List.of(AtomicBatch.Entry.of(delete(change.table(), change.before(), keys)));
         };
     }
 
     /**
-     * The statement for a change after the transform hook decided: the generated one (kept), none (skipped) or the
-     * hook's (rewritten). Schema changes do not go through the hook.
+     * The statements for a change after the transform hook decided: the generated ones (kept), none (skipped) or
+     * the hook's (rewritten). Schema changes do not go through the hook.
      *
      * @param change    the change
-     * @param keys      the primary keys of the tables involved
+     * @param keys      the primary keys and columns of the tables involved
      * @param transform the hook
-     * @return the statement, or empty when there is nothing to run
+     * @return the statements, empty when there is nothing to run
+     * @throws TransformFailedException if the hook throws
      */
-    public static Optional<HranaStatement> transformed(CapturedChange change, TableKeys keys,
-                                                         Function<Mutation, MutationResult> transform) {
+    public static List<AtomicBatch.Entry> transformed(CapturedChange change, TableKeys keys,
+                                                      Function<Mutation, MutationResult> transform) {
         if (change.operation() == CapturedChange.Operation.SCHEMA) {
-            return of(change, List.of());
+            return of(change, keys);
         }
-        MutationResult decision = transform.apply(PushBatch.mutation(change));
+        MutationResult decision;
+        try {
+            decision = transform.apply(PushBatch.mutation(change));
+        } catch (RuntimeException | Error e) {
+            throw new TransformFailedException(change.id(), change.table(), change.operation().name(), e);
+        }
         if (decision == null || decision.kind() == MutationResult.Kind.KEEP) {
-            return of(change, keys.of(change.table()));
+            return of(change, keys);
         }
         if (decision.kind() == MutationResult.Kind.SKIP) {
-            return Optional.empty();
+            return List.of();
         }
-        return Optional.of(HranaStatement.update(decision.sql(), decision.args().toArray()));
+        return List.of(AtomicBatch.Entry.of(HranaStatement.update(decision.sql(), decision.args().toArray())));
     }
 
-    private static HranaStatement insert(String table, Map<String, Object> after, List<String> primaryKey) {
+    /**
+     * A schema change, guarded by probes when it is an {@code ALTER TABLE} whose effect can be seen. The table must
+     * exist ({@code SELECT * FROM "t"} works) for any of them to be needed; {@code ADD COLUMN c} is needed when
+     * {@code SELECT "t"."c" FROM "t"} fails (qualified: a bare {@code "c"} that names no column would be read as a
+     * string), {@code DROP COLUMN c} and {@code RENAME COLUMN c} when it works. A column named like a row-id alias
+     * cannot be probed (the alias would answer) and is replayed unguarded.
+     */
+    static AtomicBatch.Entry schema(String sql) {
+        HranaStatement statement = HranaStatement.update(sql);
+        Optional<AlterTable> alter = AlterTable.parse(sql);
+        if (alter.isEmpty()) {
+            return AtomicBatch.Entry.of(statement);
+        }
+        AlterTable parts = alter.get();
+        AtomicBatch.Probe tableExists = new AtomicBatch.Probe(select("*", parts.table()), true);
+        if (parts.kind() == AlterTable.Kind.RENAME_TABLE) {
+            return new AtomicBatch.Entry(statement, List.of(tableExists));
+        }
+        if (RowidAlias.isAlias(parts.column())) {
+            return AtomicBatch.Entry.of(statement);
+        }
+        AtomicBatch.Probe column = new AtomicBatch.Probe(select(quote(parts.table()) + "." + quote(parts.column()),
+                parts.table()), parts.kind() != AlterTable.Kind.ADD_COLUMN);
+        return new AtomicBatch.Entry(statement, List.of(tableExists, column));
+    }
+
+    private static HranaStatement select(String columns, String table) {
+        return HranaStatement.query("SELECT " + columns + " FROM " + quote(table) + " LIMIT 0");
+    }
+
+    private static List<AtomicBatch.Entry> insert(String table, Map<String, Object> after, List<String> primaryKey) {
         List<String> columns = new ArrayList<>(after.keySet());
         StringBuilder sql = new StringBuilder("INSERT INTO ").append(quote(table)).append('(')
                 .append(quoteAll(columns)).append(") VALUES (")
                 .append(columns.stream().map(column -> "?").collect(Collectors.joining(","))).append(')');
-        if (!primaryKey.isEmpty() && columns.containsAll(primaryKey)) {
-            List<String> others = columns.stream().filter(column -> !primaryKey.contains(column)).toList();
-            sql.append(" ON CONFLICT(").append(quoteAll(primaryKey)).append(')');
-            if (others.isEmpty()) {
-                sql.append(" DO NOTHING");
-            } else {
-                sql.append(" DO UPDATE SET ").append(others.stream()
-                        .map(column -> quote(column) + "=excluded." + quote(column))
-                        .collect(Collectors.joining(",")));
-            }
+        if (primaryKey.isEmpty() || !columns.containsAll(primaryKey)) {
+            return List.of(AtomicBatch.Entry.of(HranaStatement.update(sql.toString(), after.values().toArray())));
         }
-        return HranaStatement.update(sql.toString(), after.values().toArray());
+        List<String> others = columns.stream().filter(column -> !primaryKey.contains(column)).toList();
+        sql.append(" ON CONFLICT(").append(quoteAll(primaryKey)).append(')');
+        if (others.isEmpty()) {
+            sql.append(" DO NOTHING");
+        } else {
+            sql.append(" DO UPDATE SET ").append(others.stream()
+                    .map(column -> quote(column) + "=excluded." + quote(column))
+                    .collect(Collectors.joining(",")));
+        }
+        HranaStatement upsert = HranaStatement.update(sql.toString(), after.values().toArray());
+        if (primaryKey.stream().noneMatch(column -> after.get(column) == null)) {
+            return List.of(AtomicBatch.Entry.of(upsert));
+        }
+        HranaStatement delete = HranaStatement.update("DELETE FROM " + quote(table) + " WHERE "
+                + matchAll(primaryKey), primaryKey.stream().map(after::get).toArray());
+        return List.of(AtomicBatch.Entry.of(delete), AtomicBatch.Entry.of(upsert));
     }
 
-    private static Optional<HranaStatement> update(String table, Map<String, Object> before,
-                                                   Map<String, Object> after, List<String> primaryKey) {
+    private static List<AtomicBatch.Entry> update(String table, Map<String, Object> before,
+                                                  Map<String, Object> after, TableKeys keys) {
         List<String> changed = after.keySet().stream()
                 .filter(column -> !before.containsKey(column) || !Mutation.sameValue(before.get(column),
                         after.get(column)))
                 .toList();
         if (changed.isEmpty()) {
-            return Optional.empty();
+            return List.of();
         }
         List<Object> args = new ArrayList<>();
         changed.forEach(column -> args.add(after.get(column)));
         String sql = "UPDATE " + quote(table) + " SET "
                 + changed.stream().map(column -> quote(column) + "=?").collect(Collectors.joining(","))
-                + where(table, before, primaryKey, args);
-        return Optional.of(HranaStatement.update(sql, args.toArray()));
+                + where(table, before, keys, args);
+        return List.of(AtomicBatch.Entry.of(HranaStatement.update(sql, args.toArray())));
     }
 
-    private static HranaStatement delete(String table, Map<String, Object> before, List<String> primaryKey) {
+    private static HranaStatement delete(String table, Map<String, Object> before, TableKeys keys) {
         List<Object> args = new ArrayList<>();
-        String sql = "DELETE FROM " + quote(table) + where(table, before, primaryKey, args);
+        String sql = "DELETE FROM " + quote(table) + where(table, before, keys, args);
         return HranaStatement.update(sql, args.toArray());
     }
 
-    private static String where(String table, Map<String, Object> before, List<String> primaryKey,
-                                List<Object> args) {
+    /** The identity predicate of the row a before image describes; appends its arguments. */
+    private static String where(String table, Map<String, Object> before, TableKeys keys, List<Object> args) {
+        List<String> primaryKey = keys.of(table);
         if (!primaryKey.isEmpty() && before.keySet().containsAll(primaryKey)) {
             primaryKey.forEach(column -> args.add(before.get(column)));
             return " WHERE " + matchAll(primaryKey);
         }
         List<String> columns = new ArrayList<>(before.keySet());
         columns.forEach(column -> args.add(before.get(column)));
-        return " WHERE rowid = (SELECT rowid FROM " + quote(table) + " WHERE " + matchAll(columns) + " LIMIT 1)";
+        Set<String> names = new LinkedHashSet<>(columns);
+        names.addAll(keys.columns(table));
+        Optional<String> alias = RowidAlias.of(names);
+        if (alias.isEmpty()) {
+            return " WHERE " + matchAll(columns);
+        }
+        String rowid = quote(alias.get());
+        return " WHERE " + rowid + " = (SELECT " + rowid + " FROM " + quote(table) + " WHERE " + matchAll(columns)
+                + " LIMIT 1)";
     }
 
     private static String matchAll(List<String> columns) {

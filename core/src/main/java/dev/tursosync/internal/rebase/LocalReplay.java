@@ -6,6 +6,7 @@ import dev.tursosync.ReplayFailedException;
 import dev.tursosync.SyncProtocolException;
 import dev.tursosync.internal.capture.CapturedChange;
 import dev.tursosync.internal.capture.ChangeCapture;
+import dev.tursosync.internal.hrana.AtomicBatch;
 import dev.tursosync.internal.hrana.HranaStatement;
 import dev.tursosync.internal.hrana.HranaValue;
 import dev.tursosync.internal.push.RemotePosition;
@@ -18,7 +19,6 @@ import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -85,42 +85,69 @@ public final class LocalReplay {
 
     /**
      * Replays one change. Row statements are prepared once per text; anything else (schema changes, a rewrite that
-     * is not plain DML) is told to capture, which logs DDL and re-creates triggers.
+     * is not plain DML) is told to capture, which logs DDL and re-creates triggers. A schema change the pulled state
+     * already has (its probe says so) is skipped.
      */
     private boolean replayOne(Connection connection, CapturedChange change, TableKeys keys,
                               Map<String, PreparedStatement> prepared, String revision) throws SQLException {
         try {
             boolean generated = change.operation() != CapturedChange.Operation.SCHEMA;
-            Optional<HranaStatement> statement = generated
-                    ? ReplayStatements.transformed(change, keys, transform)
-                    : ReplayStatements.of(change, List.of());
-            if (statement.isEmpty()) {
-                return false;
-            }
-            boolean mayChangeSchema = !generated || !isRowStatement(statement.get().sql());
-            PreparedStatement sql = mayChangeSchema ? connection.prepareStatement(statement.get().sql())
-                    : prepared.computeIfAbsent(statement.get().sql(), text -> prepare(connection, text));
-            try {
-                bind(sql, statement.get().args());
-                sql.execute();
-            } finally {
-                if (mayChangeSchema) {
-                    sql.close();
+            List<AtomicBatch.Entry> entries = ReplayStatements.transformed(change, keys, transform);
+            boolean replayed = false;
+            for (AtomicBatch.Entry entry : entries) {
+                if (alreadyDone(connection, entry)) {
+                    continue;
                 }
+                execute(connection, entry.statement(), generated, prepared);
+                replayed = true;
             }
-            if (mayChangeSchema) {
-                capture.afterStatement(connection, statement.get().sql());
-            }
-            return true;
+            return replayed;
         } catch (SQLException e) {
-            if (isRepeatedColumnAddition(change, e)) {
-                return false;
-            }
             throw new ReplayFailedException(change.id(), change.table(), change.operation().name(), revision,
                     e.getMessage(), e);
         } catch (UncheckedSqlException e) {
             throw new ReplayFailedException(change.id(), change.table(), change.operation().name(), revision,
                     e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    private void execute(Connection connection, HranaStatement statement, boolean generated,
+                         Map<String, PreparedStatement> prepared) throws SQLException {
+        boolean mayChangeSchema = !generated || !isRowStatement(statement.sql());
+        if (mayChangeSchema) {
+            capture.beforeStatement(connection, statement.sql());
+        }
+        PreparedStatement sql = mayChangeSchema ? connection.prepareStatement(statement.sql())
+                : prepared.computeIfAbsent(statement.sql(), text -> prepare(connection, text));
+        try {
+            bind(sql, statement.args());
+            sql.execute();
+        } finally {
+            if (mayChangeSchema) {
+                sql.close();
+            }
+        }
+        if (mayChangeSchema) {
+            capture.afterStatement(connection, statement.sql());
+        }
+    }
+
+    /** Whether an entry's probes say the database already has its effect. */
+    private static boolean alreadyDone(Connection connection, AtomicBatch.Entry entry) {
+        for (AtomicBatch.Probe probe : entry.probes()) {
+            if (succeeds(connection, probe.query().sql()) != probe.neededWhenOk()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean succeeds(Connection connection, String query) {
+        try (PreparedStatement probe = connection.prepareStatement(query)) {
+            probe.executeQuery().close();
+            return true;
+        } catch (SQLException e) {
+            return false;
         }
     }
 
@@ -180,13 +207,6 @@ public final class LocalReplay {
                 return generation == fromGeneration ? changeId : 0;
             }
         }
-    }
-
-    /** The remote added the same column already: the replay has nothing to do (the official client agrees). */
-    private static boolean isRepeatedColumnAddition(CapturedChange change, SQLException error) {
-        return change.operation() == CapturedChange.Operation.SCHEMA && change.sql() != null
-                && change.sql().toUpperCase(java.util.Locale.ROOT).contains("ADD")
-                && error.getMessage() != null && error.getMessage().contains("duplicate column name");
     }
 
     private static void bind(PreparedStatement statement, List<HranaValue> args) throws SQLException {

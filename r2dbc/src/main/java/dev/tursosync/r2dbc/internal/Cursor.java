@@ -54,6 +54,7 @@ final class Cursor {
      */
     static Cursor open(Connection connection, ConnectionManager manager, String sql, Object[] values)
             throws SQLException {
+        manager.beforeStatement(connection, sql);
         PreparedStatement statement = prepare(connection, sql);
         try {
             for (int i = 0; i < values.length; i++) {

@@ -64,6 +64,7 @@ final class Executions {
     static Mono<Void> command(Operation operation, String... sql) {
         return Flux.fromArray(sql)
                 .concatMap(each -> operation.run(connection -> {
+                    operation.manager().beforeStatement(connection, each);
                     try (Statement statement = connection.createStatement()) {
                         statement.execute(each);
                     }
