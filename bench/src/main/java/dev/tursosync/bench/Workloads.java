@@ -14,7 +14,7 @@ final class Workloads {
     static List<Workload> all() {
         List<Workload> all = new ArrayList<>(List.of(new BootstrapWorkload(), new PullRowsWorkload(),
                 new SmallPullWorkload(), new RebasePullWorkload(), new PeakHeapWorkload(), new PushRowsWorkload(),
-                new CaptureOverheadWorkload()));
+                new CaptureOverheadWorkload(), new AutoSyncLatencyWorkload()));
         all.addAll(LocalWorkload.all());
         return all;
     }

@@ -215,6 +215,24 @@ final class ReplayFidelityIntegrationTests {
         assertThat(remote.query("SELECT id, v2, x, y FROM " + t + "_r")).containsExactly(List.of(1L, "v", "x", "y"));
     }
 
+    /** Found by ReplayFuzzIntegrationTests, seed 3002. */
+    @Test
+    void aLocalInsertReplayedOverTheSameKeyStaysAnInsertWhenTheOtherClientThenDeletesTheRow() {
+        remote.transaction("CREATE TABLE " + t + " (id INTEGER PRIMARY KEY, v TEXT)");
+        SyncClient a = open("a");
+        SyncClient b = open("b");
+        LocalSql.execute(a, "INSERT INTO " + t + " VALUES (0, 'from a')");
+        LocalSql.execute(b, "INSERT INTO " + t + " VALUES (0, 'from b')");
+        b.push().block(WAIT);
+        LocalSql.execute(b, "DELETE FROM " + t + " WHERE id = 0");
+
+        a.pullChanges().blockLast(WAIT);
+        b.push().block(WAIT);
+        a.push().block(WAIT);
+
+        assertThat(remote.query("SELECT id, v FROM " + t)).containsExactly(List.of(0L, "from a"));
+    }
+
     @Test
     void aThrowingHookFailsThePushWithATypedErrorAndKeepsTheChanges() {
         remote.transaction("CREATE TABLE " + t + " (id INTEGER PRIMARY KEY, v TEXT)");

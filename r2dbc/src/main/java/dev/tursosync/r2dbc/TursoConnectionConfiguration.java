@@ -18,6 +18,7 @@ public final class TursoConnectionConfiguration {
     private final String clientName;
     private final Duration statementTimeout;
     private final int maxConnections;
+    private final boolean autoSync;
 
     private TursoConnectionConfiguration(Builder builder) {
         this.path = Objects.requireNonNull(builder.path, "path");
@@ -26,6 +27,7 @@ public final class TursoConnectionConfiguration {
         this.clientName = builder.clientName;
         this.statementTimeout = builder.statementTimeout;
         this.maxConnections = builder.maxConnections;
+        this.autoSync = builder.autoSync;
     }
 
     /**
@@ -67,11 +69,16 @@ public final class TursoConnectionConfiguration {
         return maxConnections;
     }
 
+    /** @return whether the owned sync client runs background sync once opened (default {@code true}) */
+    public boolean autoSync() {
+        return autoSync;
+    }
+
     @Override
     public String toString() {
         return "TursoConnectionConfiguration{path=" + path + ", url=" + url
                 + ", authToken=" + (authToken == null ? "none" : "***") + ", clientName=" + clientName
-                + ", statementTimeout=" + statementTimeout + ", maxConnections=" + maxConnections + "}";
+                + ", statementTimeout=" + statementTimeout + ", maxConnections=" + maxConnections + ", autoSync=" + autoSync + "}";
     }
 
     /** Builds a {@link TursoConnectionConfiguration}. */
@@ -82,6 +89,7 @@ public final class TursoConnectionConfiguration {
         private String clientName;
         private Duration statementTimeout = Duration.ZERO;
         private int maxConnections = 4;
+        private boolean autoSync = true;
 
         private Builder() {
         }
@@ -143,6 +151,18 @@ public final class TursoConnectionConfiguration {
                 throw new IllegalArgumentException("maxConnections must be at least 1");
             }
             this.maxConnections = maxConnections;
+            return this;
+        }
+
+        /**
+         * @param enabled whether the sync client the factory owns runs background sync
+         *                ({@link dev.tursosync.SyncClient#autoSync()}, default timings) from its opening to its closing;
+         *                default {@code true}. With {@code false} nothing syncs unless the application calls
+         *                {@code sync()} on {@link TursoConnectionFactory#client()}.
+         * @return this builder
+         */
+        public Builder autoSync(boolean enabled) {
+            this.autoSync = enabled;
             return this;
         }
 

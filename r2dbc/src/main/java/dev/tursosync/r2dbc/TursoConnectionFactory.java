@@ -6,8 +6,10 @@ import dev.tursosync.r2dbc.internal.TursoConnection;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.ConnectionFactoryMetadata;
+import io.r2dbc.spi.Wrapped;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import reactor.core.publisher.Mono;
 
 /**
@@ -71,15 +73,16 @@ public final class TursoConnectionFactory implements ConnectionFactory {
     }
 
     /**
-     * A factory that owns what it opens: with a URL, a sync client opened and bootstrapped on the first connection;
-     * without, a plain local database. {@link #close()} closes it.
+     * A factory that owns what it opens: with a URL, a sync client opened and bootstrapped on the first connection,
+     * which then runs background sync unless {@link TursoConnectionConfiguration.Builder#autoSync(boolean)} turned it
+     * off; without, a plain local database. {@link #close()} closes it. {@link #client()} reaches the client.
      *
      * @param configuration what to open
      * @return the factory
      */
     public static TursoConnectionFactory create(TursoConnectionConfiguration configuration) {
         DatabaseSource source = configuration.url()
-                .map(url -> DatabaseSource.owned(client(configuration, url)))
+                .map(url -> DatabaseSource.owned(client(configuration, url), configuration.autoSync()))
                 .orElseGet(() -> DatabaseSource.local(configuration.path(), configuration.maxConnections()));
         return new TursoConnectionFactory(source, configuration.statementTimeout());
     }
@@ -92,6 +95,38 @@ public final class TursoConnectionFactory implements ConnectionFactory {
         configuration.authToken().ifPresent(builder::authToken);
         configuration.clientName().ifPresent(builder::clientName);
         return builder.build();
+    }
+
+    /**
+     * The sync client behind the connections, for {@code sync()}, {@code changes()}, {@code status()} and
+     * {@code stats()}: the one given to {@link #of(SyncClient)}, or the one this factory owns (from a URL with
+     * {@code url=...}). An owned client opens with the first connection; until then its operations fail with
+     * {@link dev.tursosync.SyncClosedException}, and subscribing to its {@code open()} opens it (the same opening the
+     * first connection waits for). Behind r2dbc-pool or Spring Boot's wrappers, use {@link #clientOf(ConnectionFactory)}.
+     *
+     * @return the client, or empty for a plain local database
+     */
+    public Optional<SyncClient> client() {
+        return source.client();
+    }
+
+    /**
+     * The sync client behind any connection factory that is, or wraps, a Turso factory: for the factory Spring Boot
+     * makes from {@code spring.r2dbc.url} (a pool around an options wrapper around this one), through
+     * {@link Wrapped#unwrap()}.
+     *
+     * @param factory a connection factory
+     * @return the client, or empty if no Turso factory with a sync client is behind it
+     */
+    public static Optional<SyncClient> clientOf(ConnectionFactory factory) {
+        Object current = factory;
+        while (current != null) {
+            if (current instanceof TursoConnectionFactory turso) {
+                return turso.client();
+            }
+            current = current instanceof Wrapped<?> wrapped ? wrapped.unwrap() : null;
+        }
+        return Optional.empty();
     }
 
     @Override

@@ -11,13 +11,14 @@ import java.util.function.Supplier;
 
 /**
  * Lets {@code ConnectionFactories.get(...)} open Turso databases:
- * {@code r2dbc:turso:///abs/path/app.db?url=http://host:8080&authToken=...} opens (and bootstraps) a synced
+ * {@code r2dbc:turso://:TOKEN@/abs/path/app.db?url=http%3A%2F%2Fhost%3A8080} opens (and bootstraps) a synced
  * database; without {@code url} the file is a plain local SQLite database. A path relative to the working directory
  * starts with {@code ./} or {@code ../}: {@code r2dbc:turso:///./data/app.db}. A URL with a host, port or user
  * ({@code r2dbc:turso://var/data/app.db}) is refused rather than read with a part dropped, and every malformed URL
- * or option fails with an {@link IllegalArgumentException} that shows the expected form. The token may also be
- * given as {@link ConnectionFactoryOptions#PASSWORD}, which keeps it out of URLs. Registered with
- * {@link java.util.ServiceLoader}.
+ * or option fails with an {@link IllegalArgumentException} that shows the expected form. The token is the password
+ * ({@link ConnectionFactoryOptions#PASSWORD}, masked in every text of the options); the {@link #AUTH_TOKEN} option
+ * is for programmatic use, and a token that the options would print (given as {@code authToken} in a URL, or with
+ * the server URL left unencoded next to a password) is refused. Registered with {@link java.util.ServiceLoader}.
  */
 public final class TursoConnectionFactoryProvider implements ConnectionFactoryProvider {
 
@@ -36,10 +37,17 @@ public final class TursoConnectionFactoryProvider implements ConnectionFactoryPr
     /** Database threads for the client's ordinary work. */
     public static final Option<Integer> MAX_CONNECTIONS = Option.valueOf("maxConnections");
 
+    /**
+     * Whether the sync client of a factory with a {@link #URL} runs background sync once opened: {@code true} (the
+     * default) or {@code false}.
+     */
+    public static final Option<Boolean> AUTO_SYNC = Option.valueOf("autoSync");
+
     /** The URL forms, told in every error about a malformed URL or option. */
     static final String EXPECTED_FORM = "expected r2dbc:turso:///absolute/path/app.db or r2dbc:turso:///./relative/"
-            + "path/app.db (relative to the working directory), optionally followed by ?url=http://host:port"
-            + "&authToken=...&clientName=...&maxConnections=N&statementTimeout=PT5S";
+            + "path/app.db (relative to the working directory), r2dbc:turso://:<token>@/absolute/path/app.db with an "
+            + "auth token, optionally followed by ?url=<server URL, percent-encoded>&clientName=...&maxConnections=N"
+            + "&statementTimeout=PT5S&autoSync=false";
 
     @Override
     public TursoConnectionFactory create(ConnectionFactoryOptions options) {
@@ -70,7 +78,7 @@ public final class TursoConnectionFactoryProvider implements ConnectionFactoryPr
         Object token = options.hasOption(AUTH_TOKEN) ? options.getValue(AUTH_TOKEN)
                 : options.getValue(ConnectionFactoryOptions.PASSWORD);
         if (token != null) {
-            builder.authToken(text(token));
+            builder.authToken(requireHidden(options, text(token)));
         }
         Object clientName = options.getValue(CLIENT_NAME);
         if (clientName != null) {
@@ -80,11 +88,28 @@ public final class TursoConnectionFactoryProvider implements ConnectionFactoryPr
         if (maxConnections != null) {
             builder.maxConnections(integer(MAX_CONNECTIONS, maxConnections));
         }
+        Object autoSync = options.getValue(AUTO_SYNC);
+        if (autoSync != null) {
+            builder.autoSync(flag(text(autoSync)));
+        }
         Object timeout = options.getValue(ConnectionFactoryOptions.STATEMENT_TIMEOUT);
         if (timeout != null) {
             builder.statementTimeout(timeout instanceof Duration duration ? duration : duration(timeout));
         }
         return builder.build();
+    }
+
+    /**
+     * Refuses a token that the options would print: r2dbc-spi masks only options registered as sensitive before the
+     * URL was parsed, and a server URL left unencoded in the query makes it copy the password into the protocol.
+     */
+    private static String requireHidden(ConnectionFactoryOptions options, String token) {
+        if (options.toString().contains(token)) {
+            throw new IllegalArgumentException("the auth token would show in the text of these connection options; "
+                    + "give it as the password (r2dbc:turso://:<token>@/abs/path/app.db?url=<server URL, "
+                    + "percent-encoded>) or as the PASSWORD option, never as authToken in a URL");
+        }
+        return token;
     }
 
     /**
@@ -96,7 +121,7 @@ public final class TursoConnectionFactoryProvider implements ConnectionFactoryPr
         for (Option<?> dropped : List.of(ConnectionFactoryOptions.HOST, ConnectionFactoryOptions.PORT,
                 ConnectionFactoryOptions.USER)) {
             Object value = options.getValue(dropped);
-            if (value != null) {
+            if (value != null && !text(value).isEmpty()) {
                 throw new IllegalArgumentException("the URL names a " + dropped.name() + " ('" + value + "'), which a "
                         + "local database file has no use for; r2dbc:turso://var/data/app.db reads 'var' as a host: "
                         + "write r2dbc:turso:///var/data/app.db (three slashes) for an absolute path");
@@ -131,6 +156,13 @@ public final class TursoConnectionFactoryProvider implements ConnectionFactoryPr
             throw new IllegalArgumentException(ConnectionFactoryOptions.STATEMENT_TIMEOUT.name()
                     + " must be an ISO-8601 duration such as PT5S, not '" + value + "'");
         }
+    }
+
+    private static boolean flag(String value) {
+        if (!value.equals("true") && !value.equals("false")) {
+            throw new IllegalArgumentException("autoSync must be true or false, not " + value);
+        }
+        return Boolean.parseBoolean(value);
     }
 
     private static String text(Object value) {

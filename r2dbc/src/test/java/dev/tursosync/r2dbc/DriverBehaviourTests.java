@@ -247,6 +247,24 @@ class DriverBehaviourTests {
     }
 
     @Test
+    void aTokenTheOptionsWouldPrintIsRefusedAndThePasswordFormWorks() {
+        String path = dir.resolve("token.db").toAbsolutePath().toString();
+        ConnectionFactoryOptions unencoded = ConnectionFactoryOptions.parse(
+                "r2dbc:turso://:s3cret-token-value@" + path + "?url=http://localhost:8080");
+        assertThatThrownBy(() -> TursoConnectionFactoryProvider.configuration(unencoded))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("PASSWORD")
+                .hasMessageNotContaining("s3cret");
+
+        ConnectionFactoryOptions encoded = ConnectionFactoryOptions.parse(
+                "r2dbc:turso://:s3cret-token-value@" + path + "?url=http%3A%2F%2Flocalhost%3A8080");
+        TursoConnectionConfiguration configuration = TursoConnectionFactoryProvider.configuration(encoded);
+        assertThat(configuration.authToken()).contains("s3cret-token-value");
+        assertThat(configuration.url()).contains("http://localhost:8080");
+        assertThat(encoded.toString() + configuration).doesNotContain("s3cret");
+    }
+
+    @Test
     void blobsAreReadFromTheirStreams() {
         database.jdbc().execute("CREATE TABLE b (v BLOB)");
         List<Integer> sizes = with(connection -> Flux.from(connection.createStatement("INSERT INTO b VALUES ($v)")

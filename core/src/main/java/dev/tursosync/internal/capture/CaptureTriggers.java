@@ -60,6 +60,27 @@ public final class CaptureTriggers {
     }
 
     /**
+     * Logs every row the table holds now as an insert, as its insert trigger would have: for a table that capture
+     * sees only after rows were written to it (created on a connection the client does not own, or by
+     * {@code CREATE TABLE ... AS SELECT}, whose rows no trigger saw). Call right after its creation is logged.
+     *
+     * @param connection the connection (inside the caller's transaction)
+     * @param table      the table
+     * @return how many rows were logged
+     * @throws SQLException if SQLite refuses
+     */
+    public static int logExistingRows(Connection connection, CapturedTable table) throws SQLException {
+        String row = "r";
+        String rowid = table.rowidAlias() == null ? "NULL" : row + "." + quote(table.rowidAlias());
+        try (Statement statement = connection.createStatement()) {
+            return statement.executeUpdate("INSERT INTO " + CaptureNames.LOG + "(txn, time, tbl, op, rid, old, new) "
+                    + "SELECT " + CaptureNames.TXN_FUNCTION + "(), unixepoch(), " + literal(table.name()) + ", "
+                    + INSERT + ", " + rowid + ", NULL, " + image(table, row) + " FROM " + quote(table.name())
+                    + " AS " + row + (table.rowidAlias() == null ? "" : " ORDER BY " + rowid));
+        }
+    }
+
+    /**
      * Drops this table's capture triggers if present.
      *
      * @param statement a statement of the connection

@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -178,7 +179,39 @@ public final class ChangeCapture implements ConnectionManager.ConnectionInitiali
         for (String table : diff.retriggerTables()) {
             retrigger(connection, table);
         }
+        for (String table : createdTables(diff, before, live)) {
+            logRowsWrittenUnseen(connection, table);
+        }
         saveSnapshot(connection, SchemaObject.readLive(connection));
+    }
+
+    /** The tables this difference creates (not those it renames). */
+    private static List<String> createdTables(SchemaDiff.Result diff, Map<String, SchemaObject> before,
+                                              Map<String, SchemaObject> live) {
+        return diff.statements().stream()
+                .filter(ddl -> !before.containsKey(ddl.object()) && live.containsKey(ddl.object())
+                        && live.get(ddl.object()).isTable() && ddl.sql().stripLeading().regionMatches(true, 0,
+                        "CREATE", 0, 6))
+                .map(SchemaDiff.Ddl::object)
+                .distinct()
+                .toList();
+    }
+
+    /**
+     * A table capture sees only now had no triggers until now, so none of its rows was logged: a table created on a
+     * connection the client does not own (and filled there), or by {@code CREATE TABLE ... AS SELECT}. Its rows are
+     * logged as inserts right after its creation, so they are pushed, and before any later change to them.
+     */
+    private static void logRowsWrittenUnseen(Connection connection, String table) throws SQLException {
+        var shape = CapturedTable.read(connection, table);
+        if (shape.isPresent()) {
+            int rows = CaptureTriggers.logExistingRows(connection, shape.get());
+            if (rows > 0) {
+                LOG.info("table {} already held {} row(s) when change capture first saw it (created outside the "
+                        + "client's connections or by CREATE TABLE ... AS SELECT): they are logged for the push",
+                        table, rows);
+            }
+        }
     }
 
     private static void retrigger(Connection connection, String table) throws SQLException {

@@ -115,6 +115,23 @@ public final class ChangeLog {
     }
 
     /**
+     * Logs the updates captured after a change id as inserts of their new image. A pull's replay of a local insert
+     * is an upsert; where the pulled state has the key, the upsert's update is what the triggers see, and pushed as
+     * an update it would match nothing once another client deleted the row: the local insert must stay an insert.
+     *
+     * @param connection the connection, in the replay's transaction
+     * @param afterId    the last change id before the replayed statement
+     * @throws SQLException if SQLite refuses
+     */
+    public static void recordUpdatesAsInserts(Connection connection, long afterId) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("UPDATE " + CaptureNames.LOG + " SET op = "
+                + CaptureTriggers.INSERT + ", old = NULL WHERE id > ? AND op = " + CaptureTriggers.UPDATE)) {
+            update.setLong(1, afterId);
+            update.executeUpdate();
+        }
+    }
+
+    /**
      * The highest transaction number in the log.
      *
      * @param connection the connection

@@ -94,15 +94,17 @@ final class AutoSync {
             Sinks.Many<Boolean> pushRequests = Sinks.many().multicast().onBackpressureBuffer();
             // requests from the pull loop are not debounced: under a steady stream of commits the debounce never
             // fires, and the pull loop's check of pending changes then pushes once per pull interval
-            Flux<Object> pushDue = Flux.merge(
+            DuePushes duePushes = new DuePushes();
+            Flux<Long> pushDue = Flux.merge(
                             localCommits.switchMap(commit -> Mono.delay(options.pushDebounce()).<Object>map(tick -> commit)),
                             pushRequests.asFlux())
+                    .map(due -> duePushes.markDue())
                     .share();
             Mono<Void> pushes = options.push()
-                    ? pushDue.onBackpressureLatest().concatMap(due -> pushOnce(), 1).then()
+                    ? pushDue.onBackpressureLatest().concatMap(number -> pushOnce(number, duePushes), 1).then()
                     : Mono.empty();
             Mono<Void> pulls = options.pull()
-                    ? pullLoop(options.push() ? pushDue.next() : Mono.never(), pushRequests)
+                    ? pullLoop(options.push() ? pushDue : Flux.never(), duePushes, pushRequests)
                     : Mono.empty();
             Mono<Void> firstPush = options.push()
                     ? Mono.fromRunnable(() -> pushRequests.tryEmitNext(Boolean.TRUE))
@@ -115,19 +117,29 @@ final class AutoSync {
         });
     }
 
-    private Mono<Void> pushOnce() {
+    private Mono<Void> pushOnce(long number, DuePushes duePushes) {
         return Mono.defer(client::push)
+                .doFinally(signal -> duePushes.attemptEnded(number))
                 .retryWhen(untilClosed("push"))
                 .doOnSuccess(done -> client.checkpointIfLarge());
     }
 
-    private Mono<Void> pullLoop(Mono<?> interrupt, Sinks.Many<Boolean> pushRequests) {
+    /**
+     * Pulls one after the other. A pull starts only when no push is owed, and a push that becomes due while it waits
+     * for the server interrupts it, also one that became due between its start and its request: the push is never
+     * queued behind a held long poll.
+     */
+    private Mono<Void> pullLoop(Flux<Long> pushDue, DuePushes duePushes, Sinks.Many<Boolean> pushRequests) {
         AtomicLong started = new AtomicLong();
         AtomicReference<PullOutcome> outcome = new AtomicReference<>(PullOutcome.UNCHANGED);
-        Mono<Void> pullOnce = Mono.defer(() -> {
+        Mono<Void> pullOnce = duePushes.noneOwed().then(Mono.defer(() -> {
             started.set(now());
+            long dueAtStart = duePushes.dueCount();
+            Mono<Object> interrupt = Flux.<Object>merge(pushDue.take(1),
+                            Mono.fromSupplier(() -> duePushes.dueCount() > dueAtStart).filter(Boolean::booleanValue))
+                    .next();
             return client.pull(interrupt);
-        }).doOnNext(outcome::set).then();
+        })).doOnNext(outcome::set).then();
         return pullOnce
                 .retryWhen(untilClosed("pull"))
                 .then(Mono.defer(client::pendingChanges))

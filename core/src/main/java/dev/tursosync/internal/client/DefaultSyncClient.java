@@ -23,6 +23,7 @@ import dev.tursosync.internal.meta.SyncMetadata;
 import dev.tursosync.internal.proto.PullUpdatesReqProtoBody;
 import dev.tursosync.internal.pull.PageStage;
 import dev.tursosync.internal.pull.PullApplier;
+import dev.tursosync.internal.pull.PullValidator;
 import dev.tursosync.internal.pull.SnapshotFileWriter;
 import dev.tursosync.internal.pull.StagedPages;
 import dev.tursosync.internal.rebase.DatabaseFiles;
@@ -30,6 +31,7 @@ import dev.tursosync.internal.rebase.LocalReplay;
 import dev.tursosync.internal.rebase.RebaseJournal;
 import dev.tursosync.internal.rebase.RevertStore;
 import dev.tursosync.internal.rebase.SyncCheckpoint;
+import dev.tursosync.internal.rebase.SyncedPages;
 import dev.tursosync.internal.push.LogicalPusher;
 import dev.tursosync.internal.sqlite.PageSource;
 import dev.tursosync.internal.sqlite.SchemaEntry;
@@ -140,6 +142,7 @@ public final class DefaultSyncClient implements SyncClient {
         this.store = new MetadataStore(database);
         this.retry = new TransientRetry(options.retry(), status);
         this.opening = Mono.defer(this::doOpen)
+                .onErrorMap(error -> TypedErrors.typed(error, database))
                 .thenReturn(Boolean.TRUE)
                 .takeUntilOther(closing.asMono())
                 .switchIfEmpty(Mono.error(() -> new SyncClosedException("the sync client was closed while opening")))
@@ -230,6 +233,7 @@ public final class DefaultSyncClient implements SyncClient {
                     status.begin(state);
                     return work.apply(current);
                 }))).doOnNext(result -> onSuccess.accept(current, result)))
+                .onErrorMap(error -> TypedErrors.typed(error, database))
                 .retryWhen(retry.forOperation(state.name().toLowerCase(Locale.ROOT)))
                 .doOnError(status::failed)
                 .doOnCancel(status::stopped);
@@ -324,7 +328,8 @@ public final class DefaultSyncClient implements SyncClient {
                                     current.transport().stats().bytesReceived(), sizeOf(database),
                                     sizeOf(sibling("-wal")), RevertStore.sizeOf(database), metadata.lastPull(),
                                     metadata.lastPush(), pending);
-                        }));
+                        }))
+                .onErrorMap(error -> TypedErrors.typed(error, database));
     }
 
     @Override
@@ -418,8 +423,9 @@ public final class DefaultSyncClient implements SyncClient {
                     State opened = new State(transport, connections, applier, checkpointer, stager, pusher,
                             new SerialGate(), autoCheckpoint, new AtomicReference<>(metadata), lock.get());
                     state.set(opened);
-                    return recover(opened).doOnSuccess(done -> status.opened(opened.metadata().get().lastPull(),
-                            opened.metadata().get().lastPush()));
+                    return recover(opened).then(installCapture(opened))
+                            .doOnSuccess(done -> status.opened(opened.metadata().get().lastPull(),
+                                    opened.metadata().get().lastPush()));
                 })
                 .onErrorResume(error -> {
                     state.set(null);
@@ -438,6 +444,17 @@ public final class DefaultSyncClient implements SyncClient {
                     cancelledOpen.set(cleanup);
                     cleanup.subscribe(done -> { }, error -> LOG.debug("releasing after a cancelled open", error));
                 });
+    }
+
+    /**
+     * Installs change capture on the database at once (a client connection does it when it opens), rather than on
+     * the first local work: capture installed on a database it has not seen takes every table for the remote's, so
+     * a table another connection created in between would never be pushed. Once capture is installed, such a table
+     * is detected and pushed with its rows. Nothing to do while the database is still missing (no bootstrap).
+     */
+    private Mono<Void> installCapture(State current) {
+        return Mono.defer(() -> !Files.exists(database) ? Mono.<Void>empty()
+                : current.connections().withConnection(connection -> true).then());
     }
 
     /** Gives up the replica's lock once nothing of a failed or cancelled open touches the files any more. */
@@ -463,7 +480,10 @@ public final class DefaultSyncClient implements SyncClient {
         if (metadata == null) {
             if (databaseExists) {
                 throw new SyncMetadataException("the database " + database + " exists but its sync metadata "
-                        + store.file() + " is missing; refusing to bootstrap over it", null);
+                        + store.file() + " is missing; refusing to bootstrap over it. A database written before "
+                        + "open() (by plain JDBC or a migration tool) is not a replica: move it away, open the client "
+                        + "(which bootstraps the replica) and write or migrate through the client's connections "
+                        + "(client.dataSource(), see docs/migrations.md)", null);
             }
             return Optional.empty();
         }
@@ -553,13 +573,16 @@ public final class DefaultSyncClient implements SyncClient {
                     .flatMap(staged -> staged.pageCount() == 0
                             ? detached(Mono.fromCallable(() -> confirmUnchanged(current, staged, stage))
                                     .subscribeOn(current.connections().scheduler()))
-                            : detached(current.connections().exclusive(() -> apply(current, staged, stage))))
+                            : detached(current.connections().exclusive(() -> apply(current, staged, stage))
+                                    .flatMap(events -> installCapture(current).thenReturn(events))))
                     .defaultIfEmpty(List.of());
         }));
     }
 
     private List<ChangeEvent> confirmUnchanged(State current, PageStage.Staged staged, Path stage) {
         PageStage.delete(stage);
+        PullValidator.checkEmpty(SyncedPages.sizePages(database, PulledPage.PAGE_SIZE),
+                staged.header().databaseSizePages(), staged.header().revision());
         confirm(current, current.metadata().get().pulled(staged.header().revision(), Instant.now()));
         return List.of();
     }

@@ -151,9 +151,12 @@ public final class ClientDataSource implements DataSource {
             if (lease.isReleased()) {
                 throw new SQLException("the connection is closed");
             }
+            String sql = args != null && args.length > 0 && args[0] instanceof String text ? text : null;
+            if (sql != null && method.getName().startsWith("prepare")) {
+                manager.beforeStatement(connection, sql);
+            }
             Object result = call(method, connection, args);
             if (result instanceof Statement statement) {
-                String sql = args != null && args.length > 0 && args[0] instanceof String text ? text : null;
                 return Proxy.newProxyInstance(ClientDataSource.class.getClassLoader(),
                         new Class<?>[] {statementType(method.getReturnType())},
                         new CapturedStatement(manager, connection, statement, sql));
@@ -200,11 +203,13 @@ public final class ClientDataSource implements DataSource {
             if (method.getName().equals("hashCode")) {
                 return System.identityHashCode(proxy);
             }
-            Object result = isDirectUpdate(method) ? directUpdate(method, args) : call(method, statement, args);
-            if (EXECUTES.contains(method.getName())) {
-                String sql = args != null && args.length > 0 && args[0] instanceof String text ? text : preparedSql;
-                manager.afterStatement(connection, sql);
+            if (!EXECUTES.contains(method.getName())) {
+                return call(method, statement, args);
             }
+            String sql = args != null && args.length > 0 && args[0] instanceof String text ? text : preparedSql;
+            manager.beforeStatement(connection, sql);
+            Object result = isDirectUpdate(method) ? directUpdate(method, args) : call(method, statement, args);
+            manager.afterStatement(connection, sql);
             return result;
         }
 

@@ -297,6 +297,8 @@ public final class ConnectionManager {
         Connection connection = borrow();
         boolean healthy = false;
         try {
+            // a schema change made on a connection the client does not own is captured before work reads the log
+            observer.afterStatement(connection, null);
             T result = work.run(connection);
             observer.afterStatement(connection, null);
             healthy = connection.getAutoCommit();

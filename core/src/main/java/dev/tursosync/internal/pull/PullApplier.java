@@ -112,10 +112,13 @@ public final class PullApplier {
      * @param fromGeneration    the current pull generation
      * @return the change events of the remote changes
      * @throws ReplayFailedException if a pending change cannot be replayed; the pull is then undone
+     * @throws SyncProtocolException  if the staged pages are malformed; nothing is written then
      */
     public List<ChangeEvent> apply(StagedPages staged, String revision, long databaseSizePages, String clientId,
                                    long fromGeneration) {
         if (DatabaseFiles.isEmpty(database)) {
+            PullValidator.check(PageNumberSet.of(staged.pageNumbers()), staged::page, pageNumber -> null, 0,
+                    databaseSizePages);
             List<ChangeEvent> events = decoder.decode(pageNumber -> null, staged::page,
                     PageNumberSet.of(staged.pageNumbers()));
             replaceEmptyDatabase(staged, databaseSizePages);
@@ -125,6 +128,7 @@ public final class PullApplier {
         List<ChangeEvent> events;
         try (SyncedPages synced = SyncedPages.open(database, PAGE_SIZE, revert)) {
             PageNumberSet remote = PageNumberSet.of(staged.pageNumbers());
+            PullValidator.check(remote, staged::page, synced, synced.sizePages(), databaseSizePages);
             PageSource after = pageNumber -> {
                 byte[] page = staged.page(pageNumber);
                 return page != null ? page : synced.page(pageNumber);
@@ -314,8 +318,26 @@ public final class PullApplier {
         }
         if (failure != null) {
             undo(journal);
-            throw failure;
+            throw blamingCorruptPages(failure);
         }
+    }
+
+    /**
+     * A replay that failed because SQLite found the pulled pages corrupt is the server's fault, not the change's:
+     * a protocol error rather than a {@link ReplayFailedException} that suggests skipping the change.
+     */
+    private static RuntimeException blamingCorruptPages(RuntimeException failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof org.sqlite.SQLiteException sqlite) {
+                int primary = sqlite.getResultCode().code & 0xff;
+                if (primary == org.sqlite.SQLiteErrorCode.SQLITE_CORRUPT.code
+                        || primary == org.sqlite.SQLiteErrorCode.SQLITE_NOTADB.code) {
+                    return new SyncProtocolException("the pulled pages are corrupt (SQLite: " + sqlite.getMessage()
+                            + "); the pull was undone and the local changes stay pending", failure);
+                }
+            }
+        }
+        return failure;
     }
 
     /**
@@ -336,6 +358,13 @@ public final class PullApplier {
             if (readOnly) {
                 statement.executeQuery("SELECT count(*) FROM sqlite_schema").close();
             }
+        } catch (SQLException | RuntimeException e) {
+            try {
+                connection.close();
+            } catch (SQLException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
         }
         return connection;
     }
@@ -418,7 +447,7 @@ public final class PullApplier {
         try (Connection connection = config.createConnection("jdbc:sqlite:" + database)) {
             return ChangeLog.readRows(connection);
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot read the pending local changes of " + database, e);
+            throw new TursoSyncException("cannot read the pending local changes of " + database, e);
         }
     }
 

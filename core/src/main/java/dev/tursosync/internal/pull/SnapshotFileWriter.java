@@ -1,6 +1,8 @@
 package dev.tursosync.internal.pull;
 
+import dev.tursosync.SyncProtocolException;
 import dev.tursosync.internal.io.Durability;
+import dev.tursosync.internal.sqlite.PageNumberSet;
 import dev.tursosync.internal.transport.PullFrame;
 import dev.tursosync.internal.transport.PullHeader;
 import dev.tursosync.internal.transport.PulledPage;
@@ -21,7 +23,8 @@ import reactor.core.scheduler.Scheduler;
  * <p>Pages go to {@code <target>.part} at {@code pageId * 4096} as they arrive, so memory stays bounded whatever the
  * database size. Once the stream ends the file is cut to the header's size, forced to disk, and renamed over the
  * target, and the folder is forced too: a crash leaves either no target or a complete one, never a torn file.
- * File writes run on the given scheduler, never on the network thread.
+ * File writes run on the given scheduler, never on the network thread. Before the rename, the file is checked (see
+ * {@link SnapshotCheck}): a malformed snapshot fails with a {@link SyncProtocolException} and leaves no file.
  */
 public final class SnapshotFileWriter {
 
@@ -45,12 +48,20 @@ public final class SnapshotFileWriter {
      */
     public Mono<Snapshot> write(Flux<PullFrame> frames, Path target) {
         Path part = target.resolveSibling(target.getFileName() + ".part");
+        PageNumberSet received = new PageNumberSet();
         return Mono.using(() -> open(part),
-                        file -> PageStreamConsumer.consume(frames, blocking,
-                                        page -> PageStreamConsumer.writeFully(file, page.buffer(), page.fileOffset()))
+                        file -> PageStreamConsumer.consume(frames, blocking, page -> {
+                                    if (page.pageNumber() > PullValidator.MAX_DATABASE_PAGES) {
+                                        throw new SyncProtocolException("the server sent page " + page.pageNumber()
+                                                + ", beyond the largest database this client supports");
+                                    }
+                                    received.add(page.pageNumber());
+                                    PageStreamConsumer.writeFully(file, page.buffer(), page.fileOffset());
+                                })
                                 .map(consumed -> finish(file, consumed)),
                         SnapshotFileWriter::closeQuietly)
                 .publishOn(blocking)
+                .doOnNext(snapshot -> SnapshotCheck.verify(part, received, snapshot.header().databaseSizePages()))
                 .map(snapshot -> publish(part, target, snapshot))
                 .doOnError(error -> deleteQuietly(part))
                 .doOnCancel(() -> deleteQuietly(part));
@@ -66,6 +77,11 @@ public final class SnapshotFileWriter {
     }
 
     private static Snapshot finish(FileChannel file, PageStreamConsumer.Consumed consumed) {
+        long size = consumed.header().databaseSizePages();
+        if (size < 0 || size > PullValidator.MAX_DATABASE_PAGES) {
+            throw new SyncProtocolException("the server announced a database of " + size
+                    + " pages, beyond the largest this client supports");
+        }
         try {
             file.truncate(consumed.header().databaseSizePages() * PulledPage.PAGE_SIZE);
             file.force(true);

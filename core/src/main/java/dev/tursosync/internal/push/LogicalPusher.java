@@ -70,7 +70,7 @@ public final class LogicalPusher {
                 .flatMap(bound -> bound == 0
                         ? Mono.just(new Outcome(PushResult.NOTHING, 0))
                         : timedPosition(clientId)
-                                .flatMap(position -> start(position, pullGeneration))
+                                .flatMap(position -> start(position, pullGeneration, bound))
                                 .flatMap(start -> sendFrom(clientId, pullGeneration, bound,
                                         new Progress(start.after(), start.remote(), 0, 0, 0,
                                                 start.remoteNanos()))));
@@ -100,10 +100,16 @@ public final class LogicalPusher {
     }
 
     /** Where to resume: after the remote's change id when it belongs to this generation, else from the start. */
-    private Mono<Start> start(Timed<Optional<RemotePosition>> position, long pullGeneration) {
+    private Mono<Start> start(Timed<Optional<RemotePosition>> position, long pullGeneration, long bound) {
         RemotePosition remote = position.value().orElse(null);
         if (remote == null || remote.pullGeneration() < pullGeneration) {
             return Mono.just(new Start(0, remote, position.nanos()));
+        }
+        if (remote.pullGeneration() == pullGeneration && remote.changeId() > bound) {
+            // change ids only grow (AUTOINCREMENT): the remote cannot hold one this client never made
+            return Mono.error(new SyncProtocolException("the remote records change " + remote.changeId()
+                    + " as pushed by this client, beyond its last change " + bound
+                    + "; nothing is dropped locally"));
         }
         if (remote.pullGeneration() > pullGeneration) {
             return Mono.error(new SyncProtocolException("the remote records pull generation "

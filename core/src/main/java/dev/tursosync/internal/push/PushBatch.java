@@ -11,6 +11,8 @@ import dev.tursosync.internal.hrana.AtomicBatch;
 import dev.tursosync.internal.hrana.BatchResult;
 import dev.tursosync.internal.hrana.HranaError;
 import dev.tursosync.internal.hrana.HranaStatement;
+import dev.tursosync.internal.hrana.HranaValue;
+import dev.tursosync.internal.hrana.StatementResult;
 import dev.tursosync.internal.hrana.PipelineRequest;
 import dev.tursosync.internal.hrana.PipelineResponse;
 import dev.tursosync.internal.hrana.PipelineResult;
@@ -81,6 +83,67 @@ public final class PushBatch {
     }
 
     /**
+     * Checks that the answer is one an atomic batch can have: at most a result or an error per step; before the
+     * failed step (or up to the {@code COMMIT} when none failed) a result for every step, an outcome for every probe,
+     * and for a statement guarded by probes a result or nothing (it was not needed); nothing after the failed step;
+     * the guard answered with 1. Anything else is a protocol error, and the batch counts as not pushed (the next
+     * push reads the remote position again).
+     */
+    private void checkConsistent(BatchResult batch, int failedStep) {
+        int steps = request.steps().size();
+        int commit = steps - 2;
+        if (batch.stepResults().size() > steps || batch.stepErrors().size() > steps) {
+            throw inconsistent("more step outcomes than the " + steps + " steps sent");
+        }
+        java.util.Set<Integer> probes = new java.util.HashSet<>();
+        java.util.Set<Integer> guarded = new java.util.HashSet<>();
+        int first = 1;
+        for (AtomicBatch.Entry entry : entries) {
+            for (int probe = 0; probe < entry.probes().size(); probe++) {
+                probes.add(first + probe);
+            }
+            if (!entry.probes().isEmpty()) {
+                guarded.add(first + entry.probes().size());
+            }
+            first += entry.steps();
+        }
+        int last = failedStep < 0 ? commit : failedStep;
+        for (int step = 0; step <= commit; step++) {
+            boolean result = batch.result(step).isPresent();
+            boolean error = batch.error(step).isPresent();
+            if (result && error) {
+                throw inconsistent("step " + step + " has both a result and an error");
+            }
+            boolean answered = probes.contains(step) ? result || error : result || guarded.contains(step);
+            if (step < last && !answered) {
+                throw inconsistent("step " + step + " has no outcome although later steps ran");
+            }
+            if (step == last && failedStep < 0 && !result) {
+                throw inconsistent("the COMMIT has no result");
+            }
+            if (step > last && (result || error)) {
+                throw inconsistent("step " + step + " ran after step " + failedStep + " failed");
+            }
+        }
+        if (failedStep < 0 && batch.ran(steps - 1)) {
+            throw inconsistent("the ROLLBACK ran although the COMMIT succeeded");
+        }
+        if (last > GUARD_STEP && !isOne(batch.result(GUARD_STEP).orElseThrow())) {
+            throw inconsistent("the position guard did not answer 1");
+        }
+    }
+
+    private static boolean isOne(StatementResult result) {
+        return result.rows().size() == 1 && result.rows().get(0).size() == 1
+                && result.rows().get(0).get(0) instanceof HranaValue.IntegerValue value && value.value() == 1;
+    }
+
+    private static SyncProtocolException inconsistent(String what) {
+        return new SyncProtocolException("the remote's answer to a push batch contradicts itself: " + what
+                + "; the batch counts as not pushed");
+    }
+
+    /**
      * The hook's view of a captured row change.
      *
      * @param change a row change
@@ -145,10 +208,8 @@ public final class PushBatch {
         }
         BatchResult batch = ok.result();
         int failedStep = AtomicBatch.firstFailedStep(request, batch, entries);
+        checkConsistent(batch, failedStep);
         if (failedStep < 0) {
-            if (!batch.ran(request.steps().size() - 2)) {
-                throw new SyncProtocolException("the remote did not run the COMMIT of a push batch");
-            }
             return;
         }
         HranaError error = batch.error(failedStep).orElseThrow();

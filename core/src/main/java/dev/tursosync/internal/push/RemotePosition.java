@@ -72,6 +72,10 @@ public record RemotePosition(long pullGeneration, long changeId) {
     }
 
     private static Optional<RemotePosition> decode(PipelineResponse response) {
+        if (response.results().size() != 1) {
+            throw new SyncProtocolException("the remote answered " + response.results().size()
+                    + " results to the one request reading the push position");
+        }
         PipelineResult result = response.results().get(0);
         if (result instanceof PipelineResult.Failed failed) {
             throw new RemoteSqlException("reading the push position", failed.error().message(),
@@ -96,7 +100,7 @@ public record RemotePosition(long pullGeneration, long changeId) {
         List<HranaValue> row = rows.rows().get(0);
         if (row.size() != 2 || !(row.get(0) instanceof HranaValue.IntegerValue generation)
                 || !(row.get(1) instanceof HranaValue.IntegerValue change)) {
-            throw new SyncProtocolException("the remote push position is not two integers: " + row);
+            throw new SyncProtocolException("the remote push position is not two integers (" + row.size() + " values)");
         }
         return Optional.of(new RemotePosition(generation.value(), change.value()));
     }

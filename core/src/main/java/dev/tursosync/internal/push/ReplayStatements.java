@@ -76,8 +76,20 @@ public final class ReplayStatements {
      */
     public static List<AtomicBatch.Entry> transformed(CapturedChange change, TableKeys keys,
                                                       Function<Mutation, MutationResult> transform) {
+        return decided(change, keys, decide(change, transform));
+    }
+
+    /**
+     * What the hook decides for a change; schema changes are always kept.
+     *
+     * @param change    the change
+     * @param transform the hook
+     * @return the decision, never {@code null}
+     * @throws TransformFailedException if the hook throws
+     */
+    public static MutationResult decide(CapturedChange change, Function<Mutation, MutationResult> transform) {
         if (change.operation() == CapturedChange.Operation.SCHEMA) {
-            return of(change, keys);
+            return MutationResult.keep();
         }
         MutationResult decision;
         try {
@@ -85,7 +97,19 @@ public final class ReplayStatements {
         } catch (RuntimeException | Error e) {
             throw new TransformFailedException(change.id(), change.table(), change.operation().name(), e);
         }
-        if (decision == null || decision.kind() == MutationResult.Kind.KEEP) {
+        return decision == null ? MutationResult.keep() : decision;
+    }
+
+    /**
+     * The statements for a change once the hook decided.
+     *
+     * @param change   the change
+     * @param keys     the primary keys and columns of the tables involved
+     * @param decision the hook's decision
+     * @return the statements, empty when there is nothing to run
+     */
+    public static List<AtomicBatch.Entry> decided(CapturedChange change, TableKeys keys, MutationResult decision) {
+        if (decision.kind() == MutationResult.Kind.KEEP) {
             return of(change, keys);
         }
         if (decision.kind() == MutationResult.Kind.SKIP) {

@@ -6,6 +6,7 @@ import dev.tursosync.ReplayFailedException;
 import dev.tursosync.SyncProtocolException;
 import dev.tursosync.internal.capture.CapturedChange;
 import dev.tursosync.internal.capture.ChangeCapture;
+import dev.tursosync.internal.capture.ChangeLog;
 import dev.tursosync.internal.hrana.AtomicBatch;
 import dev.tursosync.internal.hrana.HranaStatement;
 import dev.tursosync.internal.hrana.HranaValue;
@@ -92,7 +93,9 @@ public final class LocalReplay {
                               Map<String, PreparedStatement> prepared, String revision) throws SQLException {
         try {
             boolean generated = change.operation() != CapturedChange.Operation.SCHEMA;
-            List<AtomicBatch.Entry> entries = ReplayStatements.transformed(change, keys, transform);
+            MutationResult decision = ReplayStatements.decide(change, transform);
+            List<AtomicBatch.Entry> entries = ReplayStatements.decided(change, keys, decision);
+            long logBefore = ChangeLog.lastChangeId(connection);
             boolean replayed = false;
             for (AtomicBatch.Entry entry : entries) {
                 if (alreadyDone(connection, entry)) {
@@ -100,6 +103,10 @@ public final class LocalReplay {
                 }
                 execute(connection, entry.statement(), generated, prepared);
                 replayed = true;
+            }
+            if (change.operation() == CapturedChange.Operation.INSERT
+                    && decision.kind() == MutationResult.Kind.KEEP) {
+                ChangeLog.recordUpdatesAsInserts(connection, logBefore);
             }
             return replayed;
         } catch (SQLException e) {

@@ -52,6 +52,24 @@ public final class SyncedPages implements PageSource, AutoCloseable {
     }
 
     /**
+     * The size of a database's synced state, read without opening the database file (closing a handle on a live
+     * database would drop SQLite's locks), so connections may be open.
+     *
+     * @param database the database file
+     * @param pageSize the page size
+     * @return pages
+     */
+    public static long sizePages(Path database, int pageSize) {
+        RevertStore revert = RevertStore.open(RevertStore.fileOf(database), pageSize);
+        try {
+            return revert.syncedSizePages() > 0 ? revert.syncedSizePages()
+                    : (java.nio.file.Files.exists(database) ? java.nio.file.Files.size(database) / pageSize : 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the size of " + database, e);
+        }
+    }
+
+    /**
      * The size of the synced database: recorded in the revert store, or the file's when the store is empty.
      *
      * @return pages

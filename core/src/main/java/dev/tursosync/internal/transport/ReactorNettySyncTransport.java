@@ -2,9 +2,12 @@ package dev.tursosync.internal.transport;
 
 import dev.tursosync.SyncAuthenticationException;
 import dev.tursosync.SyncProtocolException;
+import dev.tursosync.internal.hrana.BatchResult;
+import dev.tursosync.internal.hrana.HranaError;
 import dev.tursosync.internal.hrana.HranaJsonCodec;
 import dev.tursosync.internal.hrana.PipelineRequest;
 import dev.tursosync.internal.hrana.PipelineResponse;
+import dev.tursosync.internal.hrana.PipelineResult;
 import dev.tursosync.internal.proto.PullUpdatesReqProtoBody;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
@@ -13,9 +16,10 @@ import io.netty.handler.codec.http.HttpHeaders;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +43,9 @@ public final class ReactorNettySyncTransport implements SyncTransport {
     private static final Logger LOG = LoggerFactory.getLogger(ReactorNettySyncTransport.class);
     private static final String PIPELINE = "/v2/pipeline";
     private static final String PULL_UPDATES = "/pull-updates";
-    private static final int MAX_ERROR_EXCERPT_BYTES = 512;
+    private static final int MAX_ERROR_EXCERPT_CHARS = 512;
+    /** How much of an error body is read to be masked before the excerpt is cut from it. */
+    private static final int MAX_ERROR_READ_BYTES = 64 * 1024;
 
     private final TransportOptions options;
     private final ConnectionProvider connections;
@@ -106,7 +112,7 @@ public final class ReactorNettySyncTransport implements SyncTransport {
         return connections.disposeLater();
     }
 
-    private Mono<PipelineResponse> readPipelineReply(ByteBufFlux content) {
+    private Mono<PipelineResponse> readPipelineReply(ByteBufFlux content, Optional<Secret> token) {
         int limit = options.maxResponseBytes();
         return content.asByteArray()
                 .doOnNext(chunk -> stats.addReceived(chunk.length))
@@ -118,10 +124,43 @@ public final class ReactorNettySyncTransport implements SyncTransport {
                     out.write(chunk, 0, chunk.length);
                     return out;
                 })
-                .map(out -> HranaJsonCodec.decode(out.toByteArray()));
+                .map(out -> decodeRedacted(out.toByteArray(), token));
     }
 
-    private Flux<PullFrame> decodePageStream(ByteBufFlux content) {
+    /**
+     * Decodes a pipeline reply with every credential masked in the errors it carries (a server may echo the token or
+     * the key in a step's error message, which becomes an exception message, the status and log lines).
+     */
+    private PipelineResponse decodeRedacted(byte[] json, Optional<Secret> token) {
+        PipelineResponse response;
+        try {
+            response = HranaJsonCodec.decode(json);
+        } catch (SyncProtocolException e) {
+            throw new SyncProtocolException(redact(e.getMessage(), token));
+        }
+        List<PipelineResult> results = new ArrayList<>(response.results().size());
+        for (PipelineResult result : response.results()) {
+            if (result instanceof PipelineResult.Failed failed) {
+                results.add(new PipelineResult.Failed(redact(failed.error(), token)));
+            } else if (result instanceof PipelineResult.BatchOk ok) {
+                List<HranaError> errors = new ArrayList<>(ok.result().stepErrors().size());
+                for (HranaError error : ok.result().stepErrors()) {
+                    errors.add(error == null ? null : redact(error, token));
+                }
+                results.add(new PipelineResult.BatchOk(new BatchResult(ok.result().stepResults(), errors)));
+            } else {
+                results.add(result);
+            }
+        }
+        return new PipelineResponse(results);
+    }
+
+    private HranaError redact(HranaError error, Optional<Secret> token) {
+        return new HranaError(error.message() == null ? null : redact(error.message(), token),
+                error.code() == null ? null : redact(error.code(), token));
+    }
+
+    private Flux<PullFrame> decodePageStream(ByteBufFlux content, Optional<Secret> token) {
         PullStreamDecoder decoder = new PullStreamDecoder();
         return content.asByteArray()
                 .doOnNext(chunk -> stats.addReceived(chunk.length))
@@ -130,7 +169,7 @@ public final class ReactorNettySyncTransport implements SyncTransport {
     }
 
     private <T> Flux<T> exchange(String endpoint, String contentType, byte[] body, Duration timeout,
-                                 Function<ByteBufFlux, Publisher<T>> onSuccess) {
+                                 BiFunction<ByteBufFlux, Optional<Secret>, Publisher<T>> onSuccess) {
         Flux<T> attempt = attempt(endpoint, contentType, body, timeout, onSuccess);
         if (!options.authToken().refreshable()) {
             return attempt;
@@ -144,7 +183,7 @@ public final class ReactorNettySyncTransport implements SyncTransport {
     }
 
     private <T> Flux<T> attempt(String endpoint, String contentType, byte[] body, Duration timeout,
-                                Function<ByteBufFlux, Publisher<T>> onSuccess) {
+                                BiFunction<ByteBufFlux, Optional<Secret>, Publisher<T>> onSuccess) {
         String operation = "POST " + endpoint;
         return options.authToken().token()
                 .map(Optional::of)
@@ -160,7 +199,7 @@ public final class ReactorNettySyncTransport implements SyncTransport {
                             int status = response.status().code();
                             LOG.debug("{} -> HTTP {}", operation, status);
                             if (status == 200) {
-                                return onSuccess.apply(content);
+                                return onSuccess.apply(content, token);
                             }
                             return excerpt(content, token).flatMap(excerpt ->
                                     Mono.error(TransportErrors.forStatus(operation, status, excerpt)));
@@ -186,14 +225,19 @@ public final class ReactorNettySyncTransport implements SyncTransport {
     private Mono<String> excerpt(ByteBufFlux content, Optional<Secret> token) {
         return content.asByteArray()
                 .reduceWith(ByteArrayOutputStream::new, (out, chunk) -> {
-                    int room = MAX_ERROR_EXCERPT_BYTES - out.size();
+                    int room = MAX_ERROR_READ_BYTES - out.size();
                     if (room > 0) {
                         out.write(chunk, 0, Math.min(room, chunk.length));
                     }
                     return out;
                 })
-                .map(out -> redact(new String(out.toByteArray(), StandardCharsets.UTF_8), token))
+                .map(out -> cut(redact(new String(out.toByteArray(), StandardCharsets.UTF_8), token)))
                 .onErrorReturn("");
+    }
+
+    /** Cuts a masked text to the excerpt length: masking comes first, so no piece of a secret survives the cut. */
+    private static String cut(String text) {
+        return text.length() <= MAX_ERROR_EXCERPT_CHARS ? text : text.substring(0, MAX_ERROR_EXCERPT_CHARS) + "...";
     }
 
     private String redact(String text, Optional<Secret> token) {

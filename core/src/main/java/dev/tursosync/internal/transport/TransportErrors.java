@@ -1,12 +1,14 @@
 package dev.tursosync.internal.transport;
 
 import dev.tursosync.SyncAuthenticationException;
+import dev.tursosync.SyncProtocolException;
 import dev.tursosync.SyncServerException;
 import dev.tursosync.SyncTimeoutException;
 import dev.tursosync.SyncTlsException;
 import dev.tursosync.SyncTransportException;
 import dev.tursosync.TursoSyncException;
 import io.netty.channel.ChannelException;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.timeout.ReadTimeoutException;
 import java.io.IOException;
@@ -53,6 +55,10 @@ final class TransportErrors {
         }
         if (error instanceof PrematureCloseException || error instanceof PrematureChannelClosureException) {
             return new SyncTransportException(where + ": the connection closed before the reply was complete", error);
+        }
+        if (error instanceof DecoderException) {
+            return new SyncProtocolException(where + ": the reply is not well-formed HTTP (" + error.getMessage()
+                    + ")", error);
         }
         if (error instanceof ConnectException) {
             return new SyncTransportException(where + ": connection refused", error);

@@ -54,6 +54,7 @@ class AutoSyncTests {
         final AtomicLong pending = new AtomicLong();
         final Deque<Mono<AutoSync.PullOutcome>> scriptedPulls = new ArrayDeque<>();
         volatile boolean pullsWaitForever;
+        volatile Duration pushTakes = Duration.ZERO;
         volatile RuntimeException everything;
 
         @Override
@@ -92,7 +93,7 @@ class AutoSyncTests {
                     return Mono.error(failure);
                 }
                 pending.set(0);
-                return Mono.empty();
+                return pushTakes.isZero() ? Mono.<Void>empty() : Mono.delay(pushTakes).then();
             });
         }
 
@@ -270,6 +271,25 @@ class AutoSyncTests {
                     assertThat(relative(client.interruptedPulls, 0)).containsExactly(0, 2200);
                     assertThat(relative(client.pushes, 0)).containsExactly(0, 2200);
                     assertThat(relative(client.pulls, 0)).containsExactly(0, 1000, 2200);
+                })
+                .thenCancel()
+                .verify();
+    }
+
+    @Test
+    void withLongPollAPullThatMadeWayForAPushStartsAgainOnlyOnceThePushEnded() {
+        // a held pull started while a push is owed would queue the push behind the long poll
+        client.pullsWaitForever = true;
+        client.pushTakes = Duration.ofSeconds(2);
+        AutoSyncOptions slowPulls = options().pullInterval(Duration.ofSeconds(60)).build();
+        StepVerifier.withVirtualTime(() -> autoSync(slowPulls, Duration.ofSeconds(30)).run())
+                .expectSubscription()
+                .then(() -> commitsAt(5000))
+                .thenAwait(Duration.ofSeconds(10))
+                .then(() -> {
+                    assertThat(relative(client.pushes, 0)).containsExactly(0, 5200);
+                    assertThat(relative(client.interruptedPulls, 0)).containsExactly(0, 5200);
+                    assertThat(relative(client.pulls, 0)).containsExactly(0, 2000, 7200);
                 })
                 .thenCancel()
                 .verify();

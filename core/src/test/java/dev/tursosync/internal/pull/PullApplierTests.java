@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tursosync.ChangeEvent;
 import dev.tursosync.ChangeOperation;
 import dev.tursosync.MutationResult;
+import dev.tursosync.SyncProtocolException;
 import dev.tursosync.internal.capture.ChangeCapture;
 import dev.tursosync.internal.events.ChangeEventDecoder;
 import dev.tursosync.internal.rebase.DatabaseFiles;
 import dev.tursosync.internal.rebase.LocalReplay;
-import dev.tursosync.internal.sqlite.SqliteFormatException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -132,13 +132,14 @@ class PullApplierTests {
     }
 
     @Test
-    void aPullWhoseEventsCannotBeDecodedIsUndone() throws Exception {
+    void aPullWithMalformedPagesIsRefusedAndChangesNothing() throws Exception {
         byte[] before = Files.readAllBytes(database);
         PullApplier applier = applier();
 
         try (StagedPages staged = StagedPages.of(inMemory(stage(remote, true)))) {
             assertThatThrownBy(() -> applier.apply(staged, "r1", pages(remote), "client", 0))
-                    .isInstanceOf(SqliteFormatException.class);
+                    .isInstanceOf(SyncProtocolException.class)
+                    .hasMessageContaining("cell pointer array");
         }
 
         assertThat(applier.hasJournal()).isFalse();

@@ -339,4 +339,71 @@ final class ReactorNettySyncTransportTests {
             refused.close().block(QUICK);
         }
     }
+
+    /** Asserts that no piece of a credential of 8 characters or more is in the text. */
+    private static void assertNoSecretPiece(String text) {
+        for (String secret : List.of(TOKEN, KEY)) {
+            for (int i = 0; i + 8 <= secret.length(); i++) {
+                assertThat(text).doesNotContain(secret.substring(i, i + 8));
+            }
+        }
+    }
+
+    private static void assertTypedWithoutSecretPiece(Throwable error, Class<? extends Throwable> type) {
+        assertThat(error).isInstanceOf(type);
+        StringWriter trace = new StringWriter();
+        error.printStackTrace(new PrintWriter(trace));
+        assertNoSecretPiece(trace.toString());
+    }
+
+    @Test
+    void anErrorBodyIsMaskedBeforeItIsCutSoNoPieceOfASecretCrossesTheCut() throws Exception {
+        start((request, reply) -> reply.send(400, "text/plain", ("x".repeat(505) + TOKEN + " " + KEY)
+                .getBytes(StandardCharsets.UTF_8)));
+
+        StepVerifier.create(transport.pipeline(selectOne()))
+                .expectErrorSatisfies(error -> assertTypedWithoutSecretPiece(error, SyncServerException.class))
+                .verify(QUICK);
+    }
+
+    @Test
+    void stepErrorsAndMalformedRepliesThatEchoSecretsAreMasked() throws Exception {
+        String echo = "{\"baton\":null,\"results\":[{\"type\":\"ok\",\"response\":{\"type\":\"batch\",\"result\":"
+                + "{\"step_results\":[null],\"step_errors\":[{\"message\":\"bad " + TOKEN + " / "
+                + KEY.substring(2, 12) + "\",\"code\":\"" + TOKEN + "\"}]}}},{\"type\":\"error\",\"error\":"
+                + "{\"message\":\"no " + KEY + "\"}}]}";
+        AtomicInteger calls = new AtomicInteger();
+        start((request, reply) -> reply.send(200, "application/json", (calls.incrementAndGet() == 1 ? echo
+                : "{\"results\": [" + TOKEN).getBytes(StandardCharsets.UTF_8)));
+
+        PipelineRequest.Batch batch = new PipelineRequest.Batch(List.of(
+                new dev.tursosync.internal.hrana.BatchStep(null, HranaStatement.query("SELECT 1"))));
+        StepVerifier.create(transport.pipeline(List.of(batch, batch)))
+                .assertNext(response -> {
+                    String text = response.toString();
+                    assertThat(text).contains("bad ***");
+                    assertNoSecretPiece(text);
+                })
+                .verifyComplete();
+        StepVerifier.create(transport.pipeline(selectOne()))
+                .expectErrorSatisfies(error -> assertTypedWithoutSecretPiece(error, SyncProtocolException.class))
+                .verify(QUICK);
+    }
+
+    @Test
+    void aReplyWithHeadersTooLongIsAProtocolError() throws Exception {
+        start((request, reply) -> reply.write(("HTTP/1.1 200 OK\r\nX-Filler: " + "a".repeat(64 * 1024)
+                + "\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1)));
+
+        expectPipelineError(SyncProtocolException.class, "not well-formed HTTP");
+    }
+
+    @Test
+    void secretsAndTheirLongPiecesAreMasked() {
+        Secret secret = Secret.of("abcdefghijklmnopqrstuvwxyz");
+        assertThat(secret.redactFrom("x abcdefghijklmnopqrstuvwxyz y")).isEqualTo("x *** y");
+        assertThat(secret.redactFrom("x cdefghijkl y")).isEqualTo("x *** y");
+        assertThat(secret.redactFrom("x cdefghi y")).isEqualTo("x cdefghi y");
+        assertThat(Secret.of("short").redactFrom("a short b")).isEqualTo("a *** b");
+    }
 }

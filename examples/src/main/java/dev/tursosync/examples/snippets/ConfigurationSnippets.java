@@ -15,13 +15,15 @@ final class ConfigurationSnippets {
     private ConfigurationSnippets() {
     }
 
-    static SyncClient everyOption(Supplier<Mono<String>> tokens, String base64Key) {
+    static SyncClient everyOption(Supplier<Mono<String>> tokens, String base64Key, Path caPemFile) {
         // tag::configuration-every-option[]
         SyncClient client = SyncClient.builder()
                 .path(Path.of("/var/data/orders.db"))            // required
                 .url("libsql://orders-acme.turso.io")            // required
                 .authToken(tokens)                               // or .authToken("a fixed token"); default none
-                .encryptionKey(base64Key)                        // default none
+                .encryptionKey(base64Key, "aegis256")            // or .encryptionKey(base64Key); default none
+                .trustCertificates(caPemFile)                    // default: the JDK's trusted authorities
+                .httpClient(http -> http.wiretap(false))         // default: the client as configured
                 .clientName("orders-service")                    // default "tursosync-java"
                 .longPollTimeout(Duration.ZERO)                  // default: no long poll
                 .bootstrapIfEmpty(true)                          // default true

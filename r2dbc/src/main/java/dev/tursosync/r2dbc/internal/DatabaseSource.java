@@ -4,6 +4,7 @@ import dev.tursosync.SyncClient;
 import dev.tursosync.internal.client.DefaultSyncClient;
 import dev.tursosync.internal.db.ConnectionManager;
 import java.nio.file.Path;
+import java.util.Optional;
 import reactor.core.publisher.Mono;
 
 /** Where a connection factory gets its connection manager from, and what closing the factory closes. */
@@ -11,10 +12,12 @@ public final class DatabaseSource {
 
     private final Mono<ConnectionManager> managers;
     private final Mono<Void> close;
+    private final SyncClient client;
 
-    private DatabaseSource(Mono<ConnectionManager> managers, Mono<Void> close) {
+    private DatabaseSource(Mono<ConnectionManager> managers, Mono<Void> close, SyncClient client) {
         this.managers = managers;
         this.close = close;
+        this.client = client;
     }
 
     /**
@@ -29,21 +32,28 @@ public final class DatabaseSource {
             throw new IllegalArgumentException("only clients built by SyncClient.builder() can be used, not "
                     + (client == null ? "null" : client.getClass().getName()));
         }
-        return new DatabaseSource(Mono.fromCallable(synced::connections), Mono.empty());
+        return new DatabaseSource(Mono.fromCallable(synced::connections), Mono.empty(), client);
     }
 
     /**
-     * A sync client opened (and bootstrapped) on first use and closed with the factory.
+     * A sync client opened (and bootstrapped) on first use, then synced in the background if asked, and closed with
+     * the factory (which stops its background sync).
      *
-     * @param client the client, not opened yet
+     * @param client   the client, not opened yet
+     * @param autoSync whether to start the client's background sync once it is open
      * @return the source
      */
-    public static DatabaseSource owned(SyncClient client) {
+    public static DatabaseSource owned(SyncClient client, boolean autoSync) {
         DefaultSyncClient synced = (DefaultSyncClient) client;
         Mono<ConnectionManager> opened = synced.open()
+                .then(Mono.fromRunnable(() -> {
+                    if (autoSync) {
+                        synced.autoSync();
+                    }
+                }))
                 .then(Mono.fromCallable(synced::connections))
                 .cacheInvalidateIf(manager -> false);
-        return new DatabaseSource(opened, Mono.defer(client::close));
+        return new DatabaseSource(opened, Mono.defer(client::close), client);
     }
 
     /**
@@ -55,7 +65,7 @@ public final class DatabaseSource {
      */
     public static DatabaseSource local(Path path, int maxConnections) {
         ConnectionManager manager = new ConnectionManager(path, maxConnections);
-        return new DatabaseSource(Mono.just(manager), Mono.defer(manager::close));
+        return new DatabaseSource(Mono.just(manager), Mono.defer(manager::close), null);
     }
 
     /**
@@ -65,6 +75,15 @@ public final class DatabaseSource {
      */
     public Mono<ConnectionManager> managers() {
         return managers;
+    }
+
+    /**
+     * The sync client behind the connections.
+     *
+     * @return the client, or empty for a plain local database
+     */
+    public Optional<SyncClient> client() {
+        return Optional.ofNullable(client);
     }
 
     /**

@@ -27,6 +27,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.r2dbc.connection.R2dbcTransactionManager;
 import org.springframework.r2dbc.core.DatabaseClient;
+import reactor.core.publisher.Mono;
 
 /**
  * The auto-configuration against the real server: which beans exist for which properties, that each backs off for
@@ -65,6 +66,34 @@ final class TursoSyncAutoConfigurationTests {
                             .doesNotHaveBean(BackgroundSync.class);
                     assertThat(context.getBean(ConnectionFactory.class).getMetadata().getName())
                             .isEqualTo(TursoConnectionFactory.NAME);
+                });
+    }
+
+    @Test
+    void springR2dbcUrlAloneGivesAReplicaThatSyncsInTheBackground() {
+        runner().withPropertyValues("spring.r2dbc.url=r2dbc:turso://" + dir.resolve("url-only.db") + "?url="
+                + server.url() + "&clientName=url-only").run(context -> {
+                    assertThat(context).hasNotFailed().doesNotHaveBean(SyncClient.class);
+                    SyncClient client = TursoConnectionFactory.clientOf(context.getBean(ConnectionFactory.class))
+                            .orElseThrow();
+                    Mono<Long> pushed = client.operations().scan(0L, (sum, result) -> sum + result.changesPushed())
+                            .filter(sum -> sum >= 2).next().cache();
+                    pushed.subscribe();
+                    DatabaseClient database = context.getBean(DatabaseClient.class);
+                    database.sql("CREATE TABLE url_only (v TEXT)").then().block(WAIT);
+                    database.sql("INSERT INTO url_only VALUES ('reached the remote')").then().block(WAIT);
+
+                    assertThat(pushed.block(WAIT)).isEqualTo(2);
+                    SyncClient fresh = SyncClient.builder().path(dir.resolve("fresh.db")).url(server.url())
+                            .clientName("fresh").build();
+                    fresh.open().block(WAIT);
+                    try {
+                        assertThat(DatabaseClient.create(TursoConnectionFactory.of(fresh))
+                                .sql("SELECT v FROM url_only").map(row -> row.get("v", String.class)).all()
+                                .collectList().block(WAIT)).containsExactly("reached the remote");
+                    } finally {
+                        fresh.close().block(WAIT);
+                    }
                 });
     }
 

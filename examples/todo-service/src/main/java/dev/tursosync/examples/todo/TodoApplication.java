@@ -2,14 +2,13 @@ package dev.tursosync.examples.todo;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
-import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /**
  * A to-do service on a local SQLite replica kept in sync with a Turso database: REST endpoints over a Spring Data
- * R2DBC repository, a sync in the background, and {@code GET /health} with the sync status.
+ * R2DBC repository, change events as Server-Sent Events and a page at {@code /}; the replica, its background sync,
+ * health and metrics come from {@code tursosync-spring-boot-starter} and the {@code tursosync.*} properties.
  */
 @SpringBootApplication
-@ConfigurationPropertiesScan
 public class TodoApplication {
 
     /** Created by Spring. */

@@ -35,10 +35,16 @@ final class OtherReplica implements AutoCloseable {
                 .all().collectList().block(WAIT);
     }
 
-    /** Adds a to-do on this replica and syncs it to the remote. */
-    void addAndSync(String title) {
-        database.sql("INSERT INTO todo (title) VALUES (:title)").bind("title", title).then().block(WAIT);
+    /**
+     * Adds a to-do on this replica and syncs it to the remote.
+     *
+     * @return the new to-do
+     */
+    Todo addAndSync(String title) {
+        Long id = database.sql("INSERT INTO todo (title) VALUES (:title) RETURNING id").bind("title", title)
+                .map(row -> row.get("id", Long.class)).one().block(WAIT);
         client.sync().block(WAIT);
+        return new Todo(id, title, false);
     }
 
     @Override

@@ -11,6 +11,9 @@ import dev.tursosync.testing.TursoServerExtension;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,8 +22,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.MediaType;
 import org.springframework.http.client.reactive.JdkClientHttpConnector;
+import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import reactor.core.publisher.Flux;
+import reactor.core.Disposable;
 
 /**
  * The service on a random port, syncing every 200 ms with a real {@code tursodb --sync-server}, driven over HTTP; a
@@ -40,12 +48,11 @@ final class TodoServiceIntegrationTests {
         service = new SpringApplicationBuilder(TodoApplication.class).run(
                 "--server.address=127.0.0.1",
                 "--server.port=0",
-                "--todo.sync.url=" + server.url(),
-                "--todo.sync.path=" + folder.resolve("service.db"),
-                "--todo.sync.interval=200ms");
+                "--tursosync.url=" + server.url(),
+                "--tursosync.path=" + folder.resolve("service.db"),
+                "--tursosync.auto-sync.pull-interval=200ms");
         int port = ((WebServerApplicationContext) service).getWebServer().getPort();
-        // The JDK's HTTP client: Spring 6.2's Reactor Netty connector leaks response buffers on Reactor Netty 1.3
-        // (reported by Netty's paranoid leak detection in this test); the service itself is not affected.
+        // The JDK's HTTP client, as before the starter: it reads the SSE stream without a second event loop.
         http = WebTestClient.bindToServer(new JdkClientHttpConnector())
                 .baseUrl("http://127.0.0.1:" + port)
                 .responseTimeout(Duration.ofSeconds(30)).build();
@@ -110,17 +117,45 @@ final class TodoServiceIntegrationTests {
     void healthShowsTheSyncStatusAndTheReplicaCounters() {
         create("check the health");
 
-        eventually(() -> http.get().uri("/health").exchange()
+        eventually(() -> http.get().uri("/actuator/health/tursoSync").exchange()
                 .expectStatus().isOk()
                 .expectBody()
                 .jsonPath("$.status").isEqualTo("UP")
-                .jsonPath("$.state").isNotEmpty()
-                .jsonPath("$.nextAttempt").doesNotExist()
-                .jsonPath("$.error").doesNotExist()
-                .jsonPath("$.lastPull").isNotEmpty()
-                .jsonPath("$.lastPush").isNotEmpty()
-                .jsonPath("$.replica.revision").isNotEmpty()
-                .jsonPath("$.replica.pendingChanges").isEqualTo(0));
+                .jsonPath("$.details.state").isNotEmpty()
+                .jsonPath("$.details.nextAttempt").doesNotExist()
+                .jsonPath("$.details.error").doesNotExist()
+                .jsonPath("$.details.lastPull").isNotEmpty()
+                .jsonPath("$.details.lastPush").isNotEmpty()
+                .jsonPath("$.details.revision").isNotEmpty()
+                .jsonPath("$.details.pendingChanges").isEqualTo(0));
+        http.get().uri("/actuator/metrics/tursosync.pull").exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.measurements[0].statistic").isEqualTo("COUNT");
+    }
+
+    @Test
+    void anotherReplicasWriteArrivesAsAServerSentEvent() throws InterruptedException {
+        eventually(() -> assertThat(other.todosAfterSync()).isNotNull());   // the service pushed its table
+        Flux<ServerSentEvent<String>> events = http.get().uri("/todos/events").accept(MediaType.TEXT_EVENT_STREAM)
+                .exchange().expectStatus().isOk()
+                .returnResult(new ParameterizedTypeReference<ServerSentEvent<String>>() {
+                }).getResponseBody();
+        BlockingQueue<ServerSentEvent<String>> received = new LinkedBlockingQueue<>();
+        Disposable reading = events.subscribe(received::add);
+        try {
+            assertThat(received.poll(60, TimeUnit.SECONDS)).extracting(ServerSentEvent::event).isEqualTo("connected");
+
+            Todo added = other.addAndSync("sent as an event");
+
+            ServerSentEvent<String> event = received.poll(60, TimeUnit.SECONDS);
+            while (event != null && "reset".equals(event.event())) {
+                event = received.poll(60, TimeUnit.SECONDS);
+            }
+            assertThat(event).isNotNull();
+            assertThat(event.event()).isEqualTo("insert");
+            assertThat(event.data()).isEqualTo(String.valueOf(added.id()));
+        } finally {
+            reading.dispose();
+        }
     }
 
     private static Todo create(String title) {

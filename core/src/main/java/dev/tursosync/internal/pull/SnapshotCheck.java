@@ -1,0 +1,71 @@
+package dev.tursosync.internal.pull;
+
+import dev.tursosync.SyncProtocolException;
+import dev.tursosync.internal.sqlite.PageNumberSet;
+import dev.tursosync.internal.sqlite.PageSource;
+import dev.tursosync.internal.transport.PulledPage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * Checks a bootstrap's file before it is installed: the pages as {@link PullValidator} checks a pull, then SQLite's
+ * {@code PRAGMA quick_check} on the whole file (opened immutable, so no lock, WAL or shared memory file is involved).
+ */
+final class SnapshotCheck {
+
+    /** The most problems quick_check reports in the error. */
+    private static final int MAX_PROBLEMS = 5;
+
+    private SnapshotCheck() {
+    }
+
+    /**
+     * Checks the written snapshot.
+     *
+     * @param file              the written file, not yet in place
+     * @param received          the pages the server sent
+     * @param databaseSizePages the size the server announced
+     * @throws SyncProtocolException if the snapshot is malformed
+     */
+    static void verify(Path file, PageNumberSet received, long databaseSizePages) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            PullValidator.check(received, PageSource.ofFile(channel, PulledPage.PAGE_SIZE), page -> null, 0,
+                    databaseSizePages);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the bootstrapped database " + file, e);
+        }
+        if (databaseSizePages > 0) {
+            quickCheck(file);
+        }
+    }
+
+    private static void quickCheck(Path file) {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setReadOnly(true);
+        List<String> problems = new ArrayList<>();
+        try (Connection connection = config.createConnection("jdbc:sqlite:file:" + file.toAbsolutePath()
+                + "?immutable=1");
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("PRAGMA quick_check(" + MAX_PROBLEMS + ")")) {
+            while (rows.next()) {
+                problems.add(rows.getString(1));
+            }
+        } catch (SQLException e) {
+            throw new SyncProtocolException("the bootstrapped database fails SQLite's quick_check: "
+                    + e.getMessage(), e);
+        }
+        if (!problems.equals(List.of("ok"))) {
+            throw new SyncProtocolException("the bootstrapped database fails SQLite's quick_check: " + problems);
+        }
+    }
+}

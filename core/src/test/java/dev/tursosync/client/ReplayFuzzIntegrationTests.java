@@ -1,0 +1,454 @@
+package dev.tursosync.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tursosync.SyncClient;
+import dev.tursosync.testing.LocalSyncServer;
+import dev.tursosync.testing.TursoServerExtension;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A seeded differential fuzzer of push and the pull's replay (issue 17). Each round creates fresh tables of a random
+ * shape (an {@code INTEGER PRIMARY KEY}, a composite key that admits {@code NULL}, no primary key with user columns
+ * named {@code rowid}/{@code _rowid_}/{@code oid} and duplicate rows; not {@code WITHOUT ROWID}, which tursodb refuses
+ * without {@code --experimental-without-rowid}), sometimes makes the same schema change on both replicas
+ * ({@code ADD COLUMN}, {@code RENAME COLUMN}, {@code DROP COLUMN}, {@code CREATE INDEX}), and runs random inserts, updates (key changes included), deletes, pushes, pulls and
+ * checkpoints on two Java replicas. The oracle is a model of last push wins built from the operations in the order
+ * they were pushed: an insert is an upsert on the key ({@code IS} semantics, so a {@code NULL} key part is a value),
+ * an update sets the columns it changed on the row with its before key (or, without a key, on one row with all its
+ * before values), a delete removes that row. After a final sync the remote and both replicas must equal the model;
+ * periodically and at the end a fresh bootstrap must too, and {@code integrity_check} must answer {@code ok}.
+ *
+ * <p>To reach hundreds of rounds in about two minutes, rounds run in epochs of {@value #ROUNDS_PER_EPOCH}: the
+ * tables of an epoch share its pushes and pulls (each round its own table and model), and the server is shared by
+ * all epochs. {@code -Dreplay.fuzz.rounds=N} sets the number of rounds (default 300, rounded up to whole epochs),
+ * {@code -Dreplay.fuzz.seed=S} the base seed (epoch {@code i} uses {@code S + i}); a failure names its epoch seed,
+ * which {@code -Dreplay.fuzz.seed=<that> -Dreplay.fuzz.rounds=1} replays.
+ */
+@ExtendWith(TursoServerExtension.class)
+final class ReplayFuzzIntegrationTests {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final int ROUNDS = Integer.getInteger("replay.fuzz.rounds", 300);
+    private static final long SEED = Long.getLong("replay.fuzz.seed", System.nanoTime());
+    private static final int ROUNDS_PER_EPOCH = 10;
+    private static final boolean TRACE = Boolean.getBoolean("replay.fuzz.trace");
+
+    private static void trace(String what) {
+        if (TRACE) {
+            System.out.println("replay fuzz: " + what);
+        }
+    }
+
+    private static LocalSyncServer server;
+    private static RemoteSql remote;
+    private static final List<SyncClient> clients = new ArrayList<>();
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void start(LocalSyncServer started) {
+        server = started;
+        remote = new RemoteSql(server.url());
+    }
+
+    @AfterAll
+    static void stop() {
+        clients.forEach(client -> client.close().block(WAIT));
+        remote.close();
+    }
+
+    private static SyncClient open(String name) {
+        SyncClient client = SyncClient.builder().path(dir.resolve(name + ".db")).url(server.url())
+                .clientName(name).build();
+        client.open().block(WAIT);
+        clients.add(client);
+        return client;
+    }
+
+    /** The shape of a round's table. */
+    private enum Shape { INTEGER_KEY, COMPOSITE_KEY, NO_KEY }
+
+    /** One captured local operation, as the model needs it: its key or old values, and the values it set. */
+    private record Op(Table table, String kind, Map<String, Object> before, Map<String, Object> after) {
+        void apply() {
+            table.apply(this);
+        }
+    }
+
+    /** A round's table: its shape, columns, key columns and the model of its remote content. */
+    private static final class Table {
+        final String name;
+        final Shape shape;
+        final List<String> columns = new ArrayList<>();
+        final List<String> key = new ArrayList<>();
+        final List<Map<String, Object>> model = new ArrayList<>();
+
+        Table(String name, Shape shape) {
+            this.name = name;
+            this.shape = shape;
+        }
+
+        String quoted(String column) {
+            return "\"" + column + "\"";
+        }
+
+        /** Applies a pushed operation to the model. */
+        void apply(Op op) {
+            switch (op.kind()) {
+                case "INSERT" -> {
+                    if (!key.isEmpty()) {
+                        model.removeIf(row -> sameKey(row, op.after()));
+                    }
+                    model.add(new LinkedHashMap<>(op.after()));
+                }
+                case "UPDATE" -> find(op.before()).ifPresent(row -> op.after().forEach((column, value) -> {
+                    if (!same(op.before().get(column), value)) {
+                        row.put(column, value);
+                    }
+                }));
+                case "DELETE" -> find(op.before()).ifPresent(model::remove);
+                default -> throw new IllegalStateException(op.kind());
+            }
+        }
+
+        private java.util.Optional<Map<String, Object>> find(Map<String, Object> before) {
+            return model.stream().filter(row -> key.isEmpty() ? sameValues(row, before) : sameKey(row, before))
+                    .findFirst();
+        }
+
+        private boolean sameKey(Map<String, Object> row, Map<String, Object> other) {
+            return key.stream().allMatch(column -> same(row.get(column), other.get(column)));
+        }
+
+        private boolean sameValues(Map<String, Object> row, Map<String, Object> other) {
+            return columns.stream().allMatch(column -> same(row.get(column), other.get(column)));
+        }
+
+        List<String> modelRows() {
+            return model.stream().map(row -> render(columns.stream().map(row::get).toList())).sorted().toList();
+        }
+
+        String describe() {
+            return shape + " " + name + " " + columns;
+        }
+
+        String select() {
+            return "SELECT " + String.join(", ", columns.stream().map(this::quoted).toList()) + " FROM \"" + name
+                    + "\"";
+        }
+    }
+
+    private static boolean same(Object a, Object b) {
+        return render(Arrays.asList(a)).equals(render(Arrays.asList(b)));
+    }
+
+    /** A canonical text of values: type and value, so 1 and 1.0 and '1' differ. */
+    private static String render(List<Object> values) {
+        StringBuilder text = new StringBuilder();
+        for (Object value : values) {
+            if (value == null) {
+                text.append("n");
+            } else if (value instanceof Integer || value instanceof Long) {
+                text.append("i").append(((Number) value).longValue());
+            } else if (value instanceof Number number) {
+                text.append("r").append(number.doubleValue());
+            } else if (value instanceof byte[] bytes) {
+                text.append("b").append(HexFormat.of().formatHex(bytes));
+            } else {
+                text.append("t").append(value);
+            }
+            text.append('|');
+        }
+        return text.toString();
+    }
+
+    private static List<String> rows(List<List<Object>> rows) {
+        return rows.stream().map(ReplayFuzzIntegrationTests::render).sorted().toList();
+    }
+
+    private static final Object[] EDGE_VALUES = {null, 0L, -1L, Long.MAX_VALUE, Long.MIN_VALUE, 9007199254740993L,
+        1.5, -2.5e300, Double.MIN_VALUE, "", "x'q\"", "é😀", new byte[0], new byte[] {0, 1, (byte) 255}};
+
+    private static Object value(Random random, int[] fresh) {
+        if (random.nextInt(3) == 0) {
+            return EDGE_VALUES[random.nextInt(EDGE_VALUES.length)];
+        }
+        return switch (random.nextInt(3)) {
+            case 0 -> (long) ++fresh[0];
+            case 1 -> "v" + ++fresh[0];
+            default -> ++fresh[0] + 0.25;
+        };
+    }
+
+    @Test
+    void randomOperationsOnTwoReplicasConvergeOnTheLastPushWinsModel() {
+        SyncClient a = open("a");
+        SyncClient b = open("b");
+        List<Table> all = new ArrayList<>();
+        int epochs = (ROUNDS + ROUNDS_PER_EPOCH - 1) / ROUNDS_PER_EPOCH;
+        System.out.println("replay fuzz: base seed " + SEED + ", " + epochs * ROUNDS_PER_EPOCH + " rounds in "
+                + epochs + " epochs (replay one epoch with -Dreplay.fuzz.seed=<epoch seed> -Dreplay.fuzz.rounds=1)");
+        for (int epoch = 0; epoch < epochs; epoch++) {
+            long seed = SEED + epoch;
+            try {
+                all.addAll(epoch(seed, a, b));
+                if (epoch % 5 == 4) {
+                    checkIntegrity(a, b);
+                }
+            } catch (AssertionError | RuntimeException e) {
+                throw new AssertionError("replay fuzz epoch failed; replay with -Dreplay.fuzz.seed=" + seed
+                        + " -Dreplay.fuzz.rounds=1", e);
+            }
+        }
+        checkIntegrity(a, b);
+        SyncClient fresh = open("fresh-" + SEED);
+        for (Table table : all) {
+            assertThat(rows(LocalSql.query(fresh, table.select()))).as("fresh bootstrap, " + table.name)
+                    .isEqualTo(table.modelRows());
+        }
+        System.out.println("replay fuzz: " + all.size() + " rounds passed");
+    }
+
+    private static void checkIntegrity(SyncClient... replicas) {
+        for (SyncClient replica : replicas) {
+            assertThat(LocalSql.query(replica, "PRAGMA integrity_check")).containsExactly(List.of("ok"));
+        }
+    }
+
+    private static List<Table> epoch(long seed, SyncClient a, SyncClient b) {
+        Random random = new Random(seed);
+        List<Table> tables = new ArrayList<>();
+        List<String> ddl = new ArrayList<>();
+        for (int round = 0; round < ROUNDS_PER_EPOCH; round++) {
+            Table table = new Table("f" + Long.toHexString(seed & 0xffffffffL) + "_" + round + "_"
+                    + Long.toHexString(System.nanoTime()), Shape.values()[random.nextInt(Shape.values().length)]);
+            ddl.add(createTable(table, random));
+            tables.add(table);
+        }
+        remote.transaction(ddl.toArray(String[]::new));
+        a.pullChanges().blockLast(WAIT);
+        b.pullChanges().blockLast(WAIT);
+        SyncClient[] replicas = {a, b};
+        List<List<Op>> pending = List.of(new ArrayList<>(), new ArrayList<>());
+        for (Table table : tables) {
+            schemaPrelude(table, replicas, random);
+        }
+        int[] fresh = {random.nextInt(1000) * 1000};
+        int steps = ROUNDS_PER_EPOCH * (4 + random.nextInt(6));
+        for (int step = 0; step < steps; step++) {
+            int who = random.nextInt(2);
+            int action = random.nextInt(40);
+            if (action < 34) {
+                Table table = tables.get(random.nextInt(tables.size()));
+                operate(table, replicas[who], pending.get(who), random, fresh);
+            } else if (action < 37) {
+                trace(who + " push");
+                push(replicas[who], pending.get(who));
+            } else if (action < 39) {
+                trace(who + " pull");
+                replicas[who].pullChanges().blockLast(WAIT);
+            } else {
+                replicas[who].checkpoint().block(WAIT);
+            }
+        }
+        int first = random.nextInt(2);
+        push(replicas[first], pending.get(first));
+        push(replicas[1 - first], pending.get(1 - first));
+        a.pullChanges().blockLast(WAIT);
+        b.pullChanges().blockLast(WAIT);
+        for (Table table : tables) {
+            List<String> expected = table.modelRows();
+            assertThat(rows(remote.query(table.select()))).as("remote, " + table.describe()).isEqualTo(expected);
+            assertThat(rows(LocalSql.query(a, table.select()))).as("replica a, " + table.describe())
+                    .isEqualTo(expected);
+            assertThat(rows(LocalSql.query(b, table.select()))).as("replica b, " + table.describe())
+                    .isEqualTo(expected);
+        }
+        return tables;
+    }
+
+    /**
+     * The same schema change on both replicas, neither having seen the other's: each push (and each pull's replay)
+     * meets a remote that may already have it.
+     */
+    private static void schemaPrelude(Table table, SyncClient[] replicas, Random random) {
+        String q = "\"" + table.name + "\"";
+        String ddl;
+        switch (random.nextInt(8)) {
+            case 0 -> {
+                ddl = "ALTER TABLE " + q + " ADD COLUMN c";
+                table.columns.add("c");
+            }
+            case 1 -> {
+                ddl = "ALTER TABLE " + q + " RENAME COLUMN b TO b2";
+                table.columns.set(table.columns.indexOf("b"), "b2");
+            }
+            case 2 -> {
+                ddl = "ALTER TABLE " + q + " DROP COLUMN b";
+                table.columns.remove("b");
+            }
+            case 3 -> ddl = "CREATE INDEX IF NOT EXISTS \"ix_" + table.name + "\" ON " + q + " (a)";
+            default -> ddl = null;
+        }
+        if (ddl != null) {
+            trace("both " + ddl);
+            for (SyncClient replica : replicas) {
+                LocalSql.execute(replica, ddl);
+            }
+        }
+    }
+
+    private static void push(SyncClient replica, List<Op> pending) {
+        replica.push().block(WAIT);
+        pending.forEach(Op::apply);
+        pending.clear();
+    }
+
+    private static String createTable(Table table, Random random) {
+        String q = "\"" + table.name + "\"";
+        switch (table.shape) {
+            case INTEGER_KEY -> {
+                table.columns.addAll(List.of("id", "a", "b"));
+                table.key.add("id");
+                return "CREATE TABLE " + q + " (id INTEGER PRIMARY KEY, a, b)";
+            }
+            case COMPOSITE_KEY -> {
+                table.columns.addAll(List.of("k1", "k2", "a", "b"));
+                table.key.addAll(List.of("k1", "k2"));
+                return "CREATE TABLE " + q + " (k1 TEXT, k2 INTEGER, a, b, PRIMARY KEY (k1, k2))";
+            }
+            default -> {
+                List<List<String>> shadows = List.of(List.of("x"), List.of("rowid"), List.of("_rowid_"),
+                        List.of("oid"), List.of("rowid", "oid"), List.of("rowid", "_rowid_"));
+                table.columns.addAll(shadows.get(random.nextInt(shadows.size())));
+                table.columns.addAll(List.of("a", "b"));
+                return "CREATE TABLE " + q + " (" + String.join(", ", table.columns.stream().map(table::quoted)
+                        .toList()) + ")";
+            }
+        }
+    }
+
+    /** A random insert, update or delete on one replica; recorded when it changed a row. */
+    private static void operate(Table table, SyncClient replica, List<Op> pending, Random random, int[] fresh) {
+        List<List<Object>> local = LocalSql.query(replica, table.select());
+        int kind = local.isEmpty() ? 0 : random.nextInt(3);
+        if (kind == 0) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            for (String column : table.columns) {
+                row.put(column, table.key.contains(column) ? keyValue(table, column, random)
+                        : table.key.isEmpty() && random.nextBoolean() ? (long) random.nextInt(2)
+                        : value(random, fresh));
+            }
+            if (table.key.isEmpty() || local.stream().noneMatch(existing -> sameKey(table, existing, row))) {
+                insert(table, replica, row);
+                pending.add(new Op(table, "INSERT", null, row));
+                trace(replica.clientId() + " " + table.name + " insert " + row);
+            }
+            return;
+        }
+        Map<String, Object> before = new LinkedHashMap<>();
+        List<Object> picked = local.get(random.nextInt(local.size()));
+        for (int i = 0; i < table.columns.size(); i++) {
+            Object value = picked.get(i);
+            before.put(table.columns.get(i), value instanceof Integer number ? (Object) number.longValue() : value);
+        }
+        String where = where(table, before);
+        List<Object> args = new ArrayList<>();
+        identity(table, before).forEach(args::add);
+        if (kind == 1) {
+            Map<String, Object> after = new LinkedHashMap<>(before);
+            List<String> set = new ArrayList<>();
+            for (String column : table.columns) {
+                boolean keyChange = table.key.contains(column) && random.nextInt(6) == 0;
+                if ((!table.key.contains(column) && random.nextBoolean()) || keyChange) {
+                    Object value = keyChange ? freshKey(table, column, fresh) : "u" + ++fresh[0];
+                    after.put(column, value);
+                    set.add(column);
+                }
+            }
+            if (set.isEmpty()) {
+                return;
+            }
+            List<Object> values = new ArrayList<>();
+            set.forEach(column -> values.add(after.get(column)));
+            values.addAll(args);
+            LocalSql.execute(replica, "UPDATE \"" + table.name + "\" SET " + String.join(", ", set.stream()
+                    .map(column -> table.quoted(column) + " = ?").toList()) + where, values.toArray());
+            pending.add(new Op(table, "UPDATE", before, after));
+            trace(replica.clientId() + " " + table.name + " update " + before + " -> " + after);
+        } else {
+            LocalSql.execute(replica, "DELETE FROM \"" + table.name + "\"" + where, args.toArray());
+            pending.add(new Op(table, "DELETE", before, null));
+            trace(replica.clientId() + " " + table.name + " delete " + before);
+        }
+    }
+
+    private static boolean sameKey(Table table, List<Object> existing, Map<String, Object> row) {
+        for (int i = 0; i < table.columns.size(); i++) {
+            String column = table.columns.get(i);
+            if (table.key.contains(column) && !same(existing.get(i), row.get(column))) {
+                return false;
+            }
+        }
+        return !(table.shape == Shape.COMPOSITE_KEY && row.get("k2") == null);
+    }
+
+    /** Local identity of one row: the key, or (no key) the real row id of one row with those values. */
+    private static String where(Table table, Map<String, Object> before) {
+        if (!table.key.isEmpty()) {
+            return " WHERE " + String.join(" AND ", table.key.stream().map(column -> table.quoted(column) + " IS ?")
+                    .toList()) + (table.shape == Shape.COMPOSITE_KEY ? " AND _rowid_ = (SELECT _rowid_ FROM \""
+                    + table.name + "\" WHERE k1 IS ? AND k2 IS ? LIMIT 1)" : "");
+        }
+        String alias = dev.tursosync.internal.sql.RowidAlias.of(table.columns).orElseThrow();
+        return " WHERE \"" + alias + "\" = (SELECT \"" + alias + "\" FROM \"" + table.name + "\" WHERE "
+                + String.join(" AND ", table.columns.stream().map(column -> table.quoted(column) + " IS ?").toList())
+                + " LIMIT 1)";
+    }
+
+    private static List<Object> identity(Table table, Map<String, Object> before) {
+        List<Object> args = new ArrayList<>();
+        if (table.key.isEmpty()) {
+            table.columns.forEach(column -> args.add(before.get(column)));
+        } else {
+            table.key.forEach(column -> args.add(before.get(column)));
+            if (table.shape == Shape.COMPOSITE_KEY) {
+                table.key.forEach(column -> args.add(before.get(column)));
+            }
+        }
+        return args;
+    }
+
+    private static Object keyValue(Table table, String column, Random random) {
+        return switch (column) {
+            case "id" -> (long) random.nextInt(4);
+            case "k2" -> random.nextInt(3) == 0 ? null : (long) random.nextInt(2);
+            default -> "k" + random.nextInt(3);
+        };
+    }
+
+    private static Object freshKey(Table table, String column, int[] fresh) {
+        return column.equals("id") || column.equals("k2") ? (Object) (long) (100_000 + ++fresh[0])
+                : "key" + ++fresh[0];
+    }
+
+    private static void insert(Table table, SyncClient replica, Map<String, Object> row) {
+        LocalSql.execute(replica, "INSERT INTO \"" + table.name + "\" (" + String.join(", ", row.keySet().stream()
+                .map(table::quoted).toList()) + ") VALUES (" + String.join(", ", row.keySet().stream().map(c -> "?")
+                .toList()) + ")", row.values().toArray());
+    }
+}
