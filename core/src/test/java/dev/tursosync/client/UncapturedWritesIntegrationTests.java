@@ -1,8 +1,12 @@
 package dev.tursosync.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tursosync.MutationResult;
+import dev.tursosync.PushRejectedException;
 import dev.tursosync.SyncClient;
+import dev.tursosync.SyncStatus;
 import dev.tursosync.testing.LocalSyncServer;
 import dev.tursosync.testing.TursoServerExtension;
 import java.nio.file.Path;
@@ -11,6 +15,7 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,6 +72,45 @@ final class UncapturedWritesIntegrationTests {
                 if (b != null) {
                     b.close().block(WAIT);
                 }
+            }
+        }
+    }
+
+    @Test
+    void aChangeTheRemoteRefusesForGoodIsNamedInStatusAndTheHookResolvesIt(@TempDir Path dir) {
+        try (RemoteSql remote = new RemoteSql(server.url())) {
+            remote.execute("CREATE TABLE r_tag (id INTEGER PRIMARY KEY, name TEXT)");
+            AtomicReference<String> refusedTable = new AtomicReference<>();
+            SyncClient client = SyncClient.builder().path(dir.resolve("r.db")).url(server.url())
+                    .transform(mutation -> mutation.table().equals(refusedTable.get())
+                            && "taken".equals(mutation.after().get("name")) ? MutationResult.skip()
+                            : MutationResult.keep())
+                    .build();
+            client.open().block(WAIT);
+            try {
+                remote.transaction("CREATE UNIQUE INDEX r_tag_name ON r_tag (name)",
+                        "INSERT INTO r_tag VALUES (100, 'taken')");
+                LocalSql.execute(client, "INSERT INTO r_tag VALUES (1, 'taken')");
+                LocalSql.execute(client, "INSERT INTO r_tag VALUES (2, 'free')");
+                for (int attempt = 0; attempt < 2; attempt++) {
+                    assertThatThrownBy(() -> client.push().block(WAIT))
+                            .isInstanceOfSatisfying(PushRejectedException.class, rejected -> {
+                                assertThat(rejected.table()).isEqualTo("r_tag");
+                                assertThat(rejected.operation()).isEqualTo("INSERT");
+                                assertThat(rejected.getMessage()).contains("UNIQUE");
+                                assertThat(rejected.changeId()).isPositive();
+                            });
+                    SyncStatus status = client.status().blockFirst(WAIT);
+                    assertThat(status.error()).get().isInstanceOf(PushRejectedException.class);
+                }
+                refusedTable.set("r_tag"); // the resolution: skip the refused row in the transform hook
+                client.push().block(WAIT);
+                assertThat(client.stats().block(WAIT).pendingChanges()).isZero();
+                assertThat(client.status().blockFirst(WAIT).error()).isEmpty();
+                assertThat(remote.query("SELECT id, name FROM r_tag ORDER BY id"))
+                        .containsExactly(List.of(2L, "free"), List.of(100L, "taken"));
+            } finally {
+                client.close().block(WAIT);
             }
         }
     }
