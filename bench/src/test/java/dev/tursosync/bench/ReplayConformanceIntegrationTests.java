@@ -5,16 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tursosync.PushRejectedException;
 import dev.tursosync.SyncClient;
-import dev.tursosync.internal.client.DefaultSyncClient;
-import dev.tursosync.internal.db.ConnectionManager;
 import dev.tursosync.testing.LocalSyncServer;
 import dev.tursosync.testing.TursoServerExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -203,33 +198,10 @@ final class ReplayConformanceIntegrationTests {
     }
 
     private void javaExecute(String... statements) {
-        ConnectionManager manager = ((DefaultSyncClient) javaClient).connections();
-        manager.withConnection(connection -> {
-            for (String sql : statements) {
-                manager.beforeStatement(connection, sql);
-                try (Statement statement = connection.createStatement()) {
-                    statement.execute(sql);
-                }
-                manager.afterStatement(connection, sql);
-            }
-            return true;
-        }).block(WAIT);
+        JavaSql.execute(javaClient, statements);
     }
 
     private List<List<Object>> javaQuery(String sql) {
-        return ((DefaultSyncClient) javaClient).connections().withConnection(connection -> {
-            List<List<Object>> rows = new ArrayList<>();
-            try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
-                int columns = result.getMetaData().getColumnCount();
-                while (result.next()) {
-                    List<Object> row = new ArrayList<>();
-                    for (int i = 1; i <= columns; i++) {
-                        row.add(result.getObject(i));
-                    }
-                    rows.add(row);
-                }
-            }
-            return rows;
-        }).block(WAIT);
+        return JavaSql.query(javaClient, sql);
     }
 }
