@@ -3,14 +3,10 @@ package dev.tursosync.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tursosync.SyncClient;
-import dev.tursosync.internal.client.DefaultSyncClient;
-import dev.tursosync.internal.db.ConnectionManager;
 import dev.tursosync.testing.LocalSyncServer;
 import dev.tursosync.testing.TursoServerExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -173,33 +169,10 @@ final class InteropIntegrationTests {
 
     /** Runs statements through the Java client's connections, telling capture about each, as a statement layer. */
     private void javaExecute(String... statements) {
-        ConnectionManager manager = ((DefaultSyncClient) java).connections();
-        manager.withConnection(connection -> {
-            for (String sql : statements) {
-                try (Statement statement = connection.createStatement()) {
-                    statement.execute(sql);
-                }
-                manager.afterStatement(connection, sql);
-            }
-            return true;
-        }).block(WAIT);
+        JavaSql.execute(java, statements);
     }
 
     private List<List<Object>> javaQuery(String sql) {
-        return ((DefaultSyncClient) java).connections().withConnection(connection -> {
-            List<List<Object>> rows = new ArrayList<>();
-            try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
-                int columns = result.getMetaData().getColumnCount();
-                while (result.next()) {
-                    List<Object> row = new ArrayList<>();
-                    for (int i = 1; i <= columns; i++) {
-                        Object value = result.getObject(i);
-                        row.add(value instanceof Integer small ? Long.valueOf(small) : value);
-                    }
-                    rows.add(row);
-                }
-            }
-            return rows;
-        }).block(WAIT);
+        return JavaSql.query(java, sql);
     }
 }
