@@ -10,12 +10,13 @@ import dev.tursosync.TursoSyncException;
 import io.netty.channel.ChannelException;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.PrematureChannelClosureException;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.handler.timeout.ReadTimeoutException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
-import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
 import reactor.netty.http.client.PrematureCloseException;
 
 /**
@@ -48,7 +49,7 @@ final class TransportErrors {
         if (error instanceof io.netty.channel.ConnectTimeoutException) {
             return new SyncTimeoutException(where + ": could not connect in time", error);
         }
-        SSLException tls = tlsFailure(error);
+        SSLHandshakeException tls = handshakeRefused(error);
         if (tls != null) {
             return new SyncTlsException(where + ": the TLS handshake failed (" + tls.getMessage()
                     + "); if the server's certificate is right, trust it with trustCertificates(...)", error);
@@ -69,10 +70,17 @@ final class TransportErrors {
         return error;
     }
 
-    /** The TLS error behind a failure, if any: Netty may wrap it or report it as the cause of a closed channel. */
-    private static SSLException tlsFailure(Throwable error) {
+    /**
+     * The failed TLS handshake behind a failure, if any (Netty may wrap it): a certificate not trusted or not issued
+     * for the host, or no common protocol. A handshake that timed out, and TLS errors after the handshake (a
+     * connection cut mid-reply), stay transient transport errors.
+     */
+    private static SSLHandshakeException handshakeRefused(Throwable error) {
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SSLException tls) {
+            if (cause instanceof SslHandshakeTimeoutException) {
+                return null;
+            }
+            if (cause instanceof SSLHandshakeException tls) {
                 return tls;
             }
             if (cause.getCause() == cause) {
