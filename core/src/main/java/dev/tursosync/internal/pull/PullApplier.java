@@ -163,14 +163,17 @@ public final class PullApplier {
 
     /**
      * The events, once decoded. If decoding failed, the pull is undone (the journal is still in its prepared
-     * phase, so nothing has touched the database file yet) and the failure is thrown.
+     * phase, so nothing has touched the database file yet) and the failure is thrown, as a protocol error: the
+     * pages came from the server.
      */
     private List<ChangeEvent> decodedOrUndo(EventDecoding decoding, RebaseJournal journal) {
         try {
             return decoding.await();
         } catch (RuntimeException e) {
             undo(journal);
-            throw e;
+            throw e instanceof TursoSyncException ? e
+                    : new SyncProtocolException("the pulled pages cannot be decoded into change events: "
+                            + e.getMessage() + "; the pull was undone", e);
         }
     }
 

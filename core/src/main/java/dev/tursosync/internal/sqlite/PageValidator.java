@@ -67,6 +67,12 @@ public final class PageValidator {
         if (header.schemaFormat() > 4) {
             throw new SqliteFormatException("page 1: unknown schema format " + header.schemaFormat());
         }
+        long largestRoot = DatabaseHeader.u32(page1, 52);
+        long incrementalVacuum = DatabaseHeader.u32(page1, 64);
+        if (incrementalVacuum > 1 || (largestRoot == 0 && incrementalVacuum != 0)) {
+            throw new SqliteFormatException("page 1: incremental vacuum " + incrementalVacuum
+                    + " with largest root page " + largestRoot);
+        }
         int encoding = (int) DatabaseHeader.u32(page1, 56);
         if (encoding > 3) {
             throw new SqliteFormatException("page 1: unknown text encoding " + encoding);
