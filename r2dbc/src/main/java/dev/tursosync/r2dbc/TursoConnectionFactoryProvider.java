@@ -160,7 +160,7 @@ public final class TursoConnectionFactoryProvider implements ConnectionFactoryPr
 
     private static boolean flag(String value) {
         if (!value.equals("true") && !value.equals("false")) {
-            throw new IllegalArgumentException("autoSync must be true or false, not " + value);
+            throw new IllegalArgumentException(AUTO_SYNC.name() + " must be true or false, not '" + value + "'");
         }
         return Boolean.parseBoolean(value);
     }

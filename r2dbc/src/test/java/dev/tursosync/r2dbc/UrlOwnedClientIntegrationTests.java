@@ -98,7 +98,8 @@ class UrlOwnedClientIntegrationTests {
         assertThat(TursoConnectionFactoryProvider.configuration(off).autoSync()).isFalse();
         assertThat(TursoConnectionFactoryProvider.configuration(on).autoSync()).isTrue();
         assertThatThrownBy(() -> TursoConnectionFactoryProvider.configuration(bad))
-                .hasMessage("autoSync must be true or false, not no");
+                .hasMessageContaining("autoSync must be true or false, not 'no'")
+                .hasMessageContaining(TursoConnectionFactoryProvider.EXPECTED_FORM);
         assertThat(TursoConnectionFactory.local(dir.resolve("local.db")).client()).isEmpty();
     }
 
