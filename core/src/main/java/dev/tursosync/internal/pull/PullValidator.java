@@ -113,16 +113,18 @@ public final class PullValidator {
         }
         checkOverflowChains(overflows, bTreePages, header.usableSize());
         checkReceivedChildren(bTreePages, free, header.usableSize());
-        List<SchemaEntry> tables = schemaTables();
+        List<SchemaEntry> schema = SchemaReader.read(this::page);
+        List<SchemaEntry> tables = schemaTables(schema);
         new TableKeyOrder(this::page, header.usableSize(), received, bTreePages).check(tables);
+        new IndexKeyOrder(this::page, header.usableSize(), bTreePages).check(schema, header.textEncoding());
         checkReplacedTablePages(replaced, header.usableSize(), tables);
     }
 
     /** The rowid tables of the new state, with {@code sqlite_schema} itself (root page 1). */
-    private List<SchemaEntry> schemaTables() {
+    private List<SchemaEntry> schemaTables(List<SchemaEntry> schema) {
         List<SchemaEntry> tables = new ArrayList<>();
         tables.add(new SchemaEntry("table", "sqlite_schema", "sqlite_schema", 1, null));
-        for (SchemaEntry entry : SchemaReader.read(this::page)) {
+        for (SchemaEntry entry : schema) {
             if (entry.isTable() && entry.rootPage() > 1 && !isIndexPage(entry.rootPage())) {
                 tables.add(entry);
             }

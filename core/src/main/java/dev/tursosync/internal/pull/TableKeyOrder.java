@@ -13,8 +13,7 @@ import java.util.List;
  * The rowid order of the received table b-tree pages, as SQLite's {@code quick_check} sees it, in time proportional
  * to the received pages: keys ascend on each page; each child of a received interior page holds keys within the
  * bounds its parent gives it; and a received leaf whose parent did not change is still where its table's keys lead
- * (the look-up reads only interior pages, see {@link TableLeafLocator}). Index b-trees are not ordered here: their
- * keys need the collations of the schema.
+ * (the look-up reads only interior pages, see {@link TableLeafLocator}). Index b-trees are ordered by {@link IndexKeyOrder}.
  */
 final class TableKeyOrder {
 
@@ -94,18 +93,7 @@ final class TableKeyOrder {
     private void checkChildren(BTreePage parent, long[] keys, PageNumberSet placed) {
         long[] children = parent.childPageNumbers();
         for (int i = 0; i < children.length; i++) {
-            byte[] image = after.page(children[i]);
-            if (image == null) {
-                throw new SqliteFormatException("page " + parent.pageNumber() + ": child page " + children[i]
-                        + " is missing");
-            }
-            BTreePage child;
-            try {
-                child = BTreePage.parse(children[i], image, usableSize);
-            } catch (SqliteFormatException e) {
-                throw new SqliteFormatException("page " + parent.pageNumber() + ": child page " + children[i]
-                        + " is no b-tree page (" + e.getMessage() + ")");
-            }
+            BTreePage child = child(after, parent, children[i], usableSize);
             if (!child.type().isTable()) {
                 throw new SqliteFormatException("page " + parent.pageNumber() + ": child page " + children[i]
                         + " is an index page under a table page");
@@ -126,6 +114,20 @@ final class TableKeyOrder {
             if (received.contains(children[i])) {
                 placed.add(children[i]);
             }
+        }
+    }
+
+    /** A child of an interior page, which must exist and be a b-tree page. */
+    static BTreePage child(PageSource after, BTreePage parent, long child, int usableSize) {
+        byte[] image = after.page(child);
+        if (image == null) {
+            throw new SqliteFormatException("page " + parent.pageNumber() + ": child page " + child + " is missing");
+        }
+        try {
+            return BTreePage.parse(child, image, usableSize);
+        } catch (SqliteFormatException e) {
+            throw new SqliteFormatException("page " + parent.pageNumber() + ": child page " + child
+                    + " is no b-tree page (" + e.getMessage() + ")");
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.tursosync.internal.sql;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -34,21 +33,21 @@ public record AlterTable(Kind kind, String table, String column) {
      * @return the parts, or empty if it is not an {@code ALTER TABLE} this parser knows
      */
     public static Optional<AlterTable> parse(String sql) {
-        List<Token> tokens = tokenize(sql);
+        List<SqlTokens.Token> tokens = SqlTokens.tokenize(sql);
         if (tokens == null || tokens.size() < 5 || !tokens.get(0).is("ALTER") || !tokens.get(1).is("TABLE")) {
             return Optional.empty();
         }
         int at = 2;
-        String table = tokens.get(at++).text;
+        String table = tokens.get(at++).text();
         if (tokens.size() > at + 1 && tokens.get(at).is(".")) {
-            table = tokens.get(at + 1).text;
+            table = tokens.get(at + 1).text();
             at += 2;
         }
-        List<Token> rest = tokens.subList(at, tokens.size());
+        List<SqlTokens.Token> rest = tokens.subList(at, tokens.size());
         if (rest.size() < 2) {
             return Optional.empty();
         }
-        Token verb = rest.get(0);
+        SqlTokens.Token verb = rest.get(0);
         if (verb.is("RENAME") && rest.get(1).is("TO")) {
             return Optional.of(new AlterTable(Kind.RENAME_TABLE, table, null));
         }
@@ -56,7 +55,7 @@ public record AlterTable(Kind kind, String table, String column) {
         if (!rest.get(name).isName()) {
             return Optional.empty();
         }
-        String column = rest.get(name).text;
+        String column = rest.get(name).text();
         if (verb.is("ADD")) {
             return Optional.of(new AlterTable(Kind.ADD_COLUMN, table, column));
         }
@@ -67,69 +66,6 @@ public record AlterTable(Kind kind, String table, String column) {
             return Optional.of(new AlterTable(Kind.RENAME_COLUMN, table, column));
         }
         return Optional.empty();
-    }
-
-    private record Token(String text, boolean quoted) {
-        boolean is(String keyword) {
-            return !quoted && text.equalsIgnoreCase(keyword);
-        }
-
-        boolean isName() {
-            return quoted || Character.isLetterOrDigit(text.codePointAt(0)) || text.charAt(0) == '_'
-                    || text.codePointAt(0) > 127;
-        }
-    }
-
-    /** The tokens of a statement, or {@code null} if a quote is not closed. */
-    private static List<Token> tokenize(String sql) {
-        List<Token> tokens = new ArrayList<>();
-        int i = 0;
-        while (i < sql.length()) {
-            char c = sql.charAt(i);
-            if (Character.isWhitespace(c)) {
-                i++;
-            } else if (c == '-' && sql.startsWith("--", i)) {
-                int end = sql.indexOf('\n', i);
-                i = end < 0 ? sql.length() : end + 1;
-            } else if (c == '/' && sql.startsWith("/*", i)) {
-                int end = sql.indexOf("*/", i + 2);
-                i = end < 0 ? sql.length() : end + 2;
-            } else if (c == '"' || c == '`' || c == '[' || c == '\'') {
-                char close = c == '[' ? ']' : c;
-                StringBuilder text = new StringBuilder();
-                int j = i + 1;
-                while (true) {
-                    if (j >= sql.length()) {
-                        return null;
-                    }
-                    char d = sql.charAt(j);
-                    if (d == close) {
-                        if (close != ']' && j + 1 < sql.length() && sql.charAt(j + 1) == close) {
-                            text.append(close);
-                            j += 2;
-                            continue;
-                        }
-                        break;
-                    }
-                    text.append(d);
-                    j++;
-                }
-                tokens.add(new Token(text.toString(), true));
-                i = j + 1;
-            } else if (Character.isLetterOrDigit(c) || c == '_' || c == '$' || c > 127) {
-                int j = i;
-                while (j < sql.length() && (Character.isLetterOrDigit(sql.charAt(j)) || sql.charAt(j) == '_'
-                        || sql.charAt(j) == '$' || sql.charAt(j) > 127)) {
-                    j++;
-                }
-                tokens.add(new Token(sql.substring(i, j), false));
-                i = j;
-            } else {
-                tokens.add(new Token(String.valueOf(c), false));
-                i++;
-            }
-        }
-        return tokens;
     }
 
     @Override

@@ -287,6 +287,37 @@ public final class BTreePage {
     }
 
     /**
+     * The record of cell {@code index} of an index page (leaf or interior), its overflow pages assembled.
+     *
+     * @param index  the cell
+     * @param source where overflow pages are read
+     * @return the record
+     * @throws IllegalStateException if this is a table page
+     * @throws SqliteFormatException if the cell or its overflow chain is malformed
+     */
+    public byte[] indexCellPayload(int index, PageSource source) {
+        if (type.isTable()) {
+            throw new IllegalStateException("page " + pageNumber + " is " + type + ", not an index page");
+        }
+        int at = cellPointer(index) + (type.isLeaf() ? 0 : 4);
+        long payloadSize = SqliteVarint.read(image, at, usableSize);
+        at += SqliteVarint.length(image, at, usableSize);
+        if (payloadSize < 0 || payloadSize > OverflowChain.MAX_PAYLOAD_SIZE) {
+            throw new SqliteFormatException("page " + pageNumber + ": cell " + index + " has payload size "
+                    + payloadSize);
+        }
+        int local = OverflowChain.localPayloadSizeOfIndex(payloadSize, usableSize);
+        if ((long) at + local + (local < payloadSize ? 4 : 0) > usableSize) {
+            throw new SqliteFormatException("page " + pageNumber + ": cell " + index + " runs past the usable size");
+        }
+        if (local == payloadSize) {
+            return java.util.Arrays.copyOfRange(image, at, at + local);
+        }
+        long first = DatabaseHeader.u32(image, at + local);
+        return OverflowChain.follow(source, first, image, at, local, payloadSize, usableSize, true).payload();
+    }
+
+    /**
      * The usable page size this page was parsed with.
      *
      * @return bytes

@@ -1,0 +1,33 @@
+package dev.tursosync.internal.sql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tursosync.internal.sqlite.IndexKeyComparator.Collation;
+import dev.tursosync.internal.sqlite.IndexKeyComparator.Column;
+import org.junit.jupiter.api.Test;
+
+class IndexColumnsTests {
+
+    private static final String TABLE = "CREATE TABLE \"T\"(id INTEGER PRIMARY KEY, [name] TEXT COLLATE NoCase "
+            + "CHECK (name COLLATE BINARY <> ''), score REAL, \"tag\" TEXT DEFAULT 'x COLLATE y', UNIQUE(tag))";
+
+    @Test
+    void readsCollationsFromTheIndexOrTheTableAndDirections() {
+        assertThat(IndexColumns.read("CREATE INDEX i ON T(name, score DESC, tag COLLATE rtrim ASC, rowid)", TABLE))
+                .containsExactly(new Column(Collation.NOCASE, false), new Column(Collation.BINARY, true),
+                        new Column(Collation.RTRIM, false), new Column(Collation.BINARY, false));
+        assertThat(IndexColumns.read("CREATE UNIQUE INDEX IF NOT EXISTS \"i\" ON \"T\" (\"name\" COLLATE binary)"
+                + " WHERE score > 0", TABLE)).containsExactly(new Column(Collation.BINARY, false));
+    }
+
+    @Test
+    void refusesWhatItCannotBeSureOf() {
+        assertThat(IndexColumns.read("CREATE INDEX i ON T(lower(name))", TABLE)).isNull();
+        assertThat(IndexColumns.read("CREATE INDEX i ON T(name COLLATE unicode)", TABLE)).isNull();
+        assertThat(IndexColumns.read("CREATE INDEX i ON T(missing)", TABLE)).isNull();
+        assertThat(IndexColumns.read(null, TABLE)).isNull();
+        assertThat(IndexColumns.read("CREATE INDEX i ON w(a)", "CREATE TABLE w(a, b, PRIMARY KEY(b)) WITHOUT ROWID"))
+                .isNull();
+        assertThat(IndexColumns.read("CREATE INDEX i ON T(name", TABLE)).isNull();
+    }
+}
