@@ -161,6 +161,18 @@ final class HostileAttacks {
                 (byte) PageType.LEAF_INDEX.flag()));
         a.add(pages(t, "leaf-type-flipped-to-interior", reply -> reply.image(leaf(reply))[0] =
                 (byte) PageType.INTERIOR_TABLE.flag()));
+        a.add(pages(t, "index-leaf-cells-swapped", reply -> swapCells(reply.image(indexPage(reply,
+                PageType.LEAF_INDEX)), 8, 0, 1)));
+        a.add(pages(t, "index-interior-cells-swapped", reply -> swapCells(reply.image(indexPage(reply,
+                PageType.INTERIOR_INDEX)), 12, 0, 1)));
+        a.add(pages(t, "index-leaves-swapped", reply -> swap(reply, indexPage(reply, PageType.LEAF_INDEX),
+                reply.firstOfType(PageType.LEAF_INDEX, 2).orElseThrow())));
+        a.add(pages(t, "index-key-out-of-order", reply -> {
+            byte[] image = reply.image(indexPage(reply, PageType.LEAF_INDEX));
+            int cell = PullReply.u16(image, 8 + 2 * (PullReply.u16(image, 3) - 1));
+            int record = cell + 2;
+            image[record + image[record]] = ' ';
+        }));
         a.add(pages(t, "interior-child-zero", reply -> PullReply.u32(reply.image(interior(reply)), 8, 0)));
         a.add(pages(t, "interior-child-beyond-size", reply -> PullReply.u32(reply.image(interior(reply)), 8,
                 reply.dbSize() + 1)));
@@ -365,6 +377,21 @@ final class HostileAttacks {
     static long existingLeaf(PullReply reply) {
         return reply.firstOfType(PageType.LEAF_TABLE, 2).orElseThrow(() -> new IllegalStateException(
                 "the reply has no table leaf to attack"));
+    }
+
+    /** The received index page of a type with the highest number and at least two cells: a page of the round's
+     *  new index. */
+    static long indexPage(PullReply reply, PageType type) {
+        return reply.highestOfType(type, 2).orElseThrow(() -> new IllegalStateException(
+                "the reply has no " + type + " page to attack"));
+    }
+
+    /** Swaps two entries of a page's cell pointer array, which starts at {@code array}. */
+    private static void swapCells(byte[] image, int array, int x, int y) {
+        int first = PullReply.u16(image, array + 2 * x);
+        int second = PullReply.u16(image, array + 2 * y);
+        PullReply.u16(image, array + 2 * x, second);
+        PullReply.u16(image, array + 2 * y, first);
     }
 
     private static int cellContentStart(byte[] image) {

@@ -221,10 +221,13 @@ final class HostileServerIntegrationTests {
     // ---- set-up ----------------------------------------------------------------------------------------------
 
     /** A remote transaction that makes the next pull hold every kind of page: a new table (a new root in page 1,
-     *  an interior page, leaves, an overflow chain) and an updated leaf of the existing table. */
+     *  an interior page, leaves, an overflow chain), its index (NOCASE and DESC columns: interior and leaf index
+     *  pages) and an updated leaf of the existing table. */
     private void remoteRound(int round) {
         String table = "r_" + round;
-        remote.transaction("CREATE TABLE " + table + " (id INTEGER PRIMARY KEY, v TEXT)", rows(table, 1, NEW_ROWS),
+        remote.transaction("CREATE TABLE " + table + " (id INTEGER PRIMARY KEY, v TEXT)",
+                "CREATE INDEX " + table + "_ix ON " + table + " (v COLLATE NOCASE, id DESC)",
+                rows(table, 1, NEW_ROWS),
                 "INSERT INTO " + table + " (id, v) VALUES (" + (NEW_ROWS + 1) + ", '" + BIG_TEXT + "')",
                 "UPDATE base SET v = 'u" + round + "' || substr(v, 1, 100) WHERE id = 1");
     }

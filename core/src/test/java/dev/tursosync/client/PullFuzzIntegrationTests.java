@@ -42,8 +42,9 @@ import org.junit.jupiter.api.io.TempDir;
  * copy of that replica, in process. A refused pull must be a {@link TursoSyncException} that left the files as they
  * were; an accepted one must pass {@code quick_check} with the pending change replayed; no file may stay open.
  *
- * <p>The recorded tables have no index of their own: the checks do not order index keys (see docs/limits.md), so a
- * mutation that moves index entries between pages could pass them and fail {@code quick_check}'s index counts.
+ * <p>The recorded table has an index with a {@code NOCASE} and a {@code DESC} column (its text mixes cases, so
+ * {@code BINARY} order would differ), so mutations hit index pages, including swapped cells whose structure stays
+ * valid; before the mutations, the unmutated reply must be accepted (no false alarm on a valid pull).
  *
  * <p>{@code -Dhostile.fuzz.iterations=N} (default 1000) and {@code -Dhostile.fuzz.seed=S} (default fixed); a failure
  * names the seed of its iteration, which {@code -Dhostile.fuzz.seed=S -Dhostile.fuzz.iterations=1} replays.
@@ -74,13 +75,14 @@ final class PullFuzzIntegrationTests {
         byte[] templateBytes = Files.readAllBytes(templateDb);
         long templateWal = sizeOf(DatabaseFiles.walOf(templateDb));
         int refused = 0;
-        for (int i = 0; i < iterations; i++) {
+        int unsentPages = 0;
+        for (int i = -1; i < iterations; i++) {
             long iterationSeed = seed + i;
             Path work = dir.resolve("work");
             reset(template, work);
             Path db = work.resolve("replica.db");
             PullReply reply = PullReply.decode(recorded);
-            String mutation = mutate(reply, new Random(iterationSeed));
+            String mutation = i < 0 ? "none: the recorded pull" : mutate(reply, new Random(iterationSeed));
             String what = "seed " + iterationSeed + " (" + mutation + ")";
             PullApplier applier = new PullApplier(db, new ChangeEventDecoder(0.5),
                     new LocalReplay(new ChangeCapture(), change -> MutationResult.keep()), Runnable::run);
@@ -99,8 +101,19 @@ final class PullFuzzIntegrationTests {
             } catch (RuntimeException | Error e) {
                 throw new AssertionError("untyped error for " + what, e);
             }
+            if (i < 0) {
+                assertThat(accepted).as("the unmutated pull is accepted").isTrue();
+                assertThat(check(db, "PRAGMA integrity_check")).as("integrity of the good pull").isEqualTo("ok");
+                continue;
+            }
             if (accepted) {
-                assertThat(check(db, "PRAGMA quick_check")).as("quick_check after " + what).isEqualTo("ok");
+                String quickCheck = check(db, "PRAGMA quick_check");
+                if (leavesChangedPagesUnsent(mutation)
+                        && quickCheck.matches("(wrong # of entries in index fz_ix(; )?)+")) {
+                    unsentPages++;
+                } else {
+                    assertThat(quickCheck).as("quick_check after " + what).isEqualTo("ok");
+                }
             } else {
                 refused++;
                 assertThat(applier.hasJournal()).as("journal after " + what).isFalse();
@@ -112,7 +125,8 @@ final class PullFuzzIntegrationTests {
                     + what).isEqualTo("1");
             assertThat(OpenFiles.under(work)).as("open files after " + what).isEmpty();
         }
-        System.out.println("PullFuzzIntegrationTests: " + refused + " of " + iterations + " mutated pulls refused");
+        System.out.println("PullFuzzIntegrationTests: " + refused + " of " + iterations + " mutated pulls refused, "
+                + unsentPages + " accepted with a changed index page left unsent");
         assertThat(refused).as("most mutations break the pull").isGreaterThan(iterations / 2);
     }
 
@@ -120,13 +134,14 @@ final class PullFuzzIntegrationTests {
     private byte[] record(Path template) throws IOException {
         try (RemoteSql remote = new RemoteSql(server.url());
              RewritingProxy proxy = new RewritingProxy(server.url())) {
-            remote.transaction("CREATE TABLE fz (id INTEGER PRIMARY KEY, v TEXT, n INTEGER)", rows(1, 150, "a"),
+            remote.transaction("CREATE TABLE fz (id INTEGER PRIMARY KEY, v TEXT, n INTEGER)",
+                    "CREATE INDEX fz_ix ON fz (v COLLATE NOCASE, n DESC)", rows(1, 150, "a"),
                     "INSERT INTO fz (id, v, n) VALUES (1000, '" + "o".repeat(9000) + "', 1)");
             Path db = dir.resolve("replica.db");
             SyncClient client = SyncClientsForTests.open(db, proxy.url());
             LocalSql.execute(client, "INSERT INTO fz (id, v, n) VALUES (" + LOCAL_ID + ", 'local', 2)");
             client.close().block(WAIT);
-            remote.transaction(rows(151, 260, "b"), "UPDATE fz SET v = 'changed-' || id WHERE id % 7 = 0",
+            remote.transaction(rows(151, 260, "B"), "UPDATE fz SET v = 'changed-' || id WHERE id % 7 = 0",
                     "DELETE FROM fz WHERE id % 11 = 0",
                     "INSERT INTO fz (id, v, n) VALUES (2000, '" + "p".repeat(15000) + "', 3)",
                     "CREATE TABLE fz2 (k TEXT, v BLOB)",
@@ -151,12 +166,22 @@ final class PullFuzzIntegrationTests {
         return sql.toString();
     }
 
+    /**
+     * Whether a mutation can leave a page the pull changed unsent, so the replica keeps its old, well-formed image:
+     * no check in time proportional to the pages received can see that (see docs/limits.md), and with an index
+     * {@code quick_check} reports the index's entry count differing from its table's rows.
+     */
+    private static boolean leavesChangedPagesUnsent(String mutation) {
+        return mutation.endsWith(" dropped") || mutation.contains(" sent as page ")
+                || mutation.startsWith("only the first ");
+    }
+
     /** Applies one random mutation; returns what it did. */
     static String mutate(PullReply reply, Random random) {
         int pick = random.nextInt(reply.size());
         byte[] image = reply.images.get(pick);
         long page = reply.number(pick);
-        switch (random.nextInt(13)) {
+        switch (random.nextInt(14)) {
             case 0 -> {
                 int flips = 1 + random.nextInt(8);
                 for (int i = 0; i < flips; i++) {
@@ -235,6 +260,22 @@ final class PullFuzzIntegrationTests {
                 int cell = random.nextInt(cells);
                 PullReply.u16(image, pointerArray + 2 * cell, random.nextInt(4096));
                 return "cell pointer " + cell + " of page " + page;
+            }
+            case 12 -> {
+                int header = page == 1 ? 100 : 0;
+                int cells = ((image[header + 3] & 0xff) << 8) | (image[header + 4] & 0xff);
+                int pointerArray = header + ((image[header] & 0xff) == 13 || (image[header] & 0xff) == 10 ? 8 : 12);
+                if (cells < 2 || pointerArray + 2 * cells > image.length) {
+                    image[header + 4] ^= 1;
+                    return "cell count of page " + page + " (no cells to swap)";
+                }
+                int x = random.nextInt(cells);
+                int y = (x + 1 + random.nextInt(cells - 1)) % cells;
+                int pointer = PullReply.u16(image, pointerArray + 2 * x);
+                PullReply.u16(image, pointerArray + 2 * x, PullReply.u16(image, pointerArray + 2 * y));
+                PullReply.u16(image, pointerArray + 2 * y, pointer);
+                return "cells " + x + " and " + y + " of page " + page + " (type " + (image[header] & 0xff)
+                        + ") swapped";
             }
             default -> {
                 int keep = random.nextInt(reply.size());

@@ -169,6 +169,10 @@ final class PullReply {
         }
     }
 
+    static int u16(byte[] image, int offset) {
+        return ((image[offset] & 0xff) << 8) | (image[offset + 1] & 0xff);
+    }
+
     static void u16(byte[] image, int offset, int value) {
         image[offset] = (byte) (value >>> 8);
         image[offset + 1] = (byte) value;
