@@ -22,6 +22,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongFunction;
 import java.util.function.ObjLongConsumer;
 import java.util.function.ToDoubleFunction;
 import java.util.function.ToLongFunction;
@@ -243,9 +244,9 @@ final class SoakWorkload implements Workload {
         checks.add(new TargetCheck("soak: every committed row on both replicas after the final sync",
                 lost + " missing", lost == 0));
         checks.add(worst("soak: pending changes < 2,000 in every window after the first minute", settled,
-                SoakWindow::pendingChanges, 2000));
+                SoakWindow::pendingChanges, 2000, Long::toString));
         checks.add(worst("soak: WAL < 2x the checkpoint threshold (128 MiB) in every window after the first minute",
-                settled, SoakWindow::walBytes, 2 * CHECKPOINT_THRESHOLD));
+                settled, SoakWindow::walBytes, 2 * CHECKPOINT_THRESHOLD, Report::megabytes));
         checks.add(worstMs("soak: commit-to-event lag A→B p99 < 2 s (worst window after the first minute)", settled,
                 SoakWindow::lagToBP99Ms, 2000));
         checks.add(worstMs("soak: commit-to-event lag B→A p99 < 2 s (worst window after the first minute)", settled,
@@ -257,10 +258,10 @@ final class SoakWorkload implements Workload {
         return new WorkloadResult(List.of(), List.of(), checks, List.of(table.toString()));
     }
 
-    private static TargetCheck worst(String target, List<SoakWindow> windows,
-                                     ToLongFunction<SoakWindow> figure, long limit) {
+    private static TargetCheck worst(String target, List<SoakWindow> windows, ToLongFunction<SoakWindow> figure,
+                                     long limit, LongFunction<String> format) {
         long worst = windows.stream().mapToLong(figure).max().orElse(-1);
-        return new TargetCheck(target, windows.isEmpty() ? "no window" : Long.toString(worst),
+        return new TargetCheck(target, windows.isEmpty() ? "no window" : format.apply(worst),
                 !windows.isEmpty() && worst < limit);
     }
 
