@@ -1,6 +1,6 @@
 package dev.tursosync.bench;
 
-import dev.tursosync.examples.RemoteWriter;
+import dev.tursosync.testing.RemoteSql;
 import dev.tursosync.testing.LocalSyncServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -65,7 +65,7 @@ final class BenchContext implements AutoCloseable {
      * @param seed writes the initial data through the server
      * @return the running server
      */
-    LocalSyncServer remote(String name, Consumer<RemoteWriter> seed) {
+    LocalSyncServer remote(String name, Consumer<RemoteSql> seed) {
         LocalSyncServer existing = remotes.get(name);
         if (existing != null) {
             return existing;
@@ -73,7 +73,7 @@ final class BenchContext implements AutoCloseable {
         LocalSyncServer server = LocalSyncServer.start(freshDirectory("remote-" + name));
         remotes.put(name, server);
         long start = System.nanoTime();
-        try (RemoteWriter sql = new RemoteWriter(server.url(), null)) {
+        try (RemoteSql sql = new RemoteSql(server.url())) {
             seed.accept(sql);
         }
         System.out.printf("seeded remote %s in %.1f s (%s)%n", name, Millis.since(start) / 1000,

@@ -1,6 +1,6 @@
 package dev.tursosync.bench;
 
-import dev.tursosync.examples.RemoteWriter;
+import dev.tursosync.testing.RemoteSql;
 
 /**
  * The remote table used for size-based workloads: {@code big(id INTEGER PRIMARY KEY, tag TEXT, blob BLOB)} with
@@ -20,7 +20,7 @@ final class BlobTable {
      * @param remote the remote writer
      * @param rows   how many rows
      */
-    static void seed(RemoteWriter remote, int rows) {
+    static void seed(RemoteSql remote, int rows) {
         remote.transaction("CREATE TABLE big (id INTEGER PRIMARY KEY, tag TEXT, blob BLOB)");
         for (int first = 1; first <= rows; first += ROWS_PER_TRANSACTION) {
             int last = Math.min(rows, first + ROWS_PER_TRANSACTION - 1);
@@ -37,7 +37,7 @@ final class BlobTable {
      * @param count  how many rows to change
      * @param round  a number that makes the new values differ from the last round's
      */
-    static void changeSpreadRows(RemoteWriter remote, int rows, int count, int round) {
+    static void changeSpreadRows(RemoteSql remote, int rows, int count, int round) {
         StringBuilder ids = new StringBuilder();
         long step = rows / count;
         for (int i = 0; i < count; i++) {

@@ -1,6 +1,6 @@
 package dev.tursosync.bench;
 
-import dev.tursosync.examples.RemoteWriter;
+import dev.tursosync.testing.RemoteSql;
 import java.util.List;
 import java.util.Map;
 
@@ -27,7 +27,7 @@ final class PullRowsWorkload implements Workload {
             sql.transaction("INSERT INTO rows SELECT value, hex(randomblob(50)) FROM generate_series(1, "
                     + TABLE_ROWS + ")");
         });
-        try (RemoteWriter writer = new RemoteWriter(server.url(), null);
+        try (RemoteSql writer = new RemoteSql(server.url());
              OpenReplicas replicas = OpenReplicas.open(context.sides(), server.url(),
                      context.freshDirectory("pull-10k-replicas"))) {
             Map<String, Samples> samples = Rounds.interleaved("pull 10k rows", context, context.sides(), round -> {

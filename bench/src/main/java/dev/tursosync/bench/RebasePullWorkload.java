@@ -1,6 +1,6 @@
 package dev.tursosync.bench;
 
-import dev.tursosync.examples.RemoteWriter;
+import dev.tursosync.testing.RemoteSql;
 import dev.tursosync.testing.LocalSyncServer;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,7 +52,7 @@ final class RebasePullWorkload implements Workload {
     private static Map<String, Samples> measure(BenchContext context, String size, int tableRows,
                                                 List<ResultRow> rows) throws Exception {
         LocalSyncServer server = context.remote("blob-" + size, sql -> BlobTable.seed(sql, tableRows));
-        try (RemoteWriter writer = new RemoteWriter(server.url(), null)) {
+        try (RemoteSql writer = new RemoteSql(server.url())) {
             for (SyncSide side : context.sides()) {
                 writer.transaction("CREATE TABLE IF NOT EXISTS " + pendingTable(side)
                         + " (id INTEGER PRIMARY KEY, data TEXT)");

@@ -1,6 +1,6 @@
 package dev.tursosync.bench;
 
-import dev.tursosync.examples.RemoteWriter;
+import dev.tursosync.testing.RemoteSql;
 import dev.tursosync.testing.LocalSyncServer;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +34,7 @@ final class SmallPullWorkload implements Workload {
     private static Map<String, Samples> measure(BenchContext context, String size, int tableRows,
                                                 List<ResultRow> rows) throws Exception {
         LocalSyncServer server = context.remote("blob-" + size, sql -> BlobTable.seed(sql, tableRows));
-        try (RemoteWriter writer = new RemoteWriter(server.url(), null);
+        try (RemoteSql writer = new RemoteSql(server.url());
              OpenReplicas replicas = OpenReplicas.open(context.sides(), server.url(),
                      context.freshDirectory("small-pull-" + size + "-replicas"))) {
             System.out.println("  bootstrapped the " + size + " replicas once (ms, not part of the figures): "

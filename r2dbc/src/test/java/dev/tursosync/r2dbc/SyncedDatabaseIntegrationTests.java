@@ -1,5 +1,6 @@
 package dev.tursosync.r2dbc;
 
+import dev.tursosync.testing.RemoteSql;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tursosync.SyncClient;
@@ -41,7 +42,7 @@ class SyncedDatabaseIntegrationTests {
 
     @Test
     void springDataWorksOnASyncedDatabase(LocalSyncServer server, @TempDir Path dir) {
-        try (RemoteWriter remote = new RemoteWriter(server.url())) {
+        try (RemoteSql remote = new RemoteSql(server.url())) {
             remote.transaction("CREATE TABLE person (id INTEGER PRIMARY KEY, name TEXT)",
                     "INSERT INTO person (name) VALUES ('remote')");
             SyncClient client = open(dir, server);
@@ -72,7 +73,7 @@ class SyncedDatabaseIntegrationTests {
     @Test
     void aPullWaitsForAnOpenTransactionAndLaterStatementsWaitForThePull(LocalSyncServer server,
             @TempDir Path dir) throws Exception {
-        try (RemoteWriter remote = new RemoteWriter(server.url())) {
+        try (RemoteSql remote = new RemoteSql(server.url())) {
             remote.transaction("CREATE TABLE item (id INTEGER PRIMARY KEY, name TEXT)",
                     "INSERT INTO item (name) VALUES ('first')");
             SyncClient client = open(dir, server);

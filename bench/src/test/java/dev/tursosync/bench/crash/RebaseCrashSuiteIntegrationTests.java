@@ -2,7 +2,7 @@ package dev.tursosync.bench.crash;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tursosync.examples.RemoteWriter;
+import dev.tursosync.testing.RemoteSql;
 import dev.tursosync.testing.LocalSyncServer;
 import dev.tursosync.testing.TursoServerExtension;
 import java.nio.file.Files;
@@ -70,7 +70,7 @@ final class RebaseCrashSuiteIntegrationTests {
 
     /** The warm-up run, the kills with their checks, and the final comparison. */
     private void run(Path dir, long seed, int kills, Random random) throws Exception {
-        try (RemoteWriter schema = new RemoteWriter(server.url(), null)) {
+        try (RemoteSql schema = new RemoteSql(server.url())) {
             schema.transaction(CrashTables.SCHEMA);
         }
         Path db = dir.resolve("replica.db");

@@ -1,6 +1,6 @@
 package dev.tursosync.bench.crash;
 
-import dev.tursosync.examples.RemoteWriter;
+import dev.tursosync.testing.RemoteSql;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class RemoteChurn implements AutoCloseable {
 
-    private final RemoteWriter writer;
+    private final RemoteSql writer;
     private final Random random;
     private final Thread thread;
     private final AtomicInteger transactions = new AtomicInteger();
@@ -31,7 +31,7 @@ final class RemoteChurn implements AutoCloseable {
      * @param random its random choices
      */
     RemoteChurn(String url, Random random) {
-        this.writer = new RemoteWriter(url, null);
+        this.writer = new RemoteSql(url);
         this.random = random;
         this.thread = new Thread(this::loop, "remote-churn");
         thread.setDaemon(true);

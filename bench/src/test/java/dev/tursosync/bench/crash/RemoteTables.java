@@ -1,12 +1,12 @@
 package dev.tursosync.bench.crash;
 
-import dev.tursosync.bench.RemoteQueries;
+import dev.tursosync.testing.RemoteSql;
 import java.util.List;
 
 /** Reads the suite tables on the remote through {@code /v2/pipeline}, both queries in one request. */
 final class RemoteTables implements AutoCloseable {
 
-    private final RemoteQueries remote;
+    private final RemoteSql remote;
 
     /**
      * Connects to a remote.
@@ -14,7 +14,7 @@ final class RemoteTables implements AutoCloseable {
      * @param url the remote
      */
     RemoteTables(String url) {
-        this.remote = new RemoteQueries(url);
+        this.remote = new RemoteSql(url);
     }
 
     /**

@@ -3,7 +3,7 @@ package dev.tursosync.bench.fault;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tursosync.SyncClient;
-import dev.tursosync.examples.RemoteWriter;
+import dev.tursosync.testing.RemoteSql;
 import dev.tursosync.testing.FaultCounts;
 import dev.tursosync.testing.LocalSyncServer;
 import dev.tursosync.testing.TursoServerExtension;
@@ -57,7 +57,7 @@ final class FaultInjectionSuiteIntegrationTests {
         Random random = new Random(seed);
         long started = System.nanoTime();
         FinalChecks checks = new FinalChecks(tally);
-        try (RemoteWriter schema = new RemoteWriter(server.url(), null)) {
+        try (RemoteSql schema = new RemoteSql(server.url())) {
             schema.transaction(FaultTables.SCHEMA.toArray(String[]::new));
         }
         Replicas replicas = Replicas.open(server, dir, JS, random);

@@ -1,6 +1,6 @@
 package dev.tursosync.bench.fault;
 
-import dev.tursosync.bench.RemoteQueries;
+import dev.tursosync.testing.RemoteSql;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -9,10 +9,10 @@ import java.util.TreeMap;
 /** Reads the suite's tables on the remote through {@code /v2/pipeline}, straight from the server (no proxy). */
 final class RemoteReader implements AutoCloseable {
 
-    private final RemoteQueries remote;
+    private final RemoteSql remote;
 
     RemoteReader(String url) {
-        this.remote = new RemoteQueries(url);
+        this.remote = new RemoteSql(url);
     }
 
     /**
