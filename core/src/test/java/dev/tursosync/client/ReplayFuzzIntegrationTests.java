@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tursosync.ChangeEvent;
 import dev.tursosync.ChangeOperation;
 import dev.tursosync.SyncClient;
+import dev.tursosync.internal.sql.RowidAlias;
 import dev.tursosync.testing.LocalSyncServer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
-import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,9 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  * shape (an {@code INTEGER PRIMARY KEY} whose column {@code a} has a random declared type, so every affinity meets
  * the edge values; a composite key that admits {@code NULL}; no primary key with user columns named
  * {@code rowid}/{@code _rowid_}/{@code oid} and duplicate rows; a {@code UNIQUE} column; {@code WITHOUT ROWID} only
- * with {@code -Dreplay.fuzz.withoutRowid=true}, see {@link #WITHOUT_ROWID}), sometimes makes the same schema change on both replicas
- * ({@code ADD COLUMN}, {@code RENAME COLUMN}, {@code DROP COLUMN}, {@code CREATE INDEX}), and runs random inserts, updates (key changes included), deletes, pushes, pulls and
- * checkpoints on two Java replicas. The oracle is a model of last push wins built from the operations in the order
+ * with {@code -Dreplay.fuzz.withoutRowid=true}, see {@link #WITHOUT_ROWID}), sometimes makes the same schema
+ * change on both replicas ({@code ADD COLUMN}, {@code RENAME COLUMN}, {@code DROP COLUMN}, {@code CREATE INDEX}), and
+ * runs random inserts, updates (key changes included), deletes, pushes, pulls and checkpoints on two Java replicas. The oracle is a model of last push wins built from the operations in the order
  * they were pushed: an insert is an upsert on the key ({@code IS} semantics, so a {@code NULL} key part is a value),
  * an update sets the columns it changed on the row with its before key (or, without a key, on one row with all its
  * before values), a delete removes that row. After a final sync the remote and both replicas must equal the model;
@@ -48,7 +48,8 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>To reach hundreds of rounds in about two minutes, rounds run in epochs of {@value #ROUNDS_PER_EPOCH}: the
  * tables of an epoch share its pushes and pulls (each round its own table and model), and the server is shared by
  * all epochs. {@code -Dreplay.fuzz.rounds=N} sets the number of rounds (default 260, rounded up to whole epochs;
- * with the JS-peer variant's 40 that makes 300), {@code -Dreplay.fuzz.seed=S} the base seed (epoch {@code i} uses {@code S + i}); a failure names its epoch seed,
+ * with the JS-peer variant's 40 that makes 300), {@code -Dreplay.fuzz.seed=S} the base seed (epoch {@code i} uses
+ * {@code S + i}); a failure names its epoch seed,
  * which {@code -Dreplay.fuzz.seed=<that> -Dreplay.fuzz.rounds=1} replays.
  */
 final class ReplayFuzzIntegrationTests {
@@ -344,7 +345,7 @@ final class ReplayFuzzIntegrationTests {
      */
     private static void pull(SyncClient replica, List<Table> tables) {
         Map<String, Map<Object, String>> before = pulledRows.getOrDefault(replica, Map.of());
-        Map<String, Map<Object, String>> after = snapshot(remote::query, tables);
+        Map<String, Map<Object, String>> after = snapshot(tables);
         List<ChangeEvent> events = replica.pullChanges().collectList().block(WAIT);
         pulledRows.put(replica, after);
         for (Table table : tables) {
@@ -385,29 +386,32 @@ final class ReplayFuzzIntegrationTests {
         return expected.stream().sorted().toList();
     }
 
-    /** Each table's rows: by row id (the whole row, all columns), or by sorted position without one. */
-    private static Map<String, Map<Object, String>> snapshot(Function<String, List<List<Object>>> query,
-            List<Table> tables) {
+    /**
+     * Each table's rows on the remote, read in one request: by row id (the whole row, all columns), or by sorted
+     * position without one; absent for a table that does not exist.
+     */
+    private static Map<String, Map<Object, String>> snapshot(List<Table> tables) {
+        List<List<Object>> existing = remote.query("SELECT name FROM sqlite_master WHERE type = 'table'");
+        List<Table> present = tables.stream().filter(table -> existing.contains(List.of(table.name))).toList();
+        List<String> queries = present.stream().map(table -> table.shape == Shape.WITHOUT_ROWID
+                ? "SELECT * FROM \"" + table.name + "\""
+                : "SELECT \"" + RowidAlias.of(table.columns).orElseThrow() + "\", * FROM \""
+                        + table.name + "\"").toList();
+        List<List<List<Object>>> results = queries.isEmpty() ? List.of() : remote.queries(queries);
         Map<String, Map<Object, String>> snapshot = new LinkedHashMap<>();
-        List<List<Object>> existing = query.apply("SELECT name FROM sqlite_master WHERE type = 'table'");
-        for (Table table : tables) {
-            if (!existing.contains(List.of(table.name))) {
-                continue;
-            }
+        for (int t = 0; t < present.size(); t++) {
             Map<Object, String> rows = new java.util.TreeMap<>();
-            if (table.shape == Shape.WITHOUT_ROWID) {
-                List<String> sorted = rows(query.apply("SELECT * FROM \"" + table.name + "\""));
+            if (present.get(t).shape == Shape.WITHOUT_ROWID) {
+                List<String> sorted = rows(results.get(t));
                 for (int i = 0; i < sorted.size(); i++) {
                     rows.put((long) i, sorted.get(i));
                 }
             } else {
-                String alias = dev.tursosync.internal.sql.RowidAlias.of(table.columns).orElseThrow();
-                for (List<Object> row : query.apply("SELECT \"" + alias + "\", * FROM \"" + table.name
-                        + "\"")) {
+                for (List<Object> row : results.get(t)) {
                     rows.put(((Number) row.get(0)).longValue(), render(row.subList(1, row.size())));
                 }
             }
-            snapshot.put(table.name, rows);
+            snapshot.put(present.get(t).name, rows);
         }
         return snapshot;
     }
@@ -571,7 +575,7 @@ final class ReplayFuzzIntegrationTests {
                     .toList()) + (table.shape == Shape.COMPOSITE_KEY ? " AND _rowid_ = (SELECT _rowid_ FROM \""
                     + table.name + "\" WHERE k1 IS ? AND k2 IS ? LIMIT 1)" : "");
         }
-        String alias = dev.tursosync.internal.sql.RowidAlias.of(table.columns).orElseThrow();
+        String alias = RowidAlias.of(table.columns).orElseThrow();
         return " WHERE \"" + alias + "\" = (SELECT \"" + alias + "\" FROM \"" + table.name + "\" WHERE "
                 + String.join(" AND ", table.columns.stream().map(column -> table.quoted(column) + " IS ?").toList())
                 + " LIMIT 1)";
