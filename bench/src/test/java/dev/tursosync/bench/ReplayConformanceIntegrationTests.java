@@ -3,6 +3,8 @@ package dev.tursosync.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tursosync.Mutation;
+import dev.tursosync.MutationResult;
 import dev.tursosync.PushRejectedException;
 import dev.tursosync.SyncClient;
 import dev.tursosync.testing.LocalSyncServer;
@@ -11,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,10 +45,16 @@ final class ReplayConformanceIntegrationTests {
 
     /** Java creates the scenario's table and pushes it; then the JS client bootstraps. */
     private void openBoth(String ddl) throws Exception {
+        openBoth(ddl, mutation -> MutationResult.keep());
+    }
+
+    /** As {@link #openBoth(String)}, the Java client with a transform hook. */
+    private void openBoth(String ddl, Function<Mutation, MutationResult> transform) throws Exception {
         Path log = Files.createDirectories(dir.resolve("logs")).resolve("js-driver.log");
         JsDriverInstall.ensureInstalled(JS, log);
         js = JsDriver.start(JS, log);
-        javaClient = SyncClient.builder().path(dir.resolve("java.db")).url(server.url()).clientName("java").build();
+        javaClient = SyncClient.builder().path(dir.resolve("java.db")).url(server.url()).clientName("java")
+                .transform(transform).build();
         javaClient.open().block(WAIT);
         javaExecute(ddl);
         javaClient.push().block(WAIT);
@@ -195,6 +204,101 @@ final class ReplayConformanceIntegrationTests {
         syncBoth();
 
         assertBoth(rows("a || coalesce(b, '-') || v AS r"), List.of(List.of("k-java")));
+    }
+
+    /** promise.test.ts {@code select-after-push} and {@code select-without-push}. */
+    @Test
+    void onlyPushedRowsReachThePeer() throws Exception {
+        openBoth("CREATE TABLE " + q + " (x)");
+        javaExecute("INSERT INTO " + q + " VALUES (1), (2), (3)");
+        jsClient.pull();
+        assertThat(jsClient.query("SELECT 'n' || count(*) AS n FROM " + q)).isEqualTo(List.of(List.of("n0")));
+
+        javaClient.push().block(WAIT);
+        jsClient.pull();
+
+        assertBoth(rows("'v' || x AS r"), List.of(List.of("v1"), List.of("v2"), List.of("v3")));
+    }
+
+    /** promise.test.ts {@code update}: an upsert of an already pushed row pushes as an update. */
+    @Test
+    void anUpsertOfAPushedRowReachesThePeer() throws Exception {
+        openBoth("CREATE TABLE " + q + " (x TEXT PRIMARY KEY, y)");
+        javaExecute("INSERT INTO " + q + " VALUES ('1', '2')");
+        javaClient.push().block(WAIT);
+        javaExecute("INSERT INTO " + q + " VALUES ('1', '2') ON CONFLICT DO UPDATE SET y = '3'");
+
+        javaClient.push().block(WAIT);
+        jsClient.pull();
+
+        assertBoth(rows("x || y AS r"), List.of(List.of("13")));
+    }
+
+    /**
+     * promise.test.ts {@code corruption-bug-1}: a hundred upserts growing one row's blob, pull, push, twice; both
+     * replicas end with the same row and an intact database.
+     */
+    @Test
+    void repeatedUpsertsOfOneRowSurvivePullAndPush() throws Exception {
+        openBoth("CREATE TABLE " + q + " (x TEXT PRIMARY KEY, y)");
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < 100; i++) {
+                javaExecute("INSERT INTO " + q + " VALUES ('1', 0) ON CONFLICT DO UPDATE SET y = randomblob(1024)");
+            }
+            javaClient.pullChanges().blockLast(WAIT);
+            javaClient.push().block(WAIT);
+        }
+        jsClient.pull();
+
+        List<List<Object>> javaRow = javaQuery("SELECT x || hex(y) AS r FROM " + q);
+        assertThat(javaRow.get(0).get(0).toString()).hasSize(1 + 2048);
+        assertThat(jsClient.query("SELECT x || hex(y) AS r FROM " + q)).isEqualTo(javaRow);
+        assertThat(javaQuery("PRAGMA integrity_check")).isEqualTo(List.of(List.of("ok")));
+    }
+
+    /**
+     * promise.test.ts {@code persistence-pull-push}: both replicas insert different keys, both push, both pull; both
+     * hold all rows and the Java replica's revision moved.
+     */
+    @Test
+    void bothPushThenBothPullHoldsEveryRow() throws Exception {
+        openBoth("CREATE TABLE " + q + " (x TEXT PRIMARY KEY, y)");
+        javaExecute("INSERT INTO " + q + " VALUES ('k1', 'v1')", "INSERT INTO " + q + " VALUES ('k2', 'v2')");
+        String revision = javaClient.stats().block(WAIT).revision();
+        jsClient.execLocal("INSERT INTO " + q + " VALUES ('k3', 'v3')");
+        jsClient.execLocal("INSERT INTO " + q + " VALUES ('k4', 'v4')");
+
+        javaClient.push().block(WAIT);
+        jsClient.push();
+        syncBoth();
+
+        assertThat(javaClient.stats().block(WAIT).revision()).isNotEqualTo(revision);
+        assertBoth(rows("x || y AS r"), List.of(List.of("k1v1"), List.of("k2v2"), List.of("k3v3"),
+                List.of("k4v4")));
+    }
+
+    /**
+     * promise.test.ts {@code transform}: the Java replica's hook rewrites a counter update into an increment, so it
+     * adds to the value the JS replica pushed first instead of overwriting it (the JS peer here pushes its plain
+     * update; the upstream test gives both clients the hook).
+     */
+    @Test
+    void aTransformHookTurnsAnUpdateIntoAnIncrement() throws Exception {
+        openBoth("CREATE TABLE " + q + " (key TEXT PRIMARY KEY, value INTEGER)", mutation -> mutation.before()
+                .isEmpty() ? MutationResult.keep() : MutationResult.rewrite("UPDATE " + q
+                + " SET value = value + ? WHERE key = ?", ((Number) mutation.after().get("value")).longValue()
+                - ((Number) mutation.before().get("value")).longValue(), mutation.after().get("key")));
+        javaExecute("INSERT INTO " + q + " VALUES ('1', 0)");
+        javaClient.push().block(WAIT);
+        jsClient.pull();
+        jsClient.execLocal("UPDATE " + q + " SET value = value + 1 WHERE key = '1'");
+        javaExecute("UPDATE " + q + " SET value = value + 1 WHERE key = '1'");
+
+        jsClient.push();
+        javaClient.push().block(WAIT);
+        syncBoth();
+
+        assertBoth(rows("key || ':' || value AS r"), List.of(List.of("1:2")));
     }
 
     private void javaExecute(String... statements) {

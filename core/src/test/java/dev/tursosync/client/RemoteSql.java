@@ -45,13 +45,23 @@ final class RemoteSql implements AutoCloseable {
     }
 
     List<List<Object>> query(String sql) {
-        BatchResult result = batch(List.of(new BatchStep(null, HranaStatement.query(sql))));
-        assertThat(result.error(0)).as(sql).isEmpty();
-        List<List<Object>> rows = new ArrayList<>();
-        for (List<HranaValue> row : result.result(0).orElseThrow().rows()) {
-            rows.add(row.stream().map(HranaValue::toJava).toList());
+        return queries(List.of(sql)).get(0);
+    }
+
+    /** Runs queries in one request (one round trip); the rows of each, in order. */
+    List<List<List<Object>>> queries(List<String> queries) {
+        BatchResult result = batch(queries.stream().map(sql -> new BatchStep(null, HranaStatement.query(sql)))
+                .toList());
+        List<List<List<Object>>> results = new ArrayList<>();
+        for (int i = 0; i < queries.size(); i++) {
+            assertThat(result.error(i)).as(queries.get(i)).isEmpty();
+            List<List<Object>> rows = new ArrayList<>();
+            for (List<HranaValue> row : result.result(i).orElseThrow().rows()) {
+                rows.add(row.stream().map(HranaValue::toJava).toList());
+            }
+            results.add(rows);
         }
-        return rows;
+        return results;
     }
 
     private BatchResult batch(List<BatchStep> steps) {

@@ -97,6 +97,28 @@ final class ReplayFidelityIntegrationTests {
         assertThat(remote.query(rows())).containsExactly(List.of("5", "'y'"), List.of("5", "'z'"));
     }
 
+    /**
+     * database_tape.rs {@code test_pk_swap_in_one_txn_replays_both_rows}: two rows swap their composite keys through a
+     * temporary key; the push and the other replica's pull end with both rows swapped, none lost or merged.
+     */
+    @Test
+    void twoRowsSwappingTheirKeysReachTheRemoteAndThePeerSwapped() {
+        remote.transaction("CREATE TABLE " + t + " (x TEXT, y TEXT, z TEXT, PRIMARY KEY (x, y))",
+                "INSERT INTO " + t + " VALUES ('a', '1', 'left'), ('b', '2', 'right')");
+        SyncClient a = open("a");
+        SyncClient b = open("b");
+        LocalSql.execute(a, "UPDATE " + t + " SET x = 'tmp', y = '0' WHERE x = 'a' AND y = '1'",
+                "UPDATE " + t + " SET x = 'a', y = '1' WHERE x = 'b' AND y = '2'",
+                "UPDATE " + t + " SET x = 'b', y = '2' WHERE x = 'tmp' AND y = '0'");
+
+        a.push().block(WAIT);
+        b.pullChanges().blockLast(WAIT);
+
+        String swapped = "SELECT x || y || z FROM " + t + " ORDER BY 1";
+        assertThat(remote.query(swapped)).containsExactly(List.of("a1right"), List.of("b2left"));
+        assertThat(LocalSql.query(b, swapped)).containsExactly(List.of("a1right"), List.of("b2left"));
+    }
+
     @Test
     void theHookSeesTheRealRowidWhenAUserColumnIsNamedRowid() {
         remote.transaction("CREATE TABLE " + t + " (\"rowid\" INTEGER, v TEXT)");

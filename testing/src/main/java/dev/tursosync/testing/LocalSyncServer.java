@@ -7,6 +7,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -40,15 +41,17 @@ public final class LocalSyncServer implements AutoCloseable {
     private final Path binary;
     private final Path dataDirectory;
     private final boolean ownsDataDirectory;
+    private final List<String> extraArguments;
     private final Thread shutdownHook;
     private volatile Process process;
     private volatile int port;
     private boolean closed;
 
-    private LocalSyncServer(Path binary, Path dataDirectory, boolean ownsDataDirectory) {
+    private LocalSyncServer(Path binary, Path dataDirectory, boolean ownsDataDirectory, List<String> extraArguments) {
         this.binary = binary;
         this.dataDirectory = dataDirectory;
         this.ownsDataDirectory = ownsDataDirectory;
+        this.extraArguments = List.copyOf(extraArguments);
         this.shutdownHook = new Thread(this::stopOnShutdown, "tursodb-shutdown-" + dataDirectory.getFileName());
     }
 
@@ -238,8 +241,10 @@ public final class LocalSyncServer implements AutoCloseable {
     }
 
     private Process spawn(int tryPort) {
-        ProcessBuilder builder = new ProcessBuilder(List.of(binary.toString(), databasePath().toString(),
-                "--sync-server", HOST + ":" + tryPort))
+        List<String> command = new ArrayList<>(List.of(binary.toString(), databasePath().toString(),
+                "--sync-server", HOST + ":" + tryPort));
+        command.addAll(extraArguments);
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(dataDirectory.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
@@ -324,6 +329,7 @@ public final class LocalSyncServer implements AutoCloseable {
 
         private String version;
         private Path dataDirectory;
+        private final List<String> extraArguments = new ArrayList<>();
 
         private Builder() {
         }
@@ -353,6 +359,18 @@ public final class LocalSyncServer implements AutoCloseable {
         }
 
         /**
+         * Adds command-line flags for {@code tursodb}, after {@code --sync-server}; for example
+         * {@code --experimental-without-rowid}, which the server needs to accept {@code WITHOUT ROWID} tables.
+         *
+         * @param flags the flags, each one argument
+         * @return this builder
+         */
+        public Builder flags(String... flags) {
+            extraArguments.addAll(List.of(flags));
+            return this;
+        }
+
+        /**
          * Installs {@code tursodb} if needed and starts the server.
          *
          * @return the running server
@@ -362,7 +380,7 @@ public final class LocalSyncServer implements AutoCloseable {
             Path binary = TursodbInstaller.ensureInstalled(version != null ? version : TursodbInstaller.defaultVersion());
             boolean temporary = dataDirectory == null;
             Path directory = temporary ? createTemporaryDirectory() : createDirectory(dataDirectory);
-            LocalSyncServer server = new LocalSyncServer(binary, directory, temporary);
+            LocalSyncServer server = new LocalSyncServer(binary, directory, temporary, extraArguments);
             Runtime.getRuntime().addShutdownHook(server.shutdownHook);
             try {
                 server.launch(0);
