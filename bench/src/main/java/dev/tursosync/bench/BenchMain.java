@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * Runs the selected workloads against the JS and the Java client and prints (and writes) the report. Started by
@@ -41,6 +42,7 @@ public final class BenchMain {
         List<ResultRow> rows = new ArrayList<>();
         List<ThroughputRow> throughput = new ArrayList<>();
         List<TargetCheck> checks = new ArrayList<>();
+        List<String> sections = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         String versions;
         try (JsDriver js = JsDriver.start(options.jsDir(), options.workDir().resolve("js-driver.log"));
@@ -56,6 +58,7 @@ public final class BenchMain {
                     rows.addAll(result.rows());
                     throughput.addAll(result.throughput());
                     checks.addAll(result.checks());
+                    sections.addAll(result.sections());
                 } catch (Exception | LinkageError | AssertionError e) {
                     failures.add(workload.name() + ": " + e);
                     System.out.println("  FAILED: " + e);
@@ -67,7 +70,9 @@ public final class BenchMain {
         String report = "Run of " + started + ", " + Duration.between(started, Instant.now()).toSeconds() + " s; "
                 + options.runs() + " measured runs per client (+" + options.warmups() + " warm-up), interleaved; "
                 + versions + "\n\n" + (rows.isEmpty() ? "" : Report.table(rows) + "\n")
-                + (throughput.isEmpty() ? "" : Report.throughputTable(throughput) + "\n") + Report.targets(checks)
+                + (throughput.isEmpty() ? "" : Report.throughputTable(throughput) + "\n")
+                + sections.stream().map(section -> section + "\n").collect(Collectors.joining())
+                + Report.targets(checks)
                 + (failures.isEmpty() ? "" : "\nFailed workloads:\n- " + String.join("\n- ", failures) + "\n");
         System.out.println();
         System.out.println(report);

@@ -33,6 +33,6 @@ record BenchOptions(int runs, int warmups, int heapRuns, List<String> workloads,
     }
 
     boolean selects(Workload workload) {
-        return workloads.contains("all") || workloads.contains(workload.name()) || workloads.contains(workload.group());
+        return workloads.contains("all") && !workload.onlyWhenNamed() || workloads.contains(workload.name()) || workloads.contains(workload.group());
     }
 }

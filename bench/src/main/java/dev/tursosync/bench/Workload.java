@@ -23,6 +23,16 @@ interface Workload {
     }
 
     /**
+     * Whether the workload runs only when named in {@code -Dbench.workloads}, not as part of {@code all} (the soak,
+     * which takes minutes).
+     *
+     * @return {@code true} to leave it out of {@code all}
+     */
+    default boolean onlyWhenNamed() {
+        return false;
+    }
+
+    /**
      * Runs the workload.
      *
      * @param context the clients, options and resources

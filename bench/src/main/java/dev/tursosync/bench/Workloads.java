@@ -16,6 +16,7 @@ final class Workloads {
                 new SmallPullWorkload(), new RebasePullWorkload(), new PeakHeapWorkload(), new PushRowsWorkload(),
                 new CaptureOverheadWorkload(), new AutoSyncLatencyWorkload()));
         all.addAll(LocalWorkload.all());
+        all.add(new SoakWorkload());
         return all;
     }
 }
