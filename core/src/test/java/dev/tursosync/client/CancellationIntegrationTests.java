@@ -155,7 +155,7 @@ final class CancellationIntegrationTests {
                     stagesSeen++;
                 }
                 pull.dispose();
-                assertThat(eventually(() -> replica.leftovers().isEmpty(), Duration.ofSeconds(5)))
+                assertThat(eventually(() -> replica.leftovers().isEmpty(), WAIT))
                         .as(context + ": the stage of the cancelled pull is deleted: " + replica.leftovers()).isTrue();
             } else {
                 pull.dispose();
@@ -379,7 +379,7 @@ final class CancellationIntegrationTests {
         replica.client.push().block(WAIT);
         int delivered = proxy.forwarded();
         proxy.release();
-        assertThat(eventually(() -> proxy.forwarded() > delivered, Duration.ofSeconds(10)))
+        assertThat(eventually(() -> proxy.forwarded() > delivered, WAIT))
                 .as("the late batch reached the server").isTrue();
         replica.verifyConsistent("a push timed out while its first batch was on the way; the next push sent the"
                 + " changes again; then the first batch reached the server");
@@ -505,7 +505,7 @@ final class CancellationIntegrationTests {
             SyncClient second = SyncClient.builder().path(path).url(server.url()).clientName("boot").build();
             second.open().block(WAIT);
             proxy.release();
-            assertThat(eventually(() -> proxy.finished() > finished, Duration.ofSeconds(10))).as(context).isTrue();
+            assertThat(eventually(() -> proxy.finished() > finished, WAIT)).as(context).isTrue();
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
             Replica replica = adopt(path, tables, second);
             first.close().block(WAIT);
@@ -526,7 +526,7 @@ final class CancellationIntegrationTests {
         first.close().block(WAIT);
         int finished = proxy.finished();
         proxy.release();
-        assertThat(eventually(() -> proxy.finished() > finished, Duration.ofSeconds(10))).as(context).isTrue();
+        assertThat(eventually(() -> proxy.finished() > finished, WAIT)).as(context).isTrue();
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
         Throwable stillClosed = catchThrowable(() -> first.stats().block(WAIT));
         first.close().block(WAIT);
@@ -565,7 +565,7 @@ final class CancellationIntegrationTests {
     }
 
     private void checkBootstrapped(Replica replica, Random random, String context) {
-        assertThat(eventually(() -> replica.leftovers().isEmpty(), Duration.ofSeconds(5)))
+        assertThat(eventually(() -> replica.leftovers().isEmpty(), WAIT))
                 .as(context + ": leftovers " + replica.leftovers()).isTrue();
         replica.verifyConsistent(context);
         replica.remoteChurn(random, 2);
@@ -852,6 +852,10 @@ final class CancellationIntegrationTests {
         return false;
     }
 
+    /**
+     * Polls a condition; {@code false} once the timeout passed. An assertion on it uses {@code WAIT}, which only turns
+     * a hang into a failure: on a loaded machine a deleted stage file or a released request may take seconds.
+     */
     private static boolean eventually(BooleanSupplier condition, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {

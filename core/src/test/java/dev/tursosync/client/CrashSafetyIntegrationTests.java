@@ -22,8 +22,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -43,6 +45,12 @@ import org.sqlite.SQLiteConfig;
 final class CrashSafetyIntegrationTests {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
+    /**
+     * How long the parent waits for a line of the child (a JVM start, a bootstrap, a pull) before it calls the child
+     * hung. Only a hang may reach it: at a load average of 25 to 30 a JVM start took 47 s and a bootstrap 48 s, so a
+     * minute was an assumption about the machine's speed, not a hang detector.
+     */
+    static final Duration HANG = Duration.ofMinutes(5);
     private static final String TABLE = "crash_t";
     private static final int INITIAL_ROWS = 4000;
     private static final int PULL_TRIALS_PER_DB = 8;
@@ -240,13 +248,17 @@ final class CrashSafetyIntegrationTests {
         return new Calibration(0, TimeUnit.NANOSECONDS.toMillis(open), TimeUnit.NANOSECONDS.toMillis(pull));
     }
 
-    private void killedAndCheck(Child child, String label) throws InterruptedException {
+    private void killedAndCheck(Child child, String label) throws Exception {
         killedAndCheck(child, label, true);
     }
 
-    private void killedAndCheck(Child child, String label, boolean trial) throws InterruptedException {
+    private void killedAndCheck(Child child, String label, boolean trial) throws Exception {
+        // waits for the kill itself, then for the exit it causes: the wait for the exit is counted from the kill,
+        // never from its scheduling (a kill scaled from a calibration on a loaded machine came 83 s after the start,
+        // past a 60 s wait counted from there)
+        child.awaitKill();
         boolean ended = child.process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS);
-        assertThat(ended).as("%s: the child ended after the kill", label).isTrue();
+        assertThat(ended).as("%s: the child ended within %d s of its SIGKILL", label, WAIT.toSeconds()).isTrue();
         assertThat(child.process.exitValue()).as("%s: exit status (137 = SIGKILL); child output:%n%s", label,
                 child.output()).isEqualTo(SIGKILL_EXIT);
         if (trial) {
@@ -464,6 +476,7 @@ final class CrashSafetyIntegrationTests {
         private final List<String> lines = new ArrayList<>();
         private final Map<String, Long> firstSeen = new LinkedHashMap<>();
         private boolean ended;
+        private volatile ScheduledFuture<?> kill;
 
         private Child(Process process, long startedAt) {
             this.process = process;
@@ -491,7 +504,7 @@ final class CrashSafetyIntegrationTests {
 
         /** Waits for the first line starting with the word; returns its arrival time (System.nanoTime()). */
         synchronized long awaitLine(String word, String label) throws InterruptedException {
-            long deadline = System.nanoTime() + WAIT.toNanos();
+            long deadline = System.nanoTime() + HANG.toNanos();
             while (!firstSeen.containsKey(word)) {
                 long left = deadline - System.nanoTime();
                 if (ended || left <= 0) {
@@ -516,9 +529,14 @@ final class CrashSafetyIntegrationTests {
         }
 
         void killAfter(ScheduledExecutorService killer, long millis) {
-            killer.schedule(() -> {
+            kill = killer.schedule(() -> {
                 process.destroyForcibly();
             }, millis, TimeUnit.MILLISECONDS);
+        }
+
+        /** Waits until the scheduled kill has been sent (its delay is finite: a calibration scaled by the seed). */
+        void awaitKill() throws InterruptedException, ExecutionException {
+            kill.get();
         }
 
         void stop() throws InterruptedException {

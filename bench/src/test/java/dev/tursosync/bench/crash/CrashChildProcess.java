@@ -17,6 +17,13 @@ final class CrashChildProcess {
 
     /** The exit status of a process killed by SIGKILL. */
     static final int SIGKILL_EXIT = 137;
+    /**
+     * How long a wait for the child (a line, its exit) lasts before the child is called hung. Only a hang may reach
+     * it: at a load average of 25 to 30 a JVM start took 47 s and a bootstrap 48 s, and the warm-up child (JVM start,
+     * bootstrap, 3 s of work, the class-data-sharing archive written at its exit) did not exit within a minute of its
+     * launch, so a minute was an assumption about the machine's speed, not a hang detector.
+     */
+    static final Duration HANG = Duration.ofMinutes(5);
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     /** A line of output and when it arrived ({@link System#nanoTime()}). */
@@ -48,15 +55,23 @@ final class CrashChildProcess {
     }
 
     /**
-     * Waits for the child to exit by itself.
+     * Waits for the child to exit by itself: for its {@code EXITING} line, then for its exit. Each wait ends on its
+     * signal; only a hang ({@link #HANG}) ends it otherwise.
      *
      * @return its exit status
-     * @throws AssertionError if it runs for more than a minute
+     * @throws AssertionError if the child ends without {@code EXITING} or hangs
      */
     int awaitExit() throws InterruptedException {
-        if (!process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)) {
+        try {
+            awaitLine("EXITING");
+        } catch (AssertionError e) {
             kill();
-            throw new AssertionError("the child did not exit; output:\n" + output());
+            throw e;
+        }
+        if (!process.waitFor(HANG.toSeconds(), TimeUnit.SECONDS)) {
+            kill();
+            throw new AssertionError("the child printed EXITING but did not exit within " + HANG.toSeconds()
+                    + " s; output:\n" + output());
         }
         awaitOutputEnd();
         return process.exitValue();
@@ -88,10 +103,10 @@ final class CrashChildProcess {
      *
      * @param word the word
      * @return its arrival time
-     * @throws AssertionError if the child ends or a minute passes first
+     * @throws AssertionError if the child ends or hangs ({@link #HANG}) first
      */
     synchronized long awaitLine(String word) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
+        long deadline = System.nanoTime() + HANG.toNanos();
         while (true) {
             for (Line line : lines) {
                 if (line.text().equals(word) || line.text().startsWith(word + " ")) {

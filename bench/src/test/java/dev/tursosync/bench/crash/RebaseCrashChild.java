@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RebaseCrashChild {
 
-    private static final Duration WAIT = Duration.ofSeconds(60);
+    /** Only turns a hang into a failure (see {@link CrashChildProcess#HANG}). */
+    private static final Duration WAIT = CrashChildProcess.HANG;
 
     private RebaseCrashChild() {
     }

@@ -33,6 +33,13 @@ import reactor.core.Exceptions;
 final class FaultKindsIntegrationTests {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
+    /**
+     * The client's timeouts: without retries, any request slower than this fails, so it must be far above what a
+     * loaded machine needs for a normal request (the 1 s it was is within reach of a load average of 25, where a JVM
+     * start took 47 s), not a measure of speed. The stall is longer still, so a stalled request always ends in the client's timeout.
+     */
+    private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration STALL = CLIENT_TIMEOUT.multipliedBy(2);
     private static final String TABLE = "fault_kinds";
 
     private final LocalSyncServer server;
@@ -45,12 +52,12 @@ final class FaultKindsIntegrationTests {
     @EnumSource(FaultKind.class)
     void aFaultFailsTheOperationWithATypedErrorAndLosesNothing(FaultKind kind, @TempDir Path dir) {
         FaultConfig config = FaultConfig.builder().probability(kind, 1).responseOffsets(20, 40)
-                .delay(Duration.ofMillis(50), Duration.ofMillis(100)).stall(Duration.ofMillis(2500)).build();
+                .delay(Duration.ofMillis(50), Duration.ofMillis(100)).stall(STALL).build();
         try (FaultProxy proxy = new FaultProxy(server.port(), kind.ordinal(), config)) {
             proxy.faultsOn(false);
             SyncClient client = SyncClient.builder().path(dir.resolve("kinds.db")).url(proxy.url())
-                    .clientName("kinds").retry(RetryOptions.none()).connectTimeout(Duration.ofSeconds(1))
-                    .responseTimeout(Duration.ofSeconds(1)).build();
+                    .clientName("kinds").retry(RetryOptions.none()).connectTimeout(CLIENT_TIMEOUT)
+                    .responseTimeout(CLIENT_TIMEOUT).build();
             try {
                 client.open().block(WAIT);
                 execute(client, "CREATE TABLE IF NOT EXISTS " + TABLE + " (id INTEGER PRIMARY KEY, tag TEXT)");

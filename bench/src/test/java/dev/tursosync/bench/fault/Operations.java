@@ -26,6 +26,7 @@ final class Operations {
 
     private final FaultTally tally;
     private final LongAdder faulted = new LongAdder();
+    private final LongAdder finished = new LongAdder();
 
     Operations(FaultTally tally) {
         this.tally = tally;
@@ -54,6 +55,7 @@ final class Operations {
         }
         boolean struck = proxy.injected() > before;
         tally.add(RUN, client + " " + kind);
+        finished.increment();
         if (struck) {
             faulted.increment();
             tally.add(FAULTED, client + " " + kind);
@@ -71,6 +73,15 @@ final class Operations {
      */
     long faulted() {
         return faulted.sum();
+    }
+
+    /**
+     * The number of operations that ended so far, faulted or not: the suite's sign of progress.
+     *
+     * @return the count
+     */
+    long finished() {
+        return finished.sum();
     }
 
     private String describe(Throwable error) {
