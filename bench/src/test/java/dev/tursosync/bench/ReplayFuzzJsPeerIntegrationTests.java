@@ -3,6 +3,7 @@ package dev.tursosync.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tursosync.SyncClient;
+import dev.tursosync.testing.RemoteSql;
 import dev.tursosync.testing.LocalSyncServer;
 import dev.tursosync.testing.TursoServerExtension;
 import java.nio.file.Files;
@@ -54,7 +55,7 @@ final class ReplayFuzzJsPeerIntegrationTests {
             "X'0001FF'");
 
     private static LocalSyncServer server;
-    private static RemoteQueries remote;
+    private static RemoteSql remote;
     private static JsDriver js;
     private static final List<SyncClient> clients = new ArrayList<>();
     @TempDir
@@ -63,7 +64,7 @@ final class ReplayFuzzJsPeerIntegrationTests {
     @BeforeAll
     static void start(LocalSyncServer started) throws Exception {
         server = started;
-        remote = new RemoteQueries(server.url());
+        remote = new RemoteSql(server.url());
         Path log = Files.createDirectories(dir.resolve("logs")).resolve("js-driver.log");
         JsDriverInstall.ensureInstalled(JS, log);
         js = JsDriver.start(JS, log);
