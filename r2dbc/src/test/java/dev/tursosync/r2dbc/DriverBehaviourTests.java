@@ -275,4 +275,28 @@ class DriverBehaviourTests {
                 .flatMap(result -> result.map(row -> row.get(0, Integer.class))));
         assertThat(sizes).containsExactly(7);
     }
+
+    @Test
+    void aStatementRunAgainAfterAnotherConnectionChangedTheSchemaSeesTheNewSchema() {
+        database.jdbc().execute("CREATE TABLE s (a INTEGER)");
+        database.jdbc().execute("INSERT INTO s VALUES (1)");
+        Function<Connection, Publisher<List<String>>> selectAll = connection -> Flux.from(connection
+                        .createStatement("SELECT * FROM s").execute())
+                .flatMap(result -> result.map((row, metadata) -> metadata.getColumnMetadatas().stream()
+                        .map(column -> column.getName() + "=" + row.get(column.getName(), String.class)).toList()));
+        List<List<String>> before = Flux.usingWhen(database.factory().create(), connection -> Flux.from(
+                        selectAll.apply(connection))
+                .concatWith(Mono.fromRunnable(() -> {
+                    database.jdbc().execute("ALTER TABLE s ADD COLUMN b TEXT DEFAULT 'x'");
+                }))
+                .concatWith(selectAll.apply(connection))
+                .concatWith(Mono.fromRunnable(() -> {
+                    database.jdbc().execute("DROP TABLE s");
+                    database.jdbc().execute("CREATE TABLE s (c TEXT, d TEXT)");
+                    database.jdbc().execute("INSERT INTO s VALUES ('p', 'q')");
+                }))
+                .concatWith(selectAll.apply(connection)), Connection::close)
+                .collectList().block(WAIT);
+        assertThat(before).containsExactly(List.of("a=1"), List.of("a=1", "b=x"), List.of("c=p", "d=q"));
+    }
 }

@@ -107,6 +107,19 @@ public final class ConnectionLease {
      * @return completes once the connection is back and the permit released
      */
     public Mono<Void> release() {
+        return release(false);
+    }
+
+    /**
+     * As {@link #release()}; a statement layer that knows the lease ran only queries and row changes
+     * ({@link dev.tursosync.internal.sql.RowStatements}) in auto-commit mode, each already reported to the observer,
+     * skips the reset: such statements leave no transaction open and the schema as it was.
+     *
+     * @param onlyRowStatements whether every statement run on the lease was a query or a row change in auto-commit
+     *                          mode
+     * @return completes once the connection is back and the permit released
+     */
+    public Mono<Void> release(boolean onlyRowStatements) {
         return Mono.create(sink -> {
             if (!released.compareAndSet(false, true)) {
                 sink.success();
@@ -115,13 +128,22 @@ public final class ConnectionLease {
             submit(() -> {
                 try {
                     returned = true;
-                    returner.giveBack(connection, rollBackQuietly());
+                    returner.giveBack(connection, onlyRowStatements ? isAutoCommit() : rollBackQuietly());
                 } finally {
                     permit.release();
                     sink.success();
                 }
             });
         });
+    }
+
+    /** Whether the connection is in JDBC's auto-commit mode, as every connection handed out must be. */
+    private boolean isAutoCommit() {
+        try {
+            return connection.getAutoCommit();
+        } catch (SQLException e) {
+            return false;
+        }
     }
 
     /** Ends whatever transaction SQLite has open; {@code false} if the connection is no longer fit for reuse. */
