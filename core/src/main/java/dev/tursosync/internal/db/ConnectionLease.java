@@ -3,11 +3,8 @@ package dev.tursosync.internal.db;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConnection;
@@ -30,11 +27,9 @@ public final class ConnectionLease {
 
     private final Connection connection;
     private final AccessGate.Permit permit;
-    private final Executor threads;
     private final Returner returner;
     private final ConnectionManager.StatementObserver observer;
-    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger pending = new AtomicInteger();
+    private final SerialLane order;
     private final AtomicBoolean released = new AtomicBoolean();
     private volatile boolean returned;
 
@@ -42,7 +37,7 @@ public final class ConnectionLease {
             ConnectionManager.StatementObserver observer) {
         this.connection = connection;
         this.permit = permit;
-        this.threads = threads;
+        this.order = new SerialLane(threads);
         this.returner = returner;
         this.observer = observer;
     }
@@ -167,20 +162,6 @@ public final class ConnectionLease {
     }
 
     private void submit(Runnable task) {
-        tasks.add(task);
-        if (pending.getAndIncrement() == 0) {
-            threads.execute(this::drain);
-        }
-    }
-
-    private void drain() {
-        do {
-            Runnable task = tasks.poll();
-            try {
-                task.run();
-            } catch (Throwable error) {
-                LOG.error("a leased connection task failed", error);
-            }
-        } while (pending.decrementAndGet() != 0);
+        order.execute(task);
     }
 }
