@@ -3,7 +3,6 @@ package dev.tursosync.internal.db;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,11 +32,11 @@ public final class ConnectionLease {
     private final AtomicBoolean released = new AtomicBoolean();
     private volatile boolean returned;
 
-    ConnectionLease(Connection connection, AccessGate.Permit permit, Executor threads, Returner returner,
+    ConnectionLease(Connection connection, AccessGate.Permit permit, SerialLane order, Returner returner,
             ConnectionManager.StatementObserver observer) {
         this.connection = connection;
         this.permit = permit;
-        this.order = new SerialLane(threads);
+        this.order = order;
         this.returner = returner;
         this.observer = observer;
     }
