@@ -213,6 +213,30 @@ class DriverBehaviourTests {
     }
 
     @Test
+    void aRowChangeRunAgainAfterAnInterruptAndAConstraintFailureRunsAndFailsLikeAFreshOne() {
+        database.jdbc().execute("CREATE TABLE k (id INTEGER PRIMARY KEY, v TEXT NOT NULL)");
+        String insert = "INSERT INTO k (id, v) VALUES ($1, $2)";
+        Function<Connection, Mono<Long>> insertOne = connection -> Flux.from(connection.createStatement(insert)
+                        .bind("$1", 1).bind("$2", "a").execute())
+                .flatMap(Result::getRowsUpdated)
+                .single();
+        List<Object> outcome = with(connection -> insertOne.apply(connection).cast(Object.class)
+                .concatWith(Mono.from(connection.setStatementTimeout(Duration.ofMillis(200))).then(Mono.empty()))
+                .concatWith(Flux.from(connection.createStatement(
+                                "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c) SELECT max(n) FROM c")
+                        .execute())
+                        .flatMap(result -> result.map(row -> row.get(0)))
+                        .onErrorResume(R2dbcTimeoutException.class, timeout -> Mono.just("timed out")))
+                .concatWith(insertOne.apply(connection).cast(Object.class)
+                        .onErrorResume(R2dbcDataIntegrityViolationException.class, duplicate -> Mono.just("duplicate")))
+                .concatWith(Flux.from(connection.createStatement(insert).bind("$1", 2).bind("$2", "b").execute())
+                        .flatMap(Result::getRowsUpdated))
+                .concatWith(Flux.from(connection.createStatement("SELECT count(*) FROM k").execute())
+                        .flatMap(result -> result.map(row -> row.get(0)))));
+        assertThat(outcome).containsExactly(1L, "timed out", "duplicate", 1L, 2L);
+    }
+
+    @Test
     void compoundStatementsAndBatchesGiveOneResultEach() {
         List<Long> counts = with(connection -> Flux.from(connection.createBatch()
                         .add("CREATE TABLE t (x INTEGER)")
@@ -274,5 +298,29 @@ class DriverBehaviourTests {
                 .thenMany(Flux.from(connection.createStatement("SELECT length(v) FROM b").execute()))
                 .flatMap(result -> result.map(row -> row.get(0, Integer.class))));
         assertThat(sizes).containsExactly(7);
+    }
+
+    @Test
+    void aStatementRunAgainAfterAnotherConnectionChangedTheSchemaSeesTheNewSchema() {
+        database.jdbc().execute("CREATE TABLE s (a INTEGER)");
+        database.jdbc().execute("INSERT INTO s VALUES (1)");
+        Function<Connection, Publisher<List<String>>> selectAll = connection -> Flux.from(connection
+                        .createStatement("SELECT * FROM s").execute())
+                .flatMap(result -> result.map((row, metadata) -> metadata.getColumnMetadatas().stream()
+                        .map(column -> column.getName() + "=" + row.get(column.getName(), String.class)).toList()));
+        List<List<String>> before = Flux.usingWhen(database.factory().create(), connection -> Flux.from(
+                        selectAll.apply(connection))
+                .concatWith(Mono.fromRunnable(() -> {
+                    database.jdbc().execute("ALTER TABLE s ADD COLUMN b TEXT DEFAULT 'x'");
+                }))
+                .concatWith(selectAll.apply(connection))
+                .concatWith(Mono.fromRunnable(() -> {
+                    database.jdbc().execute("DROP TABLE s");
+                    database.jdbc().execute("CREATE TABLE s (c TEXT, d TEXT)");
+                    database.jdbc().execute("INSERT INTO s VALUES ('p', 'q')");
+                }))
+                .concatWith(selectAll.apply(connection)), Connection::close)
+                .collectList().block(WAIT);
+        assertThat(before).containsExactly(List.of("a=1"), List.of("a=1", "b=x"), List.of("c=p", "d=q"));
     }
 }

@@ -122,10 +122,13 @@ public final class CaptureTriggers {
             return "NULL";
         }
         return table.columns().stream()
-                .map(column -> literal(column) + ", " + value(row + "." + quote(column)))
+                .map(column -> literal(column) + ", " + (column.equals(table.rowidAlias())
+                        ? row + "." + quote(column)
+                        : value(row + "." + quote(column))))
                 .collect(Collectors.joining(", ", "json_object(", ")"));
     }
 
+    /** A column's value for the image; a rowid alias (always an integer) needs no blob check. */
     private static String value(String expression) {
         return "iif(typeof(" + expression + ") = 'blob', json_object('$b', hex(" + expression + ")), "
                 + expression + ")";

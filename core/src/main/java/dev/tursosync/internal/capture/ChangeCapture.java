@@ -2,6 +2,7 @@ package dev.tursosync.internal.capture;
 
 import dev.tursosync.internal.db.ConnectionManager;
 import dev.tursosync.internal.sql.AlterTable;
+import dev.tursosync.internal.sql.RowStatements;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -121,6 +122,9 @@ public final class ChangeCapture implements ConnectionManager.ConnectionInitiali
 
     @Override
     public void afterStatement(Connection connection, String sql) throws SQLException {
+        if (RowStatements.isRowStatement(sql)) {
+            return;
+        }
         PerConnection state = connections.get(connection);
         if (state == null) {
             return;

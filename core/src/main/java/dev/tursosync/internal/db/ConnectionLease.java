@@ -3,11 +3,7 @@ package dev.tursosync.internal.db;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConnection;
@@ -30,19 +26,17 @@ public final class ConnectionLease {
 
     private final Connection connection;
     private final AccessGate.Permit permit;
-    private final Executor threads;
     private final Returner returner;
     private final ConnectionManager.StatementObserver observer;
-    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger pending = new AtomicInteger();
+    private final SerialLane order;
     private final AtomicBoolean released = new AtomicBoolean();
     private volatile boolean returned;
 
-    ConnectionLease(Connection connection, AccessGate.Permit permit, Executor threads, Returner returner,
+    ConnectionLease(Connection connection, AccessGate.Permit permit, SerialLane order, Returner returner,
             ConnectionManager.StatementObserver observer) {
         this.connection = connection;
         this.permit = permit;
-        this.threads = threads;
+        this.order = order;
         this.returner = returner;
         this.observer = observer;
     }
@@ -107,6 +101,19 @@ public final class ConnectionLease {
      * @return completes once the connection is back and the permit released
      */
     public Mono<Void> release() {
+        return release(false);
+    }
+
+    /**
+     * As {@link #release()}; a statement layer that knows the lease ran only queries and row changes
+     * ({@link dev.tursosync.internal.sql.RowStatements}) in auto-commit mode, each already reported to the observer,
+     * skips the reset: such statements leave no transaction open and the schema as it was.
+     *
+     * @param onlyRowStatements whether every statement run on the lease was a query or a row change in auto-commit
+     *                          mode
+     * @return completes once the connection is back and the permit released
+     */
+    public Mono<Void> release(boolean onlyRowStatements) {
         return Mono.create(sink -> {
             if (!released.compareAndSet(false, true)) {
                 sink.success();
@@ -115,13 +122,22 @@ public final class ConnectionLease {
             submit(() -> {
                 try {
                     returned = true;
-                    returner.giveBack(connection, rollBackQuietly());
+                    returner.giveBack(connection, onlyRowStatements ? isAutoCommit() : rollBackQuietly());
                 } finally {
                     permit.release();
                     sink.success();
                 }
             });
         });
+    }
+
+    /** Whether the connection is in JDBC's auto-commit mode, as every connection handed out must be. */
+    private boolean isAutoCommit() {
+        try {
+            return connection.getAutoCommit();
+        } catch (SQLException e) {
+            return false;
+        }
     }
 
     /** Ends whatever transaction SQLite has open; {@code false} if the connection is no longer fit for reuse. */
@@ -145,20 +161,6 @@ public final class ConnectionLease {
     }
 
     private void submit(Runnable task) {
-        tasks.add(task);
-        if (pending.getAndIncrement() == 0) {
-            threads.execute(this::drain);
-        }
-    }
-
-    private void drain() {
-        do {
-            Runnable task = tasks.poll();
-            try {
-                task.run();
-            } catch (Throwable error) {
-                LOG.error("a leased connection task failed", error);
-            }
-        } while (pending.decrementAndGet() != 0);
+        order.execute(task);
     }
 }

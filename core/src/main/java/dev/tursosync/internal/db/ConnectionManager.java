@@ -208,11 +208,32 @@ public final class ConnectionManager {
      * @return the lease once the permit is granted and a connection borrowed
      */
     public Mono<ConnectionLease> lease() {
+        return lease(lane());
+    }
+
+    /**
+     * A lane for {@link #lease(SerialLane)}: one per connection of a statement layer.
+     *
+     * @return a new lane on the lease threads
+     */
+    public SerialLane lane() {
+        return new SerialLane(leaseThreads);
+    }
+
+    /**
+     * As {@link #lease()}, with the connection borrowed and all the lease's work run on a given lane. Successive
+     * leases of one statement-layer connection on its own lane run without a thread hop between them, and never at
+     * the same time.
+     *
+     * @param lane the lane, used by one statement-layer connection only
+     * @return the lease once the permit is granted and a connection borrowed
+     */
+    public Mono<ConnectionLease> lease(SerialLane lane) {
         return whileOpen(gate.shared().flatMap(permit -> Mono.<ConnectionLease>create(sink -> {
             try {
-                leaseThreads.execute(() -> {
+                lane.execute(() -> {
                     try {
-                        sink.success(new ConnectionLease(borrow(), permit, leaseThreads, this::giveBack,
+                        sink.success(new ConnectionLease(borrow(), permit, lane, this::giveBack,
                                 this::afterStatement));
                     } catch (Throwable error) {
                         permit.release();

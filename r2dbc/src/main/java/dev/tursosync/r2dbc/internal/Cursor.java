@@ -55,10 +55,18 @@ final class Cursor {
     static Cursor open(Connection connection, ConnectionManager manager, String sql, Object[] values)
             throws SQLException {
         manager.beforeStatement(connection, sql);
-        PreparedStatement statement = prepare(connection, sql);
+        boolean cacheable = StatementCache.isCacheable(sql);
+        PreparedStatement kept = cacheable ? StatementCache.take(connection, sql) : null;
+        PreparedStatement statement = kept != null ? kept : prepare(connection, sql);
         try {
             for (int i = 0; i < values.length; i++) {
                 bind(statement, i + 1, values[i]);
+            }
+            if (cacheable) {
+                Cursor cursor = new Cursor(connection, manager, sql, statement, null, null,
+                        StatementCache.run(statement));
+                cursor.close(true);
+                return cursor;
             }
             if (statement.execute()) {
                 ResultSet rows = statement.getResultSet();
@@ -69,7 +77,7 @@ final class Cursor {
             cursor.close();
             return cursor;
         } catch (SQLException | RuntimeException e) {
-            closeQuietly(statement);
+            StatementCache.close(statement);
             throw e;
         }
     }
@@ -171,11 +179,20 @@ final class Cursor {
      * @throws SQLException if the change capture fails
      */
     void close() throws SQLException {
+        close(false);
+    }
+
+    /** Closes the statement, or keeps it for its next run when it ran through {@link StatementCache#run}. */
+    private void close(boolean finished) throws SQLException {
         if (closed) {
             return;
         }
         closed = true;
-        closeQuietly(statement);
+        if (finished) {
+            StatementCache.keep(connection, sql, statement);
+        } else {
+            StatementCache.close(statement);
+        }
         manager.afterStatement(connection, sql);
     }
 
@@ -185,14 +202,6 @@ final class Cursor {
             close();
         } catch (SQLException e) {
             LOG.warn("change capture failed after a cancelled statement", e);
-        }
-    }
-
-    private static void closeQuietly(PreparedStatement statement) {
-        try {
-            statement.close();
-        } catch (SQLException e) {
-            LOG.debug("closing a statement failed", e);
         }
     }
 }

@@ -36,9 +36,10 @@ final class Executions {
     static Flux<Result> execute(Session session, List<Work> work, int fetchSize) {
         return session.operate(operation -> Transactions.beginIfManual(operation)
                 .thenMany(Flux.fromIterable(work).concatMap(item -> resolve(item.values())
-                        .flatMap(values -> operation.run(
-                                        connection -> Cursor.open(connection, operation.manager(), item.sql(), values),
-                                        item.sql())
+                        .flatMap(values -> operation.run(connection -> {
+                                    operation.session().ran(item.sql());
+                                    return Cursor.open(connection, operation.manager(), item.sql(), values);
+                                }, item.sql())
                                 .doOnDiscard(Cursor.class, Cursor::closeQuietly))
                         .flatMapMany(cursor -> {
                             CursorResult result = new CursorResult(operation, cursor, item.sql(), fetchSize);
@@ -48,6 +49,10 @@ final class Executions {
     }
 
     private static Mono<Object[]> resolve(Object[] values) {
+        if (java.util.Arrays.stream(values).noneMatch(value -> value instanceof io.r2dbc.spi.Blob
+                || value instanceof io.r2dbc.spi.Clob)) {
+            return Mono.just(values);
+        }
         return Flux.fromArray(values)
                 .concatMap(Encoding::resolve)
                 .collectList()
@@ -64,6 +69,7 @@ final class Executions {
     static Mono<Void> command(Operation operation, String... sql) {
         return Flux.fromArray(sql)
                 .concatMap(each -> operation.run(connection -> {
+                    operation.session().ran(each);
                     operation.manager().beforeStatement(connection, each);
                     try (Statement statement = connection.createStatement()) {
                         statement.execute(each);

@@ -3,6 +3,8 @@ package dev.tursosync.r2dbc.internal;
 import dev.tursosync.internal.db.AccessGate;
 import dev.tursosync.internal.db.ConnectionLease;
 import dev.tursosync.internal.db.ConnectionManager;
+import dev.tursosync.internal.db.SerialLane;
+import dev.tursosync.internal.sql.RowStatements;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -27,6 +29,9 @@ final class Session {
 
     // Touched only while holding a turn.
     private ConnectionLease lease;
+    private ConnectionManager laneManager;
+    private SerialLane lane;
+    private boolean onlyRowStatements = true;
     private volatile boolean autoCommit = true;
     private volatile boolean transaction;
     private boolean readOnly;
@@ -56,20 +61,41 @@ final class Session {
                 .onErrorMap(error -> Errors.translate(error, null));
     }
 
+    /**
+     * The held lease, or a new one on this connection's lane: every lease of the connection runs on one lane, so the
+     * next statement starts on the thread that finished the last one instead of waking another.
+     */
     private Mono<ConnectionLease> leaseFrom(ConnectionManager manager) {
         if (lease != null) {
             return Mono.just(lease);
         }
-        return manager.lease().doOnNext(fresh -> lease = fresh);
+        if (laneManager != manager) {
+            laneManager = manager;
+            lane = manager.lane();
+        }
+        return manager.lease(lane).doOnNext(fresh -> lease = fresh);
     }
 
     /** Ends a turn: gives the lease back unless a transaction keeps it, then lets the next command in. */
     void finish(ConnectionLease used, AccessGate.Permit turn) {
         if (used != null && !transaction && lease == used) {
             lease = null;
-            used.release().subscribe();
+            used.release(onlyRowStatements).subscribe();
+            onlyRowStatements = true;
         }
         turn.release();
+    }
+
+    /**
+     * Notes a statement about to run on the lease: unless every statement of the lease is a query or a row change,
+     * releasing it resets the connection (rolls back what the SQL may have left open).
+     *
+     * @param sql the statement
+     */
+    void ran(String sql) {
+        if (onlyRowStatements && !RowStatements.isRowStatement(sql)) {
+            onlyRowStatements = false;
+        }
     }
 
     /** Registers a result that must be consumed before the turn ends; {@link #close()} abandons it. */
@@ -97,6 +123,7 @@ final class Session {
             return turns.exclusive().flatMap(turn -> {
                 ConnectionLease held = lease;
                 lease = null;
+                onlyRowStatements = true;
                 transaction = false;
                 return (held == null ? Mono.<Void>empty() : held.release()).doFinally(signal -> turn.release());
             });

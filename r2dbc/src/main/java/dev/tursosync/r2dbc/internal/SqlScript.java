@@ -24,6 +24,11 @@ public final class SqlScript {
     public record Unit(String sql, int[] parameters) {
     }
 
+    /** Most applications run a few hundred distinct statements; beyond that the cache starts over. */
+    private static final int PARSED_LIMIT = 512;
+    /** Parsed scripts by text: a script is immutable, and statements are created once per execution. */
+    private static final Map<String, SqlScript> PARSED = new java.util.concurrent.ConcurrentHashMap<>();
+
     private final List<Unit> units;
     private final int parameterCount;
     private final Map<String, Integer> names;
@@ -53,7 +58,15 @@ public final class SqlScript {
      * @return the script
      */
     public static SqlScript parse(String sql) {
-        return new Parser(sql).parse();
+        SqlScript parsed = PARSED.get(sql);
+        if (parsed == null) {
+            parsed = new Parser(sql).parse();
+            if (PARSED.size() >= PARSED_LIMIT) {
+                PARSED.clear();
+            }
+            PARSED.put(sql, parsed);
+        }
+        return parsed;
     }
 
     /**

@@ -1,0 +1,71 @@
+package dev.tursosync.internal.sql;
+
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Tells queries and row changes by their first keyword ({@code SELECT}, {@code VALUES}, {@code INSERT},
+ * {@code REPLACE}, {@code UPDATE}, {@code DELETE}, and {@code WITH}, which only leads into those): such a statement
+ * changes neither the schema (triggers cannot run DDL) nor the transaction state, so capture need not read the schema
+ * version after it, and a connection that ran only such statements in auto-commit mode has no transaction to roll
+ * back. Anything else (DDL, {@code PRAGMA}, transaction control, {@code VACUUM}, unknown text) is not one.
+ */
+public final class RowStatements {
+
+    private static final Set<String> ROW_STATEMENTS = Set.of("SELECT", "VALUES", "INSERT", "REPLACE", "UPDATE",
+            "DELETE", "WITH");
+    private static final int LONGEST = 7;
+
+    private RowStatements() {
+    }
+
+    /**
+     * Whether a statement is certainly a query or a row change.
+     *
+     * @param sql one statement, or {@code null} when unknown
+     * @return {@code true} for queries and row changes; {@code false} otherwise or when unsure
+     */
+    public static boolean isRowStatement(String sql) {
+        if (sql == null) {
+            return false;
+        }
+        int start = skipSpaceAndComments(sql, 0);
+        if (start < 0) {
+            return false;
+        }
+        int end = start;
+        while (end < sql.length() && end - start <= LONGEST && Character.isLetter(sql.charAt(end))) {
+            end++;
+        }
+        if (end - start > LONGEST || (end < sql.length() && Character.isLetterOrDigit(sql.charAt(end)))) {
+            return false;
+        }
+        return ROW_STATEMENTS.contains(sql.substring(start, end).toUpperCase(Locale.ROOT));
+    }
+
+    /** The index of the first character after leading white space and comments, or -1 for an unclosed comment. */
+    private static int skipSpaceAndComments(String sql, int from) {
+        int i = from;
+        while (i < sql.length()) {
+            char c = sql.charAt(i);
+            if (Character.isWhitespace(c)) {
+                i++;
+            } else if (sql.startsWith("--", i)) {
+                int newline = sql.indexOf('\n', i);
+                if (newline < 0) {
+                    return -1;
+                }
+                i = newline + 1;
+            } else if (sql.startsWith("/*", i)) {
+                int close = sql.indexOf("*/", i + 2);
+                if (close < 0) {
+                    return -1;
+                }
+                i = close + 2;
+            } else {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,139 @@
+package dev.tursosync.r2dbc.internal;
+
+import dev.tursosync.internal.sql.RowStatements;
+import java.sql.BatchUpdateException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Prepared row changes ({@code INSERT}, {@code REPLACE}, {@code UPDATE}, {@code DELETE} without {@code RETURNING})
+ * kept per JDBC connection, so a statement run again is not compiled again: SQLite re-compiles a kept statement itself
+ * when the schema changed. Such a statement runs as a JDBC batch of one ({@link #run}), which resets it when it ends:
+ * a statement left un-reset would count as running, and SQLite would then never clear an interrupt meant for another
+ * statement. Only a statement that ran to its end without an error comes back into the cache ({@link #keep}); one in
+ * use is taken out of it ({@link #take}), so an interrupted or failed statement is closed, never reused. Queries are
+ * never kept: the driver reads their column names from the statement, which a schema change would leave stale.
+ * Every method runs on the thread that uses the connection (a lease's database thread).
+ */
+final class StatementCache {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StatementCache.class);
+    /** Distinct statements kept per connection; the least recently used one is closed beyond that. */
+    private static final int PER_CONNECTION = 64;
+    private static final Map<Connection, Map<String, PreparedStatement>> CACHES = new HashMap<>();
+
+    private StatementCache() {
+    }
+
+    /**
+     * Whether a statement is a row change without result columns, which this cache keeps.
+     *
+     * @param sql one statement
+     * @return {@code true} for {@code INSERT}, {@code REPLACE}, {@code UPDATE} and {@code DELETE} whose text does not
+     *         contain {@code RETURNING} (anywhere, even in a literal: such a statement is just not kept)
+     */
+    static boolean isCacheable(String sql) {
+        if (!RowStatements.isRowStatement(sql) || sql.toUpperCase(Locale.ROOT).contains("RETURNING")) {
+            return false;
+        }
+        String start = sql.stripLeading();
+        return !(start.regionMatches(true, 0, "SELECT", 0, 6) || start.regionMatches(true, 0, "VALUES", 0, 6)
+                || start.regionMatches(true, 0, "WITH", 0, 4) || start.startsWith("-") || start.startsWith("/"));
+    }
+
+    /**
+     * Runs a cacheable statement, its parameters bound, as a batch of one, which leaves it reset.
+     *
+     * @param statement the statement
+     * @return the number of rows it changed
+     * @throws SQLException SQLite's error if it fails
+     */
+    static long run(PreparedStatement statement) throws SQLException {
+        statement.addBatch();
+        try {
+            int[] counts = statement.executeBatch();
+            return counts.length == 0 ? 0 : Math.max(0, counts[0]);
+        } catch (BatchUpdateException e) {
+            // the batch wraps SQLite's own error, whose code tells what failed
+            throw e.getCause() instanceof SQLException cause ? cause : e;
+        }
+    }
+
+    /**
+     * Takes a kept statement for this text out of the cache.
+     *
+     * @param connection the connection
+     * @param sql        the statement text
+     * @return the statement, its parameters cleared, or {@code null} when none is kept
+     * @throws SQLException if clearing the parameters fails
+     */
+    static PreparedStatement take(Connection connection, String sql) throws SQLException {
+        PreparedStatement kept;
+        synchronized (CACHES) {
+            Map<String, PreparedStatement> cache = CACHES.get(connection);
+            kept = cache == null ? null : cache.remove(sql);
+        }
+        if (kept == null || kept.isClosed()) {
+            return null;
+        }
+        kept.clearParameters();
+        return kept;
+    }
+
+    /**
+     * Keeps a cacheable statement that ran to its end through {@link #run}; closes any other.
+     *
+     * @param connection the connection
+     * @param sql        the statement text
+     * @param statement  the statement, finished
+     */
+    static void keep(Connection connection, String sql, PreparedStatement statement) {
+        if (!isCacheable(sql)) {
+            close(statement);
+            return;
+        }
+        PreparedStatement evicted;
+        synchronized (CACHES) {
+            Map<String, PreparedStatement> cache = CACHES.get(connection);
+            if (cache == null) {
+                // a new connection: forget those the manager closed since (their statements are closed with them)
+                CACHES.keySet().removeIf(StatementCache::isClosed);
+                cache = new LinkedHashMap<>(16, 0.75f, true);
+                CACHES.put(connection, cache);
+            }
+            evicted = cache.put(sql, statement);
+            if (evicted == null && cache.size() > PER_CONNECTION) {
+                var eldest = cache.entrySet().iterator();
+                evicted = eldest.next().getValue();
+                eldest.remove();
+            }
+        }
+        if (evicted != null && evicted != statement) {
+            close(evicted);
+        }
+    }
+
+    /** Closes a statement, logging a failure. */
+    static void close(PreparedStatement statement) {
+        try {
+            statement.close();
+        } catch (SQLException e) {
+            LOG.debug("closing a statement failed", e);
+        }
+    }
+
+    private static boolean isClosed(Connection connection) {
+        try {
+            return connection.isClosed();
+        } catch (SQLException e) {
+            return true;
+        }
+    }
+}
