@@ -36,7 +36,9 @@ class ApiBoundaryTests {
             "dev.tursosync.internal.client.DefaultSyncClient",
             "dev.tursosync.internal.db.AccessGate",
             "dev.tursosync.internal.db.ConnectionLease",
-            "dev.tursosync.internal.db.ConnectionManager");
+            "dev.tursosync.internal.db.ConnectionManager",
+            "dev.tursosync.internal.db.SerialLane",
+            "dev.tursosync.internal.sql.RowStatements");
 
     @Test
     void applicationsUseThePublicApiOnly() {
