@@ -59,7 +59,6 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -113,8 +112,8 @@ public final class DefaultSyncClient implements SyncClient {
     private final TransientRetry retry;
     private final Disposable.Composite backgroundSyncs = Disposables.composite();
     private final Sinks.Many<Boolean> localCommits = Sinks.many().multicast().directBestEffort();
-    /** Completes when the last detached step (an apply, a metadata write) has ended; the next operation waits. */
-    private final AtomicReference<Mono<Void>> detachedWork = new AtomicReference<>(Mono.empty());
+    /** Applies and metadata writes that run to their end even if cancelled; the next operation waits for them. */
+    private final DetachedSteps detachedSteps = new DetachedSteps();
     /** Signalled by close(): stops an open() in progress (a bootstrap). */
     private final Sinks.Empty<Void> closing = Sinks.empty();
     private final AtomicBoolean openStarted = new AtomicBoolean();
@@ -229,7 +228,7 @@ public final class DefaultSyncClient implements SyncClient {
      */
     private <T> Mono<T> operation(SyncState state, Function<State, Mono<T>> work, BiConsumer<State, T> onSuccess) {
         return Mono.fromSupplier(this::requireOpen)
-                .flatMap(current -> current.operations().run(Mono.defer(detachedWork::get).then(Mono.defer(() -> {
+                .flatMap(current -> current.operations().run(detachedSteps.awaitLast().then(Mono.defer(() -> {
                     status.begin(state);
                     return work.apply(current);
                 }))).doOnNext(result -> onSuccess.accept(current, result)))
@@ -571,9 +570,9 @@ public final class DefaultSyncClient implements SyncClient {
                         LOG.debug("a pull waiting for the server made way for a push");
                     }))
                     .flatMap(staged -> staged.pageCount() == 0
-                            ? detached(Mono.fromCallable(() -> confirmUnchanged(current, staged, stage))
+                            ? detachedSteps.run(Mono.fromCallable(() -> confirmUnchanged(current, staged, stage))
                                     .subscribeOn(current.connections().scheduler()))
-                            : detached(current.connections().exclusive(() -> apply(current, staged, stage))
+                            : detachedSteps.run(current.connections().exclusive(() -> apply(current, staged, stage))
                                     .flatMap(events -> installCapture(current).thenReturn(events))))
                     .defaultIfEmpty(List.of());
         }));
@@ -633,26 +632,13 @@ public final class DefaultSyncClient implements SyncClient {
     private Mono<PushResult> pushPending(State current) {
         return recover(current).then(Mono.defer(() -> {
             SyncMetadata metadata = current.metadata().get();
-            return current.pusher().push(metadata.clientId(), metadata.pullGeneration());
+            return current.pusher().push(metadata.clientId(), () -> current.metadata().get().pullGeneration());
         })).flatMap(outcome -> outcome.result().changesPushed() == 0
                 ? Mono.just(outcome.result())
-                : detached(Mono.fromCallable(() -> {
+                : detachedSteps.run(Mono.fromCallable(() -> {
                     confirm(current, current.metadata().get().pushed(outcome.lastChangeId(), Instant.now()));
                     return outcome.result();
                 }).subscribeOn(current.connections().scheduler())));
-    }
-
-    /**
-     * Runs a step that must not stop half-way, such as an apply or a metadata write, to its end even if the
-     * subscriber cancels (cancelling only stops the wait for its result). The next operation waits for it before it
-     * starts, so it never sees the pull generation or the change log of a state the step is about to replace.
-     */
-    private <T> Mono<T> detached(Mono<T> step) {
-        return Mono.defer(() -> {
-            CompletableFuture<T> running = step.toFuture();
-            detachedWork.set(Mono.fromFuture(running, true).then().onErrorResume(error -> Mono.empty()));
-            return Mono.fromFuture(running, true);
-        });
     }
 
     /**

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -62,18 +63,25 @@ public final class LogicalPusher {
      * Pushes every change captured before the push started.
      *
      * @param clientId       this client's id
-     * @param pullGeneration this client's pull generation
+     * @param pullGeneration reads this client's pull generation; read under the same permit as the change log, so
+     *                       that the two always belong to one state (a pull's apply changes both under its exclusive
+     *                       permit, and pairing one state's change ids with another's generation drops changes)
      * @return the outcome
      */
-    public Mono<Outcome> push(String clientId, long pullGeneration) {
-        return connections.withConnection(ChangeLog::lastChangeId)
-                .flatMap(bound -> bound == 0
+    public Mono<Outcome> push(String clientId, LongSupplier pullGeneration) {
+        return connections.withConnection(connection -> new Bound(ChangeLog.lastChangeId(connection),
+                        pullGeneration.getAsLong()))
+                .flatMap(bound -> bound.lastChangeId() == 0
                         ? Mono.just(new Outcome(PushResult.NOTHING, 0))
                         : timedPosition(clientId)
-                                .flatMap(position -> start(position, pullGeneration, bound))
-                                .flatMap(start -> sendFrom(clientId, pullGeneration, bound,
+                                .flatMap(position -> start(position, bound.generation(), bound.lastChangeId()))
+                                .flatMap(start -> sendFrom(clientId, bound.generation(), bound.lastChangeId(),
                                         new Progress(start.after(), start.remote(), 0, 0, 0,
                                                 start.remoteNanos()))));
+    }
+
+    /** The last change a push sends, and the pull generation its id belongs to. */
+    private record Bound(long lastChangeId, long generation) {
     }
 
     /** Where a push resumes: after a change id, with the position the remote holds now ({@code null}: none). */
