@@ -20,6 +20,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -121,15 +122,19 @@ final class SyncClientIntegrationTests {
         assertThat(Files.mismatch(db, freshBootstrap())).as("same bytes as a fresh bootstrap").isEqualTo(-1L);
     }
 
+    /** Also upstream's {@code test_sync_pull_no_changes_updates_last_pull_unix_time}: the pull time moves. */
     @Test
     void aPullWithNothingNewEmitsNothing() throws java.io.IOException {
         remote.execute("CREATE TABLE " + table + " (x)");
         SyncClient client = client(dir.resolve("app.db"));
         client.open().block(WAIT);
         String revision = client.stats().block(WAIT).revision();
+        Instant beforePull = Instant.now();
 
         assertThat(client.pullChanges().collectList().block(WAIT)).isEmpty();
         assertThat(client.stats().block(WAIT).revision()).isEqualTo(revision);
+        assertThat(client.stats().block(WAIT).lastPullTime()).as("recorded by a pull that found nothing new")
+                .isAfterOrEqualTo(beforePull);
         try (var files = java.nio.file.Files.list(dir)) {
             assertThat(files.map(file -> file.getFileName().toString()))
                     .as("no staged pull left behind").noneMatch(name -> name.startsWith("app.db-changes"));
