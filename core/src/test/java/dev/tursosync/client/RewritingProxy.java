@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
@@ -54,8 +55,11 @@ final class RewritingProxy implements AutoCloseable {
         byte[] apply(String path, byte[] requestBody, Reply reply) throws IOException;
     }
 
-    /** An armed rewrite: which request it applies to, and what it does. */
-    private record Armed(Predicate<Request> matches, Rewrite rewrite) {
+    /**
+     * An armed rewrite: which request it applies to, what it does, and how many requests had arrived when it was
+     * armed (it applies only to a later one).
+     */
+    private record Armed(Predicate<Request> matches, Rewrite rewrite, long arrivedBefore) {
     }
 
     /** A request as the proxy saw it. */
@@ -70,6 +74,7 @@ final class RewritingProxy implements AutoCloseable {
     private final URI upstream;
     private final AtomicReference<Armed> armed = new AtomicReference<>();
     private final AtomicInteger fired = new AtomicInteger();
+    private final AtomicLong arrivals = new AtomicLong();
     private final AtomicReference<byte[]> lastPullBody = new AtomicReference<>();
 
     RewritingProxy(String upstreamUrl) throws IOException {
@@ -82,10 +87,14 @@ final class RewritingProxy implements AutoCloseable {
         return "http://127.0.0.1:" + listener.getLocalPort();
     }
 
-    /** Arms a rewrite for the next matching request; it fires once. */
+    /**
+     * Arms a rewrite for the next matching request to arrive; it fires once. A request that arrived before, still
+     * waiting for the server's reply, is not rewritten: its client may have given up on it (a background pull that
+     * made way for a push), and a rewrite nobody reads would be lost.
+     */
     void arm(Predicate<Request> matches, Rewrite rewrite) {
         fired.set(0);
-        armed.set(new Armed(matches, rewrite));
+        armed.set(new Armed(matches, rewrite, arrivals.get()));
     }
 
     void disarm() {
@@ -108,6 +117,7 @@ final class RewritingProxy implements AutoCloseable {
             if (read == null) {
                 return;
             }
+            long arrival = arrivals.incrementAndGet();
             Reply reply;
             try (Socket server = new Socket(upstream.getHost(), upstream.getPort())) {
                 server.getOutputStream().write(read.bytes());
@@ -117,7 +127,8 @@ final class RewritingProxy implements AutoCloseable {
             Request request = new Request(read.path(), read.body());
             Armed attack = armed.get();
             byte[] answer;
-            if (attack != null && attack.matches().test(request) && armed.compareAndSet(attack, null)) {
+            if (attack != null && arrival > attack.arrivedBefore() && attack.matches().test(request)
+                    && armed.compareAndSet(attack, null)) {
                 answer = attack.rewrite().apply(read.path(), read.body(), reply);
                 fired.incrementAndGet();
             } else {

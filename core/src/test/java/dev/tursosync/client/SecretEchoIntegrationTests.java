@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tursosync.AutoSyncOptions;
+import dev.tursosync.OperationResult;
 import dev.tursosync.RetryOptions;
 import dev.tursosync.SyncClient;
 import dev.tursosync.testing.LocalSyncServer;
@@ -93,10 +94,21 @@ final class SecretEchoIntegrationTests {
         BlockingQueue<Throwable> errors = new LinkedBlockingQueue<>();
         List<Throwable> all = new ArrayList<>();
         Disposable statuses = client.status().subscribe(status -> status.error().ifPresent(errors::add));
+        BlockingQueue<OperationResult> operations = new LinkedBlockingQueue<>();
+        Disposable results = client.operations().subscribe(operations::add);
         Disposable sync = client.autoSync(AutoSyncOptions.builder().pushDebounce(Duration.ofMillis(20))
                 .pullInterval(Duration.ofMillis(50)).firstBackoff(Duration.ofMillis(20))
                 .maxBackoff(Duration.ofMillis(100)).build());
         try {
+            // background sync starts with a pull that makes way for its first push; the proxy may still be waiting
+            // on the server for that abandoned request, and a rewrite armed now could land on it, unread: arm
+            // once a background pull has ended well
+            OperationResult first;
+            do {
+                first = operations.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+                assertThat(first).as("a background pull").isNotNull();
+            } while (first.operation() != OperationResult.Operation.PULL
+                    || first.outcome() != OperationResult.Outcome.SUCCESS);
             for (Echo echo : echoes()) {
                 errors.clear();
                 proxy.arm(echo.matches(), echo.rewrite());
@@ -113,6 +125,7 @@ final class SecretEchoIntegrationTests {
             }
         } finally {
             sync.dispose();
+            results.dispose();
             statuses.dispose();
         }
         all.forEach(SecretEchoIntegrationTests::assertNoSecretIn);
