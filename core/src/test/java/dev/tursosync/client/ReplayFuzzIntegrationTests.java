@@ -37,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * pull's change events must equal the row diff of what it brought (see {@link #pull}). At the end of an epoch one
  * replica drops some of its tables; they must be gone everywhere after a pull.
  *
- * <p>{@code UNIQUE}: inserts and updates give the unique column fresh values (or {@code NULL}), and replica {@code a}
+ * <p>{@code UNIQUE}: inserts and updates give the unique column fresh values (or {@code NULL}; an update that changes
+ * the key gives it a fresh one too, else it would move the value as the other replica may), and replica {@code a}
  * sometimes deletes a row and inserts its unique value under a new key in the same push, which the remote accepts
  * only because a push applies its changes in order. Two replicas writing the same unique value under different keys
  * is a conflict the model does not resolve: the second push is rejected ({@code PushRejectedException}) and stays
@@ -532,6 +533,13 @@ final class ReplayFuzzIntegrationTests {
                     after.put(column, value);
                     set.add(column);
                 }
+            }
+            if (table.shape == Shape.UNIQUE_COLUMN && set.contains("id") && !set.contains("u")
+                    && before.get("u") != null) {
+                // a new key with the old unique value moves that value to another row, which the other replica may
+                // do as well (its delete and insert below): a conflict, left out of the fuzzer (see the class doc)
+                after.put("u", uniqueValue(random, fresh));
+                set.add("u");
             }
             if (set.isEmpty()) {
                 return;
