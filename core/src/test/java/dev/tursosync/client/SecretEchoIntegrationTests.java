@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tursosync.AutoSyncOptions;
-import dev.tursosync.OperationResult;
 import dev.tursosync.RetryOptions;
 import dev.tursosync.SyncClient;
 import dev.tursosync.testing.LocalSyncServer;
@@ -34,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.Disposable;
+import reactor.core.Disposables;
 
 /**
  * A server that echoes the credentials: a proxy in front of the real server answers pulls and pushes with the auth
@@ -94,22 +94,20 @@ final class SecretEchoIntegrationTests {
         BlockingQueue<Throwable> errors = new LinkedBlockingQueue<>();
         List<Throwable> all = new ArrayList<>();
         Disposable statuses = client.status().subscribe(status -> status.error().ifPresent(errors::add));
-        BlockingQueue<OperationResult> operations = new LinkedBlockingQueue<>();
-        Disposable results = client.operations().subscribe(operations::add);
-        Disposable sync = client.autoSync(AutoSyncOptions.builder().pushDebounce(Duration.ofMillis(20))
-                .pullInterval(Duration.ofMillis(50)).firstBackoff(Duration.ofMillis(20))
-                .maxBackoff(Duration.ofMillis(100)).build());
+        Disposable sync = Disposables.disposed();
+        Boolean pushing = null;
         try {
-            // background sync starts with a pull that makes way for its first push; the proxy may still be waiting
-            // on the server for that abandoned request, and a rewrite armed now could land on it, unread: arm
-            // once a background pull has ended well
-            OperationResult first;
-            do {
-                first = operations.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
-                assertThat(first).as("a background pull").isNotNull();
-            } while (first.operation() != OperationResult.Operation.PULL
-                    || first.outcome() != OperationResult.Outcome.SUCCESS);
             for (Echo echo : echoes()) {
+                if (!Boolean.valueOf(echo.push()).equals(pushing)) {
+                    // pull echoes under background pulls only, push echoes under background pushes only: with both,
+                    // a pull makes way for a due push and its request is abandoned, and an echo that lands on such
+                    // a request is never read (as happened in 2 of 8 runs)
+                    sync.dispose();
+                    pushing = echo.push();
+                    sync = client.autoSync(AutoSyncOptions.builder().pushDebounce(Duration.ofMillis(20))
+                            .pullInterval(Duration.ofMillis(50)).firstBackoff(Duration.ofMillis(20))
+                            .maxBackoff(Duration.ofMillis(100)).pull(!pushing).push(pushing).build());
+                }
                 errors.clear();
                 proxy.arm(echo.matches(), echo.rewrite());
                 if (echo.push()) {
@@ -125,7 +123,6 @@ final class SecretEchoIntegrationTests {
             }
         } finally {
             sync.dispose();
-            results.dispose();
             statuses.dispose();
         }
         all.forEach(SecretEchoIntegrationTests::assertNoSecretIn);
