@@ -69,6 +69,22 @@ public final class AccessGate {
     }
 
     /**
+     * Grants the exclusive permit at once if nothing holds the gate and nobody waits, without a subscription: the fast
+     * path of a caller that would otherwise subscribe to {@link #exclusive()}.
+     *
+     * @return the permit, or {@code null} when it cannot be granted now
+     */
+    public Permit tryExclusive() {
+        synchronized (this) {
+            if (!queue.isEmpty() || exclusiveHeld || sharedHolders > 0) {
+                return null;
+            }
+            exclusiveHeld = true;
+        }
+        return new Permit(this, true);
+    }
+
+    /**
      * Counts for tests and stats.
      *
      * @return {@code [shared holders, exclusive held ? 1 : 0, waiters]}

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConnection;
@@ -50,17 +51,43 @@ public final class ConnectionLease {
      * @return the result, signalled on a database thread
      */
     public <T> Mono<T> run(ConnectionManager.SqlWork<T> work) {
-        return Mono.create(sink -> submit(() -> {
-            if (returned) {
-                sink.error(new IllegalStateException("the connection lease was released"));
-                return;
-            }
-            try {
-                sink.success(work.run(connection));
-            } catch (Throwable error) {
+        return Mono.create(sink -> run(work, (result, error) -> {
+            if (error != null) {
                 sink.error(error);
+            } else {
+                sink.success(result);
             }
         }));
+    }
+
+    /**
+     * As {@link #run(ConnectionManager.SqlWork)}, for a statement layer that tracks its own state: the outcome goes to
+     * a callback, without a subscription per task.
+     *
+     * @param work the work
+     * @param done called once, on a database thread, with the result or the failure (also when the lease was released
+     *             or the manager refused the task)
+     * @param <T>  the result type
+     */
+    public <T> void run(ConnectionManager.SqlWork<T> work, BiConsumer<? super T, ? super Throwable> done) {
+        try {
+            submit(() -> {
+                if (returned) {
+                    done.accept(null, new IllegalStateException("the connection lease was released"));
+                    return;
+                }
+                T result;
+                try {
+                    result = work.run(connection);
+                } catch (Throwable error) {
+                    done.accept(null, error);
+                    return;
+                }
+                done.accept(result, null);
+            });
+        } catch (RuntimeException rejected) {
+            done.accept(null, rejected);
+        }
     }
 
     /**

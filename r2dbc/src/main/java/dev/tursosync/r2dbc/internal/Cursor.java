@@ -28,7 +28,7 @@ final class Cursor {
     private final TursoRowMetadata metadata;
     private final long updateCount;
     private boolean exhausted;
-    private boolean closed;
+    private volatile boolean closed;
 
     private Cursor(Connection connection, ConnectionManager manager, String sql, PreparedStatement statement,
             ResultSet rows, TursoRowMetadata metadata, long updateCount) {
@@ -136,6 +136,15 @@ final class Cursor {
 
     boolean exhausted() {
         return exhausted;
+    }
+
+    /**
+     * Whether the statement was closed and reported (it ran to its end, or it had no rows): readable from any thread.
+     *
+     * @return {@code true} once closed
+     */
+    boolean isClosed() {
+        return closed;
     }
 
     /**

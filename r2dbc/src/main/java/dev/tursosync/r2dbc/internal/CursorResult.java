@@ -5,15 +5,22 @@ import io.r2dbc.spi.Result;
 import io.r2dbc.spi.Row;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.LongFunction;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.FluxSink;
-import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
+import reactor.core.publisher.Operators;
 
 /**
  * The segments of one executed statement, readable once. Rows are stepped on the database thread only as far as
  * the subscriber asked (at most {@code fetchSize} per step). Completion, cancellation or an error closes the cursor
- * and ends the statement's hold on the connection's turn.
+ * and ends the statement's hold on the connection's turn, then tells the execution (which opens the next statement
+ * or completes).
+ *
+ * <p>A reading is one small publisher ({@link #read}) that maps rows and the update count straight to what the
+ * application asked for, so a statement costs no operator chain or buffer queue per result.
  */
 final class CursorResult {
 
@@ -23,17 +30,26 @@ final class CursorResult {
     private final Cursor cursor;
     private final String sql;
     private final int fetchSize;
+    private final Runnable ended;
     private final AtomicBoolean subscribed = new AtomicBoolean();
     private final AtomicBoolean finished = new AtomicBoolean();
-    private final AtomicBoolean fetching = new AtomicBoolean();
-    private final Sinks.Empty<Void> ended = Sinks.empty();
-    private volatile FluxSink<Result.Segment> sink;
+    private volatile Reader<?> reader;
 
-    CursorResult(Operation operation, Cursor cursor, String sql, int fetchSize) {
+    /**
+     * Takes a hold on the turn until the result is consumed, cancelled or abandoned.
+     *
+     * @param operation the turn
+     * @param cursor    the executed statement
+     * @param sql       the statement, for error messages
+     * @param fetchSize rows per step, {@code 0} for the default
+     * @param ended     told once the result ended and its hold was given back
+     */
+    CursorResult(Operation operation, Cursor cursor, String sql, int fetchSize, Runnable ended) {
         this.operation = operation;
         this.cursor = cursor;
         this.sql = sql;
         this.fetchSize = fetchSize > 0 ? Math.min(fetchSize, MAX_BATCH) : MAX_BATCH;
+        this.ended = ended;
         operation.hold();
         operation.session().track(this);
     }
@@ -44,87 +60,217 @@ final class CursorResult {
      * @return rows, or one update count
      */
     Flux<Result.Segment> segments() {
-        return Flux.create(emitter -> {
-            if (!subscribed.compareAndSet(false, true)) {
-                emitter.error(new IllegalStateException("a Result can be consumed only once"));
-                return;
-            }
-            sink = emitter;
-            emitter.onDispose(this::finish);
-            emitter.onCancel(() -> {
-                if (fetching.get()) {
-                    operation.interrupt();
-                }
-            });
-            if (!cursor.hasRows()) {
-                emitter.next(new UpdateCount(cursor.updateCount()));
-                emitter.complete();
-                return;
-            }
-            emitter.onRequest(ignored -> drain());
-        });
+        return read(RowSegment::new, UpdateCount::new);
     }
 
-    /** Completes once the result was consumed, cancelled or abandoned. */
-    Mono<Void> ended() {
-        return ended.asMono();
+    /**
+     * Reads the result once: each row through {@code rows}, the update count through {@code count}; a {@code null}
+     * function skips those (the rows are still stepped to the end). A second subscription fails.
+     *
+     * @param rows  maps a row, or {@code null} to skip rows
+     * @param count maps the update count, or {@code null} to skip it
+     * @param <T>   the element type
+     * @return the mapped values
+     */
+    <T> Flux<T> read(Function<? super TursoRow, ? extends T> rows, LongFunction<? extends T> count) {
+        return new Reading<>(rows, count);
     }
 
     /** Ends a result nobody consumed, because its connection closes. */
     void abandon() {
         if (subscribed.compareAndSet(false, true)) {
             finish();
-        } else if (sink != null) {
-            sink.error(new R2dbcNonTransientResourceException("the connection was closed while reading a result"));
-        }
-    }
-
-    private void drain() {
-        FluxSink<Result.Segment> emitter = sink;
-        if (finished.get() || !fetching.compareAndSet(false, true)) {
             return;
         }
-        long wanted = emitter.requestedFromDownstream();
-        if (wanted <= 0) {
-            fetching.set(false);
-            if (emitter.requestedFromDownstream() > 0) {
-                drain();
-            }
-            return;
-        }
-        int batch = (int) Math.min(wanted, fetchSize);
-        operation.run(connection -> cursor.fetch(batch), sql).subscribe(rows -> emit(emitter, rows), error -> {
-            fetching.set(false);
-            emitter.error(error);
-        });
-    }
-
-    private void emit(FluxSink<Result.Segment> emitter, List<TursoRow> rows) {
-        rows.forEach(row -> emitter.next(new RowSegment(row)));
-        fetching.set(false);
-        if (cursor.exhausted()) {
-            emitter.complete();
-        } else if (emitter.requestedFromDownstream() > 0) {
-            drain();
+        Reader<?> current = reader;
+        if (current != null) {
+            current.abandon(new R2dbcNonTransientResourceException("the connection was closed while reading a result"));
         }
     }
 
-    /** Closes the cursor on the database thread (after any running step), then ends the hold. Runs once. */
+    /**
+     * Closes the cursor on the database thread (after any running step; at once when the statement already ended),
+     * then ends the hold. Runs once.
+     */
     private void finish() {
         if (!finished.compareAndSet(false, true)) {
             return;
         }
         operation.session().untrack(this);
+        if (cursor.isClosed()) {
+            end();
+            return;
+        }
         operation.run(connection -> {
-                    cursor.closeQuietly();
-                    return true;
-                }, sql)
-                .onErrorResume(error -> Mono.empty())
-                .doFinally(signal -> {
-                    operation.done();
-                    ended.tryEmitEmpty();
-                })
-                .subscribe();
+            cursor.closeQuietly();
+            return true;
+        }, sql, (closed, error) -> end());
+    }
+
+    private void end() {
+        operation.done();
+        ended.run();
+    }
+
+    private final class Reading<T> extends Flux<T> {
+
+        private final Function<? super TursoRow, ? extends T> rows;
+        private final LongFunction<? extends T> count;
+
+        Reading(Function<? super TursoRow, ? extends T> rows, LongFunction<? extends T> count) {
+            this.rows = rows;
+            this.count = count;
+        }
+
+        @Override
+        public void subscribe(CoreSubscriber<? super T> actual) {
+            if (!subscribed.compareAndSet(false, true)) {
+                Operators.error(actual, new IllegalStateException("a Result can be consumed only once"));
+                return;
+            }
+            Reader<T> subscription = new Reader<>(actual, rows, count);
+            reader = subscription;
+            actual.onSubscribe(subscription);
+        }
+    }
+
+    /**
+     * One reading. Signals go out only while {@code emitting} is held: by the thread that delivers the update count,
+     * by a fetch's completion on the database thread, or by whoever ends the reading; so they never overlap.
+     */
+    private final class Reader<T> implements Subscription {
+
+        private final CoreSubscriber<? super T> actual;
+        private final Function<? super TursoRow, ? extends T> rows;
+        private final LongFunction<? extends T> count;
+        private final AtomicLong requested = new AtomicLong();
+        private final AtomicBoolean emitting = new AtomicBoolean();
+        private volatile boolean fetching;
+        private volatile boolean cancelled;
+        private volatile Throwable abandoned;
+        private boolean done;
+
+        Reader(CoreSubscriber<? super T> actual, Function<? super TursoRow, ? extends T> rows,
+                LongFunction<? extends T> count) {
+            this.actual = actual;
+            this.rows = rows;
+            this.count = count;
+        }
+
+        @Override
+        public void request(long n) {
+            if (!Operators.validate(n)) {
+                return;
+            }
+            requested.getAndUpdate(current -> Operators.addCap(current, n));
+            drain();
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+            if (fetching) {
+                operation.interrupt();
+            }
+            finish();
+        }
+
+        void abandon(Throwable error) {
+            abandoned = error;
+            drain();
+        }
+
+        /** Emits what can be emitted now, or starts the next fetch. */
+        private void drain() {
+            if (cancelled || !emitting.compareAndSet(false, true)) {
+                return;
+            }
+            if (done) {
+                return;
+            }
+            Throwable failure = abandoned;
+            if (failure != null) {
+                fail(failure);
+                return;
+            }
+            long wanted = rows == null ? fetchSize : requested.get();
+            if (!cursor.hasRows()) {
+                wanted = count == null ? 1 : requested.get();
+            }
+            if (wanted <= 0) {
+                emitting.set(false);
+                if (requested.get() > 0 || abandoned != null) {
+                    drain();
+                }
+                return;
+            }
+            if (!cursor.hasRows()) {
+                emitCount();
+                return;
+            }
+            int batch = (int) Math.min(wanted, fetchSize);
+            fetching = true;
+            operation.run(connection -> cursor.fetch(batch), sql, this::fetched);
+        }
+
+        private void emitCount() {
+            done = true;
+            if (count != null) {
+                T value = count.apply(cursor.updateCount());
+                if (value != null) {
+                    actual.onNext(value);
+                }
+            }
+            actual.onComplete();
+            finish();
+        }
+
+        private void fetched(List<TursoRow> batch, Throwable error) {
+            fetching = false;
+            if (error != null) {
+                fail(error);
+                return;
+            }
+            if (rows != null) {
+                for (TursoRow row : batch) {
+                    if (cancelled) {
+                        return;
+                    }
+                    T value;
+                    try {
+                        value = rows.apply(row);
+                        if (value == null) {
+                            throw new NullPointerException("the mapping function returned null");
+                        }
+                    } catch (Throwable mapping) {
+                        cancelled = true;
+                        fail(mapping);
+                        return;
+                    }
+                    if (requested.get() != Long.MAX_VALUE) {
+                        requested.decrementAndGet();
+                    }
+                    actual.onNext(value);
+                }
+            }
+            if (cancelled) {
+                return;
+            }
+            if (cursor.exhausted()) {
+                done = true;
+                actual.onComplete();
+                finish();
+                return;
+            }
+            emitting.set(false);
+            drain();
+        }
+
+        private void fail(Throwable error) {
+            done = true;
+            actual.onError(error);
+            finish();
+        }
     }
 
     private record UpdateCount(long value) implements Result.UpdateCount {

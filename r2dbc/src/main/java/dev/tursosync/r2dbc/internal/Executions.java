@@ -34,21 +34,16 @@ final class Executions {
      * @return the results
      */
     static Flux<Result> execute(Session session, List<Work> work, int fetchSize) {
-        return session.operate(operation -> Transactions.beginIfManual(operation)
-                .thenMany(Flux.fromIterable(work).concatMap(item -> resolve(item.values())
-                        .flatMap(values -> operation.run(connection -> {
-                                    operation.session().ran(item.sql());
-                                    return Cursor.open(connection, operation.manager(), item.sql(), values);
-                                }, item.sql())
-                                .doOnDiscard(Cursor.class, Cursor::closeQuietly))
-                        .flatMapMany(cursor -> {
-                            CursorResult result = new CursorResult(operation, cursor, item.sql(), fetchSize);
-                            return Flux.<Result>just(new TursoResult(result.segments()))
-                                    .concatWith(result.ended().then(Mono.empty()));
-                        }))));
+        return new StatementRun(session, work, fetchSize);
     }
 
-    private static Mono<Object[]> resolve(Object[] values) {
+    /**
+     * Reads {@link io.r2dbc.spi.Blob} and {@link io.r2dbc.spi.Clob} values into SQLite values.
+     *
+     * @param values encoded values, some of them streams
+     * @return the values, every stream read
+     */
+    static Mono<Object[]> resolve(Object[] values) {
         if (java.util.Arrays.stream(values).noneMatch(value -> value instanceof io.r2dbc.spi.Blob
                 || value instanceof io.r2dbc.spi.Clob)) {
             return Mono.just(values);

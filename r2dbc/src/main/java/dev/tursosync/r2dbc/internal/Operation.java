@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -64,11 +65,28 @@ final class Operation {
      * @return the result, signalled on the database thread
      */
     <T> Mono<T> run(ConnectionManager.SqlWork<T> work, String sql) {
+        return lease.run(timed(work, sql)).onErrorMap(error -> Errors.translate(error, sql));
+    }
+
+    /**
+     * As {@link #run(ConnectionManager.SqlWork, String)}, the outcome going to a callback instead of a subscriber.
+     *
+     * @param work the work
+     * @param sql  the statement, for error messages
+     * @param done called once on the database thread with the result or the translated failure
+     * @param <T>  the result type
+     */
+    <T> void run(ConnectionManager.SqlWork<T> work, String sql, BiConsumer<? super T, Throwable> done) {
+        lease.run(timed(work, sql), (result, error) -> done.accept(result,
+                error == null ? null : Errors.translate(error, sql)));
+    }
+
+    private <T> ConnectionManager.SqlWork<T> timed(ConnectionManager.SqlWork<T> work, String sql) {
         Duration timeout = session.statementTimeout();
-        return lease.run(connection -> {
-            if (timeout.isZero()) {
-                return work.run(connection);
-            }
+        if (timeout.isZero()) {
+            return work;
+        }
+        return connection -> {
             AtomicBoolean fired = new AtomicBoolean();
             Disposable timer = Schedulers.parallel().schedule(() -> {
                 fired.set(true);
@@ -85,7 +103,7 @@ final class Operation {
             } finally {
                 timer.dispose();
             }
-        }).onErrorMap(error -> Errors.translate(error, sql));
+        };
     }
 
     /** Interrupts whatever statement runs on the leased connection now. */

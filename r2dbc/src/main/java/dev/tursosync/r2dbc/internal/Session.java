@@ -62,6 +62,49 @@ final class Session {
     }
 
     /**
+     * The turn, granted at once when nothing holds or waits for it, else {@code null} (then wait with {@link #turn()}).
+     *
+     * @return the turn or {@code null}
+     */
+    AccessGate.Permit tryTurn() {
+        return turns.tryExclusive();
+    }
+
+    /**
+     * Waits for the turn.
+     *
+     * @return the turn once granted
+     */
+    Mono<AccessGate.Permit> turn() {
+        return turns.exclusive();
+    }
+
+    /**
+     * Attaches the lease this connection holds (in a transaction) to a turn, without any subscription.
+     *
+     * @param operation the turn
+     * @return {@code false} when no lease is held: use {@link #attachNew}
+     */
+    boolean attachHeld(Operation operation) {
+        if (lease == null) {
+            return false;
+        }
+        operation.attach(laneManager, lease);
+        return true;
+    }
+
+    /**
+     * Leases a connection for a turn.
+     *
+     * @param operation the turn
+     * @return the turn once its lease is attached
+     */
+    Mono<Operation> attachNew(Operation operation) {
+        return managers.flatMap(manager -> leaseFrom(manager).doOnNext(held -> operation.attach(manager, held)))
+                .thenReturn(operation);
+    }
+
+    /**
      * The held lease, or a new one on this connection's lane: every lease of the connection runs on one lane, so the
      * next statement starts on the thread that finished the last one instead of waking another.
      */
