@@ -323,4 +323,24 @@ class DriverBehaviourTests {
                 .collectList().block(WAIT);
         assertThat(before).containsExactly(List.of("a=1"), List.of("a=1", "b=x"), List.of("c=p", "d=q"));
     }
+
+    @Test
+    void aQueryRunAgainAfterAnotherConnectionReplacedItsTableReportsTheNewDeclaredTypes() {
+        database.jdbc().execute("CREATE TABLE typed (a INTEGER)");
+        database.jdbc().execute("INSERT INTO typed VALUES (1)");
+        Function<Connection, Publisher<String>> columnType = connection -> Flux.from(connection
+                        .createStatement("SELECT a FROM typed").execute())
+                .flatMap(result -> result.map((row, metadata) -> metadata.getColumnMetadata("a").getType().getName()
+                        + " " + metadata.getColumnMetadata("a").getJavaType().getSimpleName()));
+        List<String> types = Flux.usingWhen(database.factory().create(), connection -> Flux.from(
+                        columnType.apply(connection))
+                .concatWith(Mono.fromRunnable(() -> {
+                    database.jdbc().execute("DROP TABLE typed");
+                    database.jdbc().execute("CREATE TABLE typed (a TEXT)");
+                    database.jdbc().execute("INSERT INTO typed VALUES ('x')");
+                }))
+                .concatWith(columnType.apply(connection)), Connection::close)
+                .collectList().block(WAIT);
+        assertThat(types).containsExactly("BIGINT Long", "VARCHAR String");
+    }
 }

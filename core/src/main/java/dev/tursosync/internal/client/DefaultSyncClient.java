@@ -33,6 +33,7 @@ import dev.tursosync.internal.rebase.RevertStore;
 import dev.tursosync.internal.rebase.SyncCheckpoint;
 import dev.tursosync.internal.rebase.SyncedPages;
 import dev.tursosync.internal.push.LogicalPusher;
+import dev.tursosync.internal.sql.RowStatements;
 import dev.tursosync.internal.sqlite.PageSource;
 import dev.tursosync.internal.sqlite.SchemaEntry;
 import dev.tursosync.internal.sqlite.SchemaReader;
@@ -398,7 +399,9 @@ public final class DefaultSyncClient implements SyncClient {
             @Override
             public void afterStatement(Connection connection, String sql) throws SQLException {
                 capture.afterStatement(connection, sql);
-                autoCheckpoint.afterWork();
+                if (!RowStatements.isQuery(sql)) {
+                    autoCheckpoint.afterWork();
+                }
             }
         });
         LogicalPusher pusher = new LogicalPusher(transport, connections, options.transform(),

@@ -26,21 +26,39 @@ public final class RowStatements {
      * @return {@code true} for queries and row changes; {@code false} otherwise or when unsure
      */
     public static boolean isRowStatement(String sql) {
+        String keyword = firstKeyword(sql);
+        return keyword != null && ROW_STATEMENTS.contains(keyword);
+    }
+
+    /**
+     * Whether a statement is certainly a query ({@code SELECT} or {@code VALUES}, not a {@code WITH} that may lead
+     * into a row change): it writes nothing, so the WAL does not grow.
+     *
+     * @param sql one statement, or {@code null} when unknown
+     * @return {@code true} for queries; {@code false} otherwise or when unsure
+     */
+    public static boolean isQuery(String sql) {
+        String keyword = firstKeyword(sql);
+        return "SELECT".equals(keyword) || "VALUES".equals(keyword);
+    }
+
+    /** The first keyword in upper case, or {@code null} when there is none or it is longer than any of ours. */
+    private static String firstKeyword(String sql) {
         if (sql == null) {
-            return false;
+            return null;
         }
         int start = skipSpaceAndComments(sql, 0);
         if (start < 0) {
-            return false;
+            return null;
         }
         int end = start;
         while (end < sql.length() && end - start <= LONGEST && Character.isLetter(sql.charAt(end))) {
             end++;
         }
         if (end - start > LONGEST || (end < sql.length() && Character.isLetterOrDigit(sql.charAt(end)))) {
-            return false;
+            return null;
         }
-        return ROW_STATEMENTS.contains(sql.substring(start, end).toUpperCase(Locale.ROOT));
+        return sql.substring(start, end).toUpperCase(Locale.ROOT);
     }
 
     /** The index of the first character after leading white space and comments, or -1 for an unclosed comment. */

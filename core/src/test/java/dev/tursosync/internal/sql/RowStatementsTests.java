@@ -28,4 +28,23 @@ class RowStatementsTests {
     void unknownTextIsNot() {
         assertThat(RowStatements.isRowStatement(null)).isFalse();
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"SELECT 1", "select * from t", " values (1)", "-- note\nSELECT 1", "SELECT(1)"})
+    void selectsAndValuesAreQueries(String sql) {
+        assertThat(RowStatements.isQuery(sql.replace("\\n", "\n"))).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"INSERT INTO t VALUES (1)", "UPDATE t SET a = 1", "DELETE FROM t",
+            "REPLACE INTO t VALUES (1)", "WITH x AS (SELECT 1) INSERT INTO t SELECT * FROM x", "WITH x AS (SELECT 1) SELECT * FROM x",
+            "CREATE TABLE t (a)", "SELECTED", "", "/* unclosed SELECT"})
+    void rowChangesWithAndEverythingElseAreNotQueries(String sql) {
+        assertThat(RowStatements.isQuery(sql)).isFalse();
+    }
+
+    @Test
+    void unknownTextIsNoQuery() {
+        assertThat(RowStatements.isQuery(null)).isFalse();
+    }
 }

@@ -27,11 +27,12 @@ final class Cursor {
     private final ResultSet rows;
     private final TursoRowMetadata metadata;
     private final long updateCount;
+    private final boolean reusable;
     private boolean exhausted;
     private volatile boolean closed;
 
     private Cursor(Connection connection, ConnectionManager manager, String sql, PreparedStatement statement,
-            ResultSet rows, TursoRowMetadata metadata, long updateCount) {
+            ResultSet rows, TursoRowMetadata metadata, long updateCount, boolean reusable) {
         this.connection = connection;
         this.manager = manager;
         this.sql = sql;
@@ -39,6 +40,7 @@ final class Cursor {
         this.rows = rows;
         this.metadata = metadata;
         this.updateCount = updateCount;
+        this.reusable = reusable;
     }
 
     /**
@@ -56,7 +58,8 @@ final class Cursor {
             throws SQLException {
         manager.beforeStatement(connection, sql);
         boolean cacheable = StatementCache.isCacheable(sql);
-        PreparedStatement kept = cacheable ? StatementCache.take(connection, sql) : null;
+        boolean query = !cacheable && StatementCache.isQuery(sql);
+        PreparedStatement kept = cacheable || query ? StatementCache.take(connection, sql) : null;
         PreparedStatement statement = kept != null ? kept : prepare(connection, sql);
         try {
             for (int i = 0; i < values.length; i++) {
@@ -64,16 +67,21 @@ final class Cursor {
             }
             if (cacheable) {
                 Cursor cursor = new Cursor(connection, manager, sql, statement, null, null,
-                        StatementCache.run(statement));
+                        StatementCache.run(statement), true);
                 cursor.close(true);
                 return cursor;
             }
+            if (query) {
+                ResultSet rows = statement.executeQuery();
+                return new Cursor(connection, manager, sql, statement, rows, metadata(rows.getMetaData()), -1, true);
+            }
             if (statement.execute()) {
                 ResultSet rows = statement.getResultSet();
-                return new Cursor(connection, manager, sql, statement, rows, metadata(rows.getMetaData()), -1);
+                return new Cursor(connection, manager, sql, statement, rows, metadata(rows.getMetaData()), -1,
+                        false);
             }
             Cursor cursor = new Cursor(connection, manager, sql, statement, null, null,
-                    Math.max(0, statement.getUpdateCount()));
+                    Math.max(0, statement.getUpdateCount()), false);
             cursor.close();
             return cursor;
         } catch (SQLException | RuntimeException e) {
@@ -160,7 +168,7 @@ final class Cursor {
         while (batch.size() < max) {
             if (!rows.next()) {
                 exhausted = true;
-                close();
+                close(reusable);
                 break;
             }
             Object[] values = new Object[width];
@@ -191,18 +199,35 @@ final class Cursor {
         close(false);
     }
 
-    /** Closes the statement, or keeps it for its next run when it ran through {@link StatementCache#run}. */
+    /**
+     * Closes the statement, or keeps it for its next run when it ran to its end: a row change through
+     * {@link StatementCache#run}, or a query stepped to its last row.
+     */
     private void close(boolean finished) throws SQLException {
         if (closed) {
             return;
         }
         closed = true;
-        if (finished) {
+        if (finished && resetRows()) {
             StatementCache.keep(connection, sql, statement);
         } else {
             StatementCache.close(statement);
         }
         manager.afterStatement(connection, sql);
+    }
+
+    /** Closes a query's finished result set, which resets its statement; {@code false} if that failed. */
+    private boolean resetRows() {
+        if (rows == null) {
+            return true;
+        }
+        try {
+            rows.close();
+            return true;
+        } catch (SQLException e) {
+            LOG.debug("resetting a finished query failed; its statement is closed", e);
+            return false;
+        }
     }
 
     /** Closes after a cancellation or failure, logging what the change capture reports. */

@@ -18,8 +18,10 @@ import org.slf4j.LoggerFactory;
  * when the schema changed. Such a statement runs as a JDBC batch of one ({@link #run}), which resets it when it ends:
  * a statement left un-reset would count as running, and SQLite would then never clear an interrupt meant for another
  * statement. Only a statement that ran to its end without an error comes back into the cache ({@link #keep}); one in
- * use is taken out of it ({@link #take}), so an interrupted or failed statement is closed, never reused. Queries are
- * never kept: the driver reads their column names from the statement, which a schema change would leave stale.
+ * use is taken out of it ({@link #take}), so an interrupted or failed statement is closed, never reused. Queries
+ * ({@code SELECT}, {@code VALUES}) are kept too once stepped to their last row and reset: their column names and types
+ * are read from the live statement at every execution (sqlite-jdbc reads the names again each time it executes, and
+ * SQLite re-compiles the statement against a changed schema), so a schema change never leaves them stale.
  * Every method runs on the thread that uses the connection (a lease's database thread).
  */
 final class StatementCache {
@@ -46,6 +48,16 @@ final class StatementCache {
         String start = sql.stripLeading();
         return !(start.regionMatches(true, 0, "SELECT", 0, 6) || start.regionMatches(true, 0, "VALUES", 0, 6)
                 || start.regionMatches(true, 0, "WITH", 0, 4) || start.startsWith("-") || start.startsWith("/"));
+    }
+
+    /**
+     * Whether a statement is a query this cache keeps once it ran to its end.
+     *
+     * @param sql one statement
+     * @return {@code true} for {@code SELECT} and {@code VALUES}
+     */
+    static boolean isQuery(String sql) {
+        return RowStatements.isQuery(sql);
     }
 
     /**
@@ -88,14 +100,15 @@ final class StatementCache {
     }
 
     /**
-     * Keeps a cacheable statement that ran to its end through {@link #run}; closes any other.
+     * Keeps a cacheable statement that ran to its end through {@link #run}, or a query stepped to its end and reset;
+     * closes any other.
      *
      * @param connection the connection
      * @param sql        the statement text
      * @param statement  the statement, finished
      */
     static void keep(Connection connection, String sql, PreparedStatement statement) {
-        if (!isCacheable(sql)) {
+        if (!isCacheable(sql) && !isQuery(sql)) {
             close(statement);
             return;
         }
