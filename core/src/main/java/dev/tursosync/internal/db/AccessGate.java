@@ -85,6 +85,22 @@ public final class AccessGate {
     }
 
     /**
+     * Grants a shared permit at once if no exclusive request holds the gate or waits, without a subscription: the
+     * fast path of a caller that would otherwise subscribe to {@link #shared()}.
+     *
+     * @return the permit, or {@code null} when it cannot be granted now
+     */
+    public Permit tryShared() {
+        synchronized (this) {
+            if (!queue.isEmpty() || exclusiveHeld) {
+                return null;
+            }
+            sharedHolders++;
+        }
+        return new Permit(this, false);
+    }
+
+    /**
      * Counts for tests and stats.
      *
      * @return {@code [shared holders, exclusive held ? 1 : 0, waiters]}

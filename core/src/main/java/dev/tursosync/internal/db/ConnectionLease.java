@@ -3,6 +3,7 @@ package dev.tursosync.internal.db;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
@@ -141,20 +142,39 @@ public final class ConnectionLease {
      * @return completes once the connection is back and the permit released
      */
     public Mono<Void> release(boolean onlyRowStatements) {
-        return Mono.create(sink -> {
-            if (!released.compareAndSet(false, true)) {
-                sink.success();
-                return;
+        return Mono.create(sink -> end(onlyRowStatements, sink::success));
+    }
+
+    /**
+     * As {@link #release(boolean)}, without anyone waiting for the end: for a statement layer that gives the lease
+     * back after each auto-commit statement. The connection goes back (and the permit is released) after every task
+     * already submitted, so the layer's next lease on the same lane finds it.
+     *
+     * @param onlyRowStatements whether every statement run on the lease was a query or a row change in auto-commit
+     *                          mode
+     */
+    public void releaseSoon(boolean onlyRowStatements) {
+        try {
+            end(onlyRowStatements, () -> { });
+        } catch (RejectedExecutionException rejected) {
+            LOG.debug("the connection manager closed before a lease was released", rejected);
+            permit.release();
+        }
+    }
+
+    private void end(boolean onlyRowStatements, Runnable then) {
+        if (!released.compareAndSet(false, true)) {
+            then.run();
+            return;
+        }
+        submit(() -> {
+            try {
+                returned = true;
+                returner.giveBack(connection, onlyRowStatements ? isAutoCommit() : rollBackQuietly());
+            } finally {
+                permit.release();
+                then.run();
             }
-            submit(() -> {
-                try {
-                    returned = true;
-                    returner.giveBack(connection, onlyRowStatements ? isAutoCommit() : rollBackQuietly());
-                } finally {
-                    permit.release();
-                    sink.success();
-                }
-            });
         });
     }
 

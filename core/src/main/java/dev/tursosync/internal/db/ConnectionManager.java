@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
@@ -245,6 +246,46 @@ public final class ConnectionManager {
                 sink.error(rejected);
             }
         }).doOnDiscard(ConnectionLease.class, lease -> lease.release().subscribe())));
+    }
+
+    /**
+     * As {@link #lease(SerialLane)}, the lease going to a callback: without any subscription when the shared permit is
+     * free, for a statement layer that leases once per auto-commit statement. The wait cannot be cancelled; a caller
+     * that no longer needs the lease releases it.
+     *
+     * @param lane the lane, used by one statement-layer connection only
+     * @param done called once with the lease (on the lane) or the failure
+     */
+    public void lease(SerialLane lane, BiConsumer<ConnectionLease, Throwable> done) {
+        if (closed) {
+            done.accept(null, closedError());
+            return;
+        }
+        AccessGate.Permit permit = gate.tryShared();
+        if (permit != null) {
+            borrowOn(lane, permit, done);
+        } else {
+            gate.shared().subscribe(granted -> borrowOn(lane, granted, done), error -> done.accept(null, error));
+        }
+    }
+
+    private void borrowOn(SerialLane lane, AccessGate.Permit permit, BiConsumer<ConnectionLease, Throwable> done) {
+        try {
+            lane.execute(() -> {
+                ConnectionLease lease;
+                try {
+                    lease = new ConnectionLease(borrow(), permit, lane, this::giveBack, this::afterStatement);
+                } catch (Throwable error) {
+                    permit.release();
+                    done.accept(null, error);
+                    return;
+                }
+                done.accept(lease, null);
+            });
+        } catch (RejectedExecutionException rejected) {
+            permit.release();
+            done.accept(null, closedError());
+        }
     }
 
     /**

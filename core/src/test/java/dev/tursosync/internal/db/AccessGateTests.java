@@ -72,4 +72,25 @@ final class AccessGateTests {
         assertThat(gate.state()).containsExactly(0, 0, 0);
         assertThat(gate.exclusive().block(Duration.ofSeconds(1))).isNotNull();
     }
+
+    @Test
+    void theImmediateRequestsGrantOnlyWhatAQueuedRequestWouldGetAtOnce() {
+        AccessGate.Permit reader = gate.tryShared();
+        assertThat(reader).isNotNull().matches(permit -> !permit.isExclusive());
+        assertThat(gate.tryExclusive()).as("exclusive while a reader holds the gate").isNull();
+        List<AccessGate.Permit> exclusive = new ArrayList<>();
+        gate.exclusive().subscribe(exclusive::add);
+        assertThat(gate.tryShared()).as("shared while an exclusive request waits").isNull();
+
+        reader.release();
+        assertThat(exclusive).singleElement().matches(AccessGate.Permit::isExclusive);
+        assertThat(gate.tryShared()).as("shared while the exclusive permit is held").isNull();
+        exclusive.get(0).release();
+
+        AccessGate.Permit alone = gate.tryExclusive();
+        assertThat(alone).isNotNull().matches(AccessGate.Permit::isExclusive);
+        assertThat(gate.tryExclusive()).isNull();
+        alone.release();
+        assertThat(gate.state()).containsExactly(0, 0, 0);
+    }
 }

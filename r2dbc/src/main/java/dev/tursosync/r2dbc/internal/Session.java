@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -94,14 +95,35 @@ final class Session {
     }
 
     /**
-     * Leases a connection for a turn.
+     * Leases a connection for a turn. Once this connection knows its manager (which stays the same for the client's
+     * life), the lease is taken without any subscription when the shared permit is free.
      *
      * @param operation the turn
-     * @return the turn once its lease is attached
+     * @param done      told once the lease is attached ({@code null}) or why not
      */
-    Mono<Operation> attachNew(Operation operation) {
-        return managers.flatMap(manager -> leaseFrom(manager).doOnNext(held -> operation.attach(manager, held)))
-                .thenReturn(operation);
+    void attachNew(Operation operation, Consumer<Throwable> done) {
+        ConnectionManager known = laneManager;
+        if (known != null) {
+            leaseOn(known, operation, done);
+        } else {
+            managers.subscribe(manager -> leaseOn(manager, operation, done), done);
+        }
+    }
+
+    private void leaseOn(ConnectionManager manager, Operation operation, Consumer<Throwable> done) {
+        if (laneManager != manager) {
+            laneManager = manager;
+            lane = manager.lane();
+        }
+        manager.lease(lane, (fresh, error) -> {
+            if (error != null) {
+                done.accept(error);
+                return;
+            }
+            lease = fresh;
+            operation.attach(manager, fresh);
+            done.accept(null);
+        });
     }
 
     /**
@@ -123,7 +145,7 @@ final class Session {
     void finish(ConnectionLease used, AccessGate.Permit turn) {
         if (used != null && !transaction && lease == used) {
             lease = null;
-            used.release(onlyRowStatements).subscribe();
+            used.releaseSoon(onlyRowStatements);
             onlyRowStatements = true;
         }
         turn.release();

@@ -107,7 +107,13 @@ final class StatementRun extends Flux<Result> {
             if (session.attachHeld(granted)) {
                 attached();
             } else {
-                session.attachNew(granted).subscribe(ignored -> attached(), this::fail);
+                session.attachNew(granted, failure -> {
+                    if (failure != null) {
+                        fail(failure);
+                    } else {
+                        attached();
+                    }
+                });
             }
         }
 
