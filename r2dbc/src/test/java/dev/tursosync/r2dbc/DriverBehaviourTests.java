@@ -343,4 +343,32 @@ class DriverBehaviourTests {
                 .collectList().block(WAIT);
         assertThat(types).containsExactly("BIGINT Long", "VARCHAR String");
     }
+
+    @Test
+    void bindingSetsGiveTheirCountsInOrderAndAFailureAfterThoseThatRanBeforeIt() {
+        database.jdbc().execute("CREATE TABLE u (id INTEGER PRIMARY KEY)");
+        List<Object> outcome = with(connection -> Flux.from(connection.createStatement("INSERT INTO u VALUES ($1)")
+                        .bind("$1", 1).add().bind("$1", 2).add().bind("$1", 1).add().bind("$1", 3).execute())
+                .concatMap(Result::getRowsUpdated)
+                .cast(Object.class)
+                .onErrorResume(R2dbcDataIntegrityViolationException.class, duplicate -> Mono.just("duplicate"))
+                .concatWith(update(connection, "SELECT 1"))
+                .concatWith(Flux.from(connection.createStatement("SELECT group_concat(id) FROM u").execute())
+                        .flatMap(result -> result.map(row -> row.get(0, String.class)))));
+        assertThat(outcome).as("the third set fails; the fourth never runs")
+                .containsExactly(1L, 1L, "duplicate", "1,2");
+    }
+
+    @Test
+    void cancellingAfterTheFirstBindingSetsResultLeavesTheConnectionFree() {
+        database.jdbc().execute("CREATE TABLE v (id INTEGER PRIMARY KEY)");
+        List<Object> outcome = with(connection -> Flux.from(connection.createStatement("INSERT INTO v VALUES ($1)")
+                        .bind("$1", 1).add().bind("$1", 2).add().bind("$1", 3).execute())
+                .take(1)
+                .concatMap(Result::getRowsUpdated)
+                .cast(Object.class)
+                .concatWith(Flux.from(connection.createStatement("SELECT count(*) FROM v WHERE id = 1").execute())
+                        .flatMap(result -> result.map(row -> row.get(0, Long.class)))));
+        assertThat(outcome).containsExactly(1L, 1L);
+    }
 }

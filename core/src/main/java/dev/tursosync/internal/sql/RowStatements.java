@@ -1,7 +1,9 @@
 package dev.tursosync.internal.sql;
 
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Tells queries and row changes by their first keyword ({@code SELECT}, {@code VALUES}, {@code INSERT},
@@ -15,6 +17,11 @@ public final class RowStatements {
     private static final Set<String> ROW_STATEMENTS = Set.of("SELECT", "VALUES", "INSERT", "REPLACE", "UPDATE",
             "DELETE", "WITH");
     private static final int LONGEST = 7;
+    /** What {@link #firstKeyword} found, by text: a statement layer asks about the same few texts again and again. */
+    private static final Map<String, String> KEYWORDS = new ConcurrentHashMap<>();
+    /** Distinct texts remembered; beyond that the memory starts over. */
+    private static final int REMEMBERED = 512;
+    private static final String NONE = "";
 
     private RowStatements() {
     }
@@ -47,6 +54,19 @@ public final class RowStatements {
         if (sql == null) {
             return null;
         }
+        String known = KEYWORDS.get(sql);
+        if (known == null) {
+            String found = readKeyword(sql);
+            known = found == null ? NONE : found;
+            if (KEYWORDS.size() >= REMEMBERED) {
+                KEYWORDS.clear();
+            }
+            KEYWORDS.put(sql, known);
+        }
+        return known.isEmpty() ? null : known;
+    }
+
+    private static String readKeyword(String sql) {
         int start = skipSpaceAndComments(sql, 0);
         if (start < 0) {
             return null;

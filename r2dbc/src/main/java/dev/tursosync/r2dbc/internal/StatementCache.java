@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +31,10 @@ final class StatementCache {
     /** Distinct statements kept per connection; the least recently used one is closed beyond that. */
     private static final int PER_CONNECTION = 64;
     private static final Map<Connection, Map<String, PreparedStatement>> CACHES = new HashMap<>();
+    /** {@link #isCacheable} by text, as the driver asks about the same texts for every execution. */
+    private static final Map<String, Boolean> CACHEABLE = new ConcurrentHashMap<>();
+    /** Distinct texts remembered; beyond that the memory starts over. */
+    private static final int REMEMBERED = 512;
 
     private StatementCache() {
     }
@@ -42,6 +47,18 @@ final class StatementCache {
      *         contain {@code RETURNING} (anywhere, even in a literal: such a statement is just not kept)
      */
     static boolean isCacheable(String sql) {
+        Boolean known = CACHEABLE.get(sql);
+        if (known == null) {
+            known = isRowChange(sql);
+            if (CACHEABLE.size() >= REMEMBERED) {
+                CACHEABLE.clear();
+            }
+            CACHEABLE.put(sql, known);
+        }
+        return known;
+    }
+
+    private static boolean isRowChange(String sql) {
         if (!RowStatements.isRowStatement(sql) || sql.toUpperCase(Locale.ROOT).contains("RETURNING")) {
             return false;
         }

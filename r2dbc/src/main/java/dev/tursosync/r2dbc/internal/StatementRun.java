@@ -4,6 +4,8 @@ import dev.tursosync.internal.db.AccessGate;
 import io.r2dbc.spi.Blob;
 import io.r2dbc.spi.Clob;
 import io.r2dbc.spi.Result;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.reactivestreams.Subscription;
@@ -20,6 +22,9 @@ import reactor.core.publisher.Operators;
  * transactions, the lease) back; then the publisher completes.
  */
 final class StatementRun extends Flux<Result> {
+
+    /** Row changes run in one database task at most, so a long batch does not hold the lane for long. */
+    private static final int ROW_CHANGES_PER_TASK = 256;
 
     private final Session session;
     private final List<Executions.Work> work;
@@ -62,6 +67,8 @@ final class StatementRun extends Flux<Result> {
         private boolean cancelled;
         private boolean released;
         private Throwable error;
+        private final ArrayDeque<CursorResult> ready = new ArrayDeque<>();
+        private volatile Throwable failed;
         private boolean complete;
         private boolean terminated;
 
@@ -125,17 +132,31 @@ final class StatementRun extends Flux<Result> {
             }
         }
 
-        /** Opens the next statement, or ends the run when none is left or the subscriber cancelled. */
+        /**
+         * Opens the next statement, or ends the run when none is left or the subscriber cancelled. Consecutive row
+         * changes without {@code RETURNING} (such as the binding sets of one statement) run together in one database
+         * task, like a JDBC batch: their results are only update counts, emitted one after another; a failure is
+         * signalled after the results of those that ran before it.
+         */
         private void openNext() {
             Executions.Work item;
+            List<Executions.Work> rowChanges = null;
             synchronized (this) {
                 item = cancelled || next >= work.size() ? null : work.get(next++);
+                if (item != null && isRowChange(item)) {
+                    rowChanges = new ArrayList<>();
+                    rowChanges.add(item);
+                    while (next < work.size() && rowChanges.size() < ROW_CHANGES_PER_TASK
+                            && isRowChange(work.get(next))) {
+                        rowChanges.add(work.get(next++));
+                    }
+                }
             }
             if (item == null) {
                 release();
-                return;
-            }
-            if (needsResolving(item.values())) {
+            } else if (rowChanges != null) {
+                openRowChanges(rowChanges);
+            } else if (needsResolving(item.values())) {
                 Executions.resolve(item.values()).subscribe(values -> open(item.sql(), values), this::fail);
             } else {
                 open(item.sql(), item.values());
@@ -151,7 +172,50 @@ final class StatementRun extends Flux<Result> {
                 if (failure != null) {
                     fail(failure);
                 } else {
-                    opened(new CursorResult(current, cursor, sql, fetchSize, this::openNext));
+                    opened(new CursorResult(current, cursor, sql, fetchSize, this::resultEnded));
+                }
+            });
+        }
+
+        private void openRowChanges(List<Executions.Work> items) {
+            Operation current = operation;
+            current.run(connection -> {
+                List<Cursor> cursors = new ArrayList<>(items.size());
+                for (Executions.Work each : items) {
+                    try {
+                        session.ran(each.sql());
+                        cursors.add(Cursor.open(connection, current.manager(), each.sql(), each.values()));
+                    } catch (Exception e) {
+                        failed = Errors.translate(e, each.sql());
+                        break;
+                    }
+                }
+                return cursors;
+            }, null, (cursors, failure) -> {
+                if (failure != null) {
+                    fail(failure);
+                    return;
+                }
+                List<CursorResult> results = new ArrayList<>(cursors.size());
+                for (int i = 0; i < cursors.size(); i++) {
+                    results.add(new CursorResult(current, cursors.get(i), items.get(i).sql(), fetchSize,
+                            this::resultEnded));
+                }
+                if (results.isEmpty()) {
+                    resultEnded();
+                    return;
+                }
+                boolean drop;
+                synchronized (this) {
+                    drop = cancelled;
+                    if (!drop) {
+                        ready.addAll(results.subList(1, results.size()));
+                    }
+                }
+                if (drop) {
+                    results.forEach(CursorResult::abandon);
+                } else {
+                    opened(results.get(0));
                 }
             });
         }
@@ -169,6 +233,23 @@ final class StatementRun extends Flux<Result> {
                 result.abandon();
             } else {
                 drain();
+            }
+        }
+
+        /** After a result ended: emits the next one already run, signals a failure that followed it, or opens on. */
+        private void resultEnded() {
+            CursorResult following;
+            Throwable failure;
+            synchronized (this) {
+                following = ready.poll();
+                failure = following == null ? failed : null;
+            }
+            if (following != null) {
+                opened(following);
+            } else if (failure != null) {
+                fail(failure);
+            } else {
+                openNext();
             }
         }
 
@@ -220,6 +301,7 @@ final class StatementRun extends Flux<Result> {
         public void cancel() {
             Disposable wait;
             CursorResult notSent;
+            List<CursorResult> queued;
             synchronized (this) {
                 if (cancelled) {
                     return;
@@ -230,6 +312,8 @@ final class StatementRun extends Flux<Result> {
                 notSent = pending == null ? null : unsent;
                 pending = null;
                 unsent = null;
+                queued = new ArrayList<>(ready);
+                ready.clear();
             }
             if (wait != null) {
                 wait.dispose();
@@ -237,6 +321,7 @@ final class StatementRun extends Flux<Result> {
             if (notSent != null) {
                 notSent.abandon();
             }
+            queued.forEach(CursorResult::abandon);
         }
 
         private void drain() {
@@ -282,6 +367,11 @@ final class StatementRun extends Flux<Result> {
                 missed = wip.addAndGet(-missed);
             } while (missed != 0);
         }
+    }
+
+    /** Whether a statement is a row change the run may batch with its neighbours: no result rows, no streams. */
+    private static boolean isRowChange(Executions.Work item) {
+        return StatementCache.isCacheable(item.sql()) && !needsResolving(item.values());
     }
 
     private static boolean needsResolving(Object[] values) {
