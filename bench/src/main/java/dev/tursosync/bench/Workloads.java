@@ -12,9 +12,9 @@ final class Workloads {
     }
 
     static List<Workload> all() {
-        List<Workload> all = new ArrayList<>(List.of(new BootstrapWorkload(), new PullRowsWorkload(),
+        List<Workload> all = new ArrayList<>(List.of(new BootstrapWorkload(), new PullRowsWorkload(false),
                 new SmallPullWorkload(), new RebasePullWorkload(), new PeakHeapWorkload(), new PushRowsWorkload(),
-                new CaptureOverheadWorkload(), new AutoSyncLatencyWorkload()));
+                new CaptureOverheadWorkload(), new AutoSyncLatencyWorkload(), new PullRowsWorkload(true)));
         all.addAll(LocalWorkload.all());
         all.add(new SoakWorkload());
         return all;

@@ -100,11 +100,7 @@ final class HostileAttacks {
         a.add(pages(t, "db-size-grown-without-pages", reply -> reply.header.setDbSize(reply.dbSize() + 5)));
         a.add(pages(t, "page-id-2^31", reply -> reply.order.get(reply.size() - 1)[0] = (1L << 31) + 1));
         a.add(pages(t, "page-id-beyond-size", reply -> reply.order.get(reply.size() - 1)[0] = reply.dbSize() + 1));
-        a.add(pages(t, "page-dropped", reply -> {
-            int last = reply.indexOf(reply.dbSize());
-            reply.order.remove(last);
-            reply.images.remove(last);
-        }));
+        a.add(pages(t, "page-dropped", reply -> drop(reply, reply.dbSize())));
         a.add(pages(t, "page1-zero-filled", reply -> Arrays.fill(reply.image(1), (byte) 0)));
         a.add(pages(t, "page1-bad-magic", reply -> reply.image(1)[3] = 'X'));
         a.add(pages(t, "page1-page-size-512", reply -> PullReply.u16(reply.image(1), 16, 512)));
@@ -241,6 +237,9 @@ final class HostileAttacks {
         a.add(pages(Target.PULL, "existing-leaf-zero-filled", reply -> Arrays.fill(
                 reply.image(existingLeaf(reply)), (byte) 0)));
         a.add(pages(Target.PULL, "page1-reserved-changed", reply -> reply.image(1)[20] = 8));
+        a.add(pages(Target.PULL, "existing-index-leaf-unsent", reply -> drop(reply,
+                reply.firstOfType(PageType.LEAF_INDEX, 2).orElseThrow())));
+        a.add(pages(Target.PULL, "existing-table-leaf-unsent", reply -> drop(reply, existingLeaf(reply))));
         a.add(new Attack("http-header-too-long", Target.PULL, SyncProtocolException.class, (path, request, reply) -> {
             String head = "HTTP/1.1 200 OK\r\nX-Filler: " + "a".repeat(64 * 1024) + "\r\nContent-Length: "
                     + reply.body().length + "\r\nConnection: close\r\n\r\n";
@@ -384,6 +383,13 @@ final class HostileAttacks {
     static long indexPage(PullReply reply, PageType type) {
         return reply.highestOfType(type, 2).orElseThrow(() -> new IllegalStateException(
                 "the reply has no " + type + " page to attack"));
+    }
+
+    /** Leaves a page the server changed out of the reply: the replica would keep its old image. */
+    private static void drop(PullReply reply, long page) {
+        int at = reply.indexOf(page);
+        reply.order.remove(at);
+        reply.images.remove(at);
     }
 
     /** Swaps two entries of a page's cell pointer array, which starts at {@code array}. */

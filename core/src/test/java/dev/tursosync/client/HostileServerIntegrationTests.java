@@ -67,7 +67,8 @@ final class HostileServerIntegrationTests {
         proxy = new RewritingProxy(server.url());
         synchronized (ROUND) {
             if (remote.query("SELECT count(*) FROM sqlite_schema WHERE name = 'base'").equals(List.of(List.of(0L)))) {
-                remote.transaction("CREATE TABLE base (id INTEGER PRIMARY KEY, v TEXT)", rows("base", 1, NEW_ROWS),
+                remote.transaction("CREATE TABLE base (id INTEGER PRIMARY KEY, v TEXT)",
+                        "CREATE INDEX base_v ON base (v)", rows("base", 1, NEW_ROWS),
                         "INSERT INTO base (id, v) VALUES (500, '" + BIG_TEXT + "')");
             }
         }
@@ -222,7 +223,7 @@ final class HostileServerIntegrationTests {
 
     /** A remote transaction that makes the next pull hold every kind of page: a new table (a new root in page 1,
      *  an interior page, leaves, an overflow chain), its index (NOCASE and DESC columns: interior and leaf index
-     *  pages) and an updated leaf of the existing table. */
+     *  pages) and an updated leaf of the existing table, whose index {@code base_v} changes with it. */
     private void remoteRound(int round) {
         String table = "r_" + round;
         remote.transaction("CREATE TABLE " + table + " (id INTEGER PRIMARY KEY, v TEXT)",

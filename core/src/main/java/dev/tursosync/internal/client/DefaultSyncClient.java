@@ -80,14 +80,18 @@ import reactor.core.scheduler.Schedulers;
 /**
  * The sync client: bootstrap, resume, physical pull with change events, capture and push of local changes.
  *
- * <p>Files next to the database {@code <db>}: {@code <db>-info} (metadata), {@code <db>-wal} (SQLite's log),
- * {@code <db>-changes-N} (the pages of pull N of this process, staged), {@code <db>.bootstrap} (a bootstrap being
- * installed). Each pull stages to a file of its own: a pull cancelled while it applies goes on to the end on a
- * database thread, and the next pull must not overwrite its pages meanwhile.
+ * <p>Files next to the database {@code <db>} are listed in docs/sync-client.md: the metadata {@code <db>-info},
+ * SQLite's {@code <db>-wal}, the revert store {@code <db>-revert} (and {@code <db>-revert.next} while a pull
+ * finishes), the rebase journal {@code <db>-rebase}, the owner lock {@code <db>-lock}, the staged pages of a large
+ * pull {@code <db>-changes-N} (one file per pull: a pull cancelled while it applies goes on to the end on a database
+ * thread, and the next pull must not overwrite its pages meanwhile), a bootstrap being written and installed
+ * ({@code <db>.bootstrap.part}, {@code <db>.bootstrap}) and the first pages of an empty replica ({@code <db>.pulled}).
  *
- * <p>A pull is staged to disk first, then recorded as pending in the metadata, then applied in the exclusive window,
- * then confirmed in the metadata. {@link #open()} and every pull first finish a pending pull, so a crash at any
- * point leaves the old state or the new one, with metadata that agrees.
+ * <p>A pull is fetched and staged (in memory up to {@code pullMemoryBytes}, else in {@code <db>-changes-N}), checked,
+ * then applied in the exclusive window with the rebase journal written first ({@link PullApplier}); recording its
+ * revision in the metadata is its point of no return, and the finish (revert store, checkpoint, journal deleted)
+ * follows. {@link #open()} and every pull first recover from the journal a pull that a crash interrupted, finishing
+ * or undoing it, so a crash at any point leaves the old state or the new one, with metadata that agrees.
  */
 public final class DefaultSyncClient implements SyncClient {
 

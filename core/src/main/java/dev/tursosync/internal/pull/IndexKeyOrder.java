@@ -31,7 +31,8 @@ final class IndexKeyOrder {
     /** Deeper than any b-tree of at most 2^31 pages of 4096 bytes; a longer look-up is a loop. */
     private static final int MAX_DEPTH = 40;
 
-    private record Index(SchemaEntry entry, IndexKeyComparator comparator) {
+    /** An index whose key order is known: its schema entry and its comparator. */
+    record Index(SchemaEntry entry, IndexKeyComparator comparator) {
     }
 
     private final PageSource after;
@@ -98,7 +99,8 @@ final class IndexKeyOrder {
         return image != null && (image[0] == PageType.LEAF_INDEX.flag() || image[0] == PageType.INTERIOR_INDEX.flag());
     }
 
-    private List<Index> comparableIndexes(List<SchemaEntry> schema, TextEncoding encoding) {
+    /** The indexes of a schema whose key order {@link IndexKeyComparator} knows exactly. */
+    static List<Index> comparableIndexes(List<SchemaEntry> schema, TextEncoding encoding) {
         Map<String, String> tableSql = new HashMap<>();
         for (SchemaEntry entry : schema) {
             if (entry.isTable()) {
@@ -124,7 +126,7 @@ final class IndexKeyOrder {
      * The index a page belongs to: the one it is the root of, or the one whose look-up by the page's first or last
      * key reaches it, which must then reach it by both; {@code null} when no judged index leads to it.
      */
-    private Index owner(BTreePage page, List<Index> indexes) {
+    Index owner(BTreePage page, List<Index> indexes) {
         byte[] first = page.indexCellPayload(0, after);
         byte[] last = page.indexCellPayload(page.cellCount() - 1, after);
         for (Index index : indexes) {
@@ -163,21 +165,11 @@ final class IndexKeyOrder {
                 if (page.type().isTable() || page.type().isLeaf()) {
                     return false;
                 }
-                int low = 0;
-                int high = page.cellCount();
-                while (low < high) {
-                    int middle = (low + high) >>> 1;
-                    int compared = index.comparator().compare(key, page.indexCellPayload(middle, after));
-                    if (compared == 0) {
-                        return false;
-                    }
-                    if (compared < 0) {
-                        high = middle;
-                    } else {
-                        low = middle + 1;
-                    }
+                int slot = page.searchIndex(key, index.comparator(), after);
+                if (slot >= 0) {
+                    return false;
                 }
-                current = low < page.cellCount() ? page.leftChild(low) : page.rightMostPointer();
+                current = -slot - 1 < page.cellCount() ? page.leftChild(-slot - 1) : page.rightMostPointer();
             }
             return false;
         } catch (SqliteFormatException | IllegalStateException | IndexOutOfBoundsException e) {

@@ -454,9 +454,20 @@ public final class PullApplier {
         }
     }
 
+    /** A whole database from the server is checked as a bootstrap is; a refused one is deleted, never installed. */
+    private static void checkBeforeInstalling(Path fresh) throws IOException {
+        try {
+            SnapshotCheck.quickCheck(fresh);
+        } catch (RuntimeException e) {
+            Files.deleteIfExists(fresh);
+            throw e;
+        }
+    }
+
     /**
      * SQLite discards the WAL of an empty database file instead of recovering it, so the first pages of a
-     * database are written into a new file, forced, and renamed over the empty one.
+     * database are written into a new file, forced, checked with {@code quick_check} as a bootstrap is, and renamed
+     * over the empty one.
      */
     private void replaceEmptyDatabase(StagedPages staged, long databaseSizePages) {
         Path fresh = database.resolveSibling(database.getFileName() + ".pulled");
@@ -469,6 +480,9 @@ public final class PullApplier {
                 }
                 file.truncate(databaseSizePages * PAGE_SIZE);
                 file.force(true);
+            }
+            if (databaseSizePages > 0) {
+                checkBeforeInstalling(fresh);
             }
             Files.deleteIfExists(wal);
             Files.deleteIfExists(RevertStore.fileOf(database));

@@ -1,6 +1,7 @@
 package dev.tursosync.internal.pull;
 
 import dev.tursosync.SyncProtocolException;
+import dev.tursosync.internal.sql.IndexColumns;
 import dev.tursosync.internal.sqlite.BTreePage;
 import dev.tursosync.internal.sqlite.DatabaseHeader;
 import dev.tursosync.internal.sqlite.PageNumberSet;
@@ -19,7 +20,9 @@ import java.util.List;
  * Checks the pages of a pull (or a bootstrap) before anything of it becomes durable, in time proportional to the pages
  * received: the announced size against the pages sent and the synced size, page 1's header, every received b-tree
  * page's structure, the overflow chains that start on them (followed through received pages), and that no table
- * page the synced state had was replaced by something that is no b-tree page while its table still leads to it.
+ * page the synced state had was replaced by something that is no b-tree page while its table still leads to it; and
+ * that the rows and index entries the received pages change agree ({@link IndexAgreement}), which is where a changed
+ * page the server did not send shows.
  *
  * <p>A defect is a {@link SyncProtocolException} naming the page and what is wrong.
  */
@@ -114,29 +117,40 @@ public final class PullValidator {
         checkOverflowChains(overflows, bTreePages, header.usableSize());
         checkReceivedChildren(bTreePages, free, header.usableSize());
         List<SchemaEntry> schema = SchemaReader.read(this::page);
-        List<SchemaEntry> tables = schemaTables(schema);
+        List<SchemaEntry> tables = schemaTables(schema, header.usableSize());
         new TableKeyOrder(this::page, header.usableSize(), received, bTreePages).check(tables);
         new IndexKeyOrder(this::page, header.usableSize(), bTreePages).check(schema, header.textEncoding());
         checkReplacedTablePages(replaced, header.usableSize(), tables);
+        if (syncedSize > 0) {
+            PageSource before = pageNumber -> pageNumber > syncedSize ? null : synced.page(pageNumber);
+            new IndexAgreement(before, this::page, header.usableSize(), bTreePages, header.textEncoding())
+                    .check(SchemaReader.read(before), schema);
+        }
     }
 
-    /** The rowid tables of the new state, with {@code sqlite_schema} itself (root page 1). */
-    private List<SchemaEntry> schemaTables(List<SchemaEntry> schema) {
+    /**
+     * The rowid tables of the new state, with {@code sqlite_schema} itself (root page 1). The root of every table must
+     * be a b-tree page of the kind its SQL declares: a table b-tree, or an index b-tree for {@code WITHOUT ROWID}.
+     */
+    private List<SchemaEntry> schemaTables(List<SchemaEntry> schema, int usableSize) {
         List<SchemaEntry> tables = new ArrayList<>();
         tables.add(new SchemaEntry("table", "sqlite_schema", "sqlite_schema", 1, null));
         for (SchemaEntry entry : schema) {
-            if (entry.isTable() && entry.rootPage() > 1 && !isIndexPage(entry.rootPage())) {
+            if (!entry.isTable() || entry.rootPage() < 2) {
+                continue;
+            }
+            byte[] root = page(entry.rootPage());
+            boolean withoutRowid = IndexColumns.declaresWithoutRowid(entry.sql());
+            if (root == null || !PageValidator.looksLikeBTree(entry.rootPage(), root)
+                    || BTreePage.parse(entry.rootPage(), root, usableSize).type().isTable() == withoutRowid) {
+                throw new SqliteFormatException("page " + entry.rootPage() + ", the root of table \"" + entry.name()
+                        + "\", is no " + (withoutRowid ? "index" : "table") + " b-tree page");
+            }
+            if (!withoutRowid) {
                 tables.add(entry);
             }
         }
         return tables;
-    }
-
-    /** Whether a page starts as an index b-tree page: the root of a WITHOUT ROWID table is one. */
-    private boolean isIndexPage(long pageNumber) {
-        byte[] image = page(pageNumber);
-        int flag = image == null ? 0 : image[0] & 0xff;
-        return flag == PageType.INTERIOR_INDEX.flag() || flag == PageType.LEAF_INDEX.flag();
     }
 
     /**

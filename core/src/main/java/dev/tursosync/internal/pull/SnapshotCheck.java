@@ -49,7 +49,13 @@ final class SnapshotCheck {
         }
     }
 
-    private static void quickCheck(Path file) {
+    /**
+     * Runs SQLite's {@code PRAGMA quick_check} on a whole database file the server sent, before it is installed.
+     *
+     * @param file the file, not yet in place
+     * @throws SyncProtocolException if SQLite finds a problem or cannot read the file
+     */
+    static void quickCheck(Path file) {
         SQLiteConfig config = new SQLiteConfig();
         config.setReadOnly(true);
         List<String> problems = new ArrayList<>();
@@ -61,11 +67,11 @@ final class SnapshotCheck {
                 problems.add(rows.getString(1));
             }
         } catch (SQLException e) {
-            throw new SyncProtocolException("the bootstrapped database fails SQLite's quick_check: "
+            throw new SyncProtocolException("the database the server sent fails SQLite's quick_check: "
                     + e.getMessage(), e);
         }
         if (!problems.equals(List.of("ok"))) {
-            throw new SyncProtocolException("the bootstrapped database fails SQLite's quick_check: " + problems);
+            throw new SyncProtocolException("the database the server sent fails SQLite's quick_check: " + problems);
         }
     }
 }

@@ -50,6 +50,120 @@ public final class IndexColumns {
         return columns;
     }
 
+    /**
+     * Where each declared column of an index is in its table's records, for an index whose entries follow from the
+     * stored values alone: a full index (no {@code WHERE}) on plain columns of a rowid table without generated
+     * columns, none of them the rowid or its {@code INTEGER PRIMARY KEY} alias (SQLite stores the rowid, not the
+     * record's value, for those).
+     *
+     * @param indexSql the index's {@code CREATE INDEX}, or {@code null} for an automatic index
+     * @param tableSql its table's {@code CREATE TABLE}
+     * @return the record position of each declared column, or {@code null} when any of that is not certain
+     */
+    public static int[] positions(String indexSql, String tableSql) {
+        if (read(indexSql, tableSql) == null) {
+            return null;
+        }
+        List<SqlTokens.Token> tokens = SqlTokens.tokenize(indexSql);
+        int open = indexOf(tokens, "ON", 0) + 2;
+        List<List<SqlTokens.Token>> terms = parenthesised(tokens, open);
+        List<List<SqlTokens.Token>> tableParts = tableParts(tableSql);
+        if (terms == null || tableParts == null || closing(tokens, open) != tokens.size() - 1) {
+            return null;
+        }
+        List<List<SqlTokens.Token>> columns = new ArrayList<>();
+        for (List<SqlTokens.Token> part : tableParts) {
+            if (part.isEmpty() || !part.get(0).isName() || isConstraint(part.get(0))) {
+                continue;
+            }
+            if (topLevel(part, "AS") || topLevel(part, "GENERATED")) {
+                return null;
+            }
+            columns.add(part);
+        }
+        int[] positions = new int[terms.size()];
+        for (int i = 0; i < positions.length; i++) {
+            positions[i] = position(columns, terms.get(i).get(0).text());
+            if (positions[i] < 0 || mayAliasRowid(columns.get(positions[i]), tableParts)) {
+                return null;
+            }
+        }
+        return positions;
+    }
+
+    private static int position(List<List<SqlTokens.Token>> columns, String name) {
+        int found = -1;
+        for (int i = 0; i < columns.size(); i++) {
+            if (columns.get(i).get(0).text().equalsIgnoreCase(name)) {
+                if (found >= 0) {
+                    return -1;
+                }
+                found = i;
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Whether a column may be the rowid's alias: declared {@code INTEGER} (any case) and named by a primary key,
+     * its own or the table's.
+     */
+    private static boolean mayAliasRowid(List<SqlTokens.Token> column, List<List<SqlTokens.Token>> tableParts) {
+        if (column.size() < 2 || !column.get(1).is("INTEGER")) {
+            return false;
+        }
+        if (topLevel(column, "PRIMARY")) {
+            return true;
+        }
+        for (List<SqlTokens.Token> part : tableParts) {
+            if (!part.isEmpty() && isConstraint(part.get(0)) && topLevel(part, "PRIMARY")) {
+                for (SqlTokens.Token token : part) {
+                    if (token.isName() && token.text().equalsIgnoreCase(column.get(0).text())) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean topLevel(List<SqlTokens.Token> part, String keyword) {
+        int depth = 0;
+        for (SqlTokens.Token token : part) {
+            depth += token.is("(") ? 1 : token.is(")") ? -1 : 0;
+            if (depth == 0 && token.is(keyword)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The position of the parenthesis that closes the one at {@code open}, or -1. */
+    private static int closing(List<SqlTokens.Token> tokens, int open) {
+        int depth = 0;
+        for (int i = open; i < tokens.size(); i++) {
+            depth += tokens.get(i).is("(") ? 1 : tokens.get(i).is(")") ? -1 : 0;
+            if (depth == 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Whether a {@code CREATE TABLE} declares a {@code WITHOUT ROWID} table, whose b-tree is an index b-tree.
+     *
+     * @param tableSql the statement
+     * @return whether it does; {@code false} for a statement that cannot be read
+     */
+    public static boolean declaresWithoutRowid(String tableSql) {
+        List<SqlTokens.Token> tokens = tableSql == null ? null : SqlTokens.tokenize(tableSql);
+        int open = tokens == null ? -1 : indexOf(tokens, "(", 0);
+        int close = open < 0 ? -1 : closing(tokens, open);
+        int without = close < 0 ? -1 : indexOf(tokens, "WITHOUT", close);
+        return without >= 0 && without + 1 < tokens.size() && tokens.get(without + 1).is("ROWID");
+    }
+
     /** {@code name [COLLATE c] [ASC|DESC]}, with the table column's collation as the default. */
     private static IndexKeyComparator.Column column(List<SqlTokens.Token> term,
                                                     List<List<SqlTokens.Token>> tableParts) {

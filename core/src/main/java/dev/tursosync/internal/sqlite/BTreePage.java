@@ -296,12 +296,73 @@ public final class BTreePage {
      * @throws SqliteFormatException if the cell or its overflow chain is malformed
      */
     public byte[] indexCellPayload(int index, PageSource source) {
+        int[] cell = indexCell(index);
+        int at = cell[1];
+        int local = cell[2];
+        long payloadSize = cell[3];
+        if (local == payloadSize) {
+            return java.util.Arrays.copyOfRange(image, at, at + local);
+        }
+        long first = DatabaseHeader.u32(image, at + local);
+        return OverflowChain.follow(source, first, image, at, local, payloadSize, usableSize, true).payload();
+    }
+
+    /**
+     * Searches the cells of an index page for a key, as a look-up descends an index b-tree.
+     *
+     * @param key    the record to find
+     * @param order  the index's order
+     * @param source where overflow pages are read
+     * @return the cell whose record the order takes as equal to {@code key}, or {@code -(slot + 1)} where
+     *         {@code slot} is the first cell above the key ({@link #cellCount()} when none is): the child to descend
+     *         to on an interior page
+     * @throws IllegalStateException if this is a table page
+     * @throws SqliteFormatException if a cell or record is malformed
+     */
+    public int searchIndex(byte[] key, IndexKeyComparator order, PageSource source) {
+        int low = 0;
+        int high = cellCount;
+        while (low < high) {
+            int middle = (low + high) >>> 1;
+            int compared = order.compare(key, indexCellPayload(middle, source));
+            if (compared == 0) {
+                return middle;
+            }
+            if (compared < 0) {
+                high = middle;
+            } else {
+                low = middle + 1;
+            }
+        }
+        return -(low + 1);
+    }
+
+    /**
+     * The bytes of cell {@code index} of an index page as they are on the page, without the child pointer of an
+     * interior cell: its payload size, local payload and first overflow page. Two cells with the same bytes hold the
+     * same entry unless an overflow page they share changed.
+     *
+     * @param index the cell
+     * @return the bytes
+     * @throws IllegalStateException if this is a table page
+     * @throws SqliteFormatException if the cell runs past the usable size
+     */
+    public byte[] indexCellLocalBytes(int index) {
+        int[] cell = indexCell(index);
+        return java.util.Arrays.copyOfRange(image, cell[0], cell[1] + cell[2] + (cell[2] < cell[3] ? 4 : 0));
+    }
+
+    /**
+     * Where cell {@code index} of an index page is: its start (past an interior cell's child pointer), where its
+     * payload starts, its local payload size and its whole payload size.
+     */
+    private int[] indexCell(int index) {
         if (type.isTable()) {
             throw new IllegalStateException("page " + pageNumber + " is " + type + ", not an index page");
         }
-        int at = cellPointer(index) + (type.isLeaf() ? 0 : 4);
-        long payloadSize = SqliteVarint.read(image, at, usableSize);
-        at += SqliteVarint.length(image, at, usableSize);
+        int start = cellPointer(index) + (type.isLeaf() ? 0 : 4);
+        long payloadSize = SqliteVarint.read(image, start, usableSize);
+        int at = start + SqliteVarint.length(image, start, usableSize);
         if (payloadSize < 0 || payloadSize > OverflowChain.MAX_PAYLOAD_SIZE) {
             throw new SqliteFormatException("page " + pageNumber + ": cell " + index + " has payload size "
                     + payloadSize);
@@ -310,11 +371,7 @@ public final class BTreePage {
         if ((long) at + local + (local < payloadSize ? 4 : 0) > usableSize) {
             throw new SqliteFormatException("page " + pageNumber + ": cell " + index + " runs past the usable size");
         }
-        if (local == payloadSize) {
-            return java.util.Arrays.copyOfRange(image, at, at + local);
-        }
-        long first = DatabaseHeader.u32(image, at + local);
-        return OverflowChain.follow(source, first, image, at, local, payloadSize, usableSize, true).payload();
+        return new int[] {start, at, local, (int) payloadSize};
     }
 
     /**

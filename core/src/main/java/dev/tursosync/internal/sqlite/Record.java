@@ -78,6 +78,52 @@ public final class Record {
         return count;
     }
 
+    /**
+     * The index key of a table row: the values at {@code positions} of the row's record, followed by its rowid, as a
+     * record that {@link IndexKeyComparator} compares with the entries of an index of that table.
+     *
+     * @param row       the row's whole record
+     * @param positions the record position of each index column
+     * @param rowid     the row's rowid
+     * @return the key, or {@code null} when the record has fewer columns than a position needs (a column added
+     *         later, whose value is its default)
+     * @throws SqliteFormatException if the record is malformed
+     */
+    public static byte[] project(byte[] row, int[] positions, long rowid) {
+        long[] types = serialTypes(row);
+        int[] starts = new int[types.length];
+        int body = headerEnd(row, 0, row.length);
+        for (int i = 0; i < types.length; i++) {
+            starts[i] = body;
+            body += (int) contentSize(types[i]);
+            if (body > row.length) {
+                throw new SqliteFormatException("record column " + i + " runs past the record end");
+            }
+        }
+        java.io.ByteArrayOutputStream header = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream content = new java.io.ByteArrayOutputStream();
+        for (int position : positions) {
+            if (position >= types.length) {
+                return null;
+            }
+            header.writeBytes(SqliteVarint.encode(types[position]));
+            content.write(row, starts[position], (int) contentSize(types[position]));
+        }
+        header.writeBytes(SqliteVarint.encode(6));
+        for (int shift = 56; shift >= 0; shift -= 8) {
+            content.write((int) (rowid >>> shift));
+        }
+        int headerSize = header.size() + 1;
+        if (SqliteVarint.encode(headerSize).length > 1) {
+            headerSize++;
+        }
+        java.io.ByteArrayOutputStream key = new java.io.ByteArrayOutputStream();
+        key.writeBytes(SqliteVarint.encode(headerSize));
+        key.writeBytes(header.toByteArray());
+        key.writeBytes(content.toByteArray());
+        return key.toByteArray();
+    }
+
     /** The number of serial types in a record's header. */
     private static int columnCount(byte[] bytes, int offset, int end) {
         int headerEnd = headerEnd(bytes, offset, end);

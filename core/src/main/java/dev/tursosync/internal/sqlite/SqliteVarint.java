@@ -34,6 +34,36 @@ public final class SqliteVarint {
     }
 
     /**
+     * Encodes a value.
+     *
+     * @param value the value (as an unsigned 64-bit number)
+     * @return its 1 to 9 bytes
+     */
+    public static byte[] encode(long value) {
+        if ((value & 0xff00000000000000L) != 0) {
+            byte[] bytes = new byte[MAX_LENGTH];
+            bytes[8] = (byte) value;
+            long rest = value >>> 8;
+            for (int i = 7; i >= 0; i--) {
+                bytes[i] = (byte) ((rest & 0x7f) | 0x80);
+                rest >>>= 7;
+            }
+            return bytes;
+        }
+        int length = 1;
+        for (long rest = value >>> 7; rest != 0; rest >>>= 7) {
+            length++;
+        }
+        byte[] bytes = new byte[length];
+        long rest = value;
+        for (int i = length - 1; i >= 0; i--) {
+            bytes[i] = (byte) ((rest & 0x7f) | (i == length - 1 ? 0 : 0x80));
+            rest >>>= 7;
+        }
+        return bytes;
+    }
+
+    /**
      * The length in bytes of the varint that starts at {@code offset}.
      *
      * @param bytes  the buffer

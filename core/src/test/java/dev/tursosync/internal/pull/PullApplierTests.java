@@ -154,6 +154,43 @@ class PullApplierTests {
         }
     }
 
+    /**
+     * The first pull into an empty replica (a client built with {@code bootstrapIfEmpty(false)}) installs a whole
+     * database, so it passes {@code quick_check} first, as a bootstrap does: here every page is well formed but the
+     * index page comes from an older state, one entry short, which only the count of entries shows.
+     */
+    @Test
+    void aFirstPullWhoseIndexMissesAnEntryIsNotInstalled() throws Exception {
+        Path older = folder.resolve("older.db");
+        Path newer = folder.resolve("newer.db");
+        for (Path file : List.of(older, newer)) {
+            try (Connection connection = open(file)) {
+                exec(connection, "CREATE TABLE s(id INTEGER PRIMARY KEY, v TEXT)", "CREATE INDEX s_v ON s(v)",
+                        "INSERT INTO s(v) VALUES ('a'), ('b'), ('c')");
+                if (file.equals(newer)) {
+                    exec(connection, "INSERT INTO s(v) VALUES ('d')");
+                }
+            }
+        }
+        byte[] newest = Files.readAllBytes(newer);
+        Map<Long, byte[]> pages = new LinkedHashMap<>();
+        for (long page = 1; page <= pages(newer); page++) {
+            pages.put(page, Arrays.copyOfRange(newest, (int) (page - 1) * PAGE_SIZE, (int) page * PAGE_SIZE));
+        }
+        pages.put(3L, Arrays.copyOfRange(Files.readAllBytes(older), 2 * PAGE_SIZE, 3 * PAGE_SIZE));
+        Path empty = Files.createFile(folder.resolve("empty.db"));
+        PullApplier applier = new PullApplier(empty, new ChangeEventDecoder(0.5),
+                new LocalReplay(new ChangeCapture(), mutation -> MutationResult.keep()), decodeThread);
+
+        try (StagedPages staged = StagedPages.of(pages)) {
+            assertThatThrownBy(() -> applier.apply(staged, "r1", pages(newer), "client", 0))
+                    .isInstanceOf(SyncProtocolException.class).hasMessageContaining("quick_check")
+                    .hasMessageContaining("s_v");
+        }
+        assertThat(Files.size(empty)).isZero();
+        assertThat(folder.resolve("empty.db.pulled")).doesNotExist();
+    }
+
     private PullApplier applier() {
         return new PullApplier(database, new ChangeEventDecoder(0.5),
                 new LocalReplay(new ChangeCapture(), mutation -> MutationResult.keep()), decodeThread);

@@ -30,4 +30,40 @@ class IndexColumnsTests {
                 .isNull();
         assertThat(IndexColumns.read("CREATE INDEX i ON T(name", TABLE)).isNull();
     }
+
+    @Test
+    void positionsFollowTheTableColumnsForFullIndexesOnPlainColumns() {
+        assertThat(IndexColumns.positions("CREATE INDEX i ON T(tag, name COLLATE rtrim DESC, score)", TABLE))
+                .containsExactly(3, 1, 2);
+        assertThat(IndexColumns.positions("CREATE INDEX i ON t (c)", "CREATE TABLE t (a INTEGER, b TEXT, c, "
+                + "PRIMARY KEY (a, b))")).containsExactly(2);
+        assertThat(IndexColumns.positions("CREATE INDEX i ON t (a)", "CREATE TABLE t (a INT PRIMARY KEY, b)"))
+                .containsExactly(0);
+    }
+
+    @Test
+    void positionsRefuseIndexesWhoseEntriesAreNotTheStoredValues() {
+        assertThat(IndexColumns.positions("CREATE INDEX i ON T(name) WHERE score > 0", TABLE)).isNull();
+        assertThat(IndexColumns.positions("CREATE INDEX i ON T(name, id)", TABLE)).isNull();
+        assertThat(IndexColumns.positions("CREATE INDEX i ON T(name, rowid)", TABLE)).isNull();
+        assertThat(IndexColumns.positions("CREATE INDEX i ON T(lower(name))", TABLE)).isNull();
+        assertThat(IndexColumns.positions("CREATE INDEX i ON t (a)", "CREATE TABLE t (a INTEGER, b, "
+                + "PRIMARY KEY (a))")).isNull();
+        assertThat(IndexColumns.positions("CREATE INDEX i ON t (b)", "CREATE TABLE t (a, g AS (a + 1), b)"))
+                .isNull();
+        assertThat(IndexColumns.positions("CREATE INDEX i ON t (b)", "CREATE TABLE t (a, g GENERATED ALWAYS "
+                + "AS (a + 1) STORED, b)")).isNull();
+        assertThat(IndexColumns.positions("CREATE INDEX i ON w(a)", "CREATE TABLE w(a, b, PRIMARY KEY(b)) "
+                + "WITHOUT ROWID")).isNull();
+    }
+
+    @Test
+    void readsWhetherATableHasNoRowid() {
+        assertThat(IndexColumns.declaresWithoutRowid("CREATE TABLE w(a, b, PRIMARY KEY(b)) WITHOUT ROWID")).isTrue();
+        assertThat(IndexColumns.declaresWithoutRowid("CREATE TABLE w(a PRIMARY KEY, b) without rowid, strict"))
+                .isTrue();
+        assertThat(IndexColumns.declaresWithoutRowid(TABLE)).isFalse();
+        assertThat(IndexColumns.declaresWithoutRowid("CREATE TABLE t(a CHECK (a <> 'WITHOUT ROWID'))")).isFalse();
+        assertThat(IndexColumns.declaresWithoutRowid(null)).isFalse();
+    }
 }

@@ -240,4 +240,39 @@ final class RecordTests {
         }
         return b;
     }
+
+    @Test
+    void projectsTheIndexKeyOfARowAsSqliteWritesIt() throws Exception {
+        Path file = dir.resolve("project.db");
+        try (java.sql.Connection connection = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file);
+             java.sql.Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE t (a, b TEXT, c REAL, d BLOB)");
+            statement.execute("CREATE INDEX i ON t (d, b, c)");
+            statement.execute("INSERT INTO t (rowid, a, b, c, d) VALUES (300000, 1, 'x', 2.0, X'01'), "
+                    + "(-5, NULL, '" + "y".repeat(200) + "', 1.5, NULL)");
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            PageSource pages = PageSource.ofFile(channel);
+            BTreePage table = BTreePage.read(pages, 2, 4096);
+            BTreePage index = BTreePage.read(pages, 3, 4096);
+            IndexKeyComparator binary = IndexKeyComparator.of(java.util.Collections.nCopies(3,
+                    new IndexKeyComparator.Column(IndexKeyComparator.Collation.BINARY, false)), TextEncoding.UTF_8);
+            List<byte[]> entries = List.of(index.indexCellPayload(0, pages), index.indexCellPayload(1, pages));
+            for (TableLeafCell row : table.tableLeafCells()) {
+                byte[] key = Record.project(row.payload(pages), new int[] {3, 1, 2}, row.rowid());
+                assertThat(entries.stream().filter(entry -> binary.compare(key, entry) == 0)).hasSize(1);
+                assertThat(Record.decode(key, TextEncoding.UTF_8).get(3)).isEqualTo(row.rowid());
+            }
+            assertThat(Record.project(table.tableLeafCell(0).payload(pages), new int[] {4}, 1)).isNull();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {0, 1, 127, 128, 16383, 16384, 2097151, 2097152, 1L << 35, 1L << 55, (1L << 56) - 1,
+            1L << 56, Long.MAX_VALUE, -1, Long.MIN_VALUE})
+    void varintsEncodeAsTheyDecode(long value) {
+        byte[] bytes = SqliteVarint.encode(value);
+        assertThat(SqliteVarint.read(bytes, 0, bytes.length)).isEqualTo(value);
+        assertThat(SqliteVarint.length(bytes, 0, bytes.length)).isEqualTo(bytes.length);
+    }
 }
