@@ -19,6 +19,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The differential replay fuzzer with three replicas, Java, Java and the official JS client
@@ -264,6 +266,18 @@ final class ReplayFuzzJsPeerIntegrationTests {
                     .isEqualTo(table.modelRows());
         }
         System.out.println("replay fuzz js: " + all.size() + " rounds passed");
+    }
+
+    /**
+     * Epochs that failed once, replayed by every run (each failing seed becomes a named test). Epoch seed
+     * 27286565030089 (a CI run): replica b's delete of a row replica a had already deleted, then the JS replica's new
+     * row under the same key; b's pull rightly dropped the stale delete, and the model must too (see {@link #rebase}).
+     */
+    @ParameterizedTest(name = "epoch seed {0}")
+    @ValueSource(longs = {27286565030089L})
+    void epochsThatFailedOnceConverge(long seed) {
+        Replica[] replicas = {java("ja-" + seed), java("jb-" + seed), javaScript("js-" + seed)};
+        assertThat(epoch(seed, replicas)).as("the epoch's tables").isNotEmpty();
     }
 
     private static List<Table> epoch(long seed, Replica[] replicas) {
