@@ -374,7 +374,7 @@ class DriverBehaviourTests {
     }
 
     @Test
-    void bindingSetsRunAsOneBatchGiveEachSetsOwnCount() {
+    void bindingSetsOfOneRowChangeGiveEachSetsOwnCount() {
         database.jdbc().execute("CREATE TABLE w (id INTEGER PRIMARY KEY, g INTEGER)");
         database.jdbc().execute("INSERT INTO w VALUES (1, 1), (2, 2), (3, 2), (4, 3), (5, 3), (6, 3)");
         List<Long> counts = with(connection -> Flux.from(connection.createStatement("UPDATE w SET g = g + 10 WHERE g = ?")
@@ -412,7 +412,7 @@ class DriverBehaviourTests {
                 .cast(Object.class)
                 .onErrorResume(R2dbcException.class, rolledBack -> Mono.just("rolled back"))
                 .concatWith(update(connection, "INSERT INTO y VALUES (5)")));
-        assertThat(outcome).as("each set is its own transaction, as without a batch")
+        assertThat(outcome).as("each set is its own transaction")
                 .containsExactly(1L, 1L, "rolled back", 1L);
         assertThat(database.jdbc().queryForList("SELECT id FROM y ORDER BY id", Long.class))
                 .containsExactly(1L, 2L, 5L);

@@ -19,8 +19,6 @@ import org.slf4j.LoggerFactory;
 final class Cursor {
 
     private static final Logger LOG = LoggerFactory.getLogger(Cursor.class);
-    /** The savepoint around a batch of binding sets. */
-    private static final String BATCH_SAVEPOINT = "tursosync_binding_sets";
 
     private final Connection connection;
     private final ConnectionManager manager;
@@ -93,79 +91,6 @@ final class Cursor {
     }
 
     /**
-     * Runs one row change for several binding sets as a single JDBC batch (one {@code executeBatch}, one report to
-     * the manager), inside a savepoint. When a set fails, the savepoint is rolled back, so none of the sets changed
-     * anything, and {@code null} tells the caller to run them one by one (which gives the results of the sets before
-     * the failing one, then its error), unless the failure was an interrupt (a cancellation or timeout), which is
-     * thrown. When the failing set's own conflict handling or trigger rolled back the whole transaction (the
-     * savepoint is gone with it), the sets are run one by one again only in auto-commit mode, where each would have
-     * been its own transaction; inside a transaction that transaction is gone, and the failure is thrown.
-     *
-     * @param connection    the leased connection
-     * @param manager       the manager to tell about the statement
-     * @param sql           a row change without {@code RETURNING} ({@link StatementCache#isCacheable})
-     * @param sets          the binding sets, two or more
-     * @param inTransaction whether the statements run inside a transaction the connection opened
-     * @return one finished cursor (its update count) per set, or {@code null} to run the sets one by one
-     * @throws SQLException if the sets cannot run, or an interrupt
-     */
-    static List<Cursor> openBatch(Connection connection, ConnectionManager manager, String sql, List<Object[]> sets,
-            boolean inTransaction) throws SQLException {
-        manager.beforeStatement(connection, sql);
-        command(connection, "SAVEPOINT " + BATCH_SAVEPOINT);
-        PreparedStatement statement = null;
-        long[] counts;
-        try {
-            PreparedStatement kept = StatementCache.take(connection, sql);
-            statement = kept != null ? kept : prepare(connection, sql);
-            for (Object[] values : sets) {
-                for (int i = 0; i < values.length; i++) {
-                    bind(statement, i + 1, values[i]);
-                }
-                statement.addBatch();
-            }
-            counts = statement.executeLargeBatch();
-            command(connection, "RELEASE " + BATCH_SAVEPOINT);
-        } catch (SQLException | RuntimeException e) {
-            if (statement != null) {
-                StatementCache.close(statement);
-            }
-            boolean undone = undo(connection);
-            if (Errors.isInterrupt(e) || Errors.isInterrupt(e.getCause()) || (!undone && inTransaction)) {
-                throw e;
-            }
-            return null;
-        }
-        StatementCache.keep(connection, sql, statement);
-        manager.afterStatement(connection, sql);
-        List<Cursor> cursors = new ArrayList<>(counts.length);
-        for (long count : counts) {
-            Cursor cursor = new Cursor(connection, manager, sql, null, null, null, Math.max(0, count), true);
-            cursor.closed = true;
-            cursors.add(cursor);
-        }
-        return cursors;
-    }
-
-    /** Rolls back to and releases the batch savepoint; {@code false} when it is gone (the transaction was). */
-    private static boolean undo(Connection connection) {
-        try {
-            command(connection, "ROLLBACK TO " + BATCH_SAVEPOINT);
-            command(connection, "RELEASE " + BATCH_SAVEPOINT);
-            return true;
-        } catch (SQLException gone) {
-            LOG.debug("the batch savepoint was rolled back with its transaction", gone);
-            return false;
-        }
-    }
-
-    private static void command(Connection connection, String sql) throws SQLException {
-        try (java.sql.Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
-    }
-
-    /**
      * Prepares a statement. SQLite compiles against the schema this connection cached and re-reads it only for some
      * errors (such as a missing table), so after another connection replaced a table, a statement can fail to
      * compile against the stale copy. On a compile error this touches the schema (which makes SQLite notice a
@@ -202,11 +127,11 @@ final class Cursor {
     }
 
     private static TursoRowMetadata metadata(ResultSetMetaData jdbc) throws SQLException {
-        List<TursoColumnMetadata> columns = new ArrayList<>();
-        for (int i = 1; i <= jdbc.getColumnCount(); i++) {
-            columns.add(new TursoColumnMetadata(jdbc.getColumnLabel(i), jdbc.getColumnTypeName(i)));
+        TursoColumnMetadata[] columns = new TursoColumnMetadata[jdbc.getColumnCount()];
+        for (int i = 0; i < columns.length; i++) {
+            columns[i] = new TursoColumnMetadata(jdbc.getColumnLabel(i + 1), jdbc.getColumnTypeName(i + 1));
         }
-        return new TursoRowMetadata(columns);
+        return new TursoRowMetadata(List.of(columns));
     }
 
     boolean hasRows() {

@@ -163,16 +163,6 @@ final class Session {
         }
     }
 
-    /**
-     * Whether SQLite may have a transaction open on the lease: the connection's own, or one that a statement other
-     * than a query or row change (such as {@code BEGIN}) may have opened.
-     *
-     * @return {@code false} only in auto-commit mode after queries and row changes alone
-     */
-    boolean mayBeInTransaction() {
-        return transaction || !onlyRowStatements;
-    }
-
     /** Registers a result that must be consumed before the turn ends; {@link #close()} abandons it. */
     void track(CursorResult result) {
         open.add(result);

@@ -181,16 +181,14 @@ final class StatementRun extends Flux<Result> {
             Operation current = operation;
             current.run(connection -> {
                 List<Cursor> cursors = new ArrayList<>(items.size());
-                int from = 0;
-                while (from < items.size() && failed == null) {
-                    int to = sameStatement(items, from);
-                    List<Cursor> batch = to - from > 1 ? runBatch(connection, items.subList(from, to)) : null;
-                    if (batch != null) {
-                        cursors.addAll(batch);
-                    } else {
-                        runEach(connection, items.subList(from, to), cursors);
+                for (Executions.Work each : items) {
+                    try {
+                        session.ran(each.sql());
+                        cursors.add(Cursor.open(connection, current.manager(), each.sql(), each.values()));
+                    } catch (Exception e) {
+                        failed = Errors.translate(e, each.sql());
+                        break;
                     }
-                    from = to;
                 }
                 return cursors;
             }, null, (cursors, failure) -> {
@@ -220,43 +218,6 @@ final class StatementRun extends Flux<Result> {
                     opened(results.get(0));
                 }
             });
-        }
-
-        /**
-         * Runs binding sets of one row change as one JDBC batch; {@code null} when they must run one by one. A batch
-         * that failed may have left its savepoint behind, so then the lease is reset when it is released.
-         */
-        private List<Cursor> runBatch(java.sql.Connection connection, List<Executions.Work> items) {
-            String sql = items.get(0).sql();
-            List<Object[]> sets = new ArrayList<>(items.size());
-            for (Executions.Work each : items) {
-                sets.add(each.values());
-            }
-            try {
-                session.ran(sql);
-                List<Cursor> ran = Cursor.openBatch(connection, operation.manager(), sql, sets,
-                        session.mayBeInTransaction());
-                if (ran == null) {
-                    session.ran(null);
-                }
-                return ran;
-            } catch (Exception e) {
-                session.ran(null);
-                failed = Errors.translate(e, sql);
-                return List.of();
-            }
-        }
-
-        private void runEach(java.sql.Connection connection, List<Executions.Work> items, List<Cursor> cursors) {
-            for (Executions.Work each : items) {
-                try {
-                    session.ran(each.sql());
-                    cursors.add(Cursor.open(connection, operation.manager(), each.sql(), each.values()));
-                } catch (Exception e) {
-                    failed = Errors.translate(e, each.sql());
-                    return;
-                }
-            }
         }
 
         private void opened(CursorResult result) {
@@ -406,16 +367,6 @@ final class StatementRun extends Flux<Result> {
                 missed = wip.addAndGet(-missed);
             } while (missed != 0);
         }
-    }
-
-    /** The end of the run of items from {@code from} that have the same statement text (binding sets). */
-    private static int sameStatement(List<Executions.Work> items, int from) {
-        String sql = items.get(from).sql();
-        int to = from + 1;
-        while (to < items.size() && items.get(to).sql().equals(sql)) {
-            to++;
-        }
-        return to;
     }
 
     /** Whether a statement is a row change the run may batch with its neighbours: no result rows, no streams. */
