@@ -119,7 +119,6 @@ public final class DefaultSyncClient implements SyncClient {
     private final Disposable.Composite backgroundSyncs = Disposables.composite();
     private final Sinks.Many<Boolean> localCommits = Sinks.many().multicast().directBestEffort();
     /** Applies and metadata writes that run to their end even if cancelled; the next operation waits for them. */
-    private final DetachedSteps detachedSteps = new DetachedSteps();
     /** Signalled by close(): stops an open() in progress (a bootstrap). */
     private final Sinks.Empty<Void> closing = Sinks.empty();
     private final AtomicBoolean openStarted = new AtomicBoolean();
@@ -129,7 +128,7 @@ public final class DefaultSyncClient implements SyncClient {
 
     /** Everything that exists while the client is open. */
     private record State(SyncTransport transport, ConnectionManager connections, PullApplier applier,
-                         SyncCheckpoint checkpointer, PageStage stager, LogicalPusher pusher, SerialGate operations,
+                         SyncCheckpoint checkpointer, PageStage stager, LogicalPusher pusher, OperationTurns turns,
                          AutoCheckpoint autoCheckpoint, AtomicReference<SyncMetadata> metadata,
                          ReplicaLock lock) {
     }
@@ -231,10 +230,10 @@ public final class DefaultSyncClient implements SyncClient {
      */
     private <T> Mono<T> operation(SyncState state, Function<State, Mono<T>> work, BiConsumer<State, T> onSuccess) {
         return Mono.fromSupplier(this::requireOpen)
-                .flatMap(current -> current.operations().run(detachedSteps.awaitLast().then(Mono.defer(() -> {
+                .flatMap(current -> current.turns().run(Mono.defer(() -> {
                     status.begin(state);
                     return work.apply(current);
-                }))).doOnNext(result -> onSuccess.accept(current, result)))
+                })).doOnNext(result -> onSuccess.accept(current, result)))
                 .onErrorMap(error -> TypedErrors.typed(error, database))
                 .retryWhen(retry.forOperation(state.name().toLowerCase(Locale.ROOT)))
                 .doOnError(status::failed)
@@ -355,7 +354,7 @@ public final class DefaultSyncClient implements SyncClient {
                 });
             }
             backgroundSyncs.dispose();
-            return current.operations().run(current.connections().close().thenReturn(true))
+            return current.turns().run(current.connections().close().thenReturn(true))
                     .then(current.transport().close())
                     .onErrorResume(error -> Mono.<Void>fromRunnable(current.lock()::close).then(Mono.error(error)))
                     .then(Mono.<Void>fromRunnable(current.lock()::close))
@@ -425,7 +424,7 @@ public final class DefaultSyncClient implements SyncClient {
                         return Mono.error(new SyncClosedException("the sync client was closed while opening"));
                     }
                     State opened = new State(transport, connections, applier, checkpointer, stager, pusher,
-                            new SerialGate(), autoCheckpoint, new AtomicReference<>(metadata), lock.get());
+                            new OperationTurns(), autoCheckpoint, new AtomicReference<>(metadata), lock.get());
                     state.set(opened);
                     return recover(opened).then(installCapture(opened))
                             .doOnSuccess(done -> status.opened(opened.metadata().get().lastPull(),
@@ -575,9 +574,9 @@ public final class DefaultSyncClient implements SyncClient {
                         LOG.debug("a pull waiting for the server made way for a push");
                     }))
                     .flatMap(staged -> staged.pageCount() == 0
-                            ? detachedSteps.run(Mono.fromCallable(() -> confirmUnchanged(current, staged, stage))
+                            ? current.turns().detach(Mono.fromCallable(() -> confirmUnchanged(current, staged, stage))
                                     .subscribeOn(current.connections().scheduler()))
-                            : detachedSteps.run(current.connections().exclusive(() -> apply(current, staged, stage))
+                            : current.turns().detach(current.connections().exclusive(() -> apply(current, staged, stage))
                                     .flatMap(events -> installCapture(current).thenReturn(events))))
                     .defaultIfEmpty(List.of());
         }));
@@ -639,7 +638,7 @@ public final class DefaultSyncClient implements SyncClient {
             return current.pusher().push(metadata.clientId(), () -> current.metadata().get().pullGeneration());
         })).flatMap(outcome -> outcome.result().changesPushed() == 0
                 ? Mono.just(outcome.result())
-                : detachedSteps.run(Mono.fromCallable(() -> {
+                : current.turns().detach(Mono.fromCallable(() -> {
                     confirm(current, current.metadata().get().pushed(outcome.lastChangeId(), Instant.now()));
                     return outcome.result();
                 }).subscribeOn(current.connections().scheduler())));
