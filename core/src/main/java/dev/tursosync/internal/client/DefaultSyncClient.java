@@ -38,6 +38,7 @@ import dev.tursosync.internal.sql.RowStatements;
 import dev.tursosync.internal.sqlite.PageSource;
 import dev.tursosync.internal.sqlite.SchemaEntry;
 import dev.tursosync.internal.sqlite.SchemaReader;
+import dev.tursosync.internal.transport.PullFrame;
 import dev.tursosync.internal.transport.PulledPage;
 import dev.tursosync.internal.transport.ReactorNettySyncTransport;
 import dev.tursosync.internal.transport.RemoteUrl;
@@ -565,10 +566,13 @@ public final class DefaultSyncClient implements SyncClient {
     private Mono<List<ChangeEvent>> pull(State current, Mono<?> interrupt) {
         return recover(current).then(Mono.defer(() -> {
             Path stage = ReplicaFiles.pullStage(database, stageCount.incrementAndGet());
-            return current.stager().write(current.transport().pullUpdates(request(current.metadata().get())), stage)
+            Sinks.One<Boolean> replyStarted = Sinks.one();
+            Flux<PullFrame> frames = current.transport().pullUpdates(request(current.metadata().get()))
+                    .doOnNext(frame -> replyStarted.tryEmitValue(Boolean.TRUE));
+            return current.stager().write(frames, stage)
                     .doOnCancel(() -> PageStage.delete(stage))
                     .doOnError(error -> PageStage.delete(stage))
-                    .takeUntilOther(interrupt)
+                    .takeUntilOther(beforeReply(interrupt, replyStarted.asMono()))
                     .switchIfEmpty(Mono.fromRunnable(() -> {
                         PageStage.delete(stage);
                         LOG.debug("a pull waiting for the server made way for a push");
@@ -580,6 +584,19 @@ public final class DefaultSyncClient implements SyncClient {
                                     .flatMap(events -> installCapture(current).thenReturn(events))))
                     .defaultIfEmpty(List.of());
         }));
+    }
+
+    /**
+     * What makes a pull give way: {@code interrupt} while the server has not started its reply (a long poll it
+     * holds), never after. A pull whose pages are streaming goes on and the push waits for it, so pushes that come
+     * due more often than a large pull takes never starve it.
+     *
+     * @param interrupt    signals when a push is due
+     * @param replyStarted signals with the reply's first frame
+     * @return signals at most once, never completes without signalling
+     */
+    static Flux<Object> beforeReply(Mono<?> interrupt, Mono<Boolean> replyStarted) {
+        return interrupt.<Object>map(signal -> signal).takeUntilOther(replyStarted).flux().concatWith(Flux.never());
     }
 
     private List<ChangeEvent> confirmUnchanged(State current, PageStage.Staged staged, Path stage) {
