@@ -7,6 +7,7 @@ import static java.time.Duration.ofMillis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tursosync.ChangeOperation;
+import dev.tursosync.PushRejectedException;
 import dev.tursosync.RetryOptions;
 import dev.tursosync.SyncAuthenticationException;
 import dev.tursosync.SyncProtocolException;
@@ -123,6 +124,7 @@ final class ScriptedRetryTests {
         assertThat(retryTimes(transport)).containsExactly(0L, 100L, 300L);
         assertThat(clock.untaken()).isEmpty();
         assertThat(backoffCauses()).containsExactly("SyncServerException", "SyncTransportException");
+        assertThat(client.status().blockFirst(WAIT).error()).as("cleared by the success").isEmpty();
         assertThat(client.stats().block(WAIT).revision()).isEqualTo(second);
     }
 
@@ -216,6 +218,28 @@ final class ScriptedRetryTests {
         transport.verify();
         assertThat(remote.queryLong("SELECT count(*) FROM log")).isEqualTo(2);
         assertThat(client.stats().block(WAIT).pendingChanges()).isZero();
+    }
+
+    @Test
+    void aPushTheRemoteRejectsIsNotRetriedAndItsChangeStaysPending() throws Exception {
+        remote.run("INSERT INTO log VALUES ('remote')", "CREATE UNIQUE INDEX log_message ON log(message)");
+        ScriptedTransport transport = open(script -> script
+                .expectPipeline(PipelineMatchers.readsPushPosition()).thenAnswer(remote::execute)
+                .expectPipeline(PipelineMatchers.pushBatch(null, 1, 1)).thenAnswer(remote::execute));
+        write(client, "INSERT INTO log VALUES ('remote')");
+        RetryClock clock = new RetryClock();
+
+        StepVerifier.withVirtualTime(() -> client.push(), () -> clock, Long.MAX_VALUE)
+                .expectSubscription()
+                .expectError(PushRejectedException.class)
+                .verify(WAIT);
+
+        transport.verify();
+        assertThat(clock.untaken()).as("no retry was scheduled").isEmpty();
+        assertThat(client.stats().block(WAIT).pendingChanges()).isEqualTo(1);
+        assertThat(remote.queryLong("SELECT count(*) FROM log")).as("the batch rolled back").isEqualTo(1);
+        assertThat(remote.queryLong("SELECT count(*) FROM sqlite_master WHERE name = 'turso_sync_last_change_id'"))
+                .isZero();
     }
 
     @Test
