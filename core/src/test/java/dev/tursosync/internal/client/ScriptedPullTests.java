@@ -103,6 +103,30 @@ final class ScriptedPullTests {
     }
 
     @Test
+    void theFirstPullIntoAnEmptyReplicaCutMidStreamLeavesItEmptyAndTheNextOneInstallsTheRemote() throws Exception {
+        List<PullFrame> snapshot = remote.frames(null, second);
+        ScriptedTransport transport = ScriptedTransport.builder()
+                .expectPull(null).thenFailAfter(snapshot, 3, TransportFailures.connectionReset("/pull-updates"))
+                .expectPull(null).thenRespond(snapshot)
+                .build();
+
+        session(transport, database, builder -> builder.bootstrapIfEmpty(false), client -> {
+            assertThat(transport.played()).as("open without bootstrap asks nothing").isEmpty();
+            assertThatThrownBy(() -> client.pullChanges().collectList().block(WAIT))
+                    .isInstanceOf(SyncTransportException.class);
+            assertThat(folder.resolve("app.db.pulled")).doesNotExist();
+            assertThat(client.stats().block(WAIT).revision()).isNull();
+
+            client.pullChanges().collectList().block(WAIT);
+            assertThat(queryLong(client, "SELECT count(*) FROM t WHERE v LIKE 'new-%'")).isEqualTo(ROWS / 40);
+            assertThat(client.stats().block(WAIT).revision()).isEqualTo(second);
+        });
+        transport.verify();
+        assertThat(files(database)).doesNotContainKey("app.db.pulled")
+                .containsEntry("app.db", ScriptedClients.digest(remote.bytes(second)));
+    }
+
+    @Test
     void aMalformedPageIsRefusedWithATypedErrorAndTheNextPullApplies() throws Exception {
         session(bootstrapOnly(), database, builder -> builder, client -> { });
         Map<String, String> before = files(database);
