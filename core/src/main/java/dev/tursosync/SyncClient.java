@@ -518,7 +518,7 @@ public interface SyncClient {
                     authTokenRefreshable, encryptionKey,
                     clientName, longPollTimeout, bootstrapIfEmpty, resetShare, connectTimeout, responseTimeout,
                     maxConnections, transform, pushBatchSize, autoCheckpointWalBytes, pullMemoryBytes, retry,
-                    encryptionCipher, trustCertificates, httpClient));
+                    encryptionCipher, trustCertificates, httpClient, SyncClientOptions.REACTOR_NETTY));
         }
     }
 }

@@ -40,7 +40,6 @@ import dev.tursosync.internal.sqlite.SchemaEntry;
 import dev.tursosync.internal.sqlite.SchemaReader;
 import dev.tursosync.internal.transport.PullFrame;
 import dev.tursosync.internal.transport.PulledPage;
-import dev.tursosync.internal.transport.ReactorNettySyncTransport;
 import dev.tursosync.internal.transport.RemoteUrl;
 import dev.tursosync.internal.transport.SyncTransport;
 import dev.tursosync.internal.transport.TransportOptions;
@@ -153,6 +152,15 @@ public final class DefaultSyncClient implements SyncClient {
                 .switchIfEmpty(Mono.error(() -> new SyncClosedException("the sync client was closed while opening")))
                 .then()
                 .cache();
+    }
+
+    /**
+     * The configuration this client was built with.
+     *
+     * @return the options
+     */
+    public SyncClientOptions options() {
+        return options;
     }
 
     /** Tells background sync about local commits; called by SQLite on the committing thread. */
@@ -383,7 +391,7 @@ public final class DefaultSyncClient implements SyncClient {
         if (closed) {
             return Mono.error(new SyncClosedException("the sync client is closed"));
         }
-        SyncTransport transport = ReactorNettySyncTransport.create(transportOptions);
+        SyncTransport transport = options.transports().create(transportOptions);
         ConnectionManager connections = new ConnectionManager(database, options.maxConnections());
         ChangeCapture capture = new ChangeCapture();
         AutoCheckpoint autoCheckpoint = new AutoCheckpoint(DatabaseFiles.walOf(database),
