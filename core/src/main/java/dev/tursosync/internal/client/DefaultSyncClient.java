@@ -399,6 +399,7 @@ public final class DefaultSyncClient implements SyncClient {
         connections.setConnectionInitializer(connection -> {
             capture.initialize(connection);
             connection.unwrap(SQLiteConnection.class).addCommitListener(commitSignal);
+            connection.unwrap(SQLiteConnection.class).addCommitListener(autoCheckpoint.watch(connection));
         });
         connections.setStatementObserver(new ConnectionManager.StatementObserver() {
             @Override
@@ -410,7 +411,7 @@ public final class DefaultSyncClient implements SyncClient {
             public void afterStatement(Connection connection, String sql) throws SQLException {
                 capture.afterStatement(connection, sql);
                 if (!RowStatements.isQuery(sql)) {
-                    autoCheckpoint.afterWork();
+                    autoCheckpoint.afterStatement(connection);
                 }
             }
         });
