@@ -6,8 +6,9 @@ import java.time.Duration;
  * How {@link SyncClient#autoSync(AutoSyncOptions)} keeps a replica in sync in the background.
  *
  * <ul>
- *   <li><b>Push</b>: a push starts {@link #pushDebounce()} after the last of a burst of local commits, and at once
- *       after a pull that finds changes still to push (a rebase, or commits coming faster than the debounce).</li>
+ *   <li><b>Push</b>: a push starts {@link #pushDebounce()} after a local commit, carrying every commit made in
+ *       between (so a steady stream of commits is pushed once per debounce), and at once after a pull that finds
+ *       changes still to push (a rebase, or a commit that raced the push).</li>
  *   <li><b>Pull</b>: pulls run one after the other, each starting at least {@link #pullInterval()} after the start of
  *       the previous one. With a server that holds a pull open until something changes (long poll, see
  *       {@link SyncClient.Builder#longPollTimeout(Duration)}), the long poll is the wait; with one that answers at
@@ -62,7 +63,7 @@ public final class AutoSyncOptions {
     }
 
     /**
-     * How long after the last local commit of a burst the push starts.
+     * How long after a local commit the push that carries it starts; commits made in between join that push.
      *
      * @return the debounce, zero or more
      */
@@ -148,7 +149,8 @@ public final class AutoSyncOptions {
         }
 
         /**
-         * How long after the last local commit of a burst the push starts. Default 250 ms.
+         * How long after a local commit the push that carries it starts; commits made in between join that push.
+         * Default 250 ms.
          *
          * @param debounce zero or more
          * @return this builder

@@ -16,12 +16,13 @@ import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
 
 /**
- * Background sync: a push loop driven by local commits (debounced) and a pull loop that runs one pull after the
- * other, each waiting for what is left of the pull interval. With long poll, the next pull starts at once after a
- * pull that the server held (so a long poll is always waiting on the server), brought changes or made way for a
- * push; only a pull the server answered early without changes (a server without long poll) waits for the interval,
- * so the loop never spins. Failed operations are tried again after a backoff, whatever the error, until the client
- * closes. Timers run on Reactor's parallel scheduler, so tests can use virtual time.
+ * Background sync: a push loop driven by local commits and a pull loop that runs one pull after the other, each
+ * waiting for what is left of the pull interval. A commit makes a push due one push debounce later; commits in
+ * between join that push, so a steady stream of commits is pushed once per debounce. With long poll, the next pull
+ * starts at once after a pull that the server held (so a long poll is always waiting on the server), brought changes
+ * or made way for a push; only a pull the server answered early without changes (a server without long poll) waits
+ * for the interval, so the loop never spins. Failed operations are tried again after a backoff, whatever the error,
+ * until the client closes. Timers run on Reactor's parallel scheduler, so tests can use virtual time.
  */
 final class AutoSync {
 
@@ -92,12 +93,12 @@ final class AutoSync {
     Mono<Void> run() {
         return Mono.defer(() -> {
             Sinks.Many<Boolean> pushRequests = Sinks.many().multicast().onBackpressureBuffer();
-            // requests from the pull loop are not debounced: under a steady stream of commits the debounce never
-            // fires, and the pull loop's check of pending changes then pushes once per pull interval
+            // a commit opens a window of pushDebounce unless one is open; commits inside it join it, and its end
+            // makes a push due: a steady stream of commits is pushed once per window, never held back by itself
             DuePushes duePushes = new DuePushes();
-            Flux<Long> pushDue = Flux.merge(
-                            localCommits.switchMap(commit -> Mono.delay(options.pushDebounce()).<Object>map(tick -> commit)),
-                            pushRequests.asFlux())
+            Flux<Object> windowsClosed = localCommits.onBackpressureDrop()
+                    .concatMap(commit -> Mono.delay(options.pushDebounce()).<Object>thenReturn(commit), 0);
+            Flux<Long> pushDue = Flux.merge(windowsClosed, pushRequests.asFlux())
                     .map(due -> duePushes.markDue())
                     .share();
             Mono<Void> pushes = options.push()

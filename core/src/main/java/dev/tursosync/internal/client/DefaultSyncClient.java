@@ -18,6 +18,7 @@ import dev.tursosync.internal.db.ClientDataSource;
 import dev.tursosync.internal.db.ConnectionManager;
 import dev.tursosync.internal.events.ChangeEventDecoder;
 import dev.tursosync.internal.io.Durability;
+import dev.tursosync.internal.io.ReplicaFiles;
 import dev.tursosync.internal.meta.MetadataStore;
 import dev.tursosync.internal.meta.SyncMetadata;
 import dev.tursosync.internal.proto.PullUpdatesReqProtoBody;
@@ -142,7 +143,7 @@ public final class DefaultSyncClient implements SyncClient {
         this.options = options;
         this.transportOptions = options.transportOptions();
         this.database = options.path();
-        this.bootstrapFile = sibling(".bootstrap");
+        this.bootstrapFile = ReplicaFiles.bootstrap(database);
         this.store = new MetadataStore(database);
         this.retry = new TransientRetry(options.retry(), status);
         this.opening = Mono.defer(this::doOpen)
@@ -168,9 +169,6 @@ public final class DefaultSyncClient implements SyncClient {
         }
     };
 
-    private Path sibling(String suffix) {
-        return database.resolveSibling(database.getFileName() + suffix);
-    }
 
     @Override
     public Mono<Void> open() {
@@ -330,7 +328,7 @@ public final class DefaultSyncClient implements SyncClient {
                             SyncMetadata metadata = current.metadata().get();
                             return new SyncStats(metadata.revision(), current.transport().stats().bytesSent(),
                                     current.transport().stats().bytesReceived(), sizeOf(database),
-                                    sizeOf(sibling("-wal")), RevertStore.sizeOf(database), metadata.lastPull(),
+                                    sizeOf(ReplicaFiles.wal(database)), RevertStore.sizeOf(database), metadata.lastPull(),
                                     metadata.lastPush(), pending);
                         }))
                 .onErrorMap(error -> TypedErrors.typed(error, database));
@@ -567,7 +565,7 @@ public final class DefaultSyncClient implements SyncClient {
 
     private Mono<List<ChangeEvent>> pull(State current, Mono<?> interrupt) {
         return recover(current).then(Mono.defer(() -> {
-            Path stage = sibling("-changes-" + stageCount.incrementAndGet());
+            Path stage = ReplicaFiles.pullStage(database, stageCount.incrementAndGet());
             return current.stager().write(current.transport().pullUpdates(request(current.metadata().get())), stage)
                     .doOnCancel(() -> PageStage.delete(stage))
                     .doOnError(error -> PageStage.delete(stage))
@@ -628,9 +626,8 @@ public final class DefaultSyncClient implements SyncClient {
 
     /** Deletes the staged pulls a stopped process left behind; nothing reads them (a journal does not need them). */
     private void deleteLeftoverStages() throws IOException {
-        String prefix = database.getFileName() + "-changes";
         try (Stream<Path> siblings = Files.list(database.toAbsolutePath().getParent())) {
-            siblings.filter(file -> file.getFileName().toString().startsWith(prefix)).forEach(PageStage::delete);
+            siblings.filter(file -> ReplicaFiles.isPullStage(database, file)).forEach(PageStage::delete);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.tursosync.internal.client;
 
 import dev.tursosync.ReplicaInUseException;
 import dev.tursosync.ReplicaPathException;
+import dev.tursosync.internal.io.ReplicaFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -81,7 +82,7 @@ final class ReplicaLock implements AutoCloseable {
                     + " does not exist; create it first (the client does not create folders)", null);
         }
         try {
-            return folder.toRealPath().resolve(absolute.getFileName() + "-lock");
+            return folder.toRealPath().resolve(ReplicaFiles.lockName(absolute));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot resolve the folder of the replica " + database, e);
         }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.Callable;
@@ -33,6 +34,8 @@ import reactor.core.scheduler.Schedulers;
 public final class ConnectionManager {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionManager.class);
+    /** How long a statement waits for a lock another connection holds before SQLite reports it busy. */
+    private static final Duration BUSY_TIMEOUT = Duration.ofSeconds(10);
 
     /** Blocking work on one connection. */
     @FunctionalInterface
@@ -437,9 +440,10 @@ public final class ConnectionManager {
     private Connection open(boolean readOnly) throws SQLException {
         SQLiteConfig config = new SQLiteConfig();
         config.setReadOnly(readOnly);
-        config.setBusyTimeout(10_000);
+        config.setBusyTimeout((int) BUSY_TIMEOUT.toMillis());
         Connection connection = config.createConnection("jdbc:sqlite:" + database);
         try (Statement statement = connection.createStatement()) {
+            LockWait.install(connection, BUSY_TIMEOUT);
             statement.execute("PRAGMA wal_autocheckpoint = 0");
             if (!readOnly) {
                 statement.execute("PRAGMA journal_mode = WAL");

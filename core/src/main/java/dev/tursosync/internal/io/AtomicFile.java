@@ -22,7 +22,7 @@ public final class AtomicFile {
      * @throws IOException if writing fails; the file then still holds its old content
      */
     public static void write(Path file, byte[] bytes) throws IOException {
-        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+        Path temporary = ReplicaFiles.temporaryOf(file);
         try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteBuffer buffer = ByteBuffer.wrap(bytes);

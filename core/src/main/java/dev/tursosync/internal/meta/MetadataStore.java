@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.tursosync.SyncMetadataException;
 import dev.tursosync.internal.io.AtomicFile;
+import dev.tursosync.internal.io.ReplicaFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -35,7 +36,7 @@ public final class MetadataStore {
      * @param database the database file
      */
     public MetadataStore(Path database) {
-        this.file = database.resolveSibling(database.getFileName() + "-info");
+        this.file = ReplicaFiles.metadata(database);
     }
 
     /**

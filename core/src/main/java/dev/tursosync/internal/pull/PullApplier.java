@@ -9,6 +9,7 @@ import dev.tursosync.internal.capture.LogRow;
 import dev.tursosync.internal.events.ChangeEventDecoder;
 import dev.tursosync.internal.io.AtomicFile;
 import dev.tursosync.internal.io.Durability;
+import dev.tursosync.internal.io.ReplicaFiles;
 import dev.tursosync.internal.rebase.DatabaseFiles;
 import dev.tursosync.internal.rebase.JournalStore;
 import dev.tursosync.internal.rebase.LocalReplay;
@@ -94,7 +95,7 @@ public final class PullApplier {
     public PullApplier(Path database, ChangeEventDecoder decoder, LocalReplay replay, Executor decodeExecutor) {
         this.database = database;
         this.wal = DatabaseFiles.walOf(database);
-        this.nextRevert = database.resolveSibling(database.getFileName() + "-revert.next");
+        this.nextRevert = ReplicaFiles.nextRevertStore(database);
         this.decoder = decoder;
         this.replay = replay;
         this.journals = new JournalStore(database);
@@ -470,7 +471,7 @@ public final class PullApplier {
      * over the empty one.
      */
     private void replaceEmptyDatabase(StagedPages staged, long databaseSizePages) {
-        Path fresh = database.resolveSibling(database.getFileName() + ".pulled");
+        Path fresh = ReplicaFiles.pulledDatabase(database);
         try {
             try (FileChannel file = FileChannel.open(fresh, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {

@@ -2,6 +2,7 @@ package dev.tursosync.internal.pull;
 
 import dev.tursosync.SyncProtocolException;
 import dev.tursosync.internal.io.Durability;
+import dev.tursosync.internal.io.ReplicaFiles;
 import dev.tursosync.internal.sqlite.PageNumberSet;
 import dev.tursosync.internal.transport.PullFrame;
 import dev.tursosync.internal.transport.PullHeader;
@@ -47,7 +48,7 @@ public final class SnapshotFileWriter {
      * @return the snapshot's header once the target is durable
      */
     public Mono<Snapshot> write(Flux<PullFrame> frames, Path target) {
-        Path part = target.resolveSibling(target.getFileName() + ".part");
+        Path part = ReplicaFiles.partOf(target);
         PageNumberSet received = new PageNumberSet();
         return Mono.using(() -> open(part),
                         file -> PageStreamConsumer.consume(frames, blocking, page -> {

@@ -1,5 +1,6 @@
 package dev.tursosync.internal.rebase;
 
+import dev.tursosync.internal.io.ReplicaFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -25,7 +26,7 @@ public final class DatabaseFiles {
      * @return {@code <db>-wal}
      */
     public static Path walOf(Path database) {
-        return database.resolveSibling(database.getFileName() + "-wal");
+        return ReplicaFiles.wal(database);
     }
 
     /**
@@ -35,7 +36,7 @@ public final class DatabaseFiles {
      * @return {@code <db>-shm}
      */
     public static Path shmOf(Path database) {
-        return database.resolveSibling(database.getFileName() + "-shm");
+        return ReplicaFiles.shm(database);
     }
 
     /**

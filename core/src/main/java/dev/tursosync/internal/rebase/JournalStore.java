@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tursosync.SyncMetadataException;
 import dev.tursosync.internal.io.AtomicFile;
+import dev.tursosync.internal.io.ReplicaFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -25,7 +26,7 @@ public final class JournalStore {
      * @param database the database file
      */
     public JournalStore(Path database) {
-        this.file = database.resolveSibling(database.getFileName() + "-rebase");
+        this.file = ReplicaFiles.rebaseJournal(database);
     }
 
     /**

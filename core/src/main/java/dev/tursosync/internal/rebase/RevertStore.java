@@ -1,6 +1,7 @@
 package dev.tursosync.internal.rebase;
 
 import dev.tursosync.internal.io.Durability;
+import dev.tursosync.internal.io.ReplicaFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -53,7 +54,7 @@ public final class RevertStore {
      * @return {@code <db>-revert}
      */
     public static Path fileOf(Path database) {
-        return database.resolveSibling(database.getFileName() + "-revert");
+        return ReplicaFiles.revertStore(database);
     }
 
     /**

@@ -18,7 +18,7 @@ final class BackgroundSyncSnippets {
     static Disposable autoSync(SyncClient client) {
         // tag::autosync[]
         Disposable background = client.autoSync(AutoSyncOptions.builder()
-                .pushDebounce(Duration.ofMillis(250))     // push 250 ms after the last commit of a burst
+                .pushDebounce(Duration.ofMillis(250))     // push 250 ms after a commit, with the commits since
                 .pullInterval(Duration.ofSeconds(1))      // a pull at most every second
                 .build());
         client.changes().subscribe(event -> System.out.println("remote change: " + event));

@@ -532,7 +532,7 @@ public class TursoSyncProperties {
         /** The shortest time between the starts of two pulls. */
         private Duration pullInterval = Duration.ofSeconds(1);
 
-        /** How long after the last local commit of a burst the push starts. */
+        /** How long after a local commit the push that carries it starts; commits made in between join that push. */
         private Duration pushDebounce = Duration.ofMillis(250);
 
         /** The wait after the first failure of background sync. */
