@@ -6,14 +6,13 @@ import dev.tursosync.internal.sqlite.IndexKeyComparator;
 import dev.tursosync.internal.sqlite.PageNumberSet;
 import dev.tursosync.internal.sqlite.PageSource;
 import dev.tursosync.internal.sqlite.PageType;
-import dev.tursosync.internal.sqlite.PageValidator;
+import dev.tursosync.internal.sqlite.ParsedPages;
 import dev.tursosync.internal.sqlite.Record;
 import dev.tursosync.internal.sqlite.SchemaEntry;
 import dev.tursosync.internal.sqlite.SqliteFormatException;
 import dev.tursosync.internal.sqlite.TableLeafCell;
 import dev.tursosync.internal.sqlite.TableLeafLocator;
 import dev.tursosync.internal.sqlite.TextEncoding;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -49,8 +48,6 @@ final class IndexAgreement {
 
     /** Deeper than any b-tree of at most 2^31 pages of 4096 bytes; a longer look-up is a loop. */
     private static final int MAX_DEPTH = 40;
-    /** Parsed pages kept per state: the interior pages every look-up passes and the leaves of nearby keys. */
-    private static final int CACHED_PAGES = 2048;
 
     /**
      * A judged index: its key order, where its columns are in its table's records, and an order that tells apart
@@ -66,31 +63,20 @@ final class IndexAgreement {
     private record Table(SchemaEntry entry, List<Judged> indexes) {
     }
 
-    /** One state of the database: its pages, parsed on demand, and a locator of its table leaves. */
+    /** One state of the database: its pages, parsed once while cached, and a locator of its table leaves. */
     private static final class State {
+        final ParsedPages parsed;
         final PageSource pages;
-        final int usableSize;
         final TableLeafLocator locator;
-        final Map<Long, BTreePage> parsed = new LinkedHashMap<>(256, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Long, BTreePage> eldest) {
-                return size() > CACHED_PAGES;
-            }
-        };
 
-        State(PageSource pages, int usableSize) {
-            this.pages = pages;
-            this.usableSize = usableSize;
-            this.locator = new TableLeafLocator(pages, usableSize);
+        State(ParsedPages parsed) {
+            this.parsed = parsed;
+            this.pages = parsed.source();
+            this.locator = new TableLeafLocator(pages, parsed.usableSize());
         }
 
         BTreePage page(long pageNumber) {
-            BTreePage page = parsed.get(pageNumber);
-            if (page == null) {
-                page = BTreePage.read(pages, pageNumber, usableSize);
-                parsed.put(pageNumber, page);
-            }
-            return page;
+            return parsed.read(pageNumber);
         }
     }
 
@@ -106,18 +92,16 @@ final class IndexAgreement {
      *
      * @param before     the synced state the pull applies to
      * @param after      the state after the pull
-     * @param usableSize the usable page size
      * @param bTreePages the received pages that are b-tree pages
      * @param encoding   the text encoding
      */
-    IndexAgreement(PageSource before, PageSource after, int usableSize, PageNumberSet bTreePages,
-                   TextEncoding encoding) {
-        this.before = new State(before, usableSize);
-        this.after = new State(after, usableSize);
+    IndexAgreement(ParsedPages before, ParsedPages after, PageNumberSet bTreePages, TextEncoding encoding) {
+        this.before = new State(before);
+        this.after = new State(after);
         this.bTreePages = bTreePages;
         this.encoding = encoding;
-        this.newOrder = new IndexKeyOrder(after, usableSize, bTreePages);
-        this.oldOrder = new IndexKeyOrder(before, usableSize, new PageNumberSet());
+        this.newOrder = new IndexKeyOrder(after, bTreePages);
+        this.oldOrder = new IndexKeyOrder(before, new PageNumberSet());
     }
 
     /**
@@ -160,12 +144,12 @@ final class IndexAgreement {
         if (table == null) {
             return;
         }
-        Set<ByteBuffer> kept = tableCells(was);
+        KeptCells kept = KeptCells.ofTableLeaf(was);
         for (int cell = 0; cell < now.cellCount(); cell++) {
-            TableLeafCell row = now.tableLeafCell(cell);
-            if (kept.contains(cellBytes(row))) {
+            if (kept.contains(now, cell)) {
                 continue;
             }
+            TableLeafCell row = now.tableLeafCell(cell);
             byte[] record = row.payload(after.pages);
             for (Judged index : table.indexes()) {
                 byte[] key = Record.project(record, index.positions(), row.rowid());
@@ -191,14 +175,14 @@ final class IndexAgreement {
         }
         Table table = tables.get(key(owner.entry().tblName()));
         Judged index = judged(table, owner.entry().name());
-        Set<ByteBuffer> kept = indexCells(was);
+        KeptCells kept = KeptCells.ofIndexPage(was);
         for (int cell = 0; cell < now.cellCount(); cell++) {
-            if (kept.contains(ByteBuffer.wrap(now.indexCellLocalBytes(cell)))) {
+            if (kept.contains(now, cell)) {
                 continue;
             }
             byte[] entry = now.indexCellPayload(cell, after.pages);
             long rowid = rowidOf(entry, now.pageNumber(), index);
-            byte[] record = row(after, table.entry().rootPage(), rowid);
+            byte[] record = row(table.entry().rootPage(), rowid);
             if (record == null) {
                 throw new SqliteFormatException("page " + now.pageNumber() + ": an entry of index \"" + index.name()
                         + "\" names row " + rowid + ", which table \"" + table.entry().name() + "\" does not have"
@@ -219,14 +203,14 @@ final class IndexAgreement {
         if (table == null) {
             return;
         }
-        Set<ByteBuffer> kept = now.type() == PageType.LEAF_TABLE ? tableCells(now) : Set.of();
+        KeptCells kept = KeptCells.ofTableLeaf(now);
         for (int cell = 0; cell < was.cellCount(); cell++) {
-            TableLeafCell row = was.tableLeafCell(cell);
-            if (kept.contains(cellBytes(row))) {
+            if (kept.contains(was, cell)) {
                 continue;
             }
+            TableLeafCell row = was.tableLeafCell(cell);
             byte[] old = row.payload(before.pages);
-            byte[] current = row(after, table.entry().rootPage(), row.rowid());
+            byte[] current = row(table.entry().rootPage(), row.rowid());
             for (Judged index : table.indexes()) {
                 byte[] oldKey = Record.project(old, index.positions(), row.rowid());
                 if (oldKey == null) {
@@ -265,9 +249,9 @@ final class IndexAgreement {
         }
         Table table = tables.get(key(owner.entry().tblName()));
         Judged index = judged(table, owner.entry().name());
-        Set<ByteBuffer> kept = now.type().isTable() ? Set.of() : indexCells(now);
+        KeptCells kept = KeptCells.ofIndexPage(now);
         for (int cell = 0; cell < was.cellCount(); cell++) {
-            if (kept.contains(ByteBuffer.wrap(was.indexCellLocalBytes(cell)))) {
+            if (kept.contains(was, cell)) {
                 continue;
             }
             byte[] entry = was.indexCellPayload(cell, before.pages);
@@ -275,7 +259,7 @@ final class IndexAgreement {
                 continue;
             }
             long rowid = rowidOf(entry, was.pageNumber(), index);
-            byte[] record = row(after, table.entry().rootPage(), rowid);
+            byte[] record = row(table.entry().rootPage(), rowid);
             byte[] key = record == null ? null : Record.project(record, index.positions(), rowid);
             if (key != null && owner.comparator().compare(key, entry) == 0) {
                 throw new SqliteFormatException("page " + was.pageNumber() + ": index \"" + index.name()
@@ -287,14 +271,8 @@ final class IndexAgreement {
 
     /** The page's image in the synced state, when it was a well-formed b-tree page there. */
     private BTreePage oldBTreePage(long pageNumber) {
-        byte[] image = before.pages.page(pageNumber);
-        if (image == null || !PageValidator.looksLikeBTree(pageNumber, image)) {
-            return null;
-        }
         try {
-            BTreePage page = BTreePage.parse(pageNumber, image, before.usableSize);
-            page.cellPointers();
-            return page;
+            return before.parsed.orNull(pageNumber);
         } catch (SqliteFormatException e) {
             return null;
         }
@@ -314,9 +292,9 @@ final class IndexAgreement {
         return null;
     }
 
-    /** The record of a row of the table rooted at {@code root}, or {@code null} when there is no such row. */
-    private static byte[] row(State state, long root, long rowid) {
-        BTreePage leaf = state.page(state.locator.leafCovering(root, rowid));
+    /** The record of a row of the table rooted at {@code root} after the pull, or {@code null} when there is none. */
+    private byte[] row(long root, long rowid) {
+        BTreePage leaf = after.page(after.locator.leafCovering(root, rowid));
         if (leaf.type() != PageType.LEAF_TABLE) {
             throw new SqliteFormatException("page " + leaf.pageNumber() + " is " + leaf.type()
                     + " where the table b-tree rooted at " + root + " has a leaf");
@@ -327,7 +305,7 @@ final class IndexAgreement {
             int middle = (low + high) >>> 1;
             TableLeafCell cell = leaf.tableLeafCell(middle);
             if (cell.rowid() == rowid) {
-                return cell.payload(state.pages);
+                return cell.payload(after.pages);
             }
             if (cell.rowid() < rowid) {
                 low = middle + 1;
@@ -368,36 +346,6 @@ final class IndexAgreement {
                     + " columns and a rowid");
         }
         return rowid;
-    }
-
-    private static Set<ByteBuffer> tableCells(BTreePage page) {
-        if (page == null || page.type() != PageType.LEAF_TABLE) {
-            return Set.of();
-        }
-        Set<ByteBuffer> cells = new HashSet<>();
-        for (int cell = 0; cell < page.cellCount(); cell++) {
-            cells.add(cellBytes(page.tableLeafCell(cell)));
-        }
-        return cells;
-    }
-
-    private static Set<ByteBuffer> indexCells(BTreePage page) {
-        if (page == null || page.type().isTable()) {
-            return Set.of();
-        }
-        Set<ByteBuffer> cells = new HashSet<>();
-        for (int cell = 0; cell < page.cellCount(); cell++) {
-            cells.add(ByteBuffer.wrap(page.indexCellLocalBytes(cell)));
-        }
-        return cells;
-    }
-
-    /** A table leaf cell as stored on its page: rowid, local payload and first overflow page. */
-    private static ByteBuffer cellBytes(TableLeafCell cell) {
-        byte[] local = cell.localPayload();
-        ByteBuffer bytes = ByteBuffer.allocate(local.length + 16);
-        bytes.putLong(cell.rowid()).putLong(cell.hasOverflow() ? cell.firstOverflowPage() : 0).put(local);
-        return bytes.flip();
     }
 
     private static Judged judged(Table table, String indexName) {

@@ -6,6 +6,7 @@ import dev.tursosync.internal.sqlite.IndexKeyComparator;
 import dev.tursosync.internal.sqlite.PageNumberSet;
 import dev.tursosync.internal.sqlite.PageSource;
 import dev.tursosync.internal.sqlite.PageType;
+import dev.tursosync.internal.sqlite.ParsedPages;
 import dev.tursosync.internal.sqlite.SchemaEntry;
 import dev.tursosync.internal.sqlite.SqliteFormatException;
 import dev.tursosync.internal.sqlite.TextEncoding;
@@ -35,13 +36,13 @@ final class IndexKeyOrder {
     record Index(SchemaEntry entry, IndexKeyComparator comparator) {
     }
 
-    private final PageSource after;
-    private final int usableSize;
+    private final ParsedPages after;
+    private final PageSource pages;
     private final PageNumberSet bTreePages;
 
-    IndexKeyOrder(PageSource after, int usableSize, PageNumberSet bTreePages) {
+    IndexKeyOrder(ParsedPages after, PageNumberSet bTreePages) {
         this.after = after;
-        this.usableSize = usableSize;
+        this.pages = after.source();
         this.bTreePages = bTreePages;
     }
 
@@ -59,7 +60,7 @@ final class IndexKeyOrder {
         }
         boolean allJudged = indexes.size() == indexKindTrees(schema);
         for (long page : bTreePages.toSortedArray()) {
-            BTreePage parsed = BTreePage.parse(page, after.page(page), usableSize);
+            BTreePage parsed = after.read(page);
             if (parsed.type().isTable() || parsed.cellCount() == 0) {
                 continue;
             }
@@ -95,7 +96,7 @@ final class IndexKeyOrder {
     }
 
     private boolean isIndexPage(long pageNumber) {
-        byte[] image = after.page(pageNumber);
+        byte[] image = pages.page(pageNumber);
         return image != null && (image[0] == PageType.LEAF_INDEX.flag() || image[0] == PageType.INTERIOR_INDEX.flag());
     }
 
@@ -127,8 +128,8 @@ final class IndexKeyOrder {
      * key reaches it, which must then reach it by both; {@code null} when no judged index leads to it.
      */
     Index owner(BTreePage page, List<Index> indexes) {
-        byte[] first = page.indexCellPayload(0, after);
-        byte[] last = page.indexCellPayload(page.cellCount() - 1, after);
+        byte[] first = page.indexCellPayload(0, pages);
+        byte[] last = page.indexCellPayload(page.cellCount() - 1, pages);
         for (Index index : indexes) {
             if (index.entry().rootPage() == page.pageNumber()) {
                 return index;
@@ -157,15 +158,11 @@ final class IndexKeyOrder {
                 if (current == target) {
                     return true;
                 }
-                byte[] image = after.page(current);
-                if (image == null) {
+                BTreePage page = after.orNull(current);
+                if (page == null || page.type().isTable() || page.type().isLeaf()) {
                     return false;
                 }
-                BTreePage page = BTreePage.parse(current, image, usableSize);
-                if (page.type().isTable() || page.type().isLeaf()) {
-                    return false;
-                }
-                int slot = page.searchIndex(key, index.comparator(), after);
+                int slot = page.searchIndex(key, index.comparator(), pages);
                 if (slot >= 0) {
                     return false;
                 }
@@ -181,7 +178,7 @@ final class IndexKeyOrder {
     private void checkChildren(BTreePage parent, byte[][] keys, Index owner) {
         long[] children = parent.childPageNumbers();
         for (int i = 0; i < children.length; i++) {
-            BTreePage child = TableKeyOrder.child(after, parent, children[i], usableSize);
+            BTreePage child = TableKeyOrder.child(after, parent, children[i]);
             if (child.type().isTable()) {
                 throw new SqliteFormatException("page " + parent.pageNumber() + ": child page " + children[i]
                         + " is a table page under an index page");
@@ -190,13 +187,13 @@ final class IndexKeyOrder {
                 continue;
             }
             IndexKeyComparator comparator = owner.comparator();
-            if (i > 0 && comparator.compare(child.indexCellPayload(0, after), keys[i - 1]) <= 0) {
+            if (i > 0 && comparator.compare(child.indexCellPayload(0, pages), keys[i - 1]) <= 0) {
                 throw new SqliteFormatException("page " + children[i] + ": its first key of index \""
                         + owner.entry().name() + "\" is not above the bound its parent page "
                         + parent.pageNumber() + " gives");
             }
             if (i < keys.length
-                    && comparator.compare(child.indexCellPayload(child.cellCount() - 1, after), keys[i]) >= 0) {
+                    && comparator.compare(child.indexCellPayload(child.cellCount() - 1, pages), keys[i]) >= 0) {
                 throw new SqliteFormatException("page " + children[i] + ": its last key of index \""
                         + owner.entry().name() + "\" is not below the bound its parent page "
                         + parent.pageNumber() + " gives");
@@ -207,7 +204,7 @@ final class IndexKeyOrder {
     private byte[][] keys(BTreePage page) {
         byte[][] keys = new byte[page.cellCount()][];
         for (int i = 0; i < keys.length; i++) {
-            keys[i] = page.indexCellPayload(i, after);
+            keys[i] = page.indexCellPayload(i, pages);
         }
         return keys;
     }

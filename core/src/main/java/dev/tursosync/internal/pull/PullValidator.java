@@ -8,6 +8,7 @@ import dev.tursosync.internal.sqlite.PageNumberSet;
 import dev.tursosync.internal.sqlite.PageSource;
 import dev.tursosync.internal.sqlite.PageType;
 import dev.tursosync.internal.sqlite.PageValidator;
+import dev.tursosync.internal.sqlite.ParsedPages;
 import dev.tursosync.internal.sqlite.SchemaEntry;
 import dev.tursosync.internal.sqlite.SchemaReader;
 import dev.tursosync.internal.sqlite.SqliteFormatException;
@@ -32,6 +33,11 @@ public final class PullValidator {
     static final long MAX_DATABASE_PAGES = Integer.MAX_VALUE;
     /** Below this many pages, no overflow or freelist trunk page can start with a b-tree flag byte. */
     private static final long FLAG_SAFE_PAGE_COUNT = 1L << 25;
+    /**
+     * Parsed pages kept per state while the checks run (8 MiB of images at most): the interior pages every look-up
+     * passes and the leaves of nearby keys.
+     */
+    private static final int CACHED_PAGES = 2048;
 
     private final PageNumberSet received;
     private final PageSource receivedPages;
@@ -115,16 +121,17 @@ public final class PullValidator {
             }
         }
         checkOverflowChains(overflows, bTreePages, header.usableSize());
-        checkReceivedChildren(bTreePages, free, header.usableSize());
+        ParsedPages after = new ParsedPages(this::page, header.usableSize(), CACHED_PAGES);
+        checkReceivedChildren(after, bTreePages, free);
         List<SchemaEntry> schema = SchemaReader.read(this::page);
         List<SchemaEntry> tables = schemaTables(schema, header.usableSize());
-        new TableKeyOrder(this::page, header.usableSize(), received, bTreePages).check(tables);
-        new IndexKeyOrder(this::page, header.usableSize(), bTreePages).check(schema, header.textEncoding());
+        new TableKeyOrder(after, received, bTreePages).check(tables);
+        new IndexKeyOrder(after, bTreePages).check(schema, header.textEncoding());
         checkReplacedTablePages(replaced, header.usableSize(), tables);
         if (syncedSize > 0) {
             PageSource before = pageNumber -> pageNumber > syncedSize ? null : synced.page(pageNumber);
-            new IndexAgreement(before, this::page, header.usableSize(), bTreePages, header.textEncoding())
-                    .check(SchemaReader.read(before), schema);
+            new IndexAgreement(new ParsedPages(before, header.usableSize(), CACHED_PAGES), after, bTreePages,
+                    header.textEncoding()).check(SchemaReader.read(before), schema);
         }
     }
 
@@ -159,35 +166,35 @@ public final class PullValidator {
      * garbage page that starts with no page type flag is not checked
      * as a b-tree page otherwise.
      */
-    private void checkReceivedChildren(PageNumberSet bTreePages, PageNumberSet free, int usableSize) {
+    private void checkReceivedChildren(ParsedPages after, PageNumberSet bTreePages, PageNumberSet free) {
         for (long page : bTreePages.toSortedArray()) {
-            BTreePage parent = BTreePage.parse(page, receivedPages.page(page), usableSize);
+            BTreePage parent = after.read(page);
             if (parent.type().isLeaf()) {
                 continue;
             }
             for (long child : parent.childPageNumbers()) {
                 if (received.contains(child)) {
-                    requireBTree(child, parent.type().isTable(), "a child of page " + page, bTreePages, free,
-                            usableSize);
+                    requireBTree(after, child, parent.type().isTable(), "a child of page " + page, bTreePages,
+                            free);
                 }
             }
         }
         if (received.contains(1)) {
             for (SchemaEntry entry : SchemaReader.read(this::page)) {
                 if (entry.rootPage() > 0 && received.contains(entry.rootPage())) {
-                    requireBTree(entry.rootPage(), null, "the root of \"" + entry.name() + "\"",
-                            bTreePages, free, usableSize);
+                    requireBTree(after, entry.rootPage(), null, "the root of \"" + entry.name() + "\"",
+                            bTreePages, free);
                 }
             }
         }
     }
 
-    private void requireBTree(long page, Boolean table, String role, PageNumberSet bTreePages, PageNumberSet free,
-                              int usableSize) {
+    private static void requireBTree(ParsedPages after, long page, Boolean table, String role,
+                                     PageNumberSet bTreePages, PageNumberSet free) {
         if (!bTreePages.contains(page) || free.contains(page)) {
             throw new SqliteFormatException("page " + page + " is " + role + " but no b-tree page");
         }
-        if (table != null && BTreePage.parse(page, receivedPages.page(page), usableSize).type().isTable() != table) {
+        if (table != null && after.read(page).type().isTable() != table) {
             throw new SqliteFormatException("page " + page + " is " + role + " but a b-tree page of the other kind"
                     + " (table or index)");
         }

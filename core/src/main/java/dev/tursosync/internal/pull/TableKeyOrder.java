@@ -2,8 +2,8 @@ package dev.tursosync.internal.pull;
 
 import dev.tursosync.internal.sqlite.BTreePage;
 import dev.tursosync.internal.sqlite.PageNumberSet;
-import dev.tursosync.internal.sqlite.PageSource;
 import dev.tursosync.internal.sqlite.PageType;
+import dev.tursosync.internal.sqlite.ParsedPages;
 import dev.tursosync.internal.sqlite.SchemaEntry;
 import dev.tursosync.internal.sqlite.SqliteFormatException;
 import dev.tursosync.internal.sqlite.TableLeafLocator;
@@ -17,14 +17,12 @@ import java.util.List;
  */
 final class TableKeyOrder {
 
-    private final PageSource after;
-    private final int usableSize;
+    private final ParsedPages after;
     private final PageNumberSet received;
     private final PageNumberSet bTreePages;
 
-    TableKeyOrder(PageSource after, int usableSize, PageNumberSet received, PageNumberSet bTreePages) {
+    TableKeyOrder(ParsedPages after, PageNumberSet received, PageNumberSet bTreePages) {
         this.after = after;
-        this.usableSize = usableSize;
         this.received = received;
         this.bTreePages = bTreePages;
     }
@@ -42,7 +40,7 @@ final class TableKeyOrder {
             roots.add(table.rootPage());
         }
         for (long page : bTreePages.toSortedArray()) {
-            BTreePage parsed = BTreePage.parse(page, after.page(page), usableSize);
+            BTreePage parsed = after.read(page);
             if (!parsed.type().isTable()) {
                 continue;
             }
@@ -63,12 +61,12 @@ final class TableKeyOrder {
             if (placed.contains(page) || roots.contains(page)) {
                 continue;
             }
-            BTreePage parsed = BTreePage.parse(page, after.page(page), usableSize);
+            BTreePage parsed = after.read(page);
             if (parsed.type() != PageType.LEAF_TABLE || parsed.cellCount() == 0) {
                 continue;
             }
             if (locator == null) {
-                locator = new TableLeafLocator(after, usableSize);
+                locator = new TableLeafLocator(after.source(), after.usableSize());
             }
             long first = parsed.tableLeafCell(0).rowid();
             long last = parsed.tableLeafCell(parsed.cellCount() - 1).rowid();
@@ -93,7 +91,7 @@ final class TableKeyOrder {
     private void checkChildren(BTreePage parent, long[] keys, PageNumberSet placed) {
         long[] children = parent.childPageNumbers();
         for (int i = 0; i < children.length; i++) {
-            BTreePage child = child(after, parent, children[i], usableSize);
+            BTreePage child = child(after, parent, children[i]);
             if (!child.type().isTable()) {
                 throw new SqliteFormatException("page " + parent.pageNumber() + ": child page " + children[i]
                         + " is an index page under a table page");
@@ -118,17 +116,18 @@ final class TableKeyOrder {
     }
 
     /** A child of an interior page, which must exist and be a b-tree page. */
-    static BTreePage child(PageSource after, BTreePage parent, long child, int usableSize) {
-        byte[] image = after.page(child);
-        if (image == null) {
-            throw new SqliteFormatException("page " + parent.pageNumber() + ": child page " + child + " is missing");
-        }
+    static BTreePage child(ParsedPages after, BTreePage parent, long child) {
+        BTreePage page;
         try {
-            return BTreePage.parse(child, image, usableSize);
+            page = after.orNull(child);
         } catch (SqliteFormatException e) {
             throw new SqliteFormatException("page " + parent.pageNumber() + ": child page " + child
                     + " is no b-tree page (" + e.getMessage() + ")");
         }
+        if (page == null) {
+            throw new SqliteFormatException("page " + parent.pageNumber() + ": child page " + child + " is missing");
+        }
+        return page;
     }
 
     private static long[] keys(BTreePage page) {

@@ -1,5 +1,8 @@
 package dev.tursosync.internal.sqlite;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -11,6 +14,8 @@ import java.util.List;
  * the start of the page. The page is a view of the image it was parsed from; the image must not change.
  */
 public final class BTreePage {
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     private final long pageNumber;
     private final byte[] image;
@@ -324,7 +329,7 @@ public final class BTreePage {
         int high = cellCount;
         while (low < high) {
             int middle = (low + high) >>> 1;
-            int compared = order.compare(key, indexCellPayload(middle, source));
+            int compared = compareIndexCell(key, middle, order, source);
             if (compared == 0) {
                 return middle;
             }
@@ -335,6 +340,93 @@ public final class BTreePage {
             }
         }
         return -(low + 1);
+    }
+
+    /**
+     * Compares a key with the record of cell {@code index} of an index page, in place on the page when the record
+     * does not spill.
+     *
+     * @param key    the record to compare
+     * @param index  the cell
+     * @param order  the index's order
+     * @param source where overflow pages are read
+     * @return negative, zero or positive as {@code key} sorts before, with or after the cell's record
+     * @throws IllegalStateException if this is a table page
+     * @throws SqliteFormatException if the cell or a record is malformed
+     */
+    public int compareIndexCell(byte[] key, int index, IndexKeyComparator order, PageSource source) {
+        int[] cell = indexCell(index);
+        if (cell[2] == cell[3]) {
+            return order.compare(key, 0, key.length, image, cell[1], cell[2]);
+        }
+        return order.compare(key, indexCellPayload(index, source));
+    }
+
+    /**
+     * A hash of the bytes {@link #sameCell} compares: for a table leaf cell its rowid, local payload and first
+     * overflow page; for an index cell the bytes {@link #indexCellLocalBytes} returns.
+     *
+     * @param index the cell
+     * @return the hash
+     * @throws IllegalStateException if this is an interior table page
+     * @throws SqliteFormatException if the cell is malformed
+     */
+    public int cellHash(int index) {
+        if (type == PageType.LEAF_TABLE) {
+            TableLeafCell cell = tableLeafCell(index);
+            int hash = 31 * Long.hashCode(cell.rowid()) + Long.hashCode(cell.firstOverflowPage());
+            return hash(hash, cell.localPayloadOffset(), cell.localPayloadOffset() + cell.localPayloadSize());
+        }
+        int[] cell = indexCell(index);
+        return hash(1, cell[0], indexCellEnd(cell));
+    }
+
+    /**
+     * Whether cell {@code index} holds the same bytes as a cell of another page of the same kind (table leaf, or
+     * index page of either level): for table leaf cells the same rowid, local payload and first overflow page; for
+     * index cells the bytes {@link #indexCellLocalBytes} returns. Two such cells hold the same row or entry unless an
+     * overflow page they share changed.
+     *
+     * @param index      the cell here
+     * @param other      the other page
+     * @param otherIndex the cell there
+     * @return whether the bytes are equal
+     * @throws IllegalStateException if a page is an interior table page or the two are of different kinds
+     * @throws SqliteFormatException if a cell is malformed
+     */
+    public boolean sameCell(int index, BTreePage other, int otherIndex) {
+        if (type == PageType.LEAF_TABLE || other.type == PageType.LEAF_TABLE) {
+            TableLeafCell cell = tableLeafCell(index);
+            TableLeafCell otherCell = other.tableLeafCell(otherIndex);
+            int from = cell.localPayloadOffset();
+            int otherFrom = otherCell.localPayloadOffset();
+            return cell.rowid() == otherCell.rowid() && cell.firstOverflowPage() == otherCell.firstOverflowPage()
+                    && java.util.Arrays.equals(image, from, from + cell.localPayloadSize(),
+                    other.image, otherFrom, otherFrom + otherCell.localPayloadSize());
+        }
+        int[] cell = indexCell(index);
+        int[] otherCell = other.indexCell(otherIndex);
+        return java.util.Arrays.equals(image, cell[0], indexCellEnd(cell), other.image, otherCell[0],
+                indexCellEnd(otherCell));
+    }
+
+    /** A hash of {@code image[from, to)}, eight bytes at a time. */
+    private int hash(int seed, int from, int to) {
+        long hash = seed * 31L + (to - from);
+        int at = from;
+        for (; at + Long.BYTES <= to; at += Long.BYTES) {
+            hash = hash * 0x9E3779B97F4A7C15L + (long) LONGS.get(image, at);
+        }
+        for (; at < to; at++) {
+            hash = hash * 31 + image[at];
+        }
+        hash = (hash ^ (hash >>> 33)) * 0xFF51AFD7ED558CCDL;
+        return (int) (hash ^ (hash >>> 33));
+    }
+
+    /** Where an index cell's local bytes end: after its local payload and its first overflow page, if any. */
+    private static int indexCellEnd(int[] cell) {
+        return cell[1] + cell[2] + (cell[2] < cell[3] ? 4 : 0);
     }
 
     /**
@@ -349,7 +441,7 @@ public final class BTreePage {
      */
     public byte[] indexCellLocalBytes(int index) {
         int[] cell = indexCell(index);
-        return java.util.Arrays.copyOfRange(image, cell[0], cell[1] + cell[2] + (cell[2] < cell[3] ? 4 : 0));
+        return java.util.Arrays.copyOfRange(image, cell[0], indexCellEnd(cell));
     }
 
     /**

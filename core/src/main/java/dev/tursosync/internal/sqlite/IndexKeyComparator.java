@@ -50,10 +50,16 @@ public final class IndexKeyComparator {
     public record Column(Collation collation, boolean descending) {
     }
 
-    private final List<Column> columns;
+    private final Collation[] collations;
+    private final boolean[] descending;
 
     private IndexKeyComparator(List<Column> columns) {
-        this.columns = List.copyOf(columns);
+        this.collations = new Collation[columns.size()];
+        this.descending = new boolean[columns.size()];
+        for (int i = 0; i < collations.length; i++) {
+            collations[i] = columns.get(i).collation();
+            descending[i] = columns.get(i).descending();
+        }
     }
 
     /**
@@ -82,26 +88,53 @@ public final class IndexKeyComparator {
      * @throws SqliteFormatException if a record is malformed
      */
     public int compare(byte[] a, byte[] b) {
-        long[] typesA = Record.serialTypes(a);
-        long[] typesB = Record.serialTypes(b);
-        int bodyA = (int) SqliteVarint.read(a, 0, a.length);
-        int bodyB = (int) SqliteVarint.read(b, 0, b.length);
-        int shared = Math.min(typesA.length, typesB.length);
+        return compare(a, 0, a.length, b, 0, b.length);
+    }
+
+    /**
+     * Compares two index records that lie inside larger arrays (a cell's payload on its page, for example), without
+     * copying them. Both headers are checked whole before any value is compared.
+     *
+     * @param a       the array holding a record
+     * @param aOffset where that record starts
+     * @param aLength its size
+     * @param b       the array holding another record of the same index
+     * @param bOffset where that record starts
+     * @param bLength its size
+     * @return negative, zero or positive as the first record sorts before, with or after the second
+     * @throws SqliteFormatException if a record is malformed
+     */
+    public int compare(byte[] a, int aOffset, int aLength, byte[] b, int bOffset, int bLength) {
+        int aEnd = aOffset + aLength;
+        int bEnd = bOffset + bLength;
+        int headerEndA = Record.headerEnd(a, aOffset, aEnd);
+        int headerEndB = Record.headerEnd(b, bOffset, bEnd);
+        int countA = Record.columnCount(a, aOffset, aEnd);
+        int countB = Record.columnCount(b, bOffset, bEnd);
+        int typeAtA = aOffset + SqliteVarint.length(a, aOffset, aEnd);
+        int typeAtB = bOffset + SqliteVarint.length(b, bOffset, bEnd);
+        int bodyA = headerEndA;
+        int bodyB = headerEndB;
+        int shared = Math.min(countA, countB);
         for (int i = 0; i < shared; i++) {
-            Column column = i < columns.size() ? columns.get(i) : new Column(Collation.BINARY, false);
-            int sizeA = (int) Record.contentSize(typesA[i]);
-            int sizeB = (int) Record.contentSize(typesB[i]);
-            if (bodyA + sizeA > a.length || bodyB + sizeB > b.length) {
+            long typeA = SqliteVarint.read(a, typeAtA, headerEndA);
+            typeAtA += SqliteVarint.length(a, typeAtA, headerEndA);
+            long typeB = SqliteVarint.read(b, typeAtB, headerEndB);
+            typeAtB += SqliteVarint.length(b, typeAtB, headerEndB);
+            long sizeA = Record.contentSize(typeA);
+            long sizeB = Record.contentSize(typeB);
+            if (sizeA > aEnd - bodyA || sizeB > bEnd - bodyB) {
                 throw new SqliteFormatException("index record column " + i + " runs past the record end");
             }
-            int result = compareValues(typesA[i], a, bodyA, sizeA, typesB[i], b, bodyB, sizeB, column.collation());
+            Collation collation = i < collations.length ? collations[i] : Collation.BINARY;
+            int result = compareValues(typeA, a, bodyA, (int) sizeA, typeB, b, bodyB, (int) sizeB, collation);
             if (result != 0) {
-                return column.descending() ? -result : result;
+                return i < descending.length && descending[i] ? -result : result;
             }
-            bodyA += sizeA;
-            bodyB += sizeB;
+            bodyA += (int) sizeA;
+            bodyB += (int) sizeB;
         }
-        return Integer.compare(typesA.length, typesB.length);
+        return Integer.compare(countA, countB);
     }
 
     private static int compareValues(long typeA, byte[] a, int atA, int sizeA, long typeB, byte[] b, int atB,
@@ -115,7 +148,7 @@ public final class IndexKeyComparator {
             case 0:
                 return 0;
             case 1:
-                return compareNumbers(number(typeA, a, atA, sizeA), number(typeB, b, atB, sizeB));
+                return compareNumbers(typeA, a, atA, sizeA, typeB, b, atB, sizeB);
             case 2:
                 return compareText(a, atA, sizeA, b, atB, sizeB, collation);
             default:
@@ -134,39 +167,46 @@ public final class IndexKeyComparator {
         return (serialType & 1) == 1 ? 2 : 3;
     }
 
-    private static Number number(long serialType, byte[] bytes, int at, int size) {
+    /** An integer serial type's value (8 and 9 are the constants 0 and 1). */
+    private static long integer(long serialType, byte[] bytes, int at, int size) {
         if (serialType == 8) {
             return 0L;
         }
         if (serialType == 9) {
             return 1L;
         }
-        long value = 0;
-        for (int i = 0; i < size; i++) {
-            value = (value << 8) | (bytes[at + i] & 0xff);
-        }
-        if (serialType == 7) {
-            return Double.longBitsToDouble(value);
-        }
+        long value = bits(bytes, at, size);
         int unused = 64 - 8 * size;
         return (value << unused) >> unused;
     }
 
-    private static int compareNumbers(Number x, Number y) {
-        if (x instanceof Long l && y instanceof Long m) {
-            return Long.compare(l, m);
+    private static long bits(byte[] bytes, int at, int size) {
+        long value = 0;
+        for (int i = 0; i < size; i++) {
+            value = (value << 8) | (bytes[at + i] & 0xff);
         }
-        double dx = x.doubleValue();
-        double dy = y.doubleValue();
-        if (x instanceof Double && y instanceof Double || Double.isInfinite(dx) || Double.isInfinite(dy)
-                || Double.isNaN(dx) || Double.isNaN(dy)) {
-            return dx < dy ? -1 : dx > dy ? 1 : 0;
-        }
-        return exact(x).compareTo(exact(y));
+        return value;
     }
 
-    private static BigDecimal exact(Number n) {
-        return n instanceof Long l ? BigDecimal.valueOf(l) : new BigDecimal(n.doubleValue());
+    /** Integers by value; a real against a real, an infinity or a NaN as doubles; else exactly. */
+    private static int compareNumbers(long typeA, byte[] a, int atA, int sizeA, long typeB, byte[] b, int atB,
+                                      int sizeB) {
+        boolean realA = typeA == 7;
+        boolean realB = typeB == 7;
+        if (!realA && !realB) {
+            return Long.compare(integer(typeA, a, atA, sizeA), integer(typeB, b, atB, sizeB));
+        }
+        long integerA = realA ? 0 : integer(typeA, a, atA, sizeA);
+        long integerB = realB ? 0 : integer(typeB, b, atB, sizeB);
+        double dx = realA ? Double.longBitsToDouble(bits(a, atA, sizeA)) : integerA;
+        double dy = realB ? Double.longBitsToDouble(bits(b, atB, sizeB)) : integerB;
+        if (realA && realB || Double.isInfinite(dx) || Double.isInfinite(dy) || Double.isNaN(dx)
+                || Double.isNaN(dy)) {
+            return dx < dy ? -1 : dx > dy ? 1 : 0;
+        }
+        BigDecimal x = realA ? new BigDecimal(dx) : BigDecimal.valueOf(integerA);
+        BigDecimal y = realB ? new BigDecimal(dy) : BigDecimal.valueOf(integerB);
+        return x.compareTo(y);
     }
 
     private static int compareText(byte[] a, int atA, int sizeA, byte[] b, int atB, int sizeB,

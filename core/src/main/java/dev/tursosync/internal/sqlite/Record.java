@@ -90,42 +90,54 @@ public final class Record {
      * @throws SqliteFormatException if the record is malformed
      */
     public static byte[] project(byte[] row, int[] positions, long rowid) {
-        long[] types = serialTypes(row);
-        int[] starts = new int[types.length];
-        int body = headerEnd(row, 0, row.length);
-        for (int i = 0; i < types.length; i++) {
-            starts[i] = body;
-            body += (int) contentSize(types[i]);
-            if (body > row.length) {
+        int headerEnd = headerEnd(row, 0, row.length);
+        int count = columnCount(row, 0, row.length);
+        long[] types = new long[count];
+        int[] starts = new int[count];
+        int at = SqliteVarint.length(row, 0, row.length);
+        int body = headerEnd;
+        for (int i = 0; i < count; i++) {
+            types[i] = SqliteVarint.read(row, at, headerEnd);
+            at += SqliteVarint.length(row, at, headerEnd);
+            long size = contentSize(types[i]);
+            if (size > row.length - body) {
                 throw new SqliteFormatException("record column " + i + " runs past the record end");
             }
+            starts[i] = body;
+            body += (int) size;
         }
-        java.io.ByteArrayOutputStream header = new java.io.ByteArrayOutputStream();
-        java.io.ByteArrayOutputStream content = new java.io.ByteArrayOutputStream();
+        int headerBytes = 1;
+        int contentBytes = 8;
         for (int position : positions) {
-            if (position >= types.length) {
+            if (position >= count) {
                 return null;
             }
-            header.writeBytes(SqliteVarint.encode(types[position]));
-            content.write(row, starts[position], (int) contentSize(types[position]));
+            headerBytes += SqliteVarint.encodedLength(types[position]);
+            contentBytes += (int) contentSize(types[position]);
         }
-        header.writeBytes(SqliteVarint.encode(6));
-        for (int shift = 56; shift >= 0; shift -= 8) {
-            content.write((int) (rowid >>> shift));
-        }
-        int headerSize = header.size() + 1;
-        if (SqliteVarint.encode(headerSize).length > 1) {
+        int headerSize = headerBytes + 1;
+        if (SqliteVarint.encodedLength(headerSize) > 1) {
             headerSize++;
         }
-        java.io.ByteArrayOutputStream key = new java.io.ByteArrayOutputStream();
-        key.writeBytes(SqliteVarint.encode(headerSize));
-        key.writeBytes(header.toByteArray());
-        key.writeBytes(content.toByteArray());
-        return key.toByteArray();
+        byte[] key = new byte[SqliteVarint.encodedLength(headerSize) + headerBytes + contentBytes];
+        int out = SqliteVarint.write(headerSize, key, 0);
+        for (int position : positions) {
+            out = SqliteVarint.write(types[position], key, out);
+        }
+        key[out++] = 6;
+        for (int position : positions) {
+            int size = (int) contentSize(types[position]);
+            System.arraycopy(row, starts[position], key, out, size);
+            out += size;
+        }
+        for (int shift = 56; shift >= 0; shift -= 8) {
+            key[out++] = (byte) (rowid >>> shift);
+        }
+        return key;
     }
 
     /** The number of serial types in a record's header. */
-    private static int columnCount(byte[] bytes, int offset, int end) {
+    static int columnCount(byte[] bytes, int offset, int end) {
         int headerEnd = headerEnd(bytes, offset, end);
         int count = 0;
         for (int at = offset + SqliteVarint.length(bytes, offset, end); at < headerEnd; count++) {
@@ -135,7 +147,7 @@ public final class Record {
     }
 
     /** Where the header of the record at {@code offset} ends, validated against the record's end. */
-    private static int headerEnd(byte[] bytes, int offset, int end) {
+    static int headerEnd(byte[] bytes, int offset, int end) {
         int length = end - offset;
         long headerSize = SqliteVarint.read(bytes, offset, end);
         if (headerSize < 1 || headerSize > length) {

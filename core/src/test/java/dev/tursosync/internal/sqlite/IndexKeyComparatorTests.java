@@ -1,6 +1,7 @@
 package dev.tursosync.internal.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tursosync.internal.sqlite.IndexKeyComparator.Collation;
 import dev.tursosync.internal.sqlite.IndexKeyComparator.Column;
@@ -59,6 +60,32 @@ class IndexKeyComparatorTests {
                 .isNull();
         assertThat(IndexKeyComparator.of(List.of(BINARY), TextEncoding.UTF_16LE)).isNotNull();
         assertThat(Collation.named("nocase")).isEqualTo(Collation.NOCASE);
+    }
+
+    @Test
+    void recordsInsideLargerArraysCompareInPlaceAsTheirCopiesDo() {
+        IndexKeyComparator c = comparator(new Column(Collation.NOCASE, false), new Column(Collation.BINARY, true));
+        byte[] a = record("Abc", 7L, 3L);
+        byte[] b = record("abc", 7L, 2L);
+        byte[] page = new byte[5 + a.length + b.length];
+        System.arraycopy(a, 0, page, 5, a.length);
+        System.arraycopy(b, 0, page, 5 + a.length, b.length);
+
+        assertThat(c.compare(page, 5, a.length, page, 5 + a.length, b.length)).isPositive()
+                .isEqualTo(c.compare(a, b));
+        assertThat(c.compare(b, 0, b.length, page, 5, a.length)).isNegative().isEqualTo(c.compare(b, a));
+        assertThat(c.compare(a, 0, a.length, page, 5, a.length)).isZero();
+    }
+
+    @Test
+    void aMalformedHeaderIsRefusedEvenWhenTheFirstColumnDecides() {
+        IndexKeyComparator c = comparator(BINARY, BINARY);
+        byte[] bad = record(1L, "x");
+        bad[2] = (byte) 0x8f;
+        assertThatThrownBy(() -> c.compare(record(5L, "x"), bad)).isInstanceOf(SqliteFormatException.class);
+        byte[] cut = record(1L, "xyz");
+        assertThatThrownBy(() -> c.compare(cut, 0, cut.length - 1, record(1L, "xyz"), 0, cut.length))
+                .isInstanceOf(SqliteFormatException.class);
     }
 
     private static IndexKeyComparator comparator(Column... columns) {

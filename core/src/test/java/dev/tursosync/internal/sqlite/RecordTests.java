@@ -274,5 +274,13 @@ final class RecordTests {
         byte[] bytes = SqliteVarint.encode(value);
         assertThat(SqliteVarint.read(bytes, 0, bytes.length)).isEqualTo(value);
         assertThat(SqliteVarint.length(bytes, 0, bytes.length)).isEqualTo(bytes.length);
+        assertThat(SqliteVarint.encodedLength(value)).isEqualTo(bytes.length);
+        byte[] inside = new byte[bytes.length + 3];
+        assertThat(SqliteVarint.write(value, inside, 2)).isEqualTo(bytes.length + 2);
+        assertThat(Arrays.copyOfRange(inside, 2, bytes.length + 2)).isEqualTo(bytes);
+        assertThatThrownBy(() -> SqliteVarint.read(bytes, 0, bytes.length - 1))
+                .isInstanceOf(SqliteFormatException.class);
+        assertThatThrownBy(() -> SqliteVarint.length(bytes, 0, bytes.length - 1))
+                .isInstanceOf(SqliteFormatException.class);
     }
 }
