@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A change that a pull brought into the local database.
@@ -18,8 +19,8 @@ import java.util.Objects;
  * @param newValues the row after the change (INSERT, UPDATE), otherwise empty
  * @param oldValues the row before the change (UPDATE, DELETE), otherwise empty
  */
-public record ChangeEvent(String table, ChangeOperation operation, Long rowid, Map<String, Object> newValues,
-                          Map<String, Object> oldValues) {
+public record ChangeEvent(String table, ChangeOperation operation, @Nullable Long rowid,
+                          Map<String, @Nullable Object> newValues, Map<String, @Nullable Object> oldValues) {
 
     /**
      * Validates and freezes the maps.

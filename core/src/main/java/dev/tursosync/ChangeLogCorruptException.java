@@ -1,5 +1,7 @@
 package dev.tursosync;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A row of the local change log cannot be read (edited or damaged outside the client). Nothing was pushed from it
  * and nothing was deleted: the log stays as it is for inspection.
@@ -12,7 +14,7 @@ public final class ChangeLogCorruptException extends TursoSyncException {
      * @param message what is wrong
      * @param cause   the parse failure, or {@code null}
      */
-    public ChangeLogCorruptException(String message, Throwable cause) {
+    public ChangeLogCorruptException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 }

@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A captured local row change on its way to the remote, as the push transform hook sees it
@@ -19,8 +20,8 @@ import java.util.Objects;
  * @param after      the row after the change (insert, update), else an empty map
  * @param changeTime when the change was made locally (second precision)
  */
-public record Mutation(String table, ChangeOperation operation, Long rowid, Map<String, Object> before,
-                       Map<String, Object> after, Instant changeTime) {
+public record Mutation(String table, ChangeOperation operation, @Nullable Long rowid,
+                       Map<String, @Nullable Object> before, Map<String, @Nullable Object> after, Instant changeTime) {
 
     /**
      * Validates and copies.
@@ -44,7 +45,7 @@ public record Mutation(String table, ChangeOperation operation, Long rowid, Map<
      *
      * @return the changed columns
      */
-    public Map<String, Object> updates() {
+    public Map<String, @Nullable Object> updates() {
         if (operation != ChangeOperation.UPDATE) {
             return Map.of();
         }
@@ -64,7 +65,7 @@ public record Mutation(String table, ChangeOperation operation, Long rowid, Map<
      * @param b the other
      * @return whether they are equal
      */
-    public static boolean sameValue(Object a, Object b) {
+    public static boolean sameValue(@Nullable Object a, @Nullable Object b) {
         if (a instanceof byte[] x && b instanceof byte[] y) {
             return Arrays.equals(x, y);
         }

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the push transform hook decides for one {@link Mutation}: push it as captured, skip it, or push other SQL
@@ -25,10 +26,10 @@ public final class MutationResult {
     private static final MutationResult SKIP = new MutationResult(Kind.SKIP, null, List.of());
 
     private final Kind kind;
-    private final String sql;
-    private final List<Object> args;
+    private final @Nullable String sql;
+    private final List<@Nullable Object> args;
 
-    private MutationResult(Kind kind, String sql, List<Object> args) {
+    private MutationResult(Kind kind, @Nullable String sql, List<@Nullable Object> args) {
         this.kind = kind;
         this.sql = sql;
         this.args = args;
@@ -61,7 +62,7 @@ public final class MutationResult {
      *             {@code Double}/{@code Float}, {@code Boolean} (as 0/1), {@code String}, {@code byte[]}
      * @return the decision
      */
-    public static MutationResult rewrite(String sql, Object... args) {
+    public static MutationResult rewrite(String sql, @Nullable Object... args) {
         Objects.requireNonNull(sql, "sql");
         return new MutationResult(Kind.REWRITE, sql, Collections.unmodifiableList(Arrays.asList(args.clone())));
     }
@@ -80,7 +81,7 @@ public final class MutationResult {
      *
      * @return the SQL, or {@code null} unless {@link Kind#REWRITE}
      */
-    public String sql() {
+    public @Nullable String sql() {
         return sql;
     }
 
@@ -89,7 +90,7 @@ public final class MutationResult {
      *
      * @return the arguments, empty unless {@link Kind#REWRITE}
      */
-    public List<Object> args() {
+    public List<@Nullable Object> args() {
         return args;
     }
 

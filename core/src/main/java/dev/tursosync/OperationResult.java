@@ -3,6 +3,7 @@ package dev.tursosync;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How one pull, push or checkpoint of a {@link SyncClient} ended, as published on {@link SyncClient#operations()}:
@@ -16,7 +17,7 @@ import java.util.Optional;
  * @param bytesSent     request body bytes the client sent since it was opened, counted when the operation ended
  * @param bytesReceived reply body bytes the client received since it was opened, counted when the operation ended
  */
-public record OperationResult(Operation operation, Outcome outcome, Duration duration, Throwable error,
+public record OperationResult(Operation operation, Outcome outcome, Duration duration, @Nullable Throwable error,
                               long changesPushed, long bytesSent, long bytesReceived) {
 
     /**

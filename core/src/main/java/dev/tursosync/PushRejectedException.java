@@ -1,5 +1,7 @@
 package dev.tursosync;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The remote refused a pushed change (a constraint violation, a missing table or column...). Nothing of the batch
  * that held the change was committed, the remote bookkeeping did not move, and the change stays pending locally:
@@ -23,7 +25,7 @@ public final class PushRejectedException extends RemoteSqlException {
      * @param remoteMessage the remote error message
      * @param code          the remote error code, possibly {@code null}
      */
-    public PushRejectedException(long changeId, String table, String operation, String remoteMessage, String code) {
+    public PushRejectedException(long changeId, String table, String operation, String remoteMessage, @Nullable String code) {
         super("the remote rejected local change " + changeId + " (" + operation + " on \"" + table
                 + "\"); nothing of its batch was committed and it stays pending", remoteMessage, code);
         this.changeId = changeId;

@@ -1,5 +1,7 @@
 package dev.tursosync;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A statement failed on the remote database (an in-band Hrana error such as a constraint violation or a syntax
  * error).
@@ -9,7 +11,7 @@ public class RemoteSqlException extends TursoSyncException {
     /** The message the remote database gave. */
     private final String remoteMessage;
     /** The remote error code, possibly {@code null}. */
-    private final String code;
+    private final @Nullable String code;
 
     /**
      * Creates the exception.
@@ -18,7 +20,7 @@ public class RemoteSqlException extends TursoSyncException {
      * @param remoteMessage the remote error message
      * @param code          the remote error code, possibly {@code null}
      */
-    public RemoteSqlException(String context, String remoteMessage, String code) {
+    public RemoteSqlException(String context, String remoteMessage, @Nullable String code) {
         super(context + ": " + remoteMessage + (code == null ? "" : " [" + code + "]"));
         this.remoteMessage = remoteMessage;
         this.code = code;
@@ -38,7 +40,7 @@ public class RemoteSqlException extends TursoSyncException {
      *
      * @return the code, or {@code null} if the server sent none
      */
-    public String code() {
+    public @Nullable String code() {
         return code;
     }
 }

@@ -1,5 +1,7 @@
 package dev.tursosync;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A pull could not replay a pending local change on top of the new remote state (its table was dropped remotely, a
  * constraint now rejects it, ...). The pull was undone: the local database, its pending changes and the synced
@@ -28,7 +30,7 @@ public final class ReplayFailedException extends TursoSyncException {
      * @param cause         the SQL error
      */
     public ReplayFailedException(long changeId, String table, String operation, String revision,
-                                 String sqliteMessage, Throwable cause) {
+                                 String sqliteMessage, @Nullable Throwable cause) {
         super("local change " + changeId + " (" + operation + " on \"" + table + "\") cannot be replayed on top of "
                 + "remote revision " + revision + ": " + sqliteMessage + "; the pull was undone and the change "
                 + "stays pending (skip or rewrite it with the transform hook, or change the local data, then pull "

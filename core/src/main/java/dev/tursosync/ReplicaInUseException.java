@@ -1,6 +1,7 @@
 package dev.tursosync;
 
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Another client already has this replica open, in this JVM or in another process. A replica has one owner: the
@@ -18,7 +19,7 @@ public final class ReplicaInUseException extends TursoSyncException {
      * @param database the database file that is in use
      * @param cause    the underlying error, or {@code null}
      */
-    public ReplicaInUseException(Path database, Throwable cause) {
+    public ReplicaInUseException(Path database, @Nullable Throwable cause) {
         super("the replica " + database + " is already open by another sync client (in this process or another); "
                 + "a replica has one owner at a time: close the other client first", cause);
         this.database = database;

@@ -1,5 +1,7 @@
 package dev.tursosync;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The replica's database path cannot be used: its folder is missing or is not a folder. The client does not create
  * folders; create the folder (or fix the path) and open again.
@@ -12,7 +14,7 @@ public final class ReplicaPathException extends TursoSyncException {
      * @param message what is wrong, naming the path
      * @param cause   the underlying error, or {@code null}
      */
-    public ReplicaPathException(String message, Throwable cause) {
+    public ReplicaPathException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 }

@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -195,13 +196,13 @@ public interface SyncClient {
         private static final List<String> CIPHERS = List.of("aes128gcm", "aes256gcm",
                 "chacha20poly1305", "aegis128l", "aegis128x2", "aegis128x4", "aegis256", "aegis256x2", "aegis256x4");
 
-        private Path path;
-        private String url;
-        private Supplier<Mono<String>> authToken;
+        private @Nullable Path path;
+        private @Nullable String url;
+        private @Nullable Supplier<Mono<String>> authToken;
         private boolean authTokenRefreshable;
-        private String encryptionKey;
-        private String encryptionCipher;
-        private Path trustCertificates;
+        private @Nullable String encryptionKey;
+        private @Nullable String encryptionCipher;
+        private @Nullable Path trustCertificates;
         private UnaryOperator<HttpClient> httpClient = UnaryOperator.identity();
         private String clientName = "tursosync-java";
         private Duration longPollTimeout = Duration.ZERO;
@@ -210,7 +211,7 @@ public interface SyncClient {
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration responseTimeout = Duration.ofSeconds(30);
         private int maxConnections = 4;
-        private Function<Mutation, MutationResult> transform = mutation -> MutationResult.keep();
+        private Function<Mutation, @Nullable MutationResult> transform = mutation -> MutationResult.keep();
         private int pushBatchSize = 1000;
         private long autoCheckpointWalBytes = 64L * 1024 * 1024;
         private long pullMemoryBytes = 8L * 1024 * 1024;
@@ -436,7 +437,7 @@ public interface SyncClient {
          * @param transform the hook; {@code null} results count as keep
          * @return this builder
          */
-        public Builder transform(Function<Mutation, MutationResult> transform) {
+        public Builder transform(Function<Mutation, @Nullable MutationResult> transform) {
             this.transform = Objects.requireNonNull(transform, "transform");
             return this;
         }
@@ -517,7 +518,7 @@ public interface SyncClient {
                     authTokenRefreshable, encryptionKey,
                     clientName, longPollTimeout, bootstrapIfEmpty, resetShare, connectTimeout, responseTimeout,
                     maxConnections, transform, pushBatchSize, autoCheckpointWalBytes, pullMemoryBytes, retry,
-                    encryptionCipher, trustCertificates, httpClient));
+                    encryptionCipher, trustCertificates, httpClient, SyncClientOptions.REACTOR_NETTY));
         }
     }
 }

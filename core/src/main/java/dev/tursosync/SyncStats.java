@@ -1,6 +1,7 @@
 package dev.tursosync;
 
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A snapshot of the client's counters and state.
@@ -16,6 +17,6 @@ import java.time.Instant;
  * @param lastPushTime      when the last push completed, or {@code null}
  * @param pendingChanges    captured local changes (row changes and schema changes) not yet pushed
  */
-public record SyncStats(String revision, long bytesSent, long bytesReceived, long databaseSizeBytes,
-                        long walSizeBytes, long revertStoreSizeBytes, Instant lastPullTime, Instant lastPushTime, long pendingChanges) {
+public record SyncStats(@Nullable String revision, long bytesSent, long bytesReceived, long databaseSizeBytes,
+                        long walSizeBytes, long revertStoreSizeBytes, @Nullable Instant lastPullTime, @Nullable Instant lastPushTime, long pendingChanges) {
 }

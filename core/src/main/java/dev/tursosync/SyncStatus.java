@@ -3,6 +3,7 @@ package dev.tursosync;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One moment of a {@link SyncClient}'s life, as emitted by {@link SyncClient#status()}: what it is doing, the last
@@ -12,10 +13,10 @@ import java.util.Optional;
 public final class SyncStatus {
 
     private final SyncState state;
-    private final Throwable error;
-    private final Instant nextAttempt;
-    private final Instant lastPull;
-    private final Instant lastPush;
+    private final @Nullable Throwable error;
+    private final @Nullable Instant nextAttempt;
+    private final @Nullable Instant lastPull;
+    private final @Nullable Instant lastPush;
 
     /**
      * Creates a status.
@@ -26,7 +27,8 @@ public final class SyncStatus {
      * @param lastPull    when the last pull succeeded, or {@code null} if none did
      * @param lastPush    when the last push succeeded, or {@code null} if none did
      */
-    public SyncStatus(SyncState state, Throwable error, Instant nextAttempt, Instant lastPull, Instant lastPush) {
+    public SyncStatus(SyncState state, @Nullable Throwable error, @Nullable Instant nextAttempt,
+                      @Nullable Instant lastPull, @Nullable Instant lastPush) {
         this.state = Objects.requireNonNull(state, "state");
         this.error = error;
         this.nextAttempt = nextAttempt;

@@ -1,5 +1,7 @@
 package dev.tursosync;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The server did not answer, or stopped sending, within the configured time.
  */
@@ -11,7 +13,7 @@ public final class SyncTimeoutException extends SyncTransportException {
      * @param message what timed out, with the endpoint and the time limit
      * @param cause   the timer's error, or {@code null}
      */
-    public SyncTimeoutException(String message, Throwable cause) {
+    public SyncTimeoutException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 }

@@ -1,5 +1,7 @@
 package dev.tursosync;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The server refused the TLS handshake or the client refused the server's certificate: it is not trusted or was not
  * issued for the host in the URL, or no protocol or cipher is common. Not transient: retrying cannot help until the
@@ -14,7 +16,7 @@ public final class SyncTlsException extends TursoSyncException {
      * @param message what failed, with the endpoint and the server address
      * @param cause   the TLS error
      */
-    public SyncTlsException(String message, Throwable cause) {
+    public SyncTlsException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 }

@@ -1,5 +1,7 @@
 package dev.tursosync;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The connection to the server failed: refused, reset, closed before the reply was complete (also a page stream
  * that ends in the middle of a message), or timed out
@@ -13,7 +15,7 @@ public class SyncTransportException extends TursoSyncException {
      * @param message what failed, with the endpoint and the server address
      * @param cause   the network error
      */
-    public SyncTransportException(String message, Throwable cause) {
+    public SyncTransportException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 

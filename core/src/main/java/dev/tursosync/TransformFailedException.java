@@ -1,5 +1,7 @@
 package dev.tursosync;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The transform hook ({@link SyncClient.Builder#transform}) threw while deciding what to do with a change. Nothing
  * of the batch that held the change was sent (in a pull, the pull was undone), and the change stays pending. The
@@ -20,7 +22,7 @@ public final class TransformFailedException extends TursoSyncException {
      * @param operation {@code INSERT}, {@code UPDATE} or {@code DELETE}
      * @param cause     what the hook threw
      */
-    public TransformFailedException(long changeId, String table, String operation, Throwable cause) {
+    public TransformFailedException(long changeId, String table, String operation, @Nullable Throwable cause) {
         super("the transform hook threw on local change " + changeId + " (" + operation + " on \"" + table
                 + "\"): " + cause + "; nothing of its batch was applied and it stays pending", cause);
         this.changeId = changeId;

@@ -1,5 +1,7 @@
 package dev.tursosync;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Base type of every error raised by the sync client.
  *
@@ -18,7 +20,7 @@ public class TursoSyncException extends RuntimeException {
      * @param message what went wrong, free of secrets
      * @param cause   the underlying error, or {@code null}
      */
-    public TursoSyncException(String message, Throwable cause) {
+    public TursoSyncException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * {@code dev.tursosync.internal} may change in any release. Code that stands for an application, the examples, the
  * Spring Boot starter, the test support and the driver's own tests, uses the public API only; the R2DBC driver uses
  * exactly the internal types listed here, until the engine offers it a public way to the client's connections
- * (issue 20); the bench module, a measuring tool that reaches into the engine on purpose, is not checked.
+ * (issue 20); the bench module, a measuring tool that reaches into the engine on purpose, is not checked. Every API
+ * package is JSpecify {@code @NullMarked}, so what may be null is said by {@code @Nullable}.
  */
 class ApiBoundaryTests {
 
@@ -53,6 +54,34 @@ class ApiBoundaryTests {
         internalNames(ROOT.resolve("r2dbc/src/main"))
                 .forEach(found -> used.add(found.substring(found.indexOf(' ') + 1)));
         assertThat(used).as("internal types the R2DBC driver uses").isNotEmpty().isSubsetOf(R2DBC_ALLOWED);
+    }
+
+    @Test
+    void everyApiPackageIsNullMarked() throws IOException {
+        List<Path> packages = new java.util.ArrayList<>();
+        for (String tree : List.of("core/src/main/java", "r2dbc/src/main/java")) {
+            try (Stream<Path> folders = Files.walk(ROOT.resolve(tree))) {
+                packages.addAll(folders.filter(Files::isDirectory)
+                        .filter(folder -> !folder.toString().contains("internal"))
+                        .filter(ApiBoundaryTests::holdsJavaTypes)
+                        .toList());
+            }
+        }
+        assertThat(packages).as("API packages").hasSizeGreaterThanOrEqualTo(3);
+        for (Path folder : packages) {
+            Path info = folder.resolve("package-info.java");
+            assertThat(info).as("package-info of %s", ROOT.relativize(folder)).exists();
+            assertThat(Files.readString(info)).as("%s", ROOT.relativize(info)).contains("@NullMarked");
+        }
+    }
+
+    private static boolean holdsJavaTypes(Path folder) {
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.anyMatch(file -> file.toString().endsWith(".java")
+                    && !file.getFileName().toString().equals("package-info.java"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What {@link TursoConnectionFactory#create(TursoConnectionConfiguration)} opens: a database file, kept in sync with
@@ -13,9 +14,9 @@ import java.util.Optional;
 public final class TursoConnectionConfiguration {
 
     private final Path path;
-    private final String url;
-    private final String authToken;
-    private final String clientName;
+    private final @Nullable String url;
+    private final @Nullable String authToken;
+    private final @Nullable String clientName;
     private final Duration statementTimeout;
     private final int maxConnections;
     private final boolean autoSync;
@@ -83,10 +84,10 @@ public final class TursoConnectionConfiguration {
 
     /** Builds a {@link TursoConnectionConfiguration}. */
     public static final class Builder {
-        private Path path;
-        private String url;
-        private String authToken;
-        private String clientName;
+        private @Nullable Path path;
+        private @Nullable String url;
+        private @Nullable String authToken;
+        private @Nullable String clientName;
         private Duration statementTimeout = Duration.ZERO;
         private int maxConnections = 4;
         private boolean autoSync = true;
@@ -107,7 +108,7 @@ public final class TursoConnectionConfiguration {
          * @param url the sync server, for example {@code http://localhost:8080}; leave unset for a local database
          * @return this builder
          */
-        public Builder url(String url) {
+        public Builder url(@Nullable String url) {
             this.url = url;
             return this;
         }
@@ -116,7 +117,7 @@ public final class TursoConnectionConfiguration {
          * @param authToken the token sent to the sync server
          * @return this builder
          */
-        public Builder authToken(String authToken) {
+        public Builder authToken(@Nullable String authToken) {
             this.authToken = authToken;
             return this;
         }
@@ -125,7 +126,7 @@ public final class TursoConnectionConfiguration {
          * @param clientName the client name reported to the sync server
          * @return this builder
          */
-        public Builder clientName(String clientName) {
+        public Builder clientName(@Nullable String clientName) {
             this.clientName = clientName;
             return this;
         }

@@ -10,6 +10,7 @@ import io.r2dbc.spi.Wrapped;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
@@ -119,7 +120,7 @@ public final class TursoConnectionFactory implements ConnectionFactory {
      * @return the client, or empty if no Turso factory with a sync client is behind it
      */
     public static Optional<SyncClient> clientOf(ConnectionFactory factory) {
-        Object current = factory;
+        @Nullable Object current = factory;
         while (current != null) {
             if (current instanceof TursoConnectionFactory turso) {
                 return turso.client();

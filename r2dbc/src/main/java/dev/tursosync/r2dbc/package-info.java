@@ -3,5 +3,10 @@
  * {@link dev.tursosync.r2dbc.TursoConnectionFactory#of(dev.tursosync.SyncClient)} or an
  * {@code r2dbc:turso:///path/app.db?url=...} URL. Implementation classes live in
  * {@code dev.tursosync.r2dbc.internal} and are not API.
+ *
+ * <p>Types are non-null unless annotated {@link org.jspecify.annotations.Nullable}.
  */
+@NullMarked
 package dev.tursosync.r2dbc;
+
+import org.jspecify.annotations.NullMarked;

@@ -10,6 +10,7 @@ import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.ConnectionFactoryOptions;
 import io.r2dbc.spi.IsolationLevel;
 import io.r2dbc.spi.R2dbcDataIntegrityViolationException;
+import io.r2dbc.spi.R2dbcException;
 import io.r2dbc.spi.R2dbcPermissionDeniedException;
 import io.r2dbc.spi.R2dbcTimeoutException;
 import io.r2dbc.spi.Result;
@@ -370,5 +371,50 @@ class DriverBehaviourTests {
                 .concatWith(Flux.from(connection.createStatement("SELECT count(*) FROM v WHERE id = 1").execute())
                         .flatMap(result -> result.map(row -> row.get(0, Long.class)))));
         assertThat(outcome).containsExactly(1L, 1L);
+    }
+
+    @Test
+    void bindingSetsOfOneRowChangeGiveEachSetsOwnCount() {
+        database.jdbc().execute("CREATE TABLE w (id INTEGER PRIMARY KEY, g INTEGER)");
+        database.jdbc().execute("INSERT INTO w VALUES (1, 1), (2, 2), (3, 2), (4, 3), (5, 3), (6, 3)");
+        List<Long> counts = with(connection -> Flux.from(connection.createStatement("UPDATE w SET g = g + 10 WHERE g = ?")
+                        .bind(0, 3).add().bind(0, 9).add().bind(0, 1).add().bind(0, 2).execute())
+                .concatMap(Result::getRowsUpdated));
+        assertThat(counts).containsExactly(3L, 0L, 1L, 2L);
+        assertThat(database.jdbc().queryForList("SELECT g FROM w ORDER BY id", Long.class))
+                .containsExactly(11L, 12L, 12L, 13L, 13L, 13L);
+    }
+
+    @Test
+    void aFailingBindingSetInsideATransactionKeepsTheSetsBeforeItInTheTransaction() {
+        database.jdbc().execute("CREATE TABLE x (id INTEGER PRIMARY KEY)");
+        List<Object> outcome = with(connection -> Mono.from(connection.beginTransaction())
+                .thenMany(Flux.from(connection.createStatement("INSERT INTO x VALUES (?)")
+                                .bind(0, 1).add().bind(0, 2).add().bind(0, 2).add().bind(0, 3).execute())
+                        .concatMap(Result::getRowsUpdated)
+                        .cast(Object.class)
+                        .onErrorResume(R2dbcDataIntegrityViolationException.class, duplicate -> Mono.just("duplicate")))
+                .concatWith(update(connection, "INSERT INTO x VALUES (4)"))
+                .concatWith(Mono.from(connection.commitTransaction()).then(Mono.empty())));
+        assertThat(outcome).containsExactly(1L, 1L, "duplicate", 1L);
+        assertThat(database.jdbc().queryForList("SELECT id FROM x ORDER BY id", Long.class))
+                .containsExactly(1L, 2L, 4L);
+    }
+
+    @Test
+    void aBindingSetWhoseTriggerRollsBackKeepsTheSetsBeforeItInAutoCommitMode() {
+        database.jdbc().execute("CREATE TABLE y (id INTEGER PRIMARY KEY)");
+        database.jdbc().execute("CREATE TRIGGER y_no_3 BEFORE INSERT ON y WHEN NEW.id = 3 BEGIN "
+                + "SELECT RAISE(ROLLBACK, 'no 3'); END");
+        List<Object> outcome = with(connection -> Flux.from(connection.createStatement("INSERT INTO y VALUES (?)")
+                        .bind(0, 1).add().bind(0, 2).add().bind(0, 3).add().bind(0, 4).execute())
+                .concatMap(Result::getRowsUpdated)
+                .cast(Object.class)
+                .onErrorResume(R2dbcException.class, rolledBack -> Mono.just("rolled back"))
+                .concatWith(update(connection, "INSERT INTO y VALUES (5)")));
+        assertThat(outcome).as("each set is its own transaction")
+                .containsExactly(1L, 1L, "rolled back", 1L);
+        assertThat(database.jdbc().queryForList("SELECT id FROM y ORDER BY id", Long.class))
+                .containsExactly(1L, 2L, 5L);
     }
 }

@@ -17,7 +17,8 @@ import reactor.util.retry.Retry;
 
 /**
  * Background sync: a push loop driven by local commits and a pull loop that runs one pull after the other, each
- * waiting for what is left of the pull interval. A commit makes a push due one push debounce later; commits in
+ * waiting for what is left of the pull interval (except after a pull that made way for a push: it starts again once
+ * the push ended). A commit makes a push due one push debounce later; commits in
  * between join that push, so a steady stream of commits is pushed once per debounce. With long poll, the next pull
  * starts at once after a pull that the server held (so a long poll is always waiting on the server), brought changes
  * or made way for a push; only a pull the server answered early without changes (a server without long poll) waits
@@ -157,6 +158,9 @@ final class AutoSync {
 
     /** How long the pull loop waits before the next pull. */
     private long waitMillis(PullOutcome outcome, long elapsedMillis) {
+        if (outcome == PullOutcome.INTERRUPTED) {
+            return 0; // it starts again once the push it made way for has ended (the loop waits for that)
+        }
         long rest = Math.max(0, options.pullInterval().toMillis() - elapsedMillis);
         if (longPoll.isZero()) {
             return rest;

@@ -38,8 +38,8 @@ import dev.tursosync.internal.sql.RowStatements;
 import dev.tursosync.internal.sqlite.PageSource;
 import dev.tursosync.internal.sqlite.SchemaEntry;
 import dev.tursosync.internal.sqlite.SchemaReader;
+import dev.tursosync.internal.transport.PullFrame;
 import dev.tursosync.internal.transport.PulledPage;
-import dev.tursosync.internal.transport.ReactorNettySyncTransport;
 import dev.tursosync.internal.transport.RemoteUrl;
 import dev.tursosync.internal.transport.SyncTransport;
 import dev.tursosync.internal.transport.TransportOptions;
@@ -119,7 +119,6 @@ public final class DefaultSyncClient implements SyncClient {
     private final Disposable.Composite backgroundSyncs = Disposables.composite();
     private final Sinks.Many<Boolean> localCommits = Sinks.many().multicast().directBestEffort();
     /** Applies and metadata writes that run to their end even if cancelled; the next operation waits for them. */
-    private final DetachedSteps detachedSteps = new DetachedSteps();
     /** Signalled by close(): stops an open() in progress (a bootstrap). */
     private final Sinks.Empty<Void> closing = Sinks.empty();
     private final AtomicBoolean openStarted = new AtomicBoolean();
@@ -129,7 +128,7 @@ public final class DefaultSyncClient implements SyncClient {
 
     /** Everything that exists while the client is open. */
     private record State(SyncTransport transport, ConnectionManager connections, PullApplier applier,
-                         SyncCheckpoint checkpointer, PageStage stager, LogicalPusher pusher, SerialGate operations,
+                         SyncCheckpoint checkpointer, PageStage stager, LogicalPusher pusher, OperationTurns turns,
                          AutoCheckpoint autoCheckpoint, AtomicReference<SyncMetadata> metadata,
                          ReplicaLock lock) {
     }
@@ -153,6 +152,15 @@ public final class DefaultSyncClient implements SyncClient {
                 .switchIfEmpty(Mono.error(() -> new SyncClosedException("the sync client was closed while opening")))
                 .then()
                 .cache();
+    }
+
+    /**
+     * The configuration this client was built with.
+     *
+     * @return the options
+     */
+    public SyncClientOptions options() {
+        return options;
     }
 
     /** Tells background sync about local commits; called by SQLite on the committing thread. */
@@ -231,10 +239,10 @@ public final class DefaultSyncClient implements SyncClient {
      */
     private <T> Mono<T> operation(SyncState state, Function<State, Mono<T>> work, BiConsumer<State, T> onSuccess) {
         return Mono.fromSupplier(this::requireOpen)
-                .flatMap(current -> current.operations().run(detachedSteps.awaitLast().then(Mono.defer(() -> {
+                .flatMap(current -> current.turns().run(Mono.defer(() -> {
                     status.begin(state);
                     return work.apply(current);
-                }))).doOnNext(result -> onSuccess.accept(current, result)))
+                })).doOnNext(result -> onSuccess.accept(current, result)))
                 .onErrorMap(error -> TypedErrors.typed(error, database))
                 .retryWhen(retry.forOperation(state.name().toLowerCase(Locale.ROOT)))
                 .doOnError(status::failed)
@@ -355,7 +363,7 @@ public final class DefaultSyncClient implements SyncClient {
                 });
             }
             backgroundSyncs.dispose();
-            return current.operations().run(current.connections().close().thenReturn(true))
+            return current.turns().run(current.connections().close().thenReturn(true))
                     .then(current.transport().close())
                     .onErrorResume(error -> Mono.<Void>fromRunnable(current.lock()::close).then(Mono.error(error)))
                     .then(Mono.<Void>fromRunnable(current.lock()::close))
@@ -383,7 +391,7 @@ public final class DefaultSyncClient implements SyncClient {
         if (closed) {
             return Mono.error(new SyncClosedException("the sync client is closed"));
         }
-        SyncTransport transport = ReactorNettySyncTransport.create(transportOptions);
+        SyncTransport transport = options.transports().create(transportOptions);
         ConnectionManager connections = new ConnectionManager(database, options.maxConnections());
         ChangeCapture capture = new ChangeCapture();
         AutoCheckpoint autoCheckpoint = new AutoCheckpoint(DatabaseFiles.walOf(database),
@@ -391,6 +399,7 @@ public final class DefaultSyncClient implements SyncClient {
         connections.setConnectionInitializer(connection -> {
             capture.initialize(connection);
             connection.unwrap(SQLiteConnection.class).addCommitListener(commitSignal);
+            connection.unwrap(SQLiteConnection.class).addCommitListener(autoCheckpoint.watch(connection));
         });
         connections.setStatementObserver(new ConnectionManager.StatementObserver() {
             @Override
@@ -402,7 +411,7 @@ public final class DefaultSyncClient implements SyncClient {
             public void afterStatement(Connection connection, String sql) throws SQLException {
                 capture.afterStatement(connection, sql);
                 if (!RowStatements.isQuery(sql)) {
-                    autoCheckpoint.afterWork();
+                    autoCheckpoint.afterStatement(connection);
                 }
             }
         });
@@ -425,7 +434,7 @@ public final class DefaultSyncClient implements SyncClient {
                         return Mono.error(new SyncClosedException("the sync client was closed while opening"));
                     }
                     State opened = new State(transport, connections, applier, checkpointer, stager, pusher,
-                            new SerialGate(), autoCheckpoint, new AtomicReference<>(metadata), lock.get());
+                            new OperationTurns(), autoCheckpoint, new AtomicReference<>(metadata), lock.get());
                     state.set(opened);
                     return recover(opened).then(installCapture(opened))
                             .doOnSuccess(done -> status.opened(opened.metadata().get().lastPull(),
@@ -566,21 +575,37 @@ public final class DefaultSyncClient implements SyncClient {
     private Mono<List<ChangeEvent>> pull(State current, Mono<?> interrupt) {
         return recover(current).then(Mono.defer(() -> {
             Path stage = ReplicaFiles.pullStage(database, stageCount.incrementAndGet());
-            return current.stager().write(current.transport().pullUpdates(request(current.metadata().get())), stage)
+            Sinks.One<Boolean> replyStarted = Sinks.one();
+            Flux<PullFrame> frames = current.transport().pullUpdates(request(current.metadata().get()))
+                    .doOnNext(frame -> replyStarted.tryEmitValue(Boolean.TRUE));
+            return current.stager().write(frames, stage)
                     .doOnCancel(() -> PageStage.delete(stage))
                     .doOnError(error -> PageStage.delete(stage))
-                    .takeUntilOther(interrupt)
+                    .takeUntilOther(beforeReply(interrupt, replyStarted.asMono()))
                     .switchIfEmpty(Mono.fromRunnable(() -> {
                         PageStage.delete(stage);
                         LOG.debug("a pull waiting for the server made way for a push");
                     }))
                     .flatMap(staged -> staged.pageCount() == 0
-                            ? detachedSteps.run(Mono.fromCallable(() -> confirmUnchanged(current, staged, stage))
+                            ? current.turns().detach(Mono.fromCallable(() -> confirmUnchanged(current, staged, stage))
                                     .subscribeOn(current.connections().scheduler()))
-                            : detachedSteps.run(current.connections().exclusive(() -> apply(current, staged, stage))
+                            : current.turns().detach(current.connections().exclusive(() -> apply(current, staged, stage))
                                     .flatMap(events -> installCapture(current).thenReturn(events))))
                     .defaultIfEmpty(List.of());
         }));
+    }
+
+    /**
+     * What makes a pull give way: {@code interrupt} while the server has not started its reply (a long poll it
+     * holds), never after. A pull whose pages are streaming goes on and the push waits for it, so pushes that come
+     * due more often than a large pull takes never starve it.
+     *
+     * @param interrupt    signals when a push is due
+     * @param replyStarted signals with the reply's first frame
+     * @return signals at most once, never completes without signalling
+     */
+    static Flux<Object> beforeReply(Mono<?> interrupt, Mono<Boolean> replyStarted) {
+        return interrupt.<Object>map(signal -> signal).takeUntilOther(replyStarted).flux().concatWith(Flux.never());
     }
 
     private List<ChangeEvent> confirmUnchanged(State current, PageStage.Staged staged, Path stage) {
@@ -639,7 +664,7 @@ public final class DefaultSyncClient implements SyncClient {
             return current.pusher().push(metadata.clientId(), () -> current.metadata().get().pullGeneration());
         })).flatMap(outcome -> outcome.result().changesPushed() == 0
                 ? Mono.just(outcome.result())
-                : detachedSteps.run(Mono.fromCallable(() -> {
+                : current.turns().detach(Mono.fromCallable(() -> {
                     confirm(current, current.metadata().get().pushed(outcome.lastChangeId(), Instant.now()));
                     return outcome.result();
                 }).subscribeOn(current.connections().scheduler())));

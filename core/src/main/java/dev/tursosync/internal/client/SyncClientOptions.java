@@ -1,8 +1,10 @@
 package dev.tursosync.internal.client;
 
 import dev.tursosync.internal.transport.AuthTokenSource;
+import dev.tursosync.internal.transport.ReactorNettySyncTransport;
 import dev.tursosync.internal.transport.RemoteUrl;
 import dev.tursosync.internal.transport.Secret;
+import dev.tursosync.internal.transport.SyncTransportFactory;
 import dev.tursosync.internal.transport.TransportOptions;
 import dev.tursosync.Mutation;
 import dev.tursosync.MutationResult;
@@ -38,6 +40,8 @@ import reactor.core.publisher.Mono;
  * @param encryptionCipher the cipher of the remote encryption, or {@code null}
  * @param trustCertificates a PEM file of the certificates trusted for TLS, or {@code null} for the JDK's
  * @param httpClient       the customizer of the HTTP client
+ * @param transports       creates the transport when the client opens (the Reactor Netty one unless a test gives
+ *                         another)
  */
 public record SyncClientOptions(Path path, String url, Supplier<Mono<String>> authToken,
                                 boolean authTokenRefreshable, String encryptionKey,
@@ -46,7 +50,23 @@ public record SyncClientOptions(Path path, String url, Supplier<Mono<String>> au
                                 int maxConnections, Function<Mutation, MutationResult> transform,
                                 int pushBatchSize, long autoCheckpointWalBytes, long pullMemoryBytes,
                                 RetryOptions retry, String encryptionCipher, Path trustCertificates,
-                                UnaryOperator<HttpClient> httpClient) {
+                                UnaryOperator<HttpClient> httpClient, SyncTransportFactory transports) {
+
+    /** The transport of every client built by {@code SyncClient.builder()}: Reactor Netty. */
+    public static final SyncTransportFactory REACTOR_NETTY = ReactorNettySyncTransport::create;
+
+    /**
+     * The same configuration with another transport, for engine tests without a server.
+     *
+     * @param factory creates the transport when the client opens
+     * @return the configuration
+     */
+    public SyncClientOptions withTransports(SyncTransportFactory factory) {
+        return new SyncClientOptions(path, url, authToken, authTokenRefreshable, encryptionKey, clientName,
+                longPollTimeout, bootstrapIfEmpty, resetShare, connectTimeout, responseTimeout, maxConnections,
+                transform, pushBatchSize, autoCheckpointWalBytes, pullMemoryBytes, retry, encryptionCipher,
+                trustCertificates, httpClient, factory);
+    }
 
     /**
      * The transport settings these options imply.

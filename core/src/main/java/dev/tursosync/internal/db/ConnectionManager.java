@@ -6,9 +6,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -109,8 +109,13 @@ public final class ConnectionManager {
     private final ExecutorService executor;
     private final ExecutorService leaseThreads;
     private final Scheduler scheduler;
-    private final Deque<Connection> idle = new ArrayDeque<>();
-    private Connection sentinel;
+    /**
+     * Idle pooled connections. Borrowing and giving back run under a shared permit and closing them all under the
+     * exclusive one, so they never overlap and the common borrow and give-back take no monitor (lease threads that
+     * contend on one are descheduled while holding it on a loaded machine).
+     */
+    private final Deque<Connection> idle = new ConcurrentLinkedDeque<>();
+    private volatile Connection sentinel;
     private volatile boolean closed;
     private volatile ConnectionInitializer initializer = connection -> {};
     private volatile StatementObserver observer = StatementObserver.NONE;
@@ -381,17 +386,22 @@ public final class ConnectionManager {
         return work.run();
     }
 
-    private synchronized Connection borrow() throws SQLException {
+    private Connection borrow() throws SQLException {
         ensureOpen();
         Connection connection = idle.pollFirst();
-        if (connection == null) {
-            connection = open(false);
+        if (connection != null && sentinel != null) {
+            return connection;
         }
-        openSentinel();
-        return connection;
+        synchronized (this) {
+            if (connection == null) {
+                connection = open(false);
+            }
+            openSentinel();
+            return connection;
+        }
     }
 
-    private synchronized void giveBack(Connection connection, boolean healthy) {
+    private void giveBack(Connection connection, boolean healthy) {
         if (healthy && !closed) {
             idle.addFirst(connection);
             return;

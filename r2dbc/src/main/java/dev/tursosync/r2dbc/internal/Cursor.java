@@ -127,11 +127,11 @@ final class Cursor {
     }
 
     private static TursoRowMetadata metadata(ResultSetMetaData jdbc) throws SQLException {
-        List<TursoColumnMetadata> columns = new ArrayList<>();
-        for (int i = 1; i <= jdbc.getColumnCount(); i++) {
-            columns.add(new TursoColumnMetadata(jdbc.getColumnLabel(i), jdbc.getColumnTypeName(i)));
+        TursoColumnMetadata[] columns = new TursoColumnMetadata[jdbc.getColumnCount()];
+        for (int i = 0; i < columns.length; i++) {
+            columns[i] = new TursoColumnMetadata(jdbc.getColumnLabel(i + 1), jdbc.getColumnTypeName(i + 1));
         }
-        return new TursoRowMetadata(columns);
+        return new TursoRowMetadata(List.of(columns));
     }
 
     boolean hasRows() {

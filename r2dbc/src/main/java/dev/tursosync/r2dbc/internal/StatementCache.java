@@ -5,7 +5,6 @@ import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -30,7 +29,12 @@ final class StatementCache {
     private static final Logger LOG = LoggerFactory.getLogger(StatementCache.class);
     /** Distinct statements kept per connection; the least recently used one is closed beyond that. */
     private static final int PER_CONNECTION = 64;
-    private static final Map<Connection, Map<String, PreparedStatement>> CACHES = new HashMap<>();
+    /**
+     * The kept statements of each connection. A connection's own map is used only by the thread that holds the
+     * connection (handing a connection over goes through the manager's pool and permits, which publish what the last
+     * holder kept), so it needs no lock, and connections never wait for each other here.
+     */
+    private static final Map<Connection, Map<String, PreparedStatement>> CACHES = new ConcurrentHashMap<>();
     /** {@link #isCacheable} by text, as the driver asks about the same texts for every execution. */
     private static final Map<String, Boolean> CACHEABLE = new ConcurrentHashMap<>();
     /** Distinct texts remembered; beyond that the memory starts over. */
@@ -104,11 +108,8 @@ final class StatementCache {
      * @throws SQLException if clearing the parameters fails
      */
     static PreparedStatement take(Connection connection, String sql) throws SQLException {
-        PreparedStatement kept;
-        synchronized (CACHES) {
-            Map<String, PreparedStatement> cache = CACHES.get(connection);
-            kept = cache == null ? null : cache.remove(sql);
-        }
+        Map<String, PreparedStatement> cache = CACHES.get(connection);
+        PreparedStatement kept = cache == null ? null : cache.remove(sql);
         if (kept == null || kept.isClosed()) {
             return null;
         }
@@ -129,21 +130,18 @@ final class StatementCache {
             close(statement);
             return;
         }
-        PreparedStatement evicted;
-        synchronized (CACHES) {
-            Map<String, PreparedStatement> cache = CACHES.get(connection);
-            if (cache == null) {
-                // a new connection: forget those the manager closed since (their statements are closed with them)
-                CACHES.keySet().removeIf(StatementCache::isClosed);
-                cache = new LinkedHashMap<>(16, 0.75f, true);
-                CACHES.put(connection, cache);
-            }
-            evicted = cache.put(sql, statement);
-            if (evicted == null && cache.size() > PER_CONNECTION) {
-                var eldest = cache.entrySet().iterator();
-                evicted = eldest.next().getValue();
-                eldest.remove();
-            }
+        Map<String, PreparedStatement> cache = CACHES.get(connection);
+        if (cache == null) {
+            // a new connection: forget those the manager closed since (their statements are closed with them)
+            CACHES.keySet().removeIf(StatementCache::isClosed);
+            cache = new LinkedHashMap<>(16, 0.75f, true);
+            CACHES.put(connection, cache);
+        }
+        PreparedStatement evicted = cache.put(sql, statement);
+        if (evicted == null && cache.size() > PER_CONNECTION) {
+            var eldest = cache.entrySet().iterator();
+            evicted = eldest.next().getValue();
+            eldest.remove();
         }
         if (evicted != null && evicted != statement) {
             close(evicted);

@@ -16,12 +16,12 @@ final class TursoColumnMetadata implements ColumnMetadata {
 
     private final String name;
     private final String declaredType;
-    private final R2dbcType type;
+    /** The affinity, worked out when first asked for (most results are read without it). */
+    private R2dbcType type;
 
     TursoColumnMetadata(String name, String declaredType) {
         this.name = name;
         this.declaredType = declaredType == null ? "" : declaredType;
-        this.type = affinity(this.declaredType.toUpperCase(Locale.ROOT));
     }
 
     /** SQLite's affinity rules (datatype3.html §3.1), in their order. */
@@ -51,7 +51,7 @@ final class TursoColumnMetadata implements ColumnMetadata {
 
     @Override
     public Class<?> getJavaType() {
-        return switch (type) {
+        return switch (type()) {
             case BIGINT -> Long.class;
             case VARCHAR, CLOB -> String.class;
             case BLOB -> ByteBuffer.class;
@@ -62,7 +62,17 @@ final class TursoColumnMetadata implements ColumnMetadata {
 
     @Override
     public Type getType() {
-        return type;
+        return type();
+    }
+
+    /** The affinity; a race only works it out twice (an enum constant, safely published). */
+    private R2dbcType type() {
+        R2dbcType known = type;
+        if (known == null) {
+            known = affinity(declaredType.toUpperCase(Locale.ROOT));
+            type = known;
+        }
+        return known;
     }
 
     @Override

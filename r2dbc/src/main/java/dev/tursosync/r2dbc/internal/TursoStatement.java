@@ -93,7 +93,7 @@ final class TursoStatement implements Statement {
     @Override
     public Flux<Result> execute() {
         List<Object[]> sets = new ArrayList<>(bindings);
-        boolean untouched = Arrays.equals(current, fresh());
+        boolean untouched = isUntouched(current);
         if (!untouched || sets.isEmpty()) {
             requireComplete(current);
             sets.add(current);
@@ -108,6 +108,16 @@ final class TursoStatement implements Statement {
             }
         }
         return Executions.execute(session, work, fetchSize);
+    }
+
+    /** Whether no value of a set was bound: what {@link #fresh()} gives, without making one. */
+    private boolean isUntouched(Object[] values) {
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] != (script.isUsed(i) ? UNSET : Encoding.NULL)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private String withReturning(String sql) {

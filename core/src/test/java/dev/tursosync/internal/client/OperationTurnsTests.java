@@ -11,7 +11,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
 
-class DetachedStepsTests {
+class OperationTurnsTests {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
 
@@ -23,15 +23,15 @@ class DetachedStepsTests {
      */
     @Test
     void anOperationTakingItsTurnOnceTheStepHasStartedWaitsForIt() {
-        DetachedSteps steps = new DetachedSteps();
+        OperationTurns steps = new OperationTurns();
         Sinks.One<String> finish = Sinks.one();
         AtomicReference<CompletableFuture<Void>> nextOperationsWait = new AtomicReference<>();
         Mono<String> step = Mono.defer(() -> {
-            nextOperationsWait.set(steps.awaitLast().toFuture());
+            nextOperationsWait.set(steps.detachedStepsEnded().toFuture());
             return finish.asMono();
         });
 
-        Disposable subscriber = steps.run(step).subscribe();
+        Disposable subscriber = steps.detach(step).subscribe();
         subscriber.dispose();
 
         assertThat(nextOperationsWait.get()).as("the next operation's wait, taken when the step started").isNotDone();
@@ -41,12 +41,12 @@ class DetachedStepsTests {
 
     @Test
     void aCancelledSubscriberLeavesTheStepRunningToItsEnd() {
-        DetachedSteps steps = new DetachedSteps();
+        OperationTurns steps = new OperationTurns();
         Sinks.One<String> finish = Sinks.one();
         AtomicReference<String> ended = new AtomicReference<>();
 
-        steps.run(finish.asMono().doOnNext(ended::set)).subscribe().dispose();
-        CompletableFuture<Void> next = steps.awaitLast().toFuture();
+        steps.detach(finish.asMono().doOnNext(ended::set)).subscribe().dispose();
+        CompletableFuture<Void> next = steps.detachedStepsEnded().toFuture();
 
         assertThat(next).isNotDone();
         finish.tryEmitValue("written");
@@ -56,18 +56,43 @@ class DetachedStepsTests {
 
     @Test
     void aFailedStepFailsItsSubscriberButNotTheNextOperation() {
-        DetachedSteps steps = new DetachedSteps();
+        OperationTurns steps = new OperationTurns();
 
-        StepVerifier.create(steps.run(Mono.error(new IllegalStateException("disk full"))))
+        StepVerifier.create(steps.detach(Mono.error(new IllegalStateException("disk full"))))
                 .expectErrorMessage("disk full").verify(WAIT);
-        StepVerifier.create(steps.awaitLast()).expectComplete().verify(WAIT);
+        StepVerifier.create(steps.detachedStepsEnded()).expectComplete().verify(WAIT);
     }
 
     @Test
     void aStepsValueAndEmptinessReachItsSubscriber() {
-        DetachedSteps steps = new DetachedSteps();
+        OperationTurns steps = new OperationTurns();
 
-        StepVerifier.create(steps.run(Mono.just(7))).expectNext(7).expectComplete().verify(WAIT);
-        StepVerifier.create(steps.run(Mono.empty())).expectComplete().verify(WAIT);
+        StepVerifier.create(steps.detach(Mono.just(7))).expectNext(7).expectComplete().verify(WAIT);
+        StepVerifier.create(steps.detach(Mono.empty())).expectComplete().verify(WAIT);
+    }
+
+    @Test
+    void theNextTurnBeginsOnlyAfterTheStepACancelledOperationDetached() {
+        OperationTurns turns = new OperationTurns();
+        Sinks.One<String> finish = Sinks.one();
+        turns.run(turns.detach(finish.asMono())).subscribe().dispose();
+
+        CompletableFuture<String> next = turns.run(Mono.just("next")).toFuture();
+        assertThat(next).as("waits for the detached step").isNotDone();
+        finish.tryEmitValue("applied");
+        assertThat(next).isCompletedWithValue("next");
+    }
+
+    @Test
+    void turnsRunOneAtATimeInSubscriptionOrder() {
+        OperationTurns turns = new OperationTurns();
+        Sinks.One<String> first = Sinks.one();
+        CompletableFuture<String> running = turns.run(first.asMono()).toFuture();
+        CompletableFuture<String> second = turns.run(Mono.just("second")).toFuture();
+
+        assertThat(second).isNotDone();
+        first.tryEmitValue("first");
+        assertThat(running).isCompletedWithValue("first");
+        assertThat(second).isCompletedWithValue("second");
     }
 }
