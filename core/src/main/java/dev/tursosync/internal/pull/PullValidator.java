@@ -34,10 +34,11 @@ public final class PullValidator {
     /** Below this many pages, no overflow or freelist trunk page can start with a b-tree flag byte. */
     private static final long FLAG_SAFE_PAGE_COUNT = 1L << 25;
     /**
-     * Parsed pages kept per state while the checks run (8 MiB of images at most): the interior pages every look-up
-     * passes and the leaves of nearby keys.
+     * Parsed pages kept per state while the checks run (2 MiB of images at most): the interior pages every look-up
+     * passes and the leaves of nearby keys. A bootstrap checks its whole file in a heap that may be smaller than the
+     * database (a 20 MiB heap in {@code PullUpdatesIntegrationTests}), where 2,048 pages ran out of memory.
      */
-    private static final int CACHED_PAGES = 2048;
+    private static final int CACHED_PAGES = 512;
 
     private final PageNumberSet received;
     private final PageSource receivedPages;

@@ -18,6 +18,9 @@ import dev.tursosync.internal.hrana.PipelineResult;
 import dev.tursosync.internal.proto.PullUpdatesReqProtoBody;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -321,12 +324,15 @@ final class ReactorNettySyncTransportTests {
 
     @Test
     void refusedConnectionIsATransientTransportError() throws Exception {
-        start((request, reply) -> reply.hang());
-        String url = server.url();
-        server.close();
+        // a port bound without listening: connecting is refused, and no other process can listen on it meanwhile
+        // (a port freed by closing a server could be taken by another test's server, which would accept)
+        Socket reserved = new Socket();
+        reserved.setReuseAddress(false);
+        reserved.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        String url = "http://127.0.0.1:" + reserved.getLocalPort();
         ReactorNettySyncTransport refused = ReactorNettySyncTransport.create(TransportOptions.of(url)
                 .withAuthToken(AuthTokenSource.of(TOKEN)));
-        try {
+        try (reserved) {
             StepVerifier.create(refused.pipeline(selectOne()))
                     .expectErrorSatisfies(error -> {
                         assertThat(error).isInstanceOf(SyncTransportException.class)
