@@ -99,7 +99,13 @@ final class SoakWorkload implements Workload {
                     readersOnA(factoryA, run, stop.asMono()), writerOnB(factoryB, run, stop.asMono()));
             List<SoakWindow> windows = new ArrayList<>();
             Mono<Void> sampler = Flux.interval(Duration.ofSeconds(WINDOW_SECONDS)).takeUntilOther(stop.asMono())
-                    .concatMap(tick -> a.stats().doOnNext(stats -> windows.add(run.nextWindow(stats))))
+                    .concatMap(tick -> a.stats().doOnNext(stats -> {
+                        SoakWindow closed = run.nextWindow(stats);
+                        windows.add(closed);
+                        // as it closes, so a run that fails later still shows its windows (lags of commits near the
+                        // window's end may still arrive; the table at the end has them all)
+                        System.out.print("  soak window " + closed.row(WINDOW_SECONDS));
+                    }))
                     .then();
             Mono<Void> clock = Mono.delay(length).doOnNext(tick -> stop.tryEmitEmpty()).then();
             System.out.printf("  soak: %d s, windows of %d s%n", length.toSeconds(), WINDOW_SECONDS);
