@@ -11,7 +11,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedTransferQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
@@ -132,11 +135,17 @@ public final class ConnectionManager {
         }
         this.database = database;
         AtomicInteger threads = new AtomicInteger();
-        this.executor = Executors.newFixedThreadPool(maxConnections, task -> {
-            Thread thread = new Thread(task, "tursosync-db-" + threads.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        // a lock-free queue and threads started up front: work is handed over from Netty event loops, where taking
+        // a contended lock (LinkedBlockingQueue's, or the pool's when it adds a thread) parks the loop (BlockHound
+        // caught one in a CI run of the R2DBC module)
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(maxConnections, maxConnections, 0L, TimeUnit.MILLISECONDS,
+                new LinkedTransferQueue<>(), task -> {
+                    Thread thread = new Thread(task, "tursosync-db-" + threads.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        pool.prestartAllCoreThreads();
+        this.executor = pool;
         this.scheduler = Schedulers.fromExecutorService(executor, "tursosync-db");
         AtomicInteger leaseThreadCount = new AtomicInteger();
         this.leaseThreads = Executors.newCachedThreadPool(task -> {
