@@ -68,7 +68,7 @@ final class Cursor {
         manager.beforeStatement(connection, sql);
         boolean cacheable = StatementCache.isCacheable(sql);
         boolean query = !cacheable && StatementCache.isQuery(sql);
-        PreparedStatement kept = cacheable || query ? StatementCache.take(connection, sql) : null;
+        PreparedStatement kept = cacheable || query ? StatementCache.take(connection, sql, values.length) : null;
         PreparedStatement statement = kept != null ? kept : prepare(connection, sql);
         try {
             for (int i = 0; i < values.length; i++) {
