@@ -35,6 +35,7 @@ import dev.tursosync.internal.rebase.SyncCheckpoint;
 import dev.tursosync.internal.rebase.SyncedPages;
 import dev.tursosync.internal.push.LogicalPusher;
 import dev.tursosync.internal.sql.RowStatements;
+import dev.tursosync.spi.LocalDatabase;
 import dev.tursosync.internal.sqlite.PageSource;
 import dev.tursosync.internal.sqlite.SchemaEntry;
 import dev.tursosync.internal.sqlite.SchemaReader;
@@ -199,6 +200,11 @@ public final class DefaultSyncClient implements SyncClient {
      */
     public ConnectionManager connections() {
         return requireOpen().connections();
+    }
+
+    @Override
+    public LocalDatabase localDatabase() {
+        return connections();
     }
 
     @Override
