@@ -22,6 +22,7 @@ import dev.tursosync.internal.io.ReplicaFiles;
 import dev.tursosync.internal.meta.MetadataStore;
 import dev.tursosync.internal.meta.SyncMetadata;
 import dev.tursosync.internal.proto.PullUpdatesReqProtoBody;
+import dev.tursosync.internal.pull.AppliedPull;
 import dev.tursosync.internal.pull.PageStage;
 import dev.tursosync.internal.pull.PullApplier;
 import dev.tursosync.internal.pull.PullValidator;
@@ -29,7 +30,6 @@ import dev.tursosync.internal.pull.SnapshotFileWriter;
 import dev.tursosync.internal.pull.StagedPages;
 import dev.tursosync.internal.rebase.DatabaseFiles;
 import dev.tursosync.internal.rebase.LocalReplay;
-import dev.tursosync.internal.rebase.RebaseJournal;
 import dev.tursosync.internal.rebase.RevertStore;
 import dev.tursosync.internal.rebase.SyncCheckpoint;
 import dev.tursosync.internal.rebase.SyncedPages;
@@ -626,12 +626,12 @@ public final class DefaultSyncClient implements SyncClient {
         SyncMetadata metadata = current.metadata().get();
         String revision = staged.header().revision();
         try (StagedPages pages = staged.open(stage)) {
-            List<ChangeEvent> events = current.applier().apply(pages, revision, staged.header().databaseSizePages(),
+            AppliedPull applied = current.applier().apply(pages, revision, staged.header().databaseSizePages(),
                     metadata.clientId(), metadata.pullGeneration());
-            confirm(current, metadata.rebased(revision, metadata.pullGeneration() + 1, Instant.now()));
-            current.applier().finish();
-            events.forEach(changes::tryEmitNext);
-            return events;
+            confirm(current, metadata.rebased(applied.revision(), applied.nextGeneration(), Instant.now()));
+            current.applier().finish(applied);
+            applied.events().forEach(changes::tryEmitNext);
+            return applied.events();
         } catch (RuntimeException e) {
             if (current.applier().hasJournal()) {
                 try {
@@ -685,12 +685,12 @@ public final class DefaultSyncClient implements SyncClient {
 
     private void recoverNow(State current) {
         SyncMetadata metadata = current.metadata().get();
-        Optional<RebaseJournal> finished = current.applier().recover(metadata.pullGeneration());
+        Optional<AppliedPull> finished = current.applier().recover(metadata.pullGeneration());
         if (finished.isPresent()) {
-            RebaseJournal journal = finished.get();
-            LOG.info("finished an interrupted pull to revision {}", journal.revision());
-            confirm(current, metadata.rebased(journal.revision(), journal.fromGeneration() + 1, Instant.now()));
-            current.applier().finish();
+            AppliedPull pull = finished.get();
+            LOG.info("finished an interrupted pull to revision {}", pull.revision());
+            confirm(current, metadata.rebased(pull.revision(), pull.nextGeneration(), Instant.now()));
+            current.applier().finish(pull);
         } else if (metadata.pendingPull() != null) {
             confirm(current, metadata.withPendingPull(null));
         }

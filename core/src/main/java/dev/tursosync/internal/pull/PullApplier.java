@@ -63,10 +63,10 @@ import org.sqlite.SQLiteConfig;
  *   <li>waits for the events; if decoding failed, the pull is undone like a failed replay.</li>
  * </ol>
  * The caller then records the new revision and generation in the metadata, which is the pull's point of no return,
- * and calls {@link #finish()}: the new revert store replaces the old one (without pending changes the file alone
+ * and calls {@link #finish(AppliedPull)}: the new revert store replaces the old one (without pending changes the file alone
  * becomes the synced state, so the store goes), a {@code TRUNCATE} checkpoint folds the WAL into the file, and the
  * journal goes. After a crash, {@link #recover(long)} reads the journal: if the metadata records the pull, only
- * {@link #finish()} is redone; if not, without the last transaction's commit in the WAL the pull is undone (the
+ * {@link #finish(AppliedPull)} is redone; if not, without the last transaction's commit in the WAL the pull is undone (the
  * journal's changes are still in the database), and with it the revert store is written and the caller records
  * the pull. So no change is lost or applied twice. An empty database gets its first pages through a new file
  * renamed into place instead.
@@ -82,7 +82,6 @@ public final class PullApplier {
     private final LocalReplay replay;
     private final JournalStore journals;
     private final Executor decodeExecutor;
-    private RebaseJournal applied;
 
     /**
      * Creates an applier.
@@ -104,29 +103,29 @@ public final class PullApplier {
 
     /**
      * Applies a staged pull and replays the pending local changes on top. Call only with every connection closed.
-     * On success the journal is left in place: record the new revision and generation, then call {@link #finish()}.
+     * On success the journal is left in place: record the returned pull's revision and generation, then pass it to
+     * {@link #finish(AppliedPull)}.
      *
      * @param staged            the staged pages (the caller closes them)
      * @param revision          the staged revision
      * @param databaseSizePages the database size at the staged revision
      * @param clientId          this client's id
      * @param fromGeneration    the current pull generation
-     * @return the change events of the remote changes
+     * @return the applied pull, with the change events of the remote changes
      * @throws ReplayFailedException if a pending change cannot be replayed; the pull is then undone
      * @throws SyncProtocolException  if the staged pages are malformed; nothing is written then
      */
-    public List<ChangeEvent> apply(StagedPages staged, String revision, long databaseSizePages, String clientId,
-                                   long fromGeneration) {
+    public AppliedPull apply(StagedPages staged, String revision, long databaseSizePages, String clientId,
+                             long fromGeneration) {
         if (DatabaseFiles.isEmpty(database)) {
             PullValidator.check(PageNumberSet.of(staged.pageNumbers()), staged::page, pageNumber -> null, 0,
                     databaseSizePages);
             List<ChangeEvent> events = decoder.decode(pageNumber -> null, staged::page,
                     PageNumberSet.of(staged.pageNumbers()));
             replaceEmptyDatabase(staged, databaseSizePages);
-            return events;
+            return new AppliedPull(revision, fromGeneration + 1, Optional.empty(), events);
         }
         RevertStore revert = RevertStore.open(RevertStore.fileOf(database), PAGE_SIZE);
-        List<ChangeEvent> events;
         try (SyncedPages synced = SyncedPages.open(database, PAGE_SIZE, revert)) {
             PageNumberSet remote = PageNumberSet.of(staged.pageNumbers());
             PullValidator.check(remote, staged::page, synced, synced.sizePages(), databaseSizePages);
@@ -153,13 +152,11 @@ public final class PullApplier {
                     replayOrUndo(journal, clientId);
                     writeNextRevert(journal);
                 }
-                events = decodedOrUndo(decoding, journal);
-                applied = journal;
+                return AppliedPull.of(journal, decodedOrUndo(decoding, journal));
             } finally {
                 decoding.awaitQuietly();
             }
         }
-        return events;
     }
 
     /**
@@ -191,11 +188,11 @@ public final class PullApplier {
      * Ends a pull once the metadata records its revision and generation: installs the new revert store, folds the
      * WAL into the file, and deletes the journal. A crash before the journal is gone makes {@link #recover} redo
      * this (each step is idempotent).
+     *
+     * @param pull the pull {@link #apply} or {@link #recover} handed back
      */
-    public void finish() {
-        Optional<RebaseJournal> journal = applied != null ? Optional.of(applied) : journals.read();
-        applied = null;
-        journal.ifPresent(this::complete);
+    public void finish(AppliedPull pull) {
+        pull.journal().ifPresent(this::complete);
     }
 
     /** The steps after the metadata: the revert store, the checkpoint, then the journal goes. */
@@ -208,14 +205,14 @@ public final class PullApplier {
      * Finishes or undoes a pull that a crash interrupted. Call with every connection closed, before anything else.
      *
      * @param recordedGeneration the pull generation the metadata records now
-     * @return the journal of a pull that committed but is not recorded yet (record its revision and generation,
-     *         then call {@link #finish()}), or empty if there was none, it was undone, or the metadata already
+     * @return a pull that committed but is not recorded yet (record its revision and generation, then pass it to
+     *         {@link #finish(AppliedPull)}), or empty if there was none, it was undone, or the metadata already
      *         recorded it (then it is finished here)
      */
-    public Optional<RebaseJournal> recover(long recordedGeneration) {
+    public Optional<AppliedPull> recover(long recordedGeneration) {
         Optional<RebaseJournal> found = journals.read();
         if (found.isEmpty()) {
-            return found;
+            return Optional.empty();
         }
         RebaseJournal journal = found.get();
         if (recordedGeneration == journal.fromGeneration() + 1) {
@@ -234,7 +231,7 @@ public final class PullApplier {
                 writeNextRevert(journal);
             }
         }
-        return found;
+        return Optional.of(AppliedPull.of(journal, List.of()));
     }
 
     /**
