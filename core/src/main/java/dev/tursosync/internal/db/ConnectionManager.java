@@ -120,6 +120,8 @@ public final class ConnectionManager {
     private final Deque<Connection> idle = new ConcurrentLinkedDeque<>();
     private volatile Connection sentinel;
     private volatile boolean closed;
+    /** Set by {@link #refuseWork()}: work fails as after close, but {@link #close()} still has to run. */
+    private volatile boolean refusing;
     private volatile ConnectionInitializer initializer = connection -> {};
     private volatile StatementObserver observer = StatementObserver.NONE;
 
@@ -274,7 +276,7 @@ public final class ConnectionManager {
      * @param done called once with the lease (on the lane) or the failure
      */
     public void lease(SerialLane lane, BiConsumer<ConnectionLease, Throwable> done) {
-        if (closed) {
+        if (closed || refusing) {
             done.accept(null, closedError());
             return;
         }
@@ -343,12 +345,21 @@ public final class ConnectionManager {
 
     /** Fails work submitted after close with the typed error, also when close wins a race with it. */
     private <T> Mono<T> whileOpen(Mono<T> work) {
-        return Mono.defer(() -> closed ? Mono.<T>error(closedError()) : work)
+        return Mono.defer(() -> closed || refusing ? Mono.<T>error(closedError()) : work)
                 .onErrorMap(RejectedExecutionException.class, rejected -> closedError());
     }
 
     private static SyncClosedException closedError() {
         return new SyncClosedException("the sync client is closed");
+    }
+
+    /**
+     * Takes no more work, from inside exclusive work that leaves the database in a state nothing else may see (a
+     * pull that could be neither finished nor undone): later work fails with {@link SyncClosedException} as after
+     * {@link #close()}, which still has to run to release the threads.
+     */
+    public void refuseWork() {
+        refusing = true;
     }
 
     /**
@@ -426,7 +437,7 @@ public final class ConnectionManager {
     }
 
     private void ensureOpen() {
-        if (closed) {
+        if (closed || refusing) {
             throw closedError();
         }
     }
