@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.Deque;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -19,7 +18,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sqlite.SQLiteConfig;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -37,8 +35,6 @@ import reactor.core.scheduler.Schedulers;
 public final class ConnectionManager {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionManager.class);
-    /** How long a statement waits for a lock another connection holds before SQLite reports it busy. */
-    private static final Duration BUSY_TIMEOUT = Duration.ofSeconds(10);
 
     /** Blocking work on one connection. */
     @FunctionalInterface
@@ -468,20 +464,8 @@ public final class ConnectionManager {
     }
 
     private Connection open(boolean readOnly) throws SQLException {
-        SQLiteConfig config = new SQLiteConfig();
-        config.setReadOnly(readOnly);
-        config.setBusyTimeout((int) BUSY_TIMEOUT.toMillis());
-        Connection connection = config.createConnection("jdbc:sqlite:" + database);
-        try (Statement statement = connection.createStatement()) {
-            LockWait.install(connection, BUSY_TIMEOUT);
-            statement.execute("PRAGMA wal_autocheckpoint = 0");
-            if (!readOnly) {
-                statement.execute("PRAGMA journal_mode = WAL");
-            }
-        } catch (SQLException e) {
-            closeQuietly(connection);
-            throw e;
-        }
+        Connection connection = ReplicaConnections.open(database,
+                readOnly ? ReplicaConnections.Role.SENTINEL : ReplicaConnections.Role.CLIENT);
         if (!readOnly) {
             try {
                 initializer.initialize(connection);
