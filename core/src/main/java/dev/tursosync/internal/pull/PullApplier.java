@@ -6,6 +6,7 @@ import dev.tursosync.SyncProtocolException;
 import dev.tursosync.TursoSyncException;
 import dev.tursosync.internal.capture.ChangeLog;
 import dev.tursosync.internal.capture.LogRow;
+import dev.tursosync.internal.db.ReplicaConnections;
 import dev.tursosync.internal.events.ChangeEventDecoder;
 import dev.tursosync.internal.io.AtomicFile;
 import dev.tursosync.internal.io.Durability;
@@ -21,7 +22,6 @@ import dev.tursosync.internal.sqlite.PageSource;
 import dev.tursosync.internal.wal.WalFrame;
 import dev.tursosync.internal.wal.WalFrames;
 import dev.tursosync.internal.wal.WalScan;
-import dev.tursosync.internal.wal.WalScanner;
 import dev.tursosync.internal.wal.WalWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,7 +33,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -41,7 +40,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
-import org.sqlite.SQLiteConfig;
 
 /**
  * Applies a staged pull while no connection is open (the caller holds the exclusive permit), rebasing the pending
@@ -137,20 +135,20 @@ public final class PullApplier {
                     decodeExecutor);
             try {
                 List<LogRow> pending = readPendingRows();
-                WalScan scan = WalScanner.scan(wal);
-                boolean continues = scan.headerStatus() == WalScan.HeaderStatus.VALID;
+                WalFrames local = WalFrames.read(wal);
+                WalScan scan = local.scan();
+                boolean continues = scan.headerValid();
                 RebaseJournal journal = new RebaseJournal(RebaseJournal.Phase.PREPARED, fromGeneration, revision,
                         databaseSizePages, continues ? scan.committedLength() : 0,
                         continues ? scan.lastCommitFrame() : 0, pending);
-                long[] reverted = revertedPages(continues, revert, remote, synced.sizePages(),
-                        databaseSizePages);
+                long[] reverted = revertedPages(local, revert, remote, synced.sizePages(), databaseSizePages);
                 journals.write(journal);
-                WalWriter.appendTransaction(wal, PAGE_SIZE, frames(staged, reverted, synced),
+                WalWriter.appendTransaction(scan, PAGE_SIZE, frames(staged, reverted, synced),
                         Math.toIntExact(databaseSizePages));
                 DatabaseFiles.dropSharedMemory(database);
                 if (!pending.isEmpty()) {
                     replayOrUndo(journal, clientId);
-                    writeNextRevert(journal);
+                    writeNextRevert(journal, WalFrames.read(wal));
                 }
                 return AppliedPull.of(journal, decodedOrUndo(decoding, journal));
             } finally {
@@ -228,7 +226,7 @@ public final class PullApplier {
                 return Optional.empty();
             }
             if (!journal.changes().isEmpty()) {
-                writeNextRevert(journal);
+                writeNextRevert(journal, frames);
             }
         }
         return Optional.of(AppliedPull.of(journal, List.of()));
@@ -239,14 +237,11 @@ public final class PullApplier {
      * folded by a checkpoint, in the revert store) that the remote did not send, within the new size. Such a page
      * existed in the synced state, since the remote sends every page it added.
      */
-    private long[] revertedPages(boolean walContinues, RevertStore revert, PageNumberSet remote, long syncedSize,
-                                 long newSize) {
+    private static long[] revertedPages(WalFrames localFrames, RevertStore revert, PageNumberSet remote,
+                                        long syncedSize, long newSize) {
         PageNumberSet local = new PageNumberSet();
-        if (walContinues) {
-            WalFrames frames = WalFrames.read(wal);
-            for (int frame = 1; frame <= frames.count(); frame++) {
-                local.add(frames.pageNumber(frame));
-            }
+        for (int frame = 1; frame <= localFrames.count(); frame++) {
+            local.add(localFrames.pageNumber(frame));
         }
         for (int page : revert.pageNumbers()) {
             local.add(page);
@@ -294,10 +289,10 @@ public final class PullApplier {
     private void replayOrUndo(RebaseJournal journal, String clientId) {
         RuntimeException failure = null;
         try {
-            Connection connection = open(false);
+            Connection connection = ReplicaConnections.open(database, ReplicaConnections.Role.NO_CHECKPOINT_WRITER);
             Connection guard = null;
             try {
-                guard = open(true);
+                guard = ReplicaConnections.open(database, ReplicaConnections.Role.NO_CHECKPOINT_GUARD);
                 connection.setAutoCommit(false);
                 try {
                     replay.replay(connection, clientId, journal.fromGeneration(), journal.revision(),
@@ -341,35 +336,6 @@ public final class PullApplier {
         return failure;
     }
 
-    /**
-     * Opens a connection that never checkpoints: the read-write one closes while the read-only one is still open,
-     * and a read-only connection does not checkpoint when it closes last. The read-only one reads the schema at
-     * once: SQLite takes the file lock that blocks the checkpoint only on a connection's first read.
-     */
-    private Connection open(boolean readOnly) throws SQLException {
-        SQLiteConfig config = new SQLiteConfig();
-        config.setReadOnly(readOnly);
-        config.setBusyTimeout(10_000);
-        if (!readOnly) {
-            config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
-        }
-        Connection connection = config.createConnection("jdbc:sqlite:" + database);
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("PRAGMA wal_autocheckpoint = 0");
-            if (readOnly) {
-                statement.executeQuery("SELECT count(*) FROM sqlite_schema").close();
-            }
-        } catch (SQLException | RuntimeException e) {
-            try {
-                connection.close();
-            } catch (SQLException closing) {
-                e.addSuppressed(closing);
-            }
-            throw e;
-        }
-        return connection;
-    }
-
     private void undo(RebaseJournal journal) {
         DatabaseFiles.truncateWal(database, journal.walLengthBefore());
         try {
@@ -384,9 +350,10 @@ public final class PullApplier {
      * Writes the revert store of the new synced state to {@code <db>-revert.next}, from the WAL the pull left: the
      * remote's version of each page the replay wrote (from the remote transaction's frames, or the file for pages
      * it did not touch), so the checkpoint that follows keeps the new synced state recoverable.
+     *
+     * @param frames the frames of the WAL the pull left, read once after the replay committed
      */
-    private void writeNextRevert(RebaseJournal journal) {
-        WalFrames frames = WalFrames.read(wal);
+    private void writeNextRevert(RebaseJournal journal, WalFrames frames) {
         int remoteCommit = frames.nextCommit(journal.walFramesBefore());
         int replayCommit = journal.changes().isEmpty() ? 0 : frames.nextCommit(remoteCommit);
         long size = journal.databaseSizePages();
@@ -442,10 +409,7 @@ public final class PullApplier {
     }
 
     private List<LogRow> readPendingRows() {
-        SQLiteConfig config = new SQLiteConfig();
-        config.setReadOnly(true);
-        config.setBusyTimeout(10_000);
-        try (Connection connection = config.createConnection("jdbc:sqlite:" + database)) {
+        try (Connection connection = ReplicaConnections.open(database, ReplicaConnections.Role.READ_ONLY)) {
             return ChangeLog.readRows(connection);
         } catch (SQLException e) {
             throw new TursoSyncException("cannot read the pending local changes of " + database, e);
