@@ -2,6 +2,7 @@ package dev.tursosync;
 
 import dev.tursosync.internal.client.DefaultSyncClient;
 import dev.tursosync.internal.client.SyncClientOptions;
+import dev.tursosync.spi.LocalDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -172,6 +173,17 @@ public interface SyncClient {
      * @return the data source; valid while the client is open
      */
     javax.sql.DataSource dataSource();
+
+    /**
+     * The local database as a statement layer uses it: the service provider interface through which the R2DBC driver
+     * (module {@code tursosync-r2dbc}) leases this client's connections, with the same threads, permits and change
+     * capture as {@link #dataSource()}. Applications use the driver or {@link #dataSource()}; this is for the code of
+     * such drivers (see {@link dev.tursosync.spi}).
+     *
+     * @return the database of the open client
+     * @throws SyncClosedException if the client is not open
+     */
+    LocalDatabase localDatabase();
 
     /**
      * This replica's unique id on the remote ({@code clientName-UUID}), once opened.

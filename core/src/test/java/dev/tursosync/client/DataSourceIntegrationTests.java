@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tursosync.SyncClient;
+import dev.tursosync.spi.Lane;
+import dev.tursosync.spi.Lease;
+import dev.tursosync.spi.LocalDatabase;
 import dev.tursosync.testing.LocalSyncServer;
 import dev.tursosync.testing.TursoServerExtension;
 import java.nio.file.Path;
@@ -12,6 +15,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
@@ -22,7 +26,11 @@ import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
-/** {@link SyncClient#dataSource()}: plain JDBC through the client's own connections, captured and pushed. */
+/**
+ * The client's own connections for statement layers, captured and pushed: plain JDBC through
+ * {@link SyncClient#dataSource()}, and leases of the service provider interface {@link SyncClient#localDatabase()}
+ * as the R2DBC driver takes them.
+ */
 @ExtendWith(TursoServerExtension.class)
 final class DataSourceIntegrationTests {
 
@@ -103,5 +111,52 @@ final class DataSourceIntegrationTests {
                 .block(WAIT))
                 .hasCauseInstanceOf(SQLException.class)
                 .hasMessageContaining("non-blocking thread");
+    }
+
+    @Test
+    void schemaAndRowsWrittenOnALeaseArePushedInOrder() {
+        LocalDatabase database = client.localDatabase();
+        Lane lane = database.lane();
+        Lease lease = database.lease(lane).block(WAIT);
+        lease.run(connection -> {
+            run(database, connection, "CREATE TABLE spi_t (id INTEGER PRIMARY KEY, v TEXT)");
+            run(database, connection, "INSERT INTO spi_t VALUES (1, 'one'), (2, 'two')");
+            run(database, connection, "ALTER TABLE spi_t ADD COLUMN w TEXT");
+            run(database, connection, "UPDATE spi_t SET w = 'x' WHERE id = 2");
+            return true;
+        }).block(WAIT);
+        lease.release().block(WAIT);
+
+        assertThat(client.push().block(WAIT).changesPushed()).isGreaterThanOrEqualTo(5);
+        assertThat(remote.query("SELECT id, v, w FROM spi_t ORDER BY id"))
+                .containsExactly(Arrays.asList(1L, "one", null), List.of(2L, "two", "x"));
+    }
+
+    @Test
+    void aTransactionLeftOpenIsRolledBackOnReleaseAndNothingIsPushed() {
+        LocalSql.execute(client, "CREATE TABLE spi_r (id INTEGER PRIMARY KEY)");
+        client.push().block(WAIT);
+        LocalDatabase database = client.localDatabase();
+        Lease lease = database.lease(database.lane()).block(WAIT);
+        lease.run(connection -> {
+            run(database, connection, "BEGIN");
+            run(database, connection, "INSERT INTO spi_r VALUES (1)");
+            return true;
+        }).block(WAIT);
+        lease.release().block(WAIT);
+
+        assertThat(LocalSql.query(client, "SELECT count(*) FROM spi_r")).containsExactly(List.of(0L));
+        assertThat(client.stats().block(WAIT).pendingChanges()).isZero();
+        client.sync().block(WAIT);
+        assertThat(remote.query("SELECT count(*) FROM spi_r")).containsExactly(List.of(0L));
+    }
+
+    /** Runs one statement the way a statement layer must: capture told before and after. */
+    private static void run(LocalDatabase database, Connection connection, String sql) throws SQLException {
+        database.beforeStatement(connection, sql);
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.execute();
+        }
+        database.afterStatement(connection, sql);
     }
 }

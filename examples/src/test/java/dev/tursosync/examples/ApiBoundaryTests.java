@@ -13,47 +13,74 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The public API is {@code dev.tursosync} (and the packages beside it that are not {@code internal}); everything under
- * {@code dev.tursosync.internal} may change in any release. Code that stands for an application, the examples, the
- * Spring Boot starter, the test support and the driver's own tests, uses the public API only; the R2DBC driver uses
- * exactly the internal types listed here, until the engine offers it a public way to the client's connections
- * (issue 20); the bench module, a measuring tool that reaches into the engine on purpose, is not checked. Every API
- * package is JSpecify {@code @NullMarked}, so what may be null is said by {@code @Nullable}.
+ * The public API is {@code dev.tursosync}, the service provider interface {@code dev.tursosync.spi} (and the packages
+ * beside them that are not {@code internal}); everything under {@code dev.tursosync.internal} and
+ * {@code dev.tursosync.r2dbc.internal} may change in any release. Code that stands for an application or a driver,
+ * the examples, the Spring Boot starter, the test support and the R2DBC driver (main code and tests), uses the
+ * public API only: it names no type of core's {@code internal} packages, and outside the driver none of the driver's.
+ * The bench module, a measuring tool that reaches into the engine on purpose, is not checked. Every API package is
+ * JSpecify {@code @NullMarked}, so what may be null is said by {@code @Nullable}, and no public signature of core's
+ * API packages names an internal type.
  */
 class ApiBoundaryTests {
 
     private static final Path ROOT = Path.of(System.getProperty("tursosync.root", "..")).toAbsolutePath().normalize();
-    private static final Pattern INTERNAL = Pattern.compile(
-            "^import\\s+(?:static\\s+)?(dev\\.tursosync\\.internal\\.[\\w.]+)", Pattern.MULTILINE);
+    /** A name of core's engine packages, in an import or written out in code. */
+    private static final Pattern CORE_INTERNAL = Pattern.compile("\\bdev\\.tursosync\\.internal\\b[\\w.]*");
+    /** A name of the R2DBC driver's own internal package. */
+    private static final Pattern DRIVER_INTERNAL = Pattern.compile("\\bdev\\.tursosync\\.r2dbc\\.internal\\b[\\w.]*");
+    /** The checks themselves, which name what they forbid. */
+    private static final List<Path> CHECKS = List.of(Path.of("dev/tursosync/examples/ApiBoundaryTests.java"),
+            Path.of("dev/tursosync/examples/InternalSignatures.java"));
+    /** Comments, whose text may mention the internal packages. */
+    private static final Pattern COMMENT = Pattern.compile("/\\*.*?\\*/|//[^\\n]*", Pattern.DOTALL);
 
-    /** Source trees that must not name an internal type at all. */
+    /** Source trees that must not name a type of core's internal packages. */
     private static final List<String> PUBLIC_API_ONLY = List.of("examples/src", "examples/todo-service/src",
-            "examples/starter-app/src", "spring-boot/src", "testing/src", "r2dbc/src/test");
+            "examples/starter-app/src", "spring-boot/src", "testing/src", "r2dbc/src/main", "r2dbc/src/test");
 
-    /** What the R2DBC driver's main code may still use of the engine's internals, and nothing more. */
-    private static final Set<String> R2DBC_ALLOWED = Set.of(
-            "dev.tursosync.internal.client.DefaultSyncClient",
-            "dev.tursosync.internal.db.AccessGate",
-            "dev.tursosync.internal.db.ConnectionLease",
-            "dev.tursosync.internal.db.ConnectionManager",
-            "dev.tursosync.internal.db.SerialLane",
-            "dev.tursosync.internal.sql.RowStatements");
+    /** Source trees outside the driver, which must not name its internal package either. */
+    private static final List<String> OUTSIDE_THE_DRIVER = List.of("examples/src", "examples/todo-service/src",
+            "examples/starter-app/src", "spring-boot/src", "testing/src");
+
+    /** The API packages of core, whose public signatures must name no internal type. */
+    private static final List<String> CORE_API = List.of("dev/tursosync", "dev/tursosync/spi");
 
     @Test
-    void applicationsUseThePublicApiOnly() {
+    void applicationsAndTheDriverUseThePublicApiOnly() {
         for (String tree : PUBLIC_API_ONLY) {
-            assertThat(internalNames(ROOT.resolve(tree))).as("internal types named under %s", tree).isEmpty();
+            assertThat(names(ROOT.resolve(tree), CORE_INTERNAL)).as("core's internal types named under %s", tree)
+                    .isEmpty();
         }
     }
 
     @Test
-    void theR2dbcDriverUsesNoNewInternalType() {
-        Set<String> used = new TreeSet<>();
-        internalNames(ROOT.resolve("r2dbc/src/main"))
-                .forEach(found -> used.add(found.substring(found.indexOf(' ') + 1)));
-        assertThat(used).as("internal types the R2DBC driver uses").isNotEmpty().isSubsetOf(R2DBC_ALLOWED);
+    void onlyTheDriverUsesItsInternalPackage() {
+        for (String tree : OUTSIDE_THE_DRIVER) {
+            assertThat(names(ROOT.resolve(tree), DRIVER_INTERNAL)).as("the driver's internal types named under %s",
+                    tree).isEmpty();
+        }
+    }
+
+    @Test
+    void theApiSignaturesNameNoInternalType() throws Exception {
+        List<String> leaks = new java.util.ArrayList<>();
+        for (String api : CORE_API) {
+            for (Class<?> type : apiTypes(api)) {
+                leaks.addAll(InternalSignatures.of(type));
+            }
+        }
+        assertThat(leaks).as("public members of core's API whose signature names an internal type").isEmpty();
+    }
+
+    @Test
+    void theSignatureCheckSeesAnInternalType() throws ClassNotFoundException {
+        assertThat(InternalSignatures.of(Class.forName("dev.tursosync.internal.client.DefaultSyncClient")))
+                .as("the engine's client hands out its connection manager; the check must find that")
+                .anySatisfy(leak -> assertThat(leak).contains("connections"));
     }
 
     @Test
@@ -85,25 +112,59 @@ class ApiBoundaryTests {
     }
 
     @Test
-    void theCheckSeesInternalNames() {
-        assertThat(internalNames(ROOT.resolve("core/src/main/java/dev/tursosync/SyncClient.java")))
+    void theCheckSeesInternalNames(@TempDir Path folder) throws IOException {
+        assertThat(names(ROOT.resolve("core/src/main/java/dev/tursosync/SyncClient.java"), CORE_INTERNAL))
                 .as("SyncClient's builder builds the internal client; the scan must find that").isNotEmpty();
+        Files.writeString(folder.resolve("Cast.java"), String.join("\n",
+                "/** Not {@link dev.tursosync.internal.client.DefaultSyncClient}. */",
+                "class Cast {",
+                "    // nor dev.tursosync.internal.db.AccessGate",
+                "    Object manager(Object client) {",
+                "        return ((dev.tursosync.internal.client.DefaultSyncClient) client).connections();",
+                "    }",
+                "}"));
+        assertThat(names(folder, CORE_INTERNAL)).as("a name written out in code counts, one in a comment does not")
+                .singleElement().asString().endsWith(" dev.tursosync.internal.client.DefaultSyncClient");
+        assertThat(names(folder, DRIVER_INTERNAL)).isEmpty();
     }
 
-    /** Every internal type imported by the Java files under a path, as {@code file type}. */
-    private static Set<String> internalNames(Path tree) {
+    /** Every internal name, imported or written out in code (not in comments), in the Java files under a path. */
+    private static Set<String> names(Path tree, Pattern internal) {
         assertThat(tree).as("a source tree of the repository").exists();
         Set<String> found = new TreeSet<>();
         try (Stream<Path> files = Files.walk(tree)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
-                Matcher matcher = INTERNAL.matcher(Files.readString(file));
+            for (Path file : files.filter(f -> f.toString().endsWith(".java") && CHECKS.stream().noneMatch(f::endsWith))
+                    .toList()) {
+                Matcher matcher = internal.matcher(COMMENT.matcher(Files.readString(file)).replaceAll(" "));
                 while (matcher.find()) {
-                    found.add(ROOT.relativize(file) + " " + matcher.group(1));
+                    found.add(ROOT.relativize(file) + " " + matcher.group());
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return found;
+    }
+
+    /** The public types of one of core's API packages, nested ones included. */
+    private static List<Class<?>> apiTypes(String folder) throws IOException, ClassNotFoundException {
+        List<Class<?>> types = new java.util.ArrayList<>();
+        try (Stream<Path> files = Files.list(ROOT.resolve("core/src/main/java").resolve(folder))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                String simple = file.getFileName().toString().replace(".java", "");
+                if (!simple.equals("package-info")) {
+                    types.add(Class.forName(folder.replace('/', '.') + "." + simple));
+                }
+            }
+        }
+        for (int i = 0; i < types.size(); i++) {
+            for (Class<?> nested : types.get(i).getDeclaredClasses()) {
+                if (java.lang.reflect.Modifier.isPublic(nested.getModifiers())) {
+                    types.add(nested);
+                }
+            }
+        }
+        assertThat(types).as("types of %s", folder).isNotEmpty();
+        return types;
     }
 }

@@ -44,9 +44,9 @@ public final class TursoConnectionFactory implements ConnectionFactory {
     /**
      * Connections to the database of an open sync client; closing the factory leaves the client open.
      *
-     * @param client a client built by {@link SyncClient#builder()} and opened
+     * @param client an opened client, usually built by {@link SyncClient#builder()}; the factory leases its
+     *               connections through {@link SyncClient#localDatabase()}
      * @return the factory
-     * @throws IllegalArgumentException for other {@link SyncClient} implementations
      */
     public static TursoConnectionFactory of(SyncClient client) {
         return of(client, Duration.ZERO);
@@ -55,7 +55,7 @@ public final class TursoConnectionFactory implements ConnectionFactory {
     /**
      * Connections to the database of an open sync client, with a statement timeout.
      *
-     * @param client           a client built by {@link SyncClient#builder()} and opened
+     * @param client           an opened client, usually built by {@link SyncClient#builder()}
      * @param statementTimeout how long one statement step may run; zero for no limit
      * @return the factory
      */
@@ -132,7 +132,7 @@ public final class TursoConnectionFactory implements ConnectionFactory {
 
     @Override
     public Mono<Connection> create() {
-        return Mono.fromSupplier(() -> new TursoConnection(source.managers(), statementTimeout));
+        return Mono.fromSupplier(() -> new TursoConnection(source.databases(), statementTimeout));
     }
 
     @Override

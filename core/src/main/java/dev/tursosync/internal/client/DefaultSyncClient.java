@@ -31,6 +31,7 @@ import dev.tursosync.internal.rebase.RevertStore;
 import dev.tursosync.internal.rebase.SyncCheckpoint;
 import dev.tursosync.internal.push.LogicalPusher;
 import dev.tursosync.internal.sql.RowStatements;
+import dev.tursosync.spi.LocalDatabase;
 import dev.tursosync.internal.sqlite.PageSource;
 import dev.tursosync.internal.sqlite.SchemaEntry;
 import dev.tursosync.internal.sqlite.SchemaReader;
@@ -191,6 +192,11 @@ public final class DefaultSyncClient implements SyncClient {
      */
     public ConnectionManager connections() {
         return requireOpen().connections();
+    }
+
+    @Override
+    public LocalDatabase localDatabase() {
+        return connections();
     }
 
     @Override

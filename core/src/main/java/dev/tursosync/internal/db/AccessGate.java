@@ -1,5 +1,6 @@
 package dev.tursosync.internal.db;
 
+import dev.tursosync.spi.Turns;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -15,8 +16,8 @@ import reactor.core.publisher.MonoSink;
  */
 public final class AccessGate {
 
-    /** A granted permit; {@link #release()} is idempotent. */
-    public static final class Permit {
+    /** A granted permit; {@link #release()} is idempotent. An exclusive permit is a turn of {@link CommandTurns}. */
+    public static final class Permit implements Turns.Turn {
         private final AccessGate gate;
         private final boolean exclusive;
         private final AtomicBoolean released = new AtomicBoolean();
@@ -27,6 +28,7 @@ public final class AccessGate {
         }
 
         /** Gives the permit back; later calls do nothing. */
+        @Override
         public void release() {
             if (released.compareAndSet(false, true)) {
                 gate.release(exclusive);

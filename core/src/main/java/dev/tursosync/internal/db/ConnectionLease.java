@@ -1,5 +1,8 @@
 package dev.tursosync.internal.db;
 
+import dev.tursosync.spi.Lane;
+import dev.tursosync.spi.Lease;
+import dev.tursosync.spi.SqlWork;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -17,7 +20,7 @@ import reactor.core.publisher.Mono;
  * manager's database threads. {@link #release()} rolls back whatever transaction is still open, returns the
  * connection and only then gives the permit back, so an exclusive task (a pull) never runs under live work.
  */
-public final class ConnectionLease {
+public final class ConnectionLease implements Lease {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionLease.class);
 
@@ -30,11 +33,11 @@ public final class ConnectionLease {
     private final AccessGate.Permit permit;
     private final Returner returner;
     private final ConnectionManager.StatementObserver observer;
-    private final SerialLane order;
+    private final Lane order;
     private final AtomicBoolean released = new AtomicBoolean();
     private volatile boolean returned;
 
-    ConnectionLease(Connection connection, AccessGate.Permit permit, SerialLane order, Returner returner,
+    ConnectionLease(Connection connection, AccessGate.Permit permit, Lane order, Returner returner,
             ConnectionManager.StatementObserver observer) {
         this.connection = connection;
         this.permit = permit;
@@ -51,7 +54,8 @@ public final class ConnectionLease {
      * @param <T>  the result type
      * @return the result, signalled on a database thread
      */
-    public <T> Mono<T> run(ConnectionManager.SqlWork<T> work) {
+    @Override
+    public <T> Mono<T> run(SqlWork<T> work) {
         return Mono.create(sink -> run(work, (result, error) -> {
             if (error != null) {
                 sink.error(error);
@@ -62,7 +66,7 @@ public final class ConnectionLease {
     }
 
     /**
-     * As {@link #run(ConnectionManager.SqlWork)}, for a statement layer that tracks its own state: the outcome goes to
+     * As {@link #run(SqlWork)}, for a statement layer that tracks its own state: the outcome goes to
      * a callback, without a subscription per task.
      *
      * @param work the work
@@ -70,7 +74,8 @@ public final class ConnectionLease {
      *             or the manager refused the task)
      * @param <T>  the result type
      */
-    public <T> void run(ConnectionManager.SqlWork<T> work, BiConsumer<? super T, ? super Throwable> done) {
+    @Override
+    public <T> void run(SqlWork<T> work, BiConsumer<? super T, ? super Throwable> done) {
         try {
             submit(() -> {
                 if (returned) {
@@ -105,6 +110,7 @@ public final class ConnectionLease {
      * Interrupts the statement running on the pinned connection ({@code sqlite3_interrupt}); safe from any thread.
      * The interrupted statement fails with {@code SQLITE_INTERRUPT}.
      */
+    @Override
     public void interrupt() {
         try {
             connection.unwrap(SQLiteConnection.class).getDatabase().interrupt();
@@ -118,6 +124,7 @@ public final class ConnectionLease {
      *
      * @return {@code true} once released
      */
+    @Override
     public boolean isReleased() {
         return released.get();
     }
@@ -128,6 +135,7 @@ public final class ConnectionLease {
      *
      * @return completes once the connection is back and the permit released
      */
+    @Override
     public Mono<Void> release() {
         return release(false);
     }
@@ -141,6 +149,7 @@ public final class ConnectionLease {
      *                          mode
      * @return completes once the connection is back and the permit released
      */
+    @Override
     public Mono<Void> release(boolean onlyRowStatements) {
         return Mono.create(sink -> end(onlyRowStatements, sink::success));
     }
@@ -153,6 +162,7 @@ public final class ConnectionLease {
      * @param onlyRowStatements whether every statement run on the lease was a query or a row change in auto-commit
      *                          mode
      */
+    @Override
     public void releaseSoon(boolean onlyRowStatements) {
         try {
             end(onlyRowStatements, () -> { });

@@ -1,6 +1,9 @@
 package dev.tursosync.internal.db;
 
 import dev.tursosync.SyncClosedException;
+import dev.tursosync.spi.Lane;
+import dev.tursosync.spi.Lease;
+import dev.tursosync.spi.StandaloneDatabase;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -31,22 +34,17 @@ import reactor.core.scheduler.Schedulers;
  * closes every connection, runs, and reopens. A read-only "sentinel" connection stays open whenever connections are
  * and is always closed last: SQLite never checkpoints the WAL when a read-only connection is the last to close, so
  * the write-ahead log survives every close (see the sqlite-lab notes, Q1).
+ *
+ * <p>It is the {@link dev.tursosync.spi.LocalDatabase} a statement layer leases its connections from
+ * ({@code SyncClient.localDatabase()}), and, built without a sync client, a {@link StandaloneDatabase}.
  */
-public final class ConnectionManager {
+public final class ConnectionManager implements StandaloneDatabase {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionManager.class);
 
-    /** Blocking work on one connection. */
+    /** Blocking work on one connection, which must leave it in auto-commit mode. */
     @FunctionalInterface
-    public interface SqlWork<T> {
-        /**
-         * Runs on a database thread.
-         *
-         * @param connection a connection with auto-commit on; leave it that way
-         * @return the result
-         * @throws Exception any failure, delivered to the subscriber
-         */
-        T run(Connection connection) throws Exception;
+    public interface SqlWork<T> extends dev.tursosync.spi.SqlWork<T> {
     }
 
     /** Blocking work with no connection open anywhere in this client. */
@@ -188,6 +186,7 @@ public final class ConnectionManager {
      * @param sql        the statement text, or {@code null} when unknown
      * @throws SQLException if the observer fails
      */
+    @Override
     public void afterStatement(Connection connection, String sql) throws SQLException {
         observer.afterStatement(connection, sql);
     }
@@ -199,6 +198,7 @@ public final class ConnectionManager {
      * @param sql        the statement text
      * @throws SQLException if the observer fails
      */
+    @Override
     public void beforeStatement(Connection connection, String sql) throws SQLException {
         observer.beforeStatement(connection, sql);
     }
@@ -224,14 +224,15 @@ public final class ConnectionManager {
      * @return the lease once the permit is granted and a connection borrowed
      */
     public Mono<ConnectionLease> lease() {
-        return lease(lane());
+        return leaseOn(lane());
     }
 
     /**
-     * A lane for {@link #lease(SerialLane)}: one per connection of a statement layer.
+     * A lane for {@link #lease(Lane)}: one per connection of a statement layer.
      *
      * @return a new lane on the lease threads
      */
+    @Override
     public SerialLane lane() {
         return new SerialLane(leaseThreads);
     }
@@ -244,7 +245,14 @@ public final class ConnectionManager {
      * @param lane the lane, used by one statement-layer connection only
      * @return the lease once the permit is granted and a connection borrowed
      */
-    public Mono<ConnectionLease> lease(SerialLane lane) {
+    @Override
+    @SuppressWarnings("unchecked")
+    public Mono<Lease> lease(Lane lane) {
+        // the lease is a Lease: the cast costs nothing per lease, unlike Mono.cast
+        return (Mono<Lease>) (Mono<? extends Lease>) leaseOn(lane);
+    }
+
+    private Mono<ConnectionLease> leaseOn(Lane lane) {
         return whileOpen(gate.shared().flatMap(permit -> Mono.<ConnectionLease>create(sink -> {
             try {
                 lane.execute(() -> {
@@ -264,14 +272,15 @@ public final class ConnectionManager {
     }
 
     /**
-     * As {@link #lease(SerialLane)}, the lease going to a callback: without any subscription when the shared permit is
+     * As {@link #lease(Lane)}, the lease going to a callback: without any subscription when the shared permit is
      * free, for a statement layer that leases once per auto-commit statement. The wait cannot be cancelled; a caller
      * that no longer needs the lease releases it.
      *
      * @param lane the lane, used by one statement-layer connection only
      * @param done called once with the lease (on the lane) or the failure
      */
-    public void lease(SerialLane lane, BiConsumer<ConnectionLease, Throwable> done) {
+    @Override
+    public void lease(Lane lane, BiConsumer<? super Lease, ? super Throwable> done) {
         if (closed || refusing) {
             done.accept(null, closedError());
             return;
@@ -284,7 +293,7 @@ public final class ConnectionManager {
         }
     }
 
-    private void borrowOn(SerialLane lane, AccessGate.Permit permit, BiConsumer<ConnectionLease, Throwable> done) {
+    private void borrowOn(Lane lane, AccessGate.Permit permit, BiConsumer<? super Lease, ? super Throwable> done) {
         try {
             lane.execute(() -> {
                 ConnectionLease lease;
@@ -364,6 +373,7 @@ public final class ConnectionManager {
      *
      * @return completes when closed
      */
+    @Override
     public Mono<Void> close() {
         return Mono.defer(() -> closed
                 ? Mono.<Void>empty()

@@ -1,5 +1,6 @@
 package dev.tursosync.internal.db;
 
+import dev.tursosync.spi.Lane;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
@@ -13,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * without waking another: a statement layer that gives each of its connections one lane ({@link
  * ConnectionManager#lane()}) runs one statement after another, across leases, without a thread hop.
  */
-public final class SerialLane implements Executor {
+public final class SerialLane implements Lane {
 
     private static final Logger LOG = LoggerFactory.getLogger(SerialLane.class);
 

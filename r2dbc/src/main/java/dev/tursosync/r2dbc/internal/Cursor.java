@@ -1,6 +1,6 @@
 package dev.tursosync.r2dbc.internal;
 
-import dev.tursosync.internal.db.ConnectionManager;
+import dev.tursosync.spi.LocalDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,7 +21,7 @@ final class Cursor {
     private static final Logger LOG = LoggerFactory.getLogger(Cursor.class);
 
     private final Connection connection;
-    private final ConnectionManager manager;
+    private final LocalDatabase manager;
     private final String sql;
     private final PreparedStatement statement;
     private final ResultSet rows;
@@ -31,7 +31,7 @@ final class Cursor {
     private boolean exhausted;
     private volatile boolean closed;
 
-    private Cursor(Connection connection, ConnectionManager manager, String sql, PreparedStatement statement,
+    private Cursor(Connection connection, LocalDatabase manager, String sql, PreparedStatement statement,
             ResultSet rows, TursoRowMetadata metadata, long updateCount, boolean reusable) {
         this.connection = connection;
         this.manager = manager;
@@ -54,7 +54,7 @@ final class Cursor {
      * @return the cursor
      * @throws SQLException if the statement or the change capture fails
      */
-    static Cursor open(Connection connection, ConnectionManager manager, String sql, Object[] values)
+    static Cursor open(Connection connection, LocalDatabase manager, String sql, Object[] values)
             throws SQLException {
         manager.beforeStatement(connection, sql);
         boolean cacheable = StatementCache.isCacheable(sql);

@@ -1,38 +1,35 @@
 package dev.tursosync.r2dbc.internal;
 
 import dev.tursosync.SyncClient;
-import dev.tursosync.internal.client.DefaultSyncClient;
-import dev.tursosync.internal.db.ConnectionManager;
+import dev.tursosync.spi.LocalDatabase;
+import dev.tursosync.spi.StandaloneDatabase;
 import java.nio.file.Path;
+import java.util.Objects;
 import java.util.Optional;
 import reactor.core.publisher.Mono;
 
-/** Where a connection factory gets its connection manager from, and what closing the factory closes. */
+/** Where a connection factory gets its database from, and what closing the factory closes. */
 public final class DatabaseSource {
 
-    private final Mono<ConnectionManager> managers;
+    private final Mono<LocalDatabase> databases;
     private final Mono<Void> close;
     private final SyncClient client;
 
-    private DatabaseSource(Mono<ConnectionManager> managers, Mono<Void> close, SyncClient client) {
-        this.managers = managers;
+    private DatabaseSource(Mono<LocalDatabase> databases, Mono<Void> close, SyncClient client) {
+        this.databases = databases;
         this.close = close;
         this.client = client;
     }
 
     /**
-     * The manager of a sync client the caller owns; closing the factory leaves the client open.
+     * The database of a sync client the caller owns; closing the factory leaves the client open.
      *
-     * @param client an opened client built by {@link SyncClient#builder()}
+     * @param client an opened client
      * @return the source
-     * @throws IllegalArgumentException for other {@link SyncClient} implementations
      */
     public static DatabaseSource borrowed(SyncClient client) {
-        if (!(client instanceof DefaultSyncClient synced)) {
-            throw new IllegalArgumentException("only clients built by SyncClient.builder() can be used, not "
-                    + (client == null ? "null" : client.getClass().getName()));
-        }
-        return new DatabaseSource(Mono.fromCallable(synced::connections), Mono.empty(), client);
+        Objects.requireNonNull(client, "client");
+        return new DatabaseSource(Mono.fromCallable(client::localDatabase), Mono.empty(), client);
     }
 
     /**
@@ -44,37 +41,36 @@ public final class DatabaseSource {
      * @return the source
      */
     public static DatabaseSource owned(SyncClient client, boolean autoSync) {
-        DefaultSyncClient synced = (DefaultSyncClient) client;
-        Mono<ConnectionManager> opened = synced.open()
+        Mono<LocalDatabase> opened = client.open()
                 .then(Mono.fromRunnable(() -> {
                     if (autoSync) {
-                        synced.autoSync();
+                        client.autoSync();
                     }
                 }))
-                .then(Mono.fromCallable(synced::connections))
-                .cacheInvalidateIf(manager -> false);
+                .then(Mono.fromCallable(client::localDatabase))
+                .cacheInvalidateIf(database -> false);
         return new DatabaseSource(opened, Mono.defer(client::close), client);
     }
 
     /**
-     * A plain local database with its own connection manager, no sync.
+     * A plain local database of its own, no sync.
      *
      * @param path           the database file
      * @param maxConnections database threads for ordinary work
      * @return the source
      */
     public static DatabaseSource local(Path path, int maxConnections) {
-        ConnectionManager manager = new ConnectionManager(path, maxConnections);
-        return new DatabaseSource(Mono.just(manager), Mono.defer(manager::close), null);
+        StandaloneDatabase database = StandaloneDatabase.open(path, maxConnections);
+        return new DatabaseSource(Mono.just(database), Mono.defer(database::close), null);
     }
 
     /**
-     * The connection manager, opening what must be opened first.
+     * The database, opening what must be opened first.
      *
-     * @return the manager
+     * @return the database
      */
-    public Mono<ConnectionManager> managers() {
-        return managers;
+    public Mono<LocalDatabase> databases() {
+        return databases;
     }
 
     /**

@@ -1,8 +1,9 @@
 package dev.tursosync.r2dbc.internal;
 
-import dev.tursosync.internal.db.AccessGate;
-import dev.tursosync.internal.db.ConnectionLease;
-import dev.tursosync.internal.db.ConnectionManager;
+import dev.tursosync.spi.Lease;
+import dev.tursosync.spi.LocalDatabase;
+import dev.tursosync.spi.SqlWork;
+import dev.tursosync.spi.Turns;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -20,23 +21,24 @@ import reactor.core.scheduler.Schedulers;
 final class Operation {
 
     private final Session session;
-    private final AccessGate.Permit turn;
+    private final Turns.Turn turn;
     private final AtomicInteger holds = new AtomicInteger(1);
-    private ConnectionLease lease;
-    private ConnectionManager manager;
+    private Lease lease;
+    private LocalDatabase database;
 
-    Operation(Session session, AccessGate.Permit turn) {
+    Operation(Session session, Turns.Turn turn) {
         this.session = session;
         this.turn = turn;
     }
 
-    void attach(ConnectionManager manager, ConnectionLease lease) {
-        this.manager = manager;
+    void attach(LocalDatabase database, Lease lease) {
+        this.database = database;
         this.lease = lease;
     }
 
-    ConnectionManager manager() {
-        return manager;
+    /** The database the lease comes from, to tell about each statement run on it. */
+    LocalDatabase manager() {
+        return database;
     }
 
     Session session() {
@@ -64,24 +66,24 @@ final class Operation {
      * @param <T>  the result type
      * @return the result, signalled on the database thread
      */
-    <T> Mono<T> run(ConnectionManager.SqlWork<T> work, String sql) {
+    <T> Mono<T> run(SqlWork<T> work, String sql) {
         return lease.run(timed(work, sql)).onErrorMap(error -> Errors.translate(error, sql));
     }
 
     /**
-     * As {@link #run(ConnectionManager.SqlWork, String)}, the outcome going to a callback instead of a subscriber.
+     * As {@link #run(SqlWork, String)}, the outcome going to a callback instead of a subscriber.
      *
      * @param work the work
      * @param sql  the statement, for error messages
      * @param done called once on the database thread with the result or the translated failure
      * @param <T>  the result type
      */
-    <T> void run(ConnectionManager.SqlWork<T> work, String sql, BiConsumer<? super T, Throwable> done) {
+    <T> void run(SqlWork<T> work, String sql, BiConsumer<? super T, Throwable> done) {
         lease.run(timed(work, sql), (result, error) -> done.accept(result,
                 error == null ? null : Errors.translate(error, sql)));
     }
 
-    private <T> ConnectionManager.SqlWork<T> timed(ConnectionManager.SqlWork<T> work, String sql) {
+    private <T> SqlWork<T> timed(SqlWork<T> work, String sql) {
         Duration timeout = session.statementTimeout();
         if (timeout.isZero()) {
             return work;

@@ -1,10 +1,10 @@
 package dev.tursosync.r2dbc.internal;
 
-import dev.tursosync.internal.db.AccessGate;
-import dev.tursosync.internal.db.ConnectionLease;
-import dev.tursosync.internal.db.ConnectionManager;
-import dev.tursosync.internal.db.SerialLane;
-import dev.tursosync.internal.sql.RowStatements;
+import dev.tursosync.spi.Lane;
+import dev.tursosync.spi.Lease;
+import dev.tursosync.spi.LocalDatabase;
+import dev.tursosync.spi.StatementKinds;
+import dev.tursosync.spi.Turns;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -22,23 +22,23 @@ import reactor.core.publisher.Mono;
  */
 final class Session {
 
-    private final Mono<ConnectionManager> managers;
-    private final AccessGate turns = new AccessGate();
+    private final Mono<LocalDatabase> databases;
+    private final Turns turns = Turns.create();
     private final Set<CursorResult> open = ConcurrentHashMap.newKeySet();
     private volatile Duration statementTimeout;
     private volatile boolean closed;
 
     // Touched only while holding a turn.
-    private ConnectionLease lease;
-    private ConnectionManager laneManager;
-    private SerialLane lane;
+    private Lease lease;
+    private LocalDatabase laneDatabase;
+    private Lane lane;
     private boolean onlyRowStatements = true;
     private volatile boolean autoCommit = true;
     private volatile boolean transaction;
     private boolean readOnly;
 
-    Session(Mono<ConnectionManager> managers, Duration statementTimeout) {
-        this.managers = managers;
+    Session(Mono<LocalDatabase> databases, Duration statementTimeout) {
+        this.databases = databases;
         this.statementTimeout = statementTimeout;
     }
 
@@ -52,10 +52,10 @@ final class Session {
     <T> Flux<T> operate(Function<Operation, Publisher<T>> body) {
         return Flux.defer(() -> closed
                 ? Flux.<T>error(new IllegalStateException("the connection is closed"))
-                : turns.exclusive().flatMapMany(turn -> {
+                : turns.next().flatMapMany(turn -> {
                     Operation operation = new Operation(this, turn);
-                    return managers
-                            .flatMap(manager -> leaseFrom(manager).doOnNext(held -> operation.attach(manager, held)))
+                    return databases
+                            .flatMap(database -> leaseFrom(database).doOnNext(held -> operation.attach(database, held)))
                             .flatMapMany(held -> body.apply(operation))
                             .doFinally(signal -> operation.done());
                 }))
@@ -67,8 +67,8 @@ final class Session {
      *
      * @return the turn or {@code null}
      */
-    AccessGate.Permit tryTurn() {
-        return turns.tryExclusive();
+    Turns.Turn tryTurn() {
+        return turns.tryNow();
     }
 
     /**
@@ -76,8 +76,8 @@ final class Session {
      *
      * @return the turn once granted
      */
-    Mono<AccessGate.Permit> turn() {
-        return turns.exclusive();
+    Mono<Turns.Turn> turn() {
+        return turns.next();
     }
 
     /**
@@ -90,38 +90,38 @@ final class Session {
         if (lease == null) {
             return false;
         }
-        operation.attach(laneManager, lease);
+        operation.attach(laneDatabase, lease);
         return true;
     }
 
     /**
-     * Leases a connection for a turn. Once this connection knows its manager (which stays the same for the client's
+     * Leases a connection for a turn. Once this connection knows its database (which stays the same for the client's
      * life), the lease is taken without any subscription when the shared permit is free.
      *
      * @param operation the turn
      * @param done      told once the lease is attached ({@code null}) or why not
      */
     void attachNew(Operation operation, Consumer<Throwable> done) {
-        ConnectionManager known = laneManager;
+        LocalDatabase known = laneDatabase;
         if (known != null) {
             leaseOn(known, operation, done);
         } else {
-            managers.subscribe(manager -> leaseOn(manager, operation, done), done);
+            databases.subscribe(database -> leaseOn(database, operation, done), done);
         }
     }
 
-    private void leaseOn(ConnectionManager manager, Operation operation, Consumer<Throwable> done) {
-        if (laneManager != manager) {
-            laneManager = manager;
-            lane = manager.lane();
+    private void leaseOn(LocalDatabase database, Operation operation, Consumer<Throwable> done) {
+        if (laneDatabase != database) {
+            laneDatabase = database;
+            lane = database.lane();
         }
-        manager.lease(lane, (fresh, error) -> {
+        database.lease(lane, (fresh, error) -> {
             if (error != null) {
                 done.accept(error);
                 return;
             }
             lease = fresh;
-            operation.attach(manager, fresh);
+            operation.attach(database, fresh);
             done.accept(null);
         });
     }
@@ -130,19 +130,19 @@ final class Session {
      * The held lease, or a new one on this connection's lane: every lease of the connection runs on one lane, so the
      * next statement starts on the thread that finished the last one instead of waking another.
      */
-    private Mono<ConnectionLease> leaseFrom(ConnectionManager manager) {
+    private Mono<Lease> leaseFrom(LocalDatabase database) {
         if (lease != null) {
             return Mono.just(lease);
         }
-        if (laneManager != manager) {
-            laneManager = manager;
-            lane = manager.lane();
+        if (laneDatabase != database) {
+            laneDatabase = database;
+            lane = database.lane();
         }
-        return manager.lease(lane).doOnNext(fresh -> lease = fresh);
+        return database.lease(lane).doOnNext(fresh -> lease = fresh);
     }
 
     /** Ends a turn: gives the lease back unless a transaction keeps it, then lets the next command in. */
-    void finish(ConnectionLease used, AccessGate.Permit turn) {
+    void finish(Lease used, Turns.Turn turn) {
         if (used != null && !transaction && lease == used) {
             lease = null;
             used.releaseSoon(onlyRowStatements);
@@ -158,7 +158,7 @@ final class Session {
      * @param sql the statement
      */
     void ran(String sql) {
-        if (onlyRowStatements && !RowStatements.isRowStatement(sql)) {
+        if (onlyRowStatements && !StatementKinds.isRowStatement(sql)) {
             onlyRowStatements = false;
         }
     }
@@ -185,8 +185,8 @@ final class Session {
             }
             closed = true;
             List.copyOf(open).forEach(CursorResult::abandon);
-            return turns.exclusive().flatMap(turn -> {
-                ConnectionLease held = lease;
+            return turns.next().flatMap(turn -> {
+                Lease held = lease;
                 lease = null;
                 onlyRowStatements = true;
                 transaction = false;

@@ -1,6 +1,6 @@
 package dev.tursosync.r2dbc.internal;
 
-import dev.tursosync.internal.sql.RowStatements;
+import dev.tursosync.spi.StatementKinds;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -63,7 +63,7 @@ final class StatementCache {
     }
 
     private static boolean isRowChange(String sql) {
-        if (!RowStatements.isRowStatement(sql) || sql.toUpperCase(Locale.ROOT).contains("RETURNING")) {
+        if (!StatementKinds.isRowStatement(sql) || sql.toUpperCase(Locale.ROOT).contains("RETURNING")) {
             return false;
         }
         String start = sql.stripLeading();
@@ -78,7 +78,7 @@ final class StatementCache {
      * @return {@code true} for {@code SELECT} and {@code VALUES}
      */
     static boolean isQuery(String sql) {
-        return RowStatements.isQuery(sql);
+        return StatementKinds.isQuery(sql);
     }
 
     /**

@@ -1,6 +1,6 @@
 package dev.tursosync.r2dbc.internal;
 
-import dev.tursosync.internal.db.AccessGate;
+import dev.tursosync.spi.Turns;
 import io.r2dbc.spi.Blob;
 import io.r2dbc.spi.Clob;
 import io.r2dbc.spi.Result;
@@ -81,7 +81,7 @@ final class StatementRun extends Flux<Result> {
                 fail(new IllegalStateException("the connection is closed"));
                 return;
             }
-            AccessGate.Permit turn = session.tryTurn();
+            Turns.Turn turn = session.tryTurn();
             if (turn != null) {
                 onTurn(turn);
                 return;
@@ -99,7 +99,7 @@ final class StatementRun extends Flux<Result> {
             }
         }
 
-        private void onTurn(AccessGate.Permit turn) {
+        private void onTurn(Turns.Turn turn) {
             Operation granted = new Operation(session, turn);
             boolean drop;
             synchronized (this) {

@@ -1,6 +1,6 @@
 package dev.tursosync.r2dbc.internal;
 
-import dev.tursosync.internal.db.ConnectionManager;
+import dev.tursosync.spi.LocalDatabase;
 import io.r2dbc.spi.Batch;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionMetadata;
@@ -15,7 +15,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * An R2DBC connection over the client's connection manager. It leases a JDBC connection (and a shared permit, so
+ * An R2DBC connection over the client's {@link LocalDatabase}. It leases a JDBC connection (and a shared permit, so
  * pulls wait) only while a statement, a result or a transaction is open. SQLite runs every transaction
  * {@link IsolationLevel#SERIALIZABLE}: writers are serialized and readers see a snapshot, so any requested level is
  * accepted and met or exceeded, and {@link #getTransactionIsolationLevel()} reports SERIALIZABLE.
@@ -27,11 +27,11 @@ public final class TursoConnection implements Connection {
     /**
      * Creates a connection; nothing is leased yet.
      *
-     * @param managers         the connection manager to lease from
+     * @param databases        the database to lease from, opened first if need be
      * @param statementTimeout how long one statement step may run, {@link Duration#ZERO} for no limit
      */
-    public TursoConnection(Mono<ConnectionManager> managers, Duration statementTimeout) {
-        this.session = new Session(managers, statementTimeout);
+    public TursoConnection(Mono<LocalDatabase> databases, Duration statementTimeout) {
+        this.session = new Session(databases, statementTimeout);
     }
 
     @Override
