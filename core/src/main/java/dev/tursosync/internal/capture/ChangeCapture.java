@@ -8,10 +8,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +34,8 @@ public final class ChangeCapture implements ConnectionManager.ConnectionInitiali
             + " rootpage INTEGER NOT NULL, sql TEXT NOT NULL)";
 
     private final TransactionIds transactions = new TransactionIds();
-    private final Map<Connection, PerConnection> connections = Collections.synchronizedMap(new HashMap<>());
+    /** Read before and after every statement, from every lease thread at once: no monitor on that path. */
+    private final Map<Connection, PerConnection> connections = new ConcurrentHashMap<>();
 
     /** Per-connection state: the schema version last seen and a prepared query for it. */
     private static final class PerConnection {
@@ -81,9 +81,7 @@ public final class ChangeCapture implements ConnectionManager.ConnectionInitiali
      * weak map alone would never let go of it.
      */
     private void forgetClosedConnections() {
-        synchronized (connections) {
-            connections.keySet().removeIf(ChangeCapture::isClosed);
-        }
+        connections.keySet().removeIf(ChangeCapture::isClosed);
     }
 
     private static boolean isClosed(Connection connection) {
