@@ -93,9 +93,8 @@ final class PullFuzzIntegrationTests {
             }
             boolean accepted;
             try (StagedPages staged = StagedPages.of(pages)) {
-                applier.apply(staged, reply.header.getServerRevision(), reply.dbSize(), metadata.clientId(),
-                        metadata.pullGeneration());
-                applier.finish();
+                applier.finish(applier.apply(staged, reply.header.getServerRevision(), reply.dbSize(),
+                        metadata.clientId(), metadata.pullGeneration()));
                 accepted = true;
             } catch (TursoSyncException e) {
                 accepted = false;

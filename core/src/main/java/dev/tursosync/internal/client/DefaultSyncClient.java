@@ -24,25 +24,21 @@ import dev.tursosync.internal.meta.SyncMetadata;
 import dev.tursosync.internal.proto.PullUpdatesReqProtoBody;
 import dev.tursosync.internal.pull.PageStage;
 import dev.tursosync.internal.pull.PullApplier;
-import dev.tursosync.internal.pull.PullValidator;
 import dev.tursosync.internal.pull.SnapshotFileWriter;
-import dev.tursosync.internal.pull.StagedPages;
 import dev.tursosync.internal.rebase.DatabaseFiles;
 import dev.tursosync.internal.rebase.LocalReplay;
-import dev.tursosync.internal.rebase.RebaseJournal;
 import dev.tursosync.internal.rebase.RevertStore;
 import dev.tursosync.internal.rebase.SyncCheckpoint;
-import dev.tursosync.internal.rebase.SyncedPages;
 import dev.tursosync.internal.push.LogicalPusher;
 import dev.tursosync.internal.sql.RowStatements;
 import dev.tursosync.spi.LocalDatabase;
 import dev.tursosync.internal.sqlite.PageSource;
 import dev.tursosync.internal.sqlite.SchemaEntry;
 import dev.tursosync.internal.sqlite.SchemaReader;
-import dev.tursosync.internal.transport.PullFrame;
 import dev.tursosync.internal.transport.PulledPage;
 import dev.tursosync.internal.transport.RemoteUrl;
 import dev.tursosync.internal.transport.SyncTransport;
+import dev.tursosync.internal.transport.ThrownErrors;
 import dev.tursosync.internal.transport.TransportOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -64,7 +60,6 @@ import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
@@ -89,11 +84,11 @@ import reactor.core.scheduler.Schedulers;
  * thread, and the next pull must not overwrite its pages meanwhile), a bootstrap being written and installed
  * ({@code <db>.bootstrap.part}, {@code <db>.bootstrap}) and the first pages of an empty replica ({@code <db>.pulled}).
  *
- * <p>A pull is fetched and staged (in memory up to {@code pullMemoryBytes}, else in {@code <db>-changes-N}), checked,
- * then applied in the exclusive window with the rebase journal written first ({@link PullApplier}); recording its
- * revision in the metadata is its point of no return, and the finish (revert store, checkpoint, journal deleted)
- * follows. {@link #open()} and every pull first recover from the journal a pull that a crash interrupted, finishing
- * or undoing it, so a crash at any point leaves the old state or the new one, with metadata that agrees.
+ * <p>This class keeps the lifecycle (open, bootstrap, close), the status and the retries; each operation is a
+ * pipeline of its own: {@link PullOperation} (fetch, apply, record, finish), {@link PushOperation}, and
+ * {@link PullRecovery}, which {@link #open()} and every operation run first to finish or undo a pull that a crash
+ * interrupted, so a crash at any point leaves the old state or the new one, with metadata that agrees. Every
+ * metadata change of an open client goes through {@link ReplicaMetadata}.
  */
 public final class DefaultSyncClient implements SyncClient {
 
@@ -105,7 +100,6 @@ public final class DefaultSyncClient implements SyncClient {
     private final SyncClientOptions options;
     private final TransportOptions transportOptions;
     private final Path database;
-    private final AtomicLong stageCount = new AtomicLong();
     private final Path bootstrapFile;
     private final MetadataStore store;
     private final Sinks.Many<ChangeEvent> changes = Sinks.many().multicast().directBestEffort();
@@ -119,7 +113,6 @@ public final class DefaultSyncClient implements SyncClient {
     private final TransientRetry retry;
     private final Disposable.Composite backgroundSyncs = Disposables.composite();
     private final Sinks.Many<Boolean> localCommits = Sinks.many().multicast().directBestEffort();
-    /** Applies and metadata writes that run to their end even if cancelled; the next operation waits for them. */
     /** Signalled by close(): stops an open() in progress (a bootstrap). */
     private final Sinks.Empty<Void> closing = Sinks.empty();
     private final AtomicBoolean openStarted = new AtomicBoolean();
@@ -128,10 +121,9 @@ public final class DefaultSyncClient implements SyncClient {
     private volatile boolean closed;
 
     /** Everything that exists while the client is open. */
-    private record State(SyncTransport transport, ConnectionManager connections, PullApplier applier,
-                         SyncCheckpoint checkpointer, PageStage stager, LogicalPusher pusher, OperationTurns turns,
-                         AutoCheckpoint autoCheckpoint, AtomicReference<SyncMetadata> metadata,
-                         ReplicaLock lock) {
+    private record State(SyncTransport transport, ConnectionManager connections, ReplicaMetadata metadata,
+                         PullRecovery recovery, PullOperation pull, PushOperation push, SyncCheckpoint checkpointer,
+                         OperationTurns turns, AutoCheckpoint autoCheckpoint, ReplicaLock lock) {
     }
 
     /**
@@ -190,7 +182,7 @@ public final class DefaultSyncClient implements SyncClient {
         if (current == null) {
             throw new SyncClosedException("the sync client is not open");
         }
-        return current.metadata().get().clientId();
+        return current.metadata().current().clientId();
     }
 
     /**
@@ -219,15 +211,15 @@ public final class DefaultSyncClient implements SyncClient {
 
     /** A pull, retried; it ends with no events, applying nothing, if {@code interrupt} signals while it fetches. */
     private Mono<List<ChangeEvent>> pullEvents(Mono<?> interrupt) {
-        return operation(SyncState.PULLING, current -> pull(current, interrupt),
-                (current, events) -> status.pulled(current.metadata().get().lastPull()))
+        return operation(SyncState.PULLING, current -> current.pull().run(interrupt),
+                (current, events) -> status.pulled(current.metadata().current().lastPull()))
                 .transform(operationResults.timed(OperationResult.Operation.PULL));
     }
 
     @Override
     public Mono<PushResult> push() {
-        return operation(SyncState.PUSHING, this::pushPending,
-                (current, result) -> status.pushed(current.metadata().get().lastPush()))
+        return operation(SyncState.PUSHING, current -> current.push().run(),
+                (current, result) -> status.pushed(current.metadata().current().lastPush()))
                 .transform(operationResults.timed(OperationResult.Operation.PUSH));
     }
 
@@ -256,7 +248,7 @@ public final class DefaultSyncClient implements SyncClient {
     }
 
     private Mono<Void> checkpoint(State current) {
-        return recover(current)
+        return current.recovery().recover()
                 .then(current.connections().exclusive(() -> current.checkpointer().run()))
                 .doOnNext(saved -> LOG.debug("checkpoint of {}: {} page(s) added to the revert store", database,
                         saved))
@@ -339,7 +331,7 @@ public final class DefaultSyncClient implements SyncClient {
                 .flatMap(current -> Mono.fromSupplier(() -> current).publishOn(current.connections().scheduler()))
                 .flatMap(current -> current.connections().withConnection(ChangeLog::pendingCount)
                         .map(pending -> {
-                            SyncMetadata metadata = current.metadata().get();
+                            SyncMetadata metadata = current.metadata().current();
                             return new SyncStats(metadata.revision(), current.transport().stats().bytesSent(),
                                     current.transport().stats().bytesReceived(), sizeOf(database),
                                     sizeOf(ReplicaFiles.wal(database)), RevertStore.sizeOf(database), metadata.lastPull(),
@@ -421,13 +413,6 @@ public final class DefaultSyncClient implements SyncClient {
                 }
             }
         });
-        LogicalPusher pusher = new LogicalPusher(transport, connections, options.transform(),
-                options.pushBatchSize());
-        PullApplier applier = new PullApplier(database, new ChangeEventDecoder(options.resetShare()),
-                new LocalReplay(capture, options.transform()), DECODE_THREADS);
-        SyncCheckpoint checkpointer = new SyncCheckpoint(database, 4096);
-        PageStage stager = new PageStage(connections.scheduler(),
-                (int) Math.min(Integer.MAX_VALUE, options.pullMemoryBytes() / PulledPage.PAGE_SIZE));
         AtomicReference<ReplicaLock> lock = new AtomicReference<>();
         return Mono.fromCallable(() -> {
                     lock.set(ReplicaLock.acquire(database));
@@ -439,12 +424,11 @@ public final class DefaultSyncClient implements SyncClient {
                     if (closed) {
                         return Mono.error(new SyncClosedException("the sync client was closed while opening"));
                     }
-                    State opened = new State(transport, connections, applier, checkpointer, stager, pusher,
-                            new OperationTurns(), autoCheckpoint, new AtomicReference<>(metadata), lock.get());
+                    State opened = opened(transport, connections, capture, autoCheckpoint, metadata, lock.get());
                     state.set(opened);
-                    return recover(opened).then(installCapture(opened))
-                            .doOnSuccess(done -> status.opened(opened.metadata().get().lastPull(),
-                                    opened.metadata().get().lastPush()));
+                    return opened.recovery().recover().then(PullOperation.installCapture(database, connections))
+                            .doOnSuccess(done -> status.opened(opened.metadata().current().lastPull(),
+                                    opened.metadata().current().lastPush()));
                 })
                 .onErrorResume(error -> {
                     state.set(null);
@@ -465,15 +449,22 @@ public final class DefaultSyncClient implements SyncClient {
                 });
     }
 
-    /**
-     * Installs change capture on the database at once (a client connection does it when it opens), rather than on
-     * the first local work: capture installed on a database it has not seen takes every table for the remote's, so
-     * a table another connection created in between would never be pushed. Once capture is installed, such a table
-     * is detected and pushed with its rows. Nothing to do while the database is still missing (no bootstrap).
-     */
-    private Mono<Void> installCapture(State current) {
-        return Mono.defer(() -> !Files.exists(database) ? Mono.<Void>empty()
-                : current.connections().withConnection(connection -> true).then());
+    /** The open client's parts, wired once. */
+    private State opened(SyncTransport transport, ConnectionManager connections, ChangeCapture capture,
+                         AutoCheckpoint autoCheckpoint, SyncMetadata metadata, ReplicaLock lock) {
+        ReplicaMetadata recorded = new ReplicaMetadata(store, metadata);
+        OperationTurns turns = new OperationTurns();
+        PullApplier applier = new PullApplier(database, new ChangeEventDecoder(options.resetShare()),
+                new LocalReplay(capture, options.transform()), DECODE_THREADS);
+        PullRecovery recovery = new PullRecovery(applier, connections, recorded);
+        PageStage stager = new PageStage(connections.scheduler(),
+                (int) Math.min(Integer.MAX_VALUE, options.pullMemoryBytes() / PulledPage.PAGE_SIZE));
+        PullOperation pull = new PullOperation(database, options.longPollTimeout(), transport, connections, applier,
+                stager, turns, recorded, recovery, changes::tryEmitNext);
+        PushOperation push = new PushOperation(new LogicalPusher(transport, connections, options.transform(),
+                options.pushBatchSize()), connections, turns, recorded, recovery);
+        return new State(transport, connections, recorded, recovery, pull, push,
+                new SyncCheckpoint(database, PulledPage.PAGE_SIZE), turns, autoCheckpoint, lock);
     }
 
     /** Gives up the replica's lock once nothing of a failed or cancelled open touches the files any more. */
@@ -534,7 +525,8 @@ public final class DefaultSyncClient implements SyncClient {
             }).subscribeOn(connections.scheduler());
         }
         return new SnapshotFileWriter(connections.scheduler())
-                .write(transport.pullUpdates(PullUpdatesReqProtoBody.getDefaultInstance()), bootstrapFile)
+                .write(ThrownErrors.signalled(transport.pullUpdates(PullUpdatesReqProtoBody.getDefaultInstance())),
+                        bootstrapFile)
                 .retryWhen(retry.forOperation("bootstrap"))
                 .publishOn(connections.scheduler())
                 .map(snapshot -> {
@@ -576,144 +568,11 @@ public final class DefaultSyncClient implements SyncClient {
         return events;
     }
 
-    // ---- pull -------------------------------------------------------------------------------------------
-
-    private Mono<List<ChangeEvent>> pull(State current, Mono<?> interrupt) {
-        return recover(current).then(Mono.defer(() -> {
-            Path stage = ReplicaFiles.pullStage(database, stageCount.incrementAndGet());
-            Sinks.One<Boolean> replyStarted = Sinks.one();
-            Flux<PullFrame> frames = current.transport().pullUpdates(request(current.metadata().get()))
-                    .doOnNext(frame -> replyStarted.tryEmitValue(Boolean.TRUE));
-            return current.stager().write(frames, stage)
-                    .doOnCancel(() -> PageStage.delete(stage))
-                    .doOnError(error -> PageStage.delete(stage))
-                    .takeUntilOther(beforeReply(interrupt, replyStarted.asMono()))
-                    .switchIfEmpty(Mono.fromRunnable(() -> {
-                        PageStage.delete(stage);
-                        LOG.debug("a pull waiting for the server made way for a push");
-                    }))
-                    .flatMap(staged -> staged.pageCount() == 0
-                            ? current.turns().detach(Mono.fromCallable(() -> confirmUnchanged(current, staged, stage))
-                                    .subscribeOn(current.connections().scheduler()))
-                            : current.turns().detach(current.connections().exclusive(() -> apply(current, staged, stage))
-                                    .flatMap(events -> installCapture(current).thenReturn(events))))
-                    .defaultIfEmpty(List.of());
-        }));
-    }
-
-    /**
-     * What makes a pull give way: {@code interrupt} while the server has not started its reply (a long poll it
-     * holds), never after. A pull whose pages are streaming goes on and the push waits for it, so pushes that come
-     * due more often than a large pull takes never starve it.
-     *
-     * @param interrupt    signals when a push is due
-     * @param replyStarted signals with the reply's first frame
-     * @return signals at most once, never completes without signalling
-     */
-    static Flux<Object> beforeReply(Mono<?> interrupt, Mono<Boolean> replyStarted) {
-        return interrupt.<Object>map(signal -> signal).takeUntilOther(replyStarted).flux().concatWith(Flux.never());
-    }
-
-    private List<ChangeEvent> confirmUnchanged(State current, PageStage.Staged staged, Path stage) {
-        PageStage.delete(stage);
-        PullValidator.checkEmpty(SyncedPages.sizePages(database, PulledPage.PAGE_SIZE),
-                staged.header().databaseSizePages(), staged.header().revision());
-        confirm(current, current.metadata().get().pulled(staged.header().revision(), Instant.now()));
-        return List.of();
-    }
-
-    /**
-     * Applies the staged pull with the pending local changes replayed on top, records it and emits its events on
-     * {@link #changes()} (here, so that a subscriber who cancels while the apply runs does not lose them for the
-     * others). If the apply fails half-way (an I/O error, not a replay conflict, which undoes itself), the journal is
-     * acted on at once, before any other work can see the database.
-     */
-    private List<ChangeEvent> apply(State current, PageStage.Staged staged, Path stage) {
-        SyncMetadata metadata = current.metadata().get();
-        String revision = staged.header().revision();
-        try (StagedPages pages = staged.open(stage)) {
-            List<ChangeEvent> events = current.applier().apply(pages, revision, staged.header().databaseSizePages(),
-                    metadata.clientId(), metadata.pullGeneration());
-            confirm(current, metadata.rebased(revision, metadata.pullGeneration() + 1, Instant.now()));
-            current.applier().finish();
-            events.forEach(changes::tryEmitNext);
-            return events;
-        } catch (RuntimeException e) {
-            if (current.applier().hasJournal()) {
-                try {
-                    recoverNow(current);
-                } catch (RuntimeException recovery) {
-                    e.addSuppressed(recovery);
-                    LOG.error("a pull failed half-way and could not be finished or undone; the client closes, "
-                            + "the next open recovers", recovery);
-                    close().subscribe();
-                }
-            }
-            throw e;
-        } finally {
-            PageStage.delete(stage);
-        }
-    }
-
     /** Deletes the staged pulls a stopped process left behind; nothing reads them (a journal does not need them). */
     private void deleteLeftoverStages() throws IOException {
         try (Stream<Path> siblings = Files.list(database.toAbsolutePath().getParent())) {
             siblings.filter(file -> ReplicaFiles.isPullStage(database, file)).forEach(PageStage::delete);
         }
-    }
-
-    // ---- push -------------------------------------------------------------------------------------------
-
-    private Mono<PushResult> pushPending(State current) {
-        return recover(current).then(Mono.defer(() -> {
-            SyncMetadata metadata = current.metadata().get();
-            return current.pusher().push(metadata.clientId(), () -> current.metadata().get().pullGeneration());
-        })).flatMap(outcome -> outcome.result().changesPushed() == 0
-                ? Mono.just(outcome.result())
-                : current.turns().detach(Mono.fromCallable(() -> {
-                    confirm(current, current.metadata().get().pushed(outcome.lastChangeId(), Instant.now()));
-                    return outcome.result();
-                }).subscribeOn(current.connections().scheduler())));
-    }
-
-    /**
-     * Finishes or undoes a pull that a crash (or an I/O error) interrupted, before anything else touches the
-     * database; also drops a pull staged by an older version of the client that recorded pulls as pending.
-     */
-    private Mono<Void> recover(State current) {
-        return Mono.defer(() -> current.applier().hasJournal() || current.metadata().get().pendingPull() != null
-                ? current.connections().exclusive(() -> {
-                    recoverNow(current);
-                    return true;
-                }).then()
-                : Mono.empty());
-    }
-
-    private void recoverNow(State current) {
-        SyncMetadata metadata = current.metadata().get();
-        Optional<RebaseJournal> finished = current.applier().recover(metadata.pullGeneration());
-        if (finished.isPresent()) {
-            RebaseJournal journal = finished.get();
-            LOG.info("finished an interrupted pull to revision {}", journal.revision());
-            confirm(current, metadata.rebased(journal.revision(), journal.fromGeneration() + 1, Instant.now()));
-            current.applier().finish();
-        } else if (metadata.pendingPull() != null) {
-            confirm(current, metadata.withPendingPull(null));
-        }
-    }
-
-    private void confirm(State current, SyncMetadata metadata) {
-        store.write(metadata);
-        current.metadata().set(metadata);
-    }
-
-    private PullUpdatesReqProtoBody request(SyncMetadata metadata) {
-        PullUpdatesReqProtoBody.Builder request = PullUpdatesReqProtoBody.newBuilder();
-        if (metadata.revision() != null) {
-            request.setClientRevision(metadata.revision());
-            request.setLongPollTimeoutMs((int) options.longPollTimeout().toMillis());
-        }
-        return request.build();
     }
 
     private static long sizeOf(Path file) {

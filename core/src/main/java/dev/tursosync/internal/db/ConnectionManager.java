@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.Deque;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -22,7 +21,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sqlite.SQLiteConfig;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -43,8 +41,6 @@ import reactor.core.scheduler.Schedulers;
 public final class ConnectionManager implements StandaloneDatabase {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionManager.class);
-    /** How long a statement waits for a lock another connection holds before SQLite reports it busy. */
-    private static final Duration BUSY_TIMEOUT = Duration.ofSeconds(10);
 
     /** Blocking work on one connection, which must leave it in auto-commit mode. */
     @FunctionalInterface
@@ -118,6 +114,8 @@ public final class ConnectionManager implements StandaloneDatabase {
     private final Deque<Connection> idle = new ConcurrentLinkedDeque<>();
     private volatile Connection sentinel;
     private volatile boolean closed;
+    /** Set by {@link #refuseWork()}: work fails as after close, but {@link #close()} still has to run. */
+    private volatile boolean refusing;
     private volatile ConnectionInitializer initializer = connection -> {};
     private volatile StatementObserver observer = StatementObserver.NONE;
 
@@ -283,7 +281,7 @@ public final class ConnectionManager implements StandaloneDatabase {
      */
     @Override
     public void lease(Lane lane, BiConsumer<? super Lease, ? super Throwable> done) {
-        if (closed) {
+        if (closed || refusing) {
             done.accept(null, closedError());
             return;
         }
@@ -352,12 +350,21 @@ public final class ConnectionManager implements StandaloneDatabase {
 
     /** Fails work submitted after close with the typed error, also when close wins a race with it. */
     private <T> Mono<T> whileOpen(Mono<T> work) {
-        return Mono.defer(() -> closed ? Mono.<T>error(closedError()) : work)
+        return Mono.defer(() -> closed || refusing ? Mono.<T>error(closedError()) : work)
                 .onErrorMap(RejectedExecutionException.class, rejected -> closedError());
     }
 
     private static SyncClosedException closedError() {
         return new SyncClosedException("the sync client is closed");
+    }
+
+    /**
+     * Takes no more work, from inside exclusive work that leaves the database in a state nothing else may see (a
+     * pull that could be neither finished nor undone): later work fails with {@link SyncClosedException} as after
+     * {@link #close()}, which still has to run to release the threads.
+     */
+    public void refuseWork() {
+        refusing = true;
     }
 
     /**
@@ -436,7 +443,7 @@ public final class ConnectionManager implements StandaloneDatabase {
     }
 
     private void ensureOpen() {
-        if (closed) {
+        if (closed || refusing) {
             throw closedError();
         }
     }
@@ -467,20 +474,8 @@ public final class ConnectionManager implements StandaloneDatabase {
     }
 
     private Connection open(boolean readOnly) throws SQLException {
-        SQLiteConfig config = new SQLiteConfig();
-        config.setReadOnly(readOnly);
-        config.setBusyTimeout((int) BUSY_TIMEOUT.toMillis());
-        Connection connection = config.createConnection("jdbc:sqlite:" + database);
-        try (Statement statement = connection.createStatement()) {
-            LockWait.install(connection, BUSY_TIMEOUT);
-            statement.execute("PRAGMA wal_autocheckpoint = 0");
-            if (!readOnly) {
-                statement.execute("PRAGMA journal_mode = WAL");
-            }
-        } catch (SQLException e) {
-            closeQuietly(connection);
-            throw e;
-        }
+        Connection connection = ReplicaConnections.open(database,
+                readOnly ? ReplicaConnections.Role.SENTINEL : ReplicaConnections.Role.CLIENT);
         if (!readOnly) {
             try {
                 initializer.initialize(connection);

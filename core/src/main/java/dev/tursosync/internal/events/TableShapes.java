@@ -1,8 +1,8 @@
 package dev.tursosync.internal.events;
 
+import dev.tursosync.internal.db.ReplicaConnections;
 import dev.tursosync.internal.sqlite.SchemaEntry;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -48,7 +48,7 @@ final class TableShapes {
     private static Optional<TableShape> parse(SchemaEntry table) {
         Connection memory;
         try {
-            memory = DriverManager.getConnection("jdbc:sqlite::memory:");
+            memory = ReplicaConnections.inMemory();
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open an in-memory SQLite database", e);
         }

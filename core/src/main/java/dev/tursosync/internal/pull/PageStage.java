@@ -46,38 +46,69 @@ public final class PageStage {
     }
 
     /**
+     * Opens an empty stage; its owner releases it with {@link #release(Stage)} once the pull is applied, failed or
+     * cancelled.
+     *
+     * @param file the stage file, written only when the pull is larger than the memory allows
+     * @return the stage
+     */
+    public Stage open(Path file) {
+        return new Stage(file, memoryPages);
+    }
+
+    /**
+     * Stages a page stream into a stage, in memory or in its file (replacing it).
+     *
+     * @param frames the page stream
+     * @param stage  the stage, empty
+     * @return what was staged, once written
+     */
+    public Mono<Staged> write(Flux<PullFrame> frames, Stage stage) {
+        return PageStreamConsumer.consume(frames, blocking, stage::add)
+                .map(consumed -> {
+                    stage.endWrites();
+                    return new Staged(consumed.header(), consumed.pages(), stage);
+                });
+    }
+
+    /**
+     * Releases a stage on a thread for file I/O: closes its file, deletes it, and makes later writes fail. A write
+     * still running (a cancelled stream's last page) ends first, so no channel is left open and nothing is written
+     * after the delete.
+     *
+     * @param stage the stage
+     * @return completes once released
+     */
+    public Mono<Void> release(Stage stage) {
+        return Mono.fromRunnable(stage::release).subscribeOn(blocking).then();
+    }
+
+    /**
      * What a staged pull holds.
      *
      * @param header    the pull's header
      * @param pageCount how many pages were staged
-     * @param inMemory  the pages by number, in stream order, when they stayed in memory; {@code null} when they are
-     *                  in the stage file
+     * @param stage     where the pages are
      */
-    public record Staged(PullHeader header, long pageCount, Map<Long, byte[]> inMemory) {
+    public record Staged(PullHeader header, long pageCount, Stage stage) {
+
+        /**
+         * The pages by number, in stream order, when they stayed in memory.
+         *
+         * @return the pages, or {@code null} when they are in the stage file
+         */
+        public Map<Long, byte[]> inMemory() {
+            return stage.inMemory();
+        }
 
         /**
          * Opens the staged pages.
          *
-         * @param file the stage file, read when the pages are not in memory
          * @return the pages; close them after use
          */
-        public StagedPages open(Path file) {
-            return inMemory != null ? StagedPages.of(inMemory) : StagedPages.open(file);
+        public StagedPages open() {
+            return stage.pages();
         }
-    }
-
-    /**
-     * Stages a page stream, in memory or in the stage file (replacing it).
-     *
-     * @param frames the page stream
-     * @param file   the stage file, written only when the pull is larger than the memory allows
-     * @return what was staged, once written
-     */
-    public Mono<Staged> write(Flux<PullFrame> frames, Path file) {
-        return Mono.using(() -> new Sink(file, memoryPages),
-                        sink -> PageStreamConsumer.consume(frames, blocking, sink::add)
-                                .map(consumed -> new Staged(consumed.header(), consumed.pages(), sink.inMemory())),
-                        Sink::close);
     }
 
     /**
@@ -93,20 +124,37 @@ public final class PageStage {
         }
     }
 
-    /** Where the pages go: a map until it holds the most pages kept in memory, then the file. */
-    private static final class Sink {
+    /**
+     * The pages of one pull: a map until it holds the most pages kept in memory, then the file. Writes and the
+     * release take turns on the stage's monitor (both run on threads for file I/O), so a release waits for a write
+     * in progress and a write after the release fails instead of reopening the file.
+     */
+    public static final class Stage {
 
         private final Path file;
         private final int memoryPages;
         private Map<Long, byte[]> memory = new LinkedHashMap<>();
         private FileChannel channel;
+        private boolean released;
 
-        Sink(Path file, int memoryPages) {
+        Stage(Path file, int memoryPages) {
             this.file = file;
             this.memoryPages = memoryPages;
         }
 
-        void add(PulledPage page) throws IOException {
+        /**
+         * The stage file.
+         *
+         * @return its path, which exists only when the pages did not fit in memory
+         */
+        public Path file() {
+            return file;
+        }
+
+        synchronized void add(PulledPage page) throws IOException {
+            if (released) {
+                throw new IOException("the stage " + file + " was released");
+            }
             if (memory != null && (memory.size() < memoryPages || memory.containsKey(page.pageNumber()))) {
                 byte[] image = new byte[page.data().size()];
                 page.data().copyTo(image, 0);
@@ -131,17 +179,37 @@ public final class PageStage {
             }
         }
 
-        Map<Long, byte[]> inMemory() {
+        synchronized Map<Long, byte[]> inMemory() {
             return memory;
         }
 
-        void close() {
+        synchronized StagedPages pages() {
+            if (released) {
+                throw new IllegalStateException("the stage " + file + " was released");
+            }
+            return memory != null ? StagedPages.of(memory) : StagedPages.open(file);
+        }
+
+        /** The stream ended: the file is complete (it is read back through a channel of its own). */
+        synchronized void endWrites() {
+            closeChannel();
+        }
+
+        synchronized void release() {
+            released = true;
+            memory = null;
+            closeChannel();
+            delete(file);
+        }
+
+        private void closeChannel() {
             if (channel != null) {
                 try {
                     channel.close();
                 } catch (IOException ignored) {
-                    // the stage is rewritten by the next pull
+                    // the file is deleted with the stage
                 }
+                channel = null;
             }
         }
     }

@@ -6,6 +6,7 @@ import dev.tursosync.SyncProtocolException;
 import dev.tursosync.TursoSyncException;
 import dev.tursosync.internal.capture.ChangeLog;
 import dev.tursosync.internal.capture.LogRow;
+import dev.tursosync.internal.db.ReplicaConnections;
 import dev.tursosync.internal.events.ChangeEventDecoder;
 import dev.tursosync.internal.io.AtomicFile;
 import dev.tursosync.internal.io.Durability;
@@ -21,7 +22,6 @@ import dev.tursosync.internal.sqlite.PageSource;
 import dev.tursosync.internal.wal.WalFrame;
 import dev.tursosync.internal.wal.WalFrames;
 import dev.tursosync.internal.wal.WalScan;
-import dev.tursosync.internal.wal.WalScanner;
 import dev.tursosync.internal.wal.WalWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,7 +33,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -41,7 +40,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
-import org.sqlite.SQLiteConfig;
 
 /**
  * Applies a staged pull while no connection is open (the caller holds the exclusive permit), rebasing the pending
@@ -63,10 +61,10 @@ import org.sqlite.SQLiteConfig;
  *   <li>waits for the events; if decoding failed, the pull is undone like a failed replay.</li>
  * </ol>
  * The caller then records the new revision and generation in the metadata, which is the pull's point of no return,
- * and calls {@link #finish()}: the new revert store replaces the old one (without pending changes the file alone
+ * and calls {@link #finish(AppliedPull)}: the new revert store replaces the old one (without pending changes the file alone
  * becomes the synced state, so the store goes), a {@code TRUNCATE} checkpoint folds the WAL into the file, and the
  * journal goes. After a crash, {@link #recover(long)} reads the journal: if the metadata records the pull, only
- * {@link #finish()} is redone; if not, without the last transaction's commit in the WAL the pull is undone (the
+ * {@link #finish(AppliedPull)} is redone; if not, without the last transaction's commit in the WAL the pull is undone (the
  * journal's changes are still in the database), and with it the revert store is written and the caller records
  * the pull. So no change is lost or applied twice. An empty database gets its first pages through a new file
  * renamed into place instead.
@@ -82,7 +80,6 @@ public final class PullApplier {
     private final LocalReplay replay;
     private final JournalStore journals;
     private final Executor decodeExecutor;
-    private RebaseJournal applied;
 
     /**
      * Creates an applier.
@@ -104,29 +101,29 @@ public final class PullApplier {
 
     /**
      * Applies a staged pull and replays the pending local changes on top. Call only with every connection closed.
-     * On success the journal is left in place: record the new revision and generation, then call {@link #finish()}.
+     * On success the journal is left in place: record the returned pull's revision and generation, then pass it to
+     * {@link #finish(AppliedPull)}.
      *
      * @param staged            the staged pages (the caller closes them)
      * @param revision          the staged revision
      * @param databaseSizePages the database size at the staged revision
      * @param clientId          this client's id
      * @param fromGeneration    the current pull generation
-     * @return the change events of the remote changes
+     * @return the applied pull, with the change events of the remote changes
      * @throws ReplayFailedException if a pending change cannot be replayed; the pull is then undone
      * @throws SyncProtocolException  if the staged pages are malformed; nothing is written then
      */
-    public List<ChangeEvent> apply(StagedPages staged, String revision, long databaseSizePages, String clientId,
-                                   long fromGeneration) {
+    public AppliedPull apply(StagedPages staged, String revision, long databaseSizePages, String clientId,
+                             long fromGeneration) {
         if (DatabaseFiles.isEmpty(database)) {
             PullValidator.check(PageNumberSet.of(staged.pageNumbers()), staged::page, pageNumber -> null, 0,
                     databaseSizePages);
             List<ChangeEvent> events = decoder.decode(pageNumber -> null, staged::page,
                     PageNumberSet.of(staged.pageNumbers()));
             replaceEmptyDatabase(staged, databaseSizePages);
-            return events;
+            return new AppliedPull(revision, fromGeneration + 1, Optional.empty(), events);
         }
         RevertStore revert = RevertStore.open(RevertStore.fileOf(database), PAGE_SIZE);
-        List<ChangeEvent> events;
         try (SyncedPages synced = SyncedPages.open(database, PAGE_SIZE, revert)) {
             PageNumberSet remote = PageNumberSet.of(staged.pageNumbers());
             PullValidator.check(remote, staged::page, synced, synced.sizePages(), databaseSizePages);
@@ -138,28 +135,26 @@ public final class PullApplier {
                     decodeExecutor);
             try {
                 List<LogRow> pending = readPendingRows();
-                WalScan scan = WalScanner.scan(wal);
-                boolean continues = scan.headerStatus() == WalScan.HeaderStatus.VALID;
+                WalFrames local = WalFrames.read(wal);
+                WalScan scan = local.scan();
+                boolean continues = scan.headerValid();
                 RebaseJournal journal = new RebaseJournal(RebaseJournal.Phase.PREPARED, fromGeneration, revision,
                         databaseSizePages, continues ? scan.committedLength() : 0,
                         continues ? scan.lastCommitFrame() : 0, pending);
-                long[] reverted = revertedPages(continues, revert, remote, synced.sizePages(),
-                        databaseSizePages);
+                long[] reverted = revertedPages(local, revert, remote, synced.sizePages(), databaseSizePages);
                 journals.write(journal);
-                WalWriter.appendTransaction(wal, PAGE_SIZE, frames(staged, reverted, synced),
+                WalWriter.appendTransaction(scan, PAGE_SIZE, frames(staged, reverted, synced),
                         Math.toIntExact(databaseSizePages));
                 DatabaseFiles.dropSharedMemory(database);
                 if (!pending.isEmpty()) {
                     replayOrUndo(journal, clientId);
-                    writeNextRevert(journal);
+                    writeNextRevert(journal, WalFrames.read(wal));
                 }
-                events = decodedOrUndo(decoding, journal);
-                applied = journal;
+                return AppliedPull.of(journal, decodedOrUndo(decoding, journal));
             } finally {
                 decoding.awaitQuietly();
             }
         }
-        return events;
     }
 
     /**
@@ -191,11 +186,11 @@ public final class PullApplier {
      * Ends a pull once the metadata records its revision and generation: installs the new revert store, folds the
      * WAL into the file, and deletes the journal. A crash before the journal is gone makes {@link #recover} redo
      * this (each step is idempotent).
+     *
+     * @param pull the pull {@link #apply} or {@link #recover} handed back
      */
-    public void finish() {
-        Optional<RebaseJournal> journal = applied != null ? Optional.of(applied) : journals.read();
-        applied = null;
-        journal.ifPresent(this::complete);
+    public void finish(AppliedPull pull) {
+        pull.journal().ifPresent(this::complete);
     }
 
     /** The steps after the metadata: the revert store, the checkpoint, then the journal goes. */
@@ -208,14 +203,14 @@ public final class PullApplier {
      * Finishes or undoes a pull that a crash interrupted. Call with every connection closed, before anything else.
      *
      * @param recordedGeneration the pull generation the metadata records now
-     * @return the journal of a pull that committed but is not recorded yet (record its revision and generation,
-     *         then call {@link #finish()}), or empty if there was none, it was undone, or the metadata already
+     * @return a pull that committed but is not recorded yet (record its revision and generation, then pass it to
+     *         {@link #finish(AppliedPull)}), or empty if there was none, it was undone, or the metadata already
      *         recorded it (then it is finished here)
      */
-    public Optional<RebaseJournal> recover(long recordedGeneration) {
+    public Optional<AppliedPull> recover(long recordedGeneration) {
         Optional<RebaseJournal> found = journals.read();
         if (found.isEmpty()) {
-            return found;
+            return Optional.empty();
         }
         RebaseJournal journal = found.get();
         if (recordedGeneration == journal.fromGeneration() + 1) {
@@ -231,10 +226,10 @@ public final class PullApplier {
                 return Optional.empty();
             }
             if (!journal.changes().isEmpty()) {
-                writeNextRevert(journal);
+                writeNextRevert(journal, frames);
             }
         }
-        return found;
+        return Optional.of(AppliedPull.of(journal, List.of()));
     }
 
     /**
@@ -242,14 +237,11 @@ public final class PullApplier {
      * folded by a checkpoint, in the revert store) that the remote did not send, within the new size. Such a page
      * existed in the synced state, since the remote sends every page it added.
      */
-    private long[] revertedPages(boolean walContinues, RevertStore revert, PageNumberSet remote, long syncedSize,
-                                 long newSize) {
+    private static long[] revertedPages(WalFrames localFrames, RevertStore revert, PageNumberSet remote,
+                                        long syncedSize, long newSize) {
         PageNumberSet local = new PageNumberSet();
-        if (walContinues) {
-            WalFrames frames = WalFrames.read(wal);
-            for (int frame = 1; frame <= frames.count(); frame++) {
-                local.add(frames.pageNumber(frame));
-            }
+        for (int frame = 1; frame <= localFrames.count(); frame++) {
+            local.add(localFrames.pageNumber(frame));
         }
         for (int page : revert.pageNumbers()) {
             local.add(page);
@@ -297,10 +289,10 @@ public final class PullApplier {
     private void replayOrUndo(RebaseJournal journal, String clientId) {
         RuntimeException failure = null;
         try {
-            Connection connection = open(false);
+            Connection connection = ReplicaConnections.open(database, ReplicaConnections.Role.NO_CHECKPOINT_WRITER);
             Connection guard = null;
             try {
-                guard = open(true);
+                guard = ReplicaConnections.open(database, ReplicaConnections.Role.NO_CHECKPOINT_GUARD);
                 connection.setAutoCommit(false);
                 try {
                     replay.replay(connection, clientId, journal.fromGeneration(), journal.revision(),
@@ -344,35 +336,6 @@ public final class PullApplier {
         return failure;
     }
 
-    /**
-     * Opens a connection that never checkpoints: the read-write one closes while the read-only one is still open,
-     * and a read-only connection does not checkpoint when it closes last. The read-only one reads the schema at
-     * once: SQLite takes the file lock that blocks the checkpoint only on a connection's first read.
-     */
-    private Connection open(boolean readOnly) throws SQLException {
-        SQLiteConfig config = new SQLiteConfig();
-        config.setReadOnly(readOnly);
-        config.setBusyTimeout(10_000);
-        if (!readOnly) {
-            config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
-        }
-        Connection connection = config.createConnection("jdbc:sqlite:" + database);
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("PRAGMA wal_autocheckpoint = 0");
-            if (readOnly) {
-                statement.executeQuery("SELECT count(*) FROM sqlite_schema").close();
-            }
-        } catch (SQLException | RuntimeException e) {
-            try {
-                connection.close();
-            } catch (SQLException closing) {
-                e.addSuppressed(closing);
-            }
-            throw e;
-        }
-        return connection;
-    }
-
     private void undo(RebaseJournal journal) {
         DatabaseFiles.truncateWal(database, journal.walLengthBefore());
         try {
@@ -387,9 +350,10 @@ public final class PullApplier {
      * Writes the revert store of the new synced state to {@code <db>-revert.next}, from the WAL the pull left: the
      * remote's version of each page the replay wrote (from the remote transaction's frames, or the file for pages
      * it did not touch), so the checkpoint that follows keeps the new synced state recoverable.
+     *
+     * @param frames the frames of the WAL the pull left, read once after the replay committed
      */
-    private void writeNextRevert(RebaseJournal journal) {
-        WalFrames frames = WalFrames.read(wal);
+    private void writeNextRevert(RebaseJournal journal, WalFrames frames) {
         int remoteCommit = frames.nextCommit(journal.walFramesBefore());
         int replayCommit = journal.changes().isEmpty() ? 0 : frames.nextCommit(remoteCommit);
         long size = journal.databaseSizePages();
@@ -445,10 +409,7 @@ public final class PullApplier {
     }
 
     private List<LogRow> readPendingRows() {
-        SQLiteConfig config = new SQLiteConfig();
-        config.setReadOnly(true);
-        config.setBusyTimeout(10_000);
-        try (Connection connection = config.createConnection("jdbc:sqlite:" + database)) {
+        try (Connection connection = ReplicaConnections.open(database, ReplicaConnections.Role.READ_ONLY)) {
             return ChangeLog.readRows(connection);
         } catch (SQLException e) {
             throw new TursoSyncException("cannot read the pending local changes of " + database, e);

@@ -1,6 +1,7 @@
 package dev.tursosync.internal.pull;
 
 import dev.tursosync.SyncProtocolException;
+import dev.tursosync.internal.db.ReplicaConnections;
 import dev.tursosync.internal.sqlite.PageNumberSet;
 import dev.tursosync.internal.sqlite.PageSource;
 import dev.tursosync.internal.transport.PulledPage;
@@ -15,7 +16,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import org.sqlite.SQLiteConfig;
 
 /**
  * Checks a bootstrap's file before it is installed: the pages as {@link PullValidator} checks a pull, then SQLite's
@@ -56,11 +56,8 @@ final class SnapshotCheck {
      * @throws SyncProtocolException if SQLite finds a problem or cannot read the file
      */
     static void quickCheck(Path file) {
-        SQLiteConfig config = new SQLiteConfig();
-        config.setReadOnly(true);
         List<String> problems = new ArrayList<>();
-        try (Connection connection = config.createConnection("jdbc:sqlite:file:" + file.toAbsolutePath()
-                + "?immutable=1");
+        try (Connection connection = ReplicaConnections.open(file, ReplicaConnections.Role.CHECK_ONLY);
              Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery("PRAGMA quick_check(" + MAX_PROBLEMS + ")")) {
             while (rows.next()) {

@@ -1,5 +1,6 @@
 package dev.tursosync.internal.rebase;
 
+import dev.tursosync.internal.db.ReplicaConnections;
 import dev.tursosync.internal.io.ReplicaFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,7 +12,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import org.sqlite.SQLiteConfig;
 
 /** The files of a database and the operations on them that need every connection closed. */
 public final class DatabaseFiles {
@@ -47,9 +47,7 @@ public final class DatabaseFiles {
      * @throws IllegalStateException if the checkpoint does not complete
      */
     public static void checkpointTruncate(Path database) {
-        SQLiteConfig config = new SQLiteConfig();
-        config.setBusyTimeout(10_000);
-        try (Connection connection = config.createConnection("jdbc:sqlite:" + database);
+        try (Connection connection = ReplicaConnections.open(database, ReplicaConnections.Role.CHECKPOINT);
              Statement statement = connection.createStatement();
              ResultSet result = statement.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
             result.next();

@@ -4,53 +4,46 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * The committed frames of a {@code -wal} file, one by one: which page each frame holds and where each transaction
- * ends. Read only while no connection writes the log.
+ * ends, with the {@link WalScan} of the same pass over the file. Read only while no connection writes the log.
  */
 public final class WalFrames {
 
+    private final WalScan scan;
     private final Path file;
     private final int pageSize;
     private final int[] pageNumbers;
     private final int[] commitSizes;
 
-    private WalFrames(Path file, int pageSize, int[] pageNumbers, int[] commitSizes) {
-        this.file = file;
-        this.pageSize = pageSize;
+    WalFrames(WalScan scan, int[] pageNumbers, int[] commitSizes) {
+        this.scan = scan;
+        this.file = scan.file();
+        this.pageSize = scan.pageSize();
         this.pageNumbers = pageNumbers;
         this.commitSizes = commitSizes;
     }
 
     /**
-     * Reads the frame headers of the committed part of a log (what {@link WalScanner} finds valid, up to the last
-     * commit frame).
+     * Reads a log once: what {@link WalScanner} finds, and the headers of its committed frames (up to the last commit
+     * frame).
      *
      * @param walFile the log; it may be missing
      * @return the frames, none for a missing, empty or invalid log
      */
     public static WalFrames read(Path walFile) {
-        WalScan scan = WalScanner.scan(walFile);
-        if (scan.headerStatus() != WalScan.HeaderStatus.VALID || scan.lastCommitFrame() == 0) {
-            return new WalFrames(walFile, 0, new int[0], new int[0]);
-        }
-        int pageSize = scan.header().pageSize();
-        int frames = scan.lastCommitFrame();
-        int[] pageNumbers = new int[frames];
-        int[] commitSizes = new int[frames];
-        byte[] header = new byte[WalFormat.FRAME_HEADER_SIZE];
-        try (FileChannel channel = FileChannel.open(walFile, StandardOpenOption.READ)) {
-            for (int i = 0; i < frames; i++) {
-                WalFormat.readFully(channel, header, header.length, offset(i + 1, pageSize));
-                pageNumbers[i] = WalFormat.getInt(header, 0);
-                commitSizes[i] = WalFormat.getInt(header, 4);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the frames of " + walFile, e);
-        }
-        return new WalFrames(walFile, pageSize, pageNumbers, commitSizes);
+        return WalScanner.scanWithFrames(walFile);
+    }
+
+    /**
+     * What the scan of the same pass found: whether the header is valid, the committed length, the checksum a new
+     * transaction continues from.
+     *
+     * @return the scan
+     */
+    public WalScan scan() {
+        return scan;
     }
 
     private static long offset(int frame, int pageSize) {

@@ -14,7 +14,7 @@ import java.util.Objects;
 
 /**
  * Scans a {@code -wal} file the way SQLite's WAL recovery does, with memory bounded by one I/O chunk plus one map
- * entry per frame.
+ * entry and two integers (its page number and commit size, kept for {@link WalFrames}) per frame.
  *
  * <p>Reads only the {@code -wal} file. Reading it while SQLite connections of this process have the database open
  * is safe (SQLite holds no POSIX locks on it); the result is then a snapshot that may already be stale, and frames
@@ -33,6 +33,17 @@ public final class WalScanner {
      * @throws UncheckedIOException if the file exists but cannot be read
      */
     public static WalScan scan(Path walFile) {
+        return scanWithFrames(walFile).scan();
+    }
+
+    /**
+     * Scans a WAL file and keeps the header of every committed frame, in the same pass.
+     *
+     * @param walFile the {@code -wal} file; it may be missing
+     * @return the committed frames, with the scan
+     * @throws UncheckedIOException if the file exists but cannot be read
+     */
+    static WalFrames scanWithFrames(Path walFile) {
         Objects.requireNonNull(walFile, "walFile");
         FileChannel channel;
         try {
@@ -49,7 +60,7 @@ public final class WalScanner {
         }
     }
 
-    private static WalScan scan(Path file, FileChannel channel) throws IOException {
+    private static WalFrames scan(Path file, FileChannel channel) throws IOException {
         long size = channel.size();
         if (size < WalFormat.HEADER_SIZE) {
             return headerless(file, size, HeaderStatus.EMPTY, null, "shorter than a WAL header");
@@ -81,7 +92,7 @@ public final class WalScanner {
         return frames(file, channel, size, header, headerChecksum);
     }
 
-    private static WalScan frames(Path file, FileChannel channel, long size, WalHeader header, long headerChecksum)
+    private static WalFrames frames(Path file, FileChannel channel, long size, WalHeader header, long headerChecksum)
             throws IOException {
         int pageSize = header.pageSize();
         int frameSize = WalFormat.frameSize(pageSize);
@@ -99,6 +110,8 @@ public final class WalScanner {
         Map<Integer, Integer> committed = new HashMap<>();
         int[] pending = new int[64];   // page numbers of the valid frames after the last commit
         int pendingCount = 0;
+        int[] pageNumbers = new int[64];   // of every valid frame
+        int[] commitSizes = new int[64];
         String stop = null;
 
         scan:
@@ -131,6 +144,12 @@ public final class WalScanner {
                 }
                 running = next;
                 valid = (int) index;
+                if (valid > pageNumbers.length) {
+                    pageNumbers = Arrays.copyOf(pageNumbers, pageNumbers.length * 2);
+                    commitSizes = Arrays.copyOf(commitSizes, commitSizes.length * 2);
+                }
+                pageNumbers[valid - 1] = pageNumber;
+                commitSizes[valid - 1] = commitSize;
                 if (pendingCount == pending.length) {
                     pending = Arrays.copyOf(pending, pending.length * 2);
                 }
@@ -155,12 +174,14 @@ public final class WalScanner {
         }
         int finalDbSize = dbSize;
         committed.keySet().removeIf(page -> Integer.compareUnsigned(page, finalDbSize) > 0);
-        return new WalScan(file, size, HeaderStatus.VALID, header, valid, lastCommit, dbSize,
+        WalScan scan = new WalScan(file, size, HeaderStatus.VALID, header, valid, lastCommit, dbSize,
                 WalFormat.high(commitChecksum), WalFormat.low(commitChecksum),
                 WalFormat.HEADER_SIZE + (long) lastCommit * frameSize, transactions, committed, stop);
+        return new WalFrames(scan, Arrays.copyOf(pageNumbers, lastCommit), Arrays.copyOf(commitSizes, lastCommit));
     }
 
-    private static WalScan headerless(Path file, long size, HeaderStatus status, WalHeader header, String reason) {
-        return new WalScan(file, size, status, header, 0, 0, 0, 0, 0, 0, 0, Map.of(), reason);
+    private static WalFrames headerless(Path file, long size, HeaderStatus status, WalHeader header, String reason) {
+        return new WalFrames(new WalScan(file, size, status, header, 0, 0, 0, 0, 0, 0, 0, Map.of(), reason),
+                new int[0], new int[0]);
     }
 }

@@ -80,14 +80,30 @@ public final class WalWriter {
     public static WalAppend appendTransaction(Path walFile, int pageSize, Iterator<WalFrame> pages,
                                               int newDbSizePages) {
         Objects.requireNonNull(walFile, "walFile");
+        return appendTransaction(WalScanner.scan(walFile), pageSize, pages, newDbSizePages);
+    }
+
+    /**
+     * As {@link #appendTransaction(Path, int, Iterator, int)}, after a scan the caller already made of the log, which
+     * nothing has written since (the caller holds every connection closed): the log is not read again.
+     *
+     * @param scan           the scan of the {@code -wal} file as it is
+     * @param pageSize       the database page size; must equal the page size of an existing valid WAL
+     * @param pages          the pages, in the order to write them; at least one must be within the new size
+     * @param newDbSizePages the database size in pages after the transaction
+     * @return what was written
+     */
+    public static WalAppend appendTransaction(WalScan scan, int pageSize, Iterator<WalFrame> pages,
+                                              int newDbSizePages) {
+        Objects.requireNonNull(scan, "scan");
         Objects.requireNonNull(pages, "pages");
+        Path walFile = scan.file();
         if (!WalFormat.isValidPageSize(pageSize)) {
             throw new IllegalArgumentException("page size must be a power of two in [512, 65536], got " + pageSize);
         }
         if (newDbSizePages < 1) {
             throw new IllegalArgumentException("the database must have at least one page, got " + newDbSizePages);
         }
-        WalScan scan = WalScanner.scan(walFile);
         boolean fresh = switch (scan.headerStatus()) {
             case MISSING, EMPTY, INVALID -> true;
             case VALID -> {

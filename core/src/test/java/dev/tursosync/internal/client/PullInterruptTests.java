@@ -42,7 +42,7 @@ class PullInterruptTests {
     }
 
     private void subscribe() {
-        DefaultSyncClient.beforeReply(pushDue.asMono(), replyStarted.asMono())
+        PullOperation.beforeReply(pushDue.asMono(), replyStarted.asMono())
                 .subscribe(signals::add, error -> ended.set(true), () -> ended.set(true));
     }
 }

@@ -102,6 +102,39 @@ final class ScriptedPullTests {
         assertThat(remote.queryLong("SELECT count(*) FROM t WHERE id = 1000 AND v = 'local'")).isEqualTo(1);
     }
 
+    /**
+     * An error thrown inside the transport's pipeline instead of signalled (a JVM-fatal one, which Reactor rethrows;
+     * BlockHound's {@code BlockingOperationError} on an event loop took the same way out in a CI run) ends the pull
+     * with a typed error: nothing waits forever, the stage is released, the files are intact, the next pull applies
+     * and {@code close()} completes.
+     */
+    @Test
+    void anErrorThrownInsideThePullStreamEndsThePullTypedAndCloseCompletes() throws Exception {
+        session(bootstrapOnly(), database, builder -> builder, client -> { });
+        Map<String, String> before = files(database);
+        List<PullFrame> reply = remote.frames(first, second);
+        OutOfMemoryError thrown = new OutOfMemoryError("thrown by the test inside the pull stream");
+
+        ScriptedTransport transport = ScriptedTransport.builder()
+                .expectPull(first).thenThrowAfter(reply, 2, thrown)
+                .expectPull(first).thenRespond(reply)
+                .build();
+        DefaultSyncClient client = ScriptedClients.client(transport, database, builder -> builder);
+        client.open().block(WAIT);
+        assertThatThrownBy(() -> client.pullChanges().collectList().block(WAIT))
+                .isInstanceOf(TursoSyncException.class)
+                .hasRootCause(thrown);
+        assertThat(stageFiles(database)).isEmpty();
+        assertThat(queryLong(client, "SELECT count(*) FROM t WHERE v LIKE 'new-%'")).isZero();
+
+        assertThat(client.pullChanges().collectList().block(WAIT)).hasSize(ROWS / 40);
+        client.close().block(WAIT);
+        transport.verify();
+        assertThat(transport.isClosed()).isTrue();
+        assertThat(files(database)).as("changed by the second pull only").isNotEqualTo(before)
+                .containsEntry("app.db", ScriptedClients.digest(remote.bytes(second)));
+    }
+
     @Test
     void theFirstPullIntoAnEmptyReplicaCutMidStreamLeavesItEmptyAndTheNextOneInstallsTheRemote() throws Exception {
         List<PullFrame> snapshot = remote.frames(null, second);

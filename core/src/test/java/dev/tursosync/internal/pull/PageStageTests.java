@@ -1,12 +1,14 @@
 package dev.tursosync.internal.pull;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import dev.tursosync.internal.proto.PullUpdatesRespProtoBody;
 import dev.tursosync.internal.transport.PullFrame;
 import dev.tursosync.internal.transport.PullHeader;
 import dev.tursosync.internal.transport.PulledPage;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,6 +44,21 @@ class PageStageTests {
         assertStaged(staged, file, new long[] {5, 7, 9, 6}, new int[] {1, 0, 0, 0});
     }
 
+    @Test
+    void aReleasedStageDeletesItsFileAndRefusesLaterPages() {
+        Path file = folder.resolve("stage");
+        PageStage.Staged staged = stage(file, 1, 5, 7, 9);
+        assertThat(file).exists();
+
+        new PageStage(Schedulers.boundedElastic(), 1).release(staged.stage()).block();
+
+        assertThat(file).doesNotExist();
+        assertThatThrownBy(() -> staged.stage().add(new PulledPage(10, ByteString.copyFrom(image(11, 0)))))
+                .isInstanceOf(IOException.class).hasMessageContaining("released");
+        assertThatThrownBy(staged::open).isInstanceOf(IllegalStateException.class);
+        assertThat(file).as("no write reopens the file after the release").doesNotExist();
+    }
+
     /** Stages pages; the {@code n}-th frame of a page number holds the byte {@code 16 * page + n} everywhere. */
     private PageStage.Staged stage(Path file, int memoryPages, long... pageNumbers) {
         List<PullFrame> frames = new ArrayList<>();
@@ -51,15 +68,15 @@ class PageStageTests {
             frames.add(new PulledPage(pageNumbers[i] - 1, ByteString.copyFrom(image(pageNumbers[i], version(
                     pageNumbers, i)))));
         }
-        return new PageStage(Schedulers.boundedElastic(), memoryPages).write(Flux.fromIterable(frames), file)
-                .block();
+        PageStage stager = new PageStage(Schedulers.boundedElastic(), memoryPages);
+        return stager.write(Flux.fromIterable(frames), stager.open(file)).block();
     }
 
     /** The pages read back in first-seen order, each in its last version; every read is a copy. */
     private static void assertStaged(PageStage.Staged staged, Path file, long[] order, int[] lastVersions) {
         assertThat(staged.header().revision()).isEqualTo("r1");
         assertThat(staged.pageCount()).isEqualTo(5);
-        try (StagedPages pages = staged.open(file)) {
+        try (StagedPages pages = staged.open()) {
             assertThat(pages.pageNumbers()).containsExactly(Arrays.stream(order).boxed().toArray(Long[]::new));
             for (int i = 0; i < order.length; i++) {
                 byte[] read = pages.page(order[i]);

@@ -26,6 +26,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.LongStream;
@@ -75,11 +76,15 @@ class PullApplierTests {
     void appliesThePagesAndDecodesTheirEventsOnAnotherThread() throws Exception {
         PullApplier applier = applier();
 
-        List<ChangeEvent> events;
+        AppliedPull applied;
         try (StagedPages staged = StagedPages.open(stage(remote, false))) {
-            events = applier.apply(staged, "r1", pages(remote), "client", 0);
+            applied = applier.apply(staged, "r1", pages(remote), "client", 0);
         }
-        applier.finish();
+        assertThat(applied.revision()).isEqualTo("r1");
+        assertThat(applied.nextGeneration()).isEqualTo(1);
+        assertThat(applier.hasJournal()).as("the journal stays until finish").isTrue();
+        applier.finish(applied);
+        List<ChangeEvent> events = applied.events();
 
         assertThat(events).hasSize(ROWS / 100).allSatisfy(event -> {
             assertThat(event.operation()).isEqualTo(ChangeOperation.UPDATE);
@@ -121,11 +126,13 @@ class PullApplierTests {
         }
 
         PullApplier afterRestart = applier();
-        assertThat(afterRestart.recover(7)).hasValueSatisfying(journal -> {
-            assertThat(journal.revision()).isEqualTo("r1");
-            assertThat(journal.fromGeneration()).isEqualTo(7);
+        Optional<AppliedPull> recovered = afterRestart.recover(7);
+        assertThat(recovered).hasValueSatisfying(pull -> {
+            assertThat(pull.revision()).isEqualTo("r1");
+            assertThat(pull.nextGeneration()).isEqualTo(8);
+            assertThat(pull.journal()).isPresent();
         });
-        afterRestart.finish();
+        afterRestart.finish(recovered.orElseThrow());
 
         assertThat(Files.readAllBytes(database)).isEqualTo(Files.readAllBytes(remote));
         assertThat(afterRestart.hasJournal()).isFalse();

@@ -291,6 +291,28 @@ public final class ScriptedTransport implements SyncTransport {
         }
 
         /**
+         * Sends the header and the first pages, then throws the error from inside the reply's pipeline when the next
+         * frame is due, rather than signalling it: Reactor rethrows a JVM-fatal error (an {@link OutOfMemoryError})
+         * out of its operators, up the thread that requested the frame.
+         *
+         * @param frames the whole reply
+         * @param pages  how many pages are sent before the error
+         * @param error  the error thrown
+         * @return the script
+         */
+        public Builder thenThrowAfter(List<PullFrame> frames, int pages, Error error) {
+            return reply(Flux.defer(() -> {
+                int[] sent = {0};
+                return Flux.fromIterable(frames).map(frame -> {
+                    if (sent[0]++ == pages + 1) {
+                        throw error;
+                    }
+                    return frame;
+                });
+            }));
+        }
+
+        /**
          * Sends the header and the first pages, then nothing more, ever: the reply completes only by cancellation.
          *
          * @param frames the whole reply

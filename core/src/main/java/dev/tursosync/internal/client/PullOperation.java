@@ -1,0 +1,177 @@
+package dev.tursosync.internal.client;
+
+import dev.tursosync.ChangeEvent;
+import dev.tursosync.internal.db.ConnectionManager;
+import dev.tursosync.internal.io.ReplicaFiles;
+import dev.tursosync.internal.meta.SyncMetadata;
+import dev.tursosync.internal.proto.PullUpdatesReqProtoBody;
+import dev.tursosync.internal.pull.AppliedPull;
+import dev.tursosync.internal.pull.PageStage;
+import dev.tursosync.internal.pull.PullApplier;
+import dev.tursosync.internal.pull.PullValidator;
+import dev.tursosync.internal.pull.StagedPages;
+import dev.tursosync.internal.rebase.SyncedPages;
+import dev.tursosync.internal.transport.PullFrame;
+import dev.tursosync.internal.transport.PulledPage;
+import dev.tursosync.internal.transport.SyncTransport;
+import dev.tursosync.internal.transport.ThrownErrors;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/**
+ * One pull, top to bottom (docs/architecture.md, the life of a pull): recover what an earlier pull left, then, with
+ * the pull's stage as the one resource it holds, fetch and stage the pages, then apply them in the exclusive window,
+ * record the new revision through {@link ReplicaMetadata} and finish. The stage is released (its file deleted) when
+ * the pull completes, fails or is cancelled; a cancelled pull releases it once its apply, which runs to its end, has
+ * ended.
+ */
+final class PullOperation {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PullOperation.class);
+
+    private final Path database;
+    private final Duration longPollTimeout;
+    private final SyncTransport transport;
+    private final ConnectionManager connections;
+    private final PullApplier applier;
+    private final PageStage stager;
+    private final OperationTurns turns;
+    private final ReplicaMetadata metadata;
+    private final PullRecovery recovery;
+    private final Consumer<ChangeEvent> changes;
+    private final AtomicLong stageCount = new AtomicLong();
+
+    PullOperation(Path database, Duration longPollTimeout, SyncTransport transport, ConnectionManager connections,
+                  PullApplier applier, PageStage stager, OperationTurns turns, ReplicaMetadata metadata,
+                  PullRecovery recovery, Consumer<ChangeEvent> changes) {
+        this.database = database;
+        this.longPollTimeout = longPollTimeout;
+        this.transport = transport;
+        this.connections = connections;
+        this.applier = applier;
+        this.stager = stager;
+        this.turns = turns;
+        this.metadata = metadata;
+        this.recovery = recovery;
+        this.changes = changes;
+    }
+
+    /**
+     * Runs the pull; call inside the operation's turn.
+     *
+     * @param interrupt ends the pull with no events, applying nothing, if it signals before the server's reply starts
+     * @return the change events of the remote changes
+     */
+    Mono<List<ChangeEvent>> run(Mono<?> interrupt) {
+        return recovery.recover()
+                .then(Mono.usingWhen(
+                        Mono.fromSupplier(() -> stager.open(ReplicaFiles.pullStage(database,
+                                stageCount.incrementAndGet()))),
+                        stage -> fetch(stage, interrupt).flatMap(this::apply),
+                        stager::release,
+                        (stage, error) -> stager.release(stage),
+                        stage -> turns.detachedStepsEnded().then(stager.release(stage))))
+                .defaultIfEmpty(List.of());
+    }
+
+    /** Fetches the pages into the stage; empty when the interrupt came first. */
+    private Mono<PageStage.Staged> fetch(PageStage.Stage stage, Mono<?> interrupt) {
+        Sinks.One<Boolean> replyStarted = Sinks.one();
+        Flux<PullFrame> frames = ThrownErrors.signalled(transport.pullUpdates(request(metadata.current())))
+                .doOnNext(frame -> replyStarted.tryEmitValue(Boolean.TRUE));
+        return stager.write(frames, stage)
+                .takeUntilOther(beforeReply(interrupt, replyStarted.asMono()))
+                .switchIfEmpty(Mono.fromRunnable(() -> LOG.debug("a pull waiting for the server made way for a push")));
+    }
+
+    /**
+     * What makes a pull give way: {@code interrupt} while the server has not started its reply (a long poll it
+     * holds), never after. A pull whose pages are streaming goes on and the push waits for it, so pushes that come
+     * due more often than a large pull takes never starve it.
+     *
+     * @param interrupt    signals when a push is due
+     * @param replyStarted signals with the reply's first frame
+     * @return signals at most once, never completes without signalling
+     */
+    static Flux<Object> beforeReply(Mono<?> interrupt, Mono<Boolean> replyStarted) {
+        return interrupt.<Object>map(signal -> signal).takeUntilOther(replyStarted).flux().concatWith(Flux.never());
+    }
+
+    /**
+     * Applies what was staged, as a step that runs to its end even if the pull's subscriber cancels: a pull without
+     * pages records its revision, one with pages is applied in the exclusive window, then capture is installed.
+     */
+    private Mono<List<ChangeEvent>> apply(PageStage.Staged staged) {
+        if (staged.pageCount() == 0) {
+            return turns.detach(Mono.fromCallable(() -> recordUnchanged(staged))
+                    .subscribeOn(connections.scheduler()));
+        }
+        return turns.detach(connections.exclusive(() -> applyInWindow(staged))
+                .flatMap(events -> installCapture(database, connections).thenReturn(events)));
+    }
+
+    private List<ChangeEvent> recordUnchanged(PageStage.Staged staged) {
+        PullValidator.checkEmpty(SyncedPages.sizePages(database, PulledPage.PAGE_SIZE),
+                staged.header().databaseSizePages(), staged.header().revision());
+        metadata.record(current -> current.pulled(staged.header().revision(), Instant.now()));
+        return List.of();
+    }
+
+    /**
+     * In the exclusive window: the apply (pages and replay), then the metadata (the point of no return), then the
+     * finish (revert store, checkpoint, journal deleted), then the events on {@code changes()} (here, so that a
+     * subscriber who cancels meanwhile does not lose them for the others). An apply that fails half-way is
+     * recovered in the same window, before any other work can see the database.
+     */
+    private List<ChangeEvent> applyInWindow(PageStage.Staged staged) {
+        AppliedPull applied = applyStaged(staged);
+        metadata.record(current -> current.rebased(applied.revision(), applied.nextGeneration(), Instant.now()));
+        applier.finish(applied);
+        applied.events().forEach(changes);
+        return applied.events();
+    }
+
+    private AppliedPull applyStaged(PageStage.Staged staged) {
+        SyncMetadata current = metadata.current();
+        try (StagedPages pages = staged.open()) {
+            return applier.apply(pages, staged.header().revision(), staged.header().databaseSizePages(),
+                    current.clientId(), current.pullGeneration());
+        } catch (RuntimeException e) {
+            throw recovery.afterFailedApply(e);
+        }
+    }
+
+    private PullUpdatesReqProtoBody request(SyncMetadata current) {
+        PullUpdatesReqProtoBody.Builder request = PullUpdatesReqProtoBody.newBuilder();
+        if (current.revision() != null) {
+            request.setClientRevision(current.revision());
+            request.setLongPollTimeoutMs((int) longPollTimeout.toMillis());
+        }
+        return request.build();
+    }
+
+    /**
+     * Installs change capture on the database at once (a client connection does it when it opens), rather than on
+     * the first local work: capture installed on a database it has not seen takes every table for the remote's, so
+     * a table another connection created in between would never be pushed. Once capture is installed, such a table
+     * is detected and pushed with its rows. Nothing to do while the database is still missing (no bootstrap).
+     *
+     * @param database    the replica
+     * @param connections its connections
+     * @return completes once installed
+     */
+    static Mono<Void> installCapture(Path database, ConnectionManager connections) {
+        return Mono.defer(() -> !Files.exists(database) ? Mono.<Void>empty()
+                : connections.withConnection(connection -> true).then());
+    }
+}

@@ -1,0 +1,42 @@
+package dev.tursosync.internal.pull;
+
+import dev.tursosync.ChangeEvent;
+import dev.tursosync.internal.rebase.RebaseJournal;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A pull written to the replica but not recorded yet, as {@link PullApplier#apply} or {@link PullApplier#recover}
+ * hands it back: record its revision and generation in the metadata (the pull's point of no return), then pass it to
+ * {@link PullApplier#finish(AppliedPull)}.
+ *
+ * @param revision       the revision the metadata must record
+ * @param nextGeneration the pull generation the metadata must record
+ * @param journal        the rebase journal that {@code finish} completes; empty for the first pull into an empty
+ *                       database, which has none
+ * @param events         the change events of the remote changes; empty for a pull that recovery finishes (its
+ *                       events were not decoded by this process)
+ */
+public record AppliedPull(String revision, long nextGeneration, Optional<RebaseJournal> journal,
+                          List<ChangeEvent> events) {
+
+    /**
+     * Validates and copies the components.
+     *
+     * @param revision       see {@link #revision()}
+     * @param nextGeneration see {@link #nextGeneration()}
+     * @param journal        see {@link #journal()}
+     * @param events         see {@link #events()}
+     */
+    public AppliedPull {
+        Objects.requireNonNull(revision, "revision");
+        Objects.requireNonNull(journal, "journal");
+        events = List.copyOf(events);
+    }
+
+    /** The pull a journal describes, once its WAL transactions committed. */
+    static AppliedPull of(RebaseJournal journal, List<ChangeEvent> events) {
+        return new AppliedPull(journal.revision(), journal.fromGeneration() + 1, Optional.of(journal), events);
+    }
+}
