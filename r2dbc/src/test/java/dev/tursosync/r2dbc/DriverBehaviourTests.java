@@ -201,6 +201,53 @@ class DriverBehaviourTests {
     }
 
     @Test
+    void resultsOfNoneOneAndSeveralRowsGiveEveryRowByDemandAlsoWhenRunAgain() {
+        database.jdbc().execute("CREATE TABLE r (id INTEGER PRIMARY KEY, v TEXT)");
+        database.jdbc().execute("INSERT INTO r VALUES (1, 'a'), (2, 'b'), (3, 'c')");
+        String query = "SELECT v FROM r WHERE id <= $1 ORDER BY id";
+        Function<Connection, Flux<String>> rows = connection -> Flux.range(0, 4).repeat(1)
+                .concatMap(upTo -> Flux.from(connection.createStatement(query).bind("$1", upTo).execute())
+                        .concatMap(result -> result.map(row -> row.get(0, String.class)), 1)
+                        .limitRate(1)
+                        .collectList()
+                        .map(values -> upTo + ":" + String.join(",", values)));
+        List<String> seen = with(rows::apply);
+        assertThat(seen).as("each run, the first from a fresh statement and the second from the kept one")
+                .containsExactly("0:", "1:a", "2:a,b", "3:a,b,c", "0:", "1:a", "2:a,b", "3:a,b,c");
+    }
+
+    @Test
+    void aQueryWhoseSecondRowFailsReportsTheFailureAndTheConnectionStaysUsable() {
+        String failing = "SELECT CASE WHEN n = 2 THEN abs(-9223372036854775807 - 1) ELSE n END "
+                + "FROM (SELECT 1 AS n UNION ALL SELECT 2)";
+        List<Object> outcome = with(connection -> Flux.range(0, 2)
+                .concatMap(attempt -> Flux.from(connection.createStatement(failing).execute())
+                        .concatMap(result -> result.map(row -> row.get(0)))
+                        .cast(Object.class)
+                        .onErrorResume(R2dbcException.class, failure -> Mono.just("failed: "
+                                + failure.getMessage().contains("integer overflow"))))
+                .concatWith(Flux.from(connection.createStatement("SELECT 42").execute())
+                        .flatMap(result -> result.map(row -> row.get(0)))));
+        assertThat(outcome).as("the second row overflows; the statement is not kept half-run")
+                .containsExactly("failed: true", "failed: true", 42L);
+    }
+
+    @Test
+    void aStatementTimeoutInterruptsTheStepAfterTheFirstRow() {
+        List<Object> outcome = with(connection -> Mono.from(connection.setStatementTimeout(Duration.ofMillis(200)))
+                .thenMany(Flux.from(connection.createStatement("SELECT 1 UNION ALL SELECT max(n) FROM "
+                                + "(WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c) SELECT n FROM c)")
+                        .execute()))
+                .concatMap(result -> result.map(row -> row.get(0)))
+                .onErrorResume(R2dbcTimeoutException.class, timeout -> Mono.just("timed out"))
+                .concatWith(Flux.from(connection.createStatement("SELECT 42").execute())
+                        .flatMap(result -> result.map(row -> row.get(0)))));
+        assertThat(outcome).as("the first row may come before the timeout; the statement never completes")
+                .endsWith("timed out", 42L)
+                .doesNotContain(2L);
+    }
+
+    @Test
     void aStatementTimeoutInterruptsSqlite() {
         List<Object> outcome = with(connection -> Mono.from(connection.setStatementTimeout(Duration.ofMillis(200)))
                 .thenMany(Flux.from(connection.createStatement(

@@ -132,14 +132,18 @@ public final class ChangeLog {
     }
 
     /**
-     * The highest transaction number in the log.
+     * The highest transaction number in the log: that of its last change. Numbers follow change ids, since a
+     * transaction takes its number with its first logged change, while it holds SQLite's write lock, and the client
+     * numbers across all its connections (the replay's too) from one counter; so this reads one row, where
+     * {@code max(txn)} would read the whole log (it has no index on {@code txn}) on every connection the client opens.
      *
      * @param connection the connection
      * @return the number, 0 if the log is empty
      * @throws SQLException if reading fails
      */
     public static long lastTransaction(Connection connection) throws SQLException {
-        return single(connection, "SELECT coalesce(max(txn), 0) FROM " + CaptureNames.LOG);
+        return single(connection, "SELECT coalesce((SELECT txn FROM " + CaptureNames.LOG
+                + " ORDER BY id DESC LIMIT 1), 0)");
     }
 
     /**

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
 
@@ -13,6 +14,13 @@ import reactor.core.publisher.MonoSink;
  * A fair shared/exclusive permit for the database, without blocking threads: a request that cannot be granted
  * waits as a subscriber in a FIFO queue. Ordinary work holds a shared permit; applying a pull holds the exclusive
  * one. Once an exclusive request is queued, later shared requests wait behind it, so pulls are not starved.
+ *
+ * <p>While nothing waits and no exclusive permit is held, shared permits are taken and given back with one atomic
+ * update and no monitor ({@link #tryShared}, release): many lease threads take them for every statement, and on a
+ * loaded machine a thread descheduled while holding a shared monitor would stop all the others. Everything else runs
+ * under the monitor. The shared holders are counted in {@code state} together with a "closed" bit, which is set
+ * exactly while a request waits or the exclusive permit is held; the fast paths only change the count while the bit is
+ * clear, so once the monitor has set it the count can only fall, and only under the monitor.
  */
 public final class AccessGate {
 
@@ -48,8 +56,14 @@ public final class AccessGate {
     private record Waiter(boolean exclusive, MonoSink<Permit> sink) {
     }
 
+    /** The "closed" bit: the fast paths do not apply. */
+    private static final long CLOSED = 1;
+    /** One shared holder in {@link #state}. */
+    private static final long HOLDER = 2;
+
     private final Deque<Waiter> queue = new ArrayDeque<>();
-    private int sharedHolders;
+    /** Shared holders times {@link #HOLDER}, plus {@link #CLOSED} while a request waits or the exclusive is held. */
+    private final AtomicLong state = new AtomicLong();
     private boolean exclusiveHeld;
 
     /**
@@ -78,7 +92,8 @@ public final class AccessGate {
      */
     public Permit tryExclusive() {
         synchronized (this) {
-            if (!queue.isEmpty() || exclusiveHeld || sharedHolders > 0) {
+            // from "no holder, nothing waits" straight to closed, so no fast shared grant slips in between
+            if (!queue.isEmpty() || exclusiveHeld || !state.compareAndSet(0, CLOSED)) {
                 return null;
             }
             exclusiveHeld = true;
@@ -93,13 +108,15 @@ public final class AccessGate {
      * @return the permit, or {@code null} when it cannot be granted now
      */
     public Permit tryShared() {
-        synchronized (this) {
-            if (!queue.isEmpty() || exclusiveHeld) {
+        for (;;) {
+            long current = state.get();
+            if ((current & CLOSED) != 0) {
                 return null;
             }
-            sharedHolders++;
+            if (state.compareAndSet(current, current + HOLDER)) {
+                return new Permit(this, false);
+            }
         }
-        return new Permit(this, false);
     }
 
     /**
@@ -108,7 +125,17 @@ public final class AccessGate {
      * @return {@code [shared holders, exclusive held ? 1 : 0, waiters]}
      */
     synchronized int[] state() {
-        return new int[] {sharedHolders, exclusiveHeld ? 1 : 0, queue.size()};
+        return new int[] {sharedHolders(), exclusiveHeld ? 1 : 0, queue.size()};
+    }
+
+    private int sharedHolders() {
+        return (int) (state.get() / HOLDER);
+    }
+
+    /** Sets or clears the closed bit to match the queue and the exclusive permit; call with the monitor held. */
+    private void updateClosed() {
+        boolean closed = !queue.isEmpty() || exclusiveHeld;
+        state.getAndUpdate(current -> closed ? current | CLOSED : current & ~CLOSED);
     }
 
     /**
@@ -122,7 +149,9 @@ public final class AccessGate {
                     List<Waiter> granted;
                     synchronized (this) {
                         queue.addLast(waiter);
+                        updateClosed();
                         granted = grantable();
+                        updateClosed();
                     }
                     deliver(granted);
                 })
@@ -136,35 +165,49 @@ public final class AccessGate {
                 return;
             }
             granted = grantable();
+            updateClosed();
         }
         deliver(granted);
     }
 
     private void release(boolean exclusive) {
+        if (!exclusive) {
+            long current = state.get();
+            while ((current & CLOSED) == 0) {
+                if (state.compareAndSet(current, current - HOLDER)) {
+                    return;
+                }
+                current = state.get();
+            }
+        }
         List<Waiter> granted;
         synchronized (this) {
             if (exclusive) {
                 exclusiveHeld = false;
             } else {
-                sharedHolders--;
+                state.addAndGet(-HOLDER);
             }
             granted = grantable();
+            updateClosed();
         }
         deliver(granted);
     }
 
-    /** Takes the waiters at the head of the queue that can run now; call with the monitor held. */
+    /**
+     * Takes the waiters at the head of the queue that can run now; call with the monitor held and the closed bit set
+     * (a request waits), so the shared count read here can only fall meanwhile.
+     */
     private List<Waiter> grantable() {
         List<Waiter> granted = new ArrayList<>();
         while (!queue.isEmpty() && !exclusiveHeld) {
             Waiter head = queue.peekFirst();
             if (head.exclusive()) {
-                if (sharedHolders > 0) {
+                if (sharedHolders() > 0) {
                     break;
                 }
                 exclusiveHeld = true;
             } else {
-                sharedHolders++;
+                state.addAndGet(HOLDER);
             }
             granted.add(queue.pollFirst());
         }

@@ -74,6 +74,25 @@ class ChangeCaptureTests {
     }
 
     @Test
+    void aReopenedDatabaseNumbersItsTransactionsAfterTheLoggedOnes() {
+        run("CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)", "INSERT INTO t VALUES (1, 'a')",
+                "INSERT INTO t VALUES (2, 'b')");
+        long lastBefore = log().get(log().size() - 1).transaction();
+        manager.close().block();
+        manager = new ConnectionManager(folder.resolve("app.db"), 2);
+        ChangeCapture capture = new ChangeCapture();
+        manager.setConnectionInitializer(capture);
+        manager.setStatementObserver(capture);
+
+        run("INSERT INTO t VALUES (3, 'c')");
+        List<CapturedChange> changes = log();
+        assertThat(changes).hasSize(4);
+        assertThat(changes.get(3).transaction()).isGreaterThan(lastBefore);
+        assertThat(manager.withConnection(ChangeLog::lastTransaction).block())
+                .isEqualTo(changes.get(3).transaction());
+    }
+
+    @Test
     void aDamagedRowImageIsATypedError() {
         for (String damaged : new String[] {"[1]", "{\"a\": [1]}", "{\"a\": {\"$b\": \"zz\"}}", "{\"a\""}) {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> RowImages.parse(damaged))

@@ -5,6 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
 
@@ -91,6 +97,59 @@ final class AccessGateTests {
         assertThat(alone).isNotNull().matches(AccessGate.Permit::isExclusive);
         assertThat(gate.tryExclusive()).isNull();
         alone.release();
+        assertThat(gate.state()).containsExactly(0, 0, 0);
+    }
+
+    @Test
+    void sharedPermitsTakenWithoutTheMonitorNeverOverlapTheExclusiveOne() throws Exception {
+        int readers = 4;
+        AtomicInteger inShared = new AtomicInteger();
+        AtomicBoolean inExclusive = new AtomicBoolean();
+        AtomicInteger overlaps = new AtomicInteger();
+        AtomicInteger fastGrants = new AtomicInteger();
+        ExecutorService threads = Executors.newFixedThreadPool(readers + 1);
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (int r = 0; r < readers; r++) {
+                running.add(threads.submit(() -> {
+                    for (int i = 0; i < 20_000; i++) {
+                        AccessGate.Permit permit = gate.tryShared();
+                        if (permit != null) {
+                            fastGrants.incrementAndGet();
+                        } else {
+                            permit = gate.shared().block(Duration.ofSeconds(30));
+                        }
+                        inShared.incrementAndGet();
+                        if (inExclusive.get()) {
+                            overlaps.incrementAndGet();
+                        }
+                        inShared.decrementAndGet();
+                        permit.release();
+                    }
+                }));
+            }
+            running.add(threads.submit(() -> {
+                for (int i = 0; i < 2_000; i++) {
+                    AccessGate.Permit permit = i % 2 == 0 ? gate.tryExclusive() : null;
+                    if (permit == null) {
+                        permit = gate.exclusive().block(Duration.ofSeconds(30));
+                    }
+                    inExclusive.set(true);
+                    if (inShared.get() > 0) {
+                        overlaps.incrementAndGet();
+                    }
+                    inExclusive.set(false);
+                    permit.release();
+                }
+            }));
+            for (Future<?> each : running) {
+                each.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        assertThat(overlaps.get()).as("a shared holder seen inside the exclusive permit, or the reverse").isZero();
+        assertThat(fastGrants.get()).as("shared permits taken on the fast path").isPositive();
         assertThat(gate.state()).containsExactly(0, 0, 0);
     }
 }

@@ -15,6 +15,11 @@ import org.slf4j.LoggerFactory;
  * One executed statement on a leased connection: either an update count or an open result set stepped by demand.
  * Every method runs on the lease's database thread. Closing tells the connection manager the statement ran, so
  * change capture sees each statement before the next one starts.
+ *
+ * <p>The execution reads the first row (SQLite steps it to execute the statement) and steps one more, which tells
+ * whether the first is the last: a result of at most one row (a lookup by key) is then finished, its statement reset
+ * and reported, before anyone asks for its row, and is read without another database task. Later rows are stepped
+ * by demand ({@link #fetch}).
  */
 final class Cursor {
 
@@ -30,6 +35,10 @@ final class Cursor {
     private final boolean reusable;
     private boolean exhausted;
     private volatile boolean closed;
+    /** The rows read with the execution, until {@link #takeFirst()}. */
+    private List<TursoRow> first;
+    /** Whether the result set stands on a row stepped ahead whose values are not read yet. */
+    private boolean ahead;
 
     private Cursor(Connection connection, LocalDatabase manager, String sql, PreparedStatement statement,
             ResultSet rows, TursoRowMetadata metadata, long updateCount, boolean reusable) {
@@ -59,7 +68,7 @@ final class Cursor {
         manager.beforeStatement(connection, sql);
         boolean cacheable = StatementCache.isCacheable(sql);
         boolean query = !cacheable && StatementCache.isQuery(sql);
-        PreparedStatement kept = cacheable || query ? StatementCache.take(connection, sql) : null;
+        PreparedStatement kept = cacheable || query ? StatementCache.take(connection, sql, values.length) : null;
         PreparedStatement statement = kept != null ? kept : prepare(connection, sql);
         try {
             for (int i = 0; i < values.length; i++) {
@@ -73,12 +82,13 @@ final class Cursor {
             }
             if (query) {
                 ResultSet rows = statement.executeQuery();
-                return new Cursor(connection, manager, sql, statement, rows, metadata(rows.getMetaData()), -1, true);
+                return new Cursor(connection, manager, sql, statement, rows, metadata(rows.getMetaData()), -1, true)
+                        .readFirst();
             }
             if (statement.execute()) {
                 ResultSet rows = statement.getResultSet();
                 return new Cursor(connection, manager, sql, statement, rows, metadata(rows.getMetaData()), -1,
-                        false);
+                        false).readFirst();
             }
             Cursor cursor = new Cursor(connection, manager, sql, statement, null, null,
                     Math.max(0, statement.getUpdateCount()), false);
@@ -134,6 +144,37 @@ final class Cursor {
         return new TursoRowMetadata(List.of(columns));
     }
 
+    /**
+     * Reads the first row, which the execution stepped, and steps one more: at the end the cursor closes (and a query
+     * goes back to the cache). A failure of that second step fails the execution, under its statement timeout.
+     */
+    private Cursor readFirst() throws SQLException {
+        if (!rows.next()) {
+            first = List.of();
+            exhausted = true;
+            close(reusable);
+            return this;
+        }
+        first = List.of(row());
+        ahead = rows.next();
+        if (!ahead) {
+            exhausted = true;
+            close(reusable);
+        }
+        return this;
+    }
+
+    /**
+     * The rows read with the execution, once; the subscriber must have asked for at least that many.
+     *
+     * @return the rows (none or one), or {@code null} once taken
+     */
+    List<TursoRow> takeFirst() {
+        List<TursoRow> taken = first;
+        first = null;
+        return taken;
+    }
+
     boolean hasRows() {
         return rows != null;
     }
@@ -164,20 +205,26 @@ final class Cursor {
      */
     List<TursoRow> fetch(int max) throws SQLException {
         List<TursoRow> batch = new ArrayList<>(Math.min(max, 64));
-        int width = metadata.size();
         while (batch.size() < max) {
-            if (!rows.next()) {
+            if (ahead) {
+                ahead = false;
+            } else if (!rows.next()) {
                 exhausted = true;
                 close(reusable);
                 break;
             }
-            Object[] values = new Object[width];
-            for (int i = 0; i < width; i++) {
-                values[i] = normalize(rows.getObject(i + 1));
-            }
-            batch.add(new TursoRow(values, metadata));
+            batch.add(row());
         }
         return batch;
+    }
+
+    /** The values of the row the result set stands on. */
+    private TursoRow row() throws SQLException {
+        Object[] values = new Object[metadata.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = normalize(rows.getObject(i + 1));
+        }
+        return new TursoRow(values, metadata);
     }
 
     private static Object normalize(Object value) {

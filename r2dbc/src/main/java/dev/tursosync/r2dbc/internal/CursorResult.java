@@ -208,6 +208,12 @@ final class CursorResult {
                 emitCount();
                 return;
             }
+            List<TursoRow> first = cursor.takeFirst();
+            if (first != null) {
+                // read with the execution: no database task (wanted is at least 1, so the row was asked for)
+                fetched(first, null);
+                return;
+            }
             int batch = (int) Math.min(wanted, fetchSize);
             fetching = true;
             operation.run(connection -> cursor.fetch(batch), sql, this::fetched);

@@ -104,16 +104,20 @@ final class StatementCache {
      *
      * @param connection the connection
      * @param sql        the statement text
-     * @return the statement, its parameters cleared, or {@code null} when none is kept
+     * @param bound      how many parameters the caller binds (numbers 1 to {@code bound}): when that is all of them,
+     *                   the last run's values are all replaced and are not cleared first
+     * @return the statement, its parameters cleared unless all are bound, or {@code null} when none is kept
      * @throws SQLException if clearing the parameters fails
      */
-    static PreparedStatement take(Connection connection, String sql) throws SQLException {
+    static PreparedStatement take(Connection connection, String sql, int bound) throws SQLException {
         Map<String, PreparedStatement> cache = CACHES.get(connection);
         PreparedStatement kept = cache == null ? null : cache.remove(sql);
         if (kept == null || kept.isClosed()) {
             return null;
         }
-        kept.clearParameters();
+        if (kept.getParameterMetaData().getParameterCount() != bound) {
+            kept.clearParameters();
+        }
         return kept;
     }
 
