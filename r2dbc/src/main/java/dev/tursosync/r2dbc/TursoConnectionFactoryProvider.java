@@ -49,6 +49,10 @@ public final class TursoConnectionFactoryProvider implements ConnectionFactoryPr
             + "auth token, optionally followed by ?url=<server URL, percent-encoded>&clientName=...&maxConnections=N"
             + "&statementTimeout=PT5S&autoSync=false";
 
+    /** Creates the provider; R2DBC's {@code ConnectionFactories} finds it through {@link java.util.ServiceLoader}. */
+    public TursoConnectionFactoryProvider() {
+    }
+
     @Override
     public TursoConnectionFactory create(ConnectionFactoryOptions options) {
         return explained(() -> TursoConnectionFactory.create(parse(options)));

@@ -70,6 +70,10 @@ public class SqliteDialect extends AbstractDialect implements R2dbcDialect {
         }
     }
 
+    /** Creates a dialect; {@link #INSTANCE} is the shared one. */
+    public SqliteDialect() {
+    }
+
     @Override
     public Collection<Object> getConverters() {
         return List.of(IntegerToBoolean.INSTANCE);

@@ -11,6 +11,10 @@ import org.springframework.r2dbc.core.binding.BindMarkersFactoryResolver;
  */
 public final class TursoBindMarkersProvider implements BindMarkersFactoryResolver.BindMarkerFactoryProvider {
 
+    /** Creates the provider; Spring finds it through {@code META-INF/spring.factories}. */
+    public TursoBindMarkersProvider() {
+    }
+
     @Override
     public @Nullable BindMarkersFactory getBindMarkers(ConnectionFactory connectionFactory) {
         return TursoDialectProvider.isTurso(connectionFactory) ? SqliteDialect.INSTANCE.getBindMarkersFactory() : null;

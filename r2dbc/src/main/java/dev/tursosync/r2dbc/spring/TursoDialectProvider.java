@@ -12,6 +12,10 @@ import org.springframework.data.r2dbc.dialect.R2dbcDialect;
  */
 public final class TursoDialectProvider implements DialectResolver.R2dbcDialectProvider {
 
+    /** Creates the provider; Spring finds it through {@code META-INF/spring.factories}. */
+    public TursoDialectProvider() {
+    }
+
     @Override
     public Optional<R2dbcDialect> getDialect(ConnectionFactory connectionFactory) {
         return isTurso(connectionFactory) ? Optional.of(SqliteDialect.INSTANCE) : Optional.empty();
