@@ -602,6 +602,9 @@ final class CancellationIntegrationTests {
             } catch (AssertionError | RuntimeException e) {
                 System.out.println("the trials before:\n  " + String.join("\n  ",
                         history.subList(Math.max(0, history.size() - 6), history.size())));
+                // a step that timed out leaves its threads where they stopped: show them (a hang seen once did not
+                // come back in its replay)
+                System.out.println(ThreadDump.all());
                 throw new AssertionError("seed " + seed + " (-Dcancel.seed=" + seed + "), trial " + trial + ": "
                         + context + ": " + e.getMessage() + "\n(the trial before: " + (history.isEmpty() ? "none"
                         : history.get(history.size() - 1)) + ")", e);
