@@ -12,8 +12,9 @@ import java.time.Duration;
  *   <li><b>Pull</b>: pulls run one after the other, each starting at least {@link #pullInterval()} after the start of
  *       the previous one. With a server that holds a pull open until something changes (long poll, see
  *       {@link SyncClient.Builder#longPollTimeout(Duration)}), the long poll is the wait; with one that answers at
- *       once, such as {@code tursodb --sync-server}, the interval is. A pull still waiting for the server is
- *       cancelled when a push is due, so a long poll never delays a push.</li>
+ *       once, such as {@code tursodb --sync-server}, the interval is. With a long poll, a pull still waiting for the
+ *       server is cancelled when a push is due, so a long poll never delays a push; without one a pull is never
+ *       cancelled (the server answers at once) and takes its turn between pushes.</li>
  *   <li><b>Checkpoint</b>: after each pull or push, a checkpoint runs if the WAL is larger than
  *       {@link SyncClient.Builder#autoCheckpointWalBytes(long)}.</li>
  *   <li><b>Errors</b>: each operation already retries transient failures ({@link SyncClient.Builder#retry}); when it

@@ -127,15 +127,21 @@ final class AutoSync {
     }
 
     /**
-     * Pulls one after the other. A pull starts only when no push is owed, and a push that becomes due while it waits
-     * for the server interrupts it, also one that became due between its start and its request: the push is never
-     * queued behind a held long poll.
+     * Pulls one after the other. With a long poll, a pull starts only when no push is owed, and a push that becomes
+     * due while it waits for the server interrupts it, also one that became due between its start and its request:
+     * the push is never queued behind a held long poll. Without one the server answers at once, so a pull is never
+     * interrupted and takes its turn between pushes: cancelling it would only throw away the reply the server is
+     * computing (a single-threaded server computes it all the same), and under a steady stream of commits pulls
+     * would starve.
      */
     private Mono<Void> pullLoop(Flux<Long> pushDue, DuePushes duePushes, Sinks.Many<Boolean> pushRequests) {
         AtomicLong started = new AtomicLong();
         AtomicReference<PullOutcome> outcome = new AtomicReference<>(PullOutcome.UNCHANGED);
-        Mono<Void> pullOnce = duePushes.noneOwed().then(Mono.defer(() -> {
+        Mono<Void> pullOnce = (longPoll.isZero() ? Mono.<Void>empty() : duePushes.noneOwed()).then(Mono.defer(() -> {
             started.set(now());
+            if (longPoll.isZero()) {
+                return client.pull(Mono.never());
+            }
             long dueAtStart = duePushes.dueCount();
             Mono<Object> interrupt = Flux.<Object>merge(pushDue.take(1),
                             Mono.fromSupplier(() -> duePushes.dueCount() > dueAtStart).filter(Boolean::booleanValue))

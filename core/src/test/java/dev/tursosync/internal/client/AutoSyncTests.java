@@ -54,6 +54,7 @@ class AutoSyncTests {
         final AtomicLong pending = new AtomicLong();
         final Deque<Mono<AutoSync.PullOutcome>> scriptedPulls = new ArrayDeque<>();
         volatile boolean pullsWaitForever;
+        volatile Duration pullTakes = Duration.ZERO;
         volatile Duration pushTakes = Duration.ZERO;
         volatile RuntimeException everything;
 
@@ -76,6 +77,11 @@ class AutoSyncTests {
                     return Mono.never().takeUntilOther(interrupt)
                             .then(Mono.fromRunnable(() -> interruptedPulls.add(now())))
                             .thenReturn(AutoSync.PullOutcome.INTERRUPTED);
+                }
+                if (!pullTakes.isZero()) {
+                    return Mono.delay(pullTakes).thenReturn(AutoSync.PullOutcome.CHANGED).takeUntilOther(interrupt)
+                            .switchIfEmpty(Mono.fromRunnable(() -> interruptedPulls.add(now()))
+                                    .thenReturn(AutoSync.PullOutcome.INTERRUPTED));
                 }
                 return Mono.just(AutoSync.PullOutcome.UNCHANGED);
             });
@@ -258,7 +264,7 @@ class AutoSyncTests {
     @Test
     void aPullWaitingForTheServerMakesWayForAPush() {
         client.pullsWaitForever = true;
-        StepVerifier.withVirtualTime(() -> autoSync(OPTIONS).run())
+        StepVerifier.withVirtualTime(() -> autoSync(OPTIONS, Duration.ofSeconds(30)).run())
                 .expectSubscription()
                 .then(() -> commitsAt(2000))
                 .thenAwait(Duration.ofMillis(2199))
@@ -277,6 +283,30 @@ class AutoSyncTests {
                 })
                 .thenCancel()
                 .verify();
+    }
+
+    @Test
+    void withoutLongPollAPullIsNeverInterruptedAndAPushOwedAllTheTimeDoesNotStarveIt() {
+        // the server answers at once, but each pull and each push takes 300 ms, and a commit every 100 ms keeps a push
+        // owed at all times: cancelling a pull would only throw the reply away, and waiting for no push to be owed
+        // would never pull again
+        client.pullTakes = Duration.ofMillis(300);
+        client.pushTakes = Duration.ofMillis(300);
+        StepVerifier.withVirtualTime(() -> autoSync(OPTIONS).run())
+                .expectSubscription()
+                .then(() -> reactor.core.publisher.Flux.interval(Duration.ZERO, Duration.ofMillis(100)).take(100)
+                        .subscribe(tick -> {
+                            client.pending.incrementAndGet();
+                            commits.tryEmitNext(true);
+                        }))
+                .thenAwait(Duration.ofSeconds(10))
+                .thenCancel()
+                .verify();
+        assertThat(client.interruptedPulls).isEmpty();
+        // one pull per interval (each 300 ms, then the rest of the second), the last at the end of the 10 s
+        assertThat(relative(client.pulls, 0)).containsExactly(0, 1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 9000,
+                10000);
+        assertThat(client.pushes).hasSizeGreaterThan(15);
     }
 
     @Test
