@@ -188,6 +188,17 @@ class AutoSyncTests {
     }
 
     /** Local commits at virtual times, scheduled on the virtual clock itself. */
+    /** {@code count} commits, each leaving a change pending, the first at {@code firstMillis}, then every period. */
+    private void steadyCommits(long firstMillis, long everyMillis, int count) {
+        Mono.delay(Duration.ofMillis(firstMillis))
+                .thenMany(reactor.core.publisher.Flux.interval(Duration.ZERO, Duration.ofMillis(everyMillis))
+                        .take(count))
+                .subscribe(tick -> {
+                    client.pending.incrementAndGet();
+                    commits.tryEmitNext(true);
+                });
+    }
+
     private void commitsAt(long... millis) {
         for (long at : millis) {
             Mono.delay(Duration.ofMillis(at)).subscribe(tick -> commits.tryEmitNext(true));
@@ -208,12 +219,7 @@ class AutoSyncTests {
     void aSteadyStreamOfCommitsIsPushedOncePerDebounce() {
         StepVerifier.withVirtualTime(() -> autoSync(options().pull(false).build()).run())
                 .expectSubscription()
-                .then(() -> Mono.delay(Duration.ofMillis(10))
-                        .thenMany(reactor.core.publisher.Flux.interval(Duration.ZERO, Duration.ofMillis(150)).take(50))
-                        .subscribe(tick -> {
-                            client.pending.incrementAndGet();
-                            commits.tryEmitNext(true);
-                        }))
+                .then(() -> steadyCommits(10, 150, 50))
                 .thenAwait(Duration.ofMillis(8000))
                 .thenCancel()
                 .verify();
@@ -294,11 +300,7 @@ class AutoSyncTests {
         client.pushTakes = Duration.ofMillis(300);
         StepVerifier.withVirtualTime(() -> autoSync(OPTIONS).run())
                 .expectSubscription()
-                .then(() -> reactor.core.publisher.Flux.interval(Duration.ZERO, Duration.ofMillis(100)).take(100)
-                        .subscribe(tick -> {
-                            client.pending.incrementAndGet();
-                            commits.tryEmitNext(true);
-                        }))
+                .then(() -> steadyCommits(0, 100, 100))
                 .thenAwait(Duration.ofSeconds(10))
                 .thenCancel()
                 .verify();
