@@ -78,8 +78,8 @@ import reactor.core.scheduler.Schedulers;
  * The sync client: bootstrap, resume, physical pull with change events, capture and push of local changes.
  *
  * <p>Files next to the database {@code <db>} are listed in docs/sync-client.md: the metadata {@code <db>-info},
- * SQLite's {@code <db>-wal}, the revert store {@code <db>-revert} (and {@code <db>-revert.next} while a pull
- * finishes), the rebase journal {@code <db>-rebase}, the owner lock {@code <db>-lock}, the staged pages of a large
+ * SQLite's {@code <db>-wal} (whose synced prefix the metadata records), the revert store {@code <db>-revert} (and
+ * {@code <db>-revert.next} while a pull of an older version finishes), the rebase journal {@code <db>-rebase}, the owner lock {@code <db>-lock}, the staged pages of a large
  * pull {@code <db>-changes-N} (one file per pull: a pull cancelled while it applies goes on to the end on a database
  * thread, and the next pull must not overwrite its pages meanwhile), a bootstrap being written and installed
  * ({@code <db>.bootstrap.part}, {@code <db>.bootstrap}) and the first pages of an empty replica ({@code <db>.pulled}).

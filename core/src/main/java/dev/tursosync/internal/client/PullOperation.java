@@ -129,9 +129,10 @@ final class PullOperation {
     }
 
     /**
-     * In the exclusive window: the apply (pages and replay), then the metadata (the point of no return), then the
-     * finish (revert store, checkpoint, journal deleted), then the events on {@code changes()} (here, so that a
-     * subscriber who cancels meanwhile does not lose them for the others). An apply that fails half-way is
+     * In the exclusive window: the apply (pages and replay), then the metadata with the new synced prefix (the
+     * point of no return), then the finish (revert store and journal deleted, the WAL folded in only past a size),
+     * then the events on {@code changes()} (here, so that a subscriber who cancels meanwhile does not lose them for
+     * the others). An apply that fails half-way is
      * recovered in the same window, before any other work can see the database.
      */
     private List<ChangeEvent> applyInWindow(PageStage.Staged staged) {
