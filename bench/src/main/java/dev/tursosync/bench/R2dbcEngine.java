@@ -123,8 +123,8 @@ final class R2dbcEngine implements LocalEngine {
      * Makes the client's pool hold a JDBC connection per subscriber before the clock starts, as the JDBC engine opens
      * its connections before it: each R2DBC connection holds a read-only transaction (and so its own JDBC connection)
      * at once, then all roll back. The pool opens connections on demand, and opening one on a replica costs far more
-     * than a statement (the change capture reads its log), which would otherwise fall into whichever timed run first
-     * has that many subscribers at once.
+     * than a statement (the change capture registers its function and reads the schema and the log's last row),
+     * which would otherwise fall into whichever timed run first has that many subscribers at once.
      */
     private static void openPooledConnections(List<Connection> connections) {
         Flux.fromIterable(connections)

@@ -73,8 +73,12 @@ final class SoakWorkload implements Workload {
     public WorkloadResult run(BenchContext context) throws Exception {
         Duration length = Duration.ofSeconds(Long.getLong("bench.soak.seconds", 300));
         LocalSyncServer remote = context.emptyRemote("soak");
-        SyncClient a = open(remote, context.freshDirectory("soak-a").resolve("replica.db"), "soak-a");
-        SyncClient b = open(remote, context.freshDirectory("soak-b").resolve("replica.db"), "soak-b");
+        Disposable.Composite proxies = Disposables.composite();
+        RequestLog requests = requestLog(proxies);
+        SyncClient a = open(url(remote, "A", requests, proxies),
+                context.freshDirectory("soak-a").resolve("replica.db"), "soak-a");
+        SyncClient b = open(url(remote, "B", requests, proxies),
+                context.freshDirectory("soak-b").resolve("replica.db"), "soak-b");
         Disposable.Composite running = Disposables.composite();
         try {
             TursoConnectionFactory factoryA = TursoConnectionFactory.of(a);
@@ -105,6 +109,9 @@ final class SoakWorkload implements Workload {
                         // as it closes, so a run that fails later still shows its windows (lags of commits near the
                         // window's end may still arrive; the table at the end has them all)
                         System.out.print("  soak window " + closed.row(WINDOW_SECONDS));
+                        if (requests != null) {
+                            System.out.print(requests.windowSummary());
+                        }
                     }))
                     .then();
             Mono<Void> clock = Mono.delay(length).doOnNext(tick -> stop.tryEmitEmpty()).then();
@@ -118,11 +125,38 @@ final class SoakWorkload implements Workload {
             running.dispose();
             a.close().block(GENEROUS);
             b.close().block(GENEROUS);
+            proxies.dispose();
         }
     }
 
-    private static SyncClient open(LocalSyncServer remote, Path path, String name) {
-        SyncClient client = SyncClient.builder().path(path).url(remote.url()).clientName("bench-" + name)
+    /**
+     * The request log of {@code -Dbench.soak.requestLog=<file>}, closed with {@code proxies}; {@code null} when the
+     * option is not set.
+     */
+    private static RequestLog requestLog(Disposable.Composite proxies) {
+        String file = System.getProperty("bench.soak.requestLog", "");
+        if (file.isBlank()) {
+            return null;
+        }
+        RequestLog log = RequestLog.to(Path.of(file));
+        proxies.add(log::close);
+        System.out.println("  soak: every request logged to " + Path.of(file).toAbsolutePath());
+        return log;
+    }
+
+    /** The URL a client uses: the server's, or a {@link RequestLogProxy}'s when requests are logged. */
+    private static String url(LocalSyncServer remote, String client, RequestLog requests,
+                              Disposable.Composite proxies) {
+        if (requests == null) {
+            return remote.url();
+        }
+        RequestLogProxy proxy = RequestLogProxy.start(client, remote.url(), requests);
+        proxies.add(proxy::close);
+        return proxy.url();
+    }
+
+    private static SyncClient open(String url, Path path, String name) {
+        SyncClient client = SyncClient.builder().path(path).url(url).clientName("bench-" + name)
                 .responseTimeout(GENEROUS).autoCheckpointWalBytes(CHECKPOINT_THRESHOLD).build();
         client.open().block(GENEROUS);
         return client;

@@ -18,8 +18,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Checks a bootstrap's file before it is installed: the pages as {@link PullValidator} checks a pull, then SQLite's
+ * Checks a bootstrap's file before it is installed: the pages as {@link PullValidator} checks a pull, and SQLite's
  * {@code PRAGMA quick_check} on the whole file (opened immutable, so no lock, WAL or shared memory file is involved).
+ * The two are independent, so {@link SnapshotFileWriter} runs them at the same time.
  */
 final class SnapshotCheck {
 
@@ -30,22 +31,20 @@ final class SnapshotCheck {
     }
 
     /**
-     * Checks the written snapshot.
+     * Checks the pages of the written snapshot as {@link PullValidator} checks a pull. The file must not change while
+     * it is checked.
      *
      * @param file              the written file, not yet in place
      * @param received          the pages the server sent
      * @param databaseSizePages the size the server announced
      * @throws SyncProtocolException if the snapshot is malformed
      */
-    static void verify(Path file, PageNumberSet received, long databaseSizePages) {
+    static void checkPages(Path file, PageNumberSet received, long databaseSizePages) {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            PullValidator.check(received, PageSource.ofFile(channel, PulledPage.PAGE_SIZE), page -> null, 0,
+            PullValidator.check(received, PageSource.ofUnchangingFile(channel, PulledPage.PAGE_SIZE), page -> null, 0,
                     databaseSizePages);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the bootstrapped database " + file, e);
-        }
-        if (databaseSizePages > 0) {
-            quickCheck(file);
         }
     }
 

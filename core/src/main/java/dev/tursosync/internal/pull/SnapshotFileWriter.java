@@ -14,6 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -25,7 +28,8 @@ import reactor.core.scheduler.Scheduler;
  * database size. Once the stream ends the file is cut to the header's size, forced to disk, and renamed over the
  * target, and the folder is forced too: a crash leaves either no target or a complete one, never a torn file.
  * File writes run on the given scheduler, never on the network thread. Before the rename, the file is checked (see
- * {@link SnapshotCheck}): a malformed snapshot fails with a {@link SyncProtocolException} and leaves no file.
+ * {@link SnapshotCheck}) while it is forced: a malformed snapshot fails with a {@link SyncProtocolException} and
+ * leaves no file.
  */
 public final class SnapshotFileWriter {
 
@@ -59,10 +63,10 @@ public final class SnapshotFileWriter {
                                     received.add(page.pageNumber());
                                     PageStreamConsumer.writeFully(file, page.buffer(), page.fileOffset());
                                 })
-                                .map(consumed -> finish(file, consumed)),
+                                .map(consumed -> cutToSize(file, consumed))
+                                .flatMap(snapshot -> forceAndCheck(file, part, received, snapshot)),
                         SnapshotFileWriter::closeQuietly)
                 .publishOn(blocking)
-                .doOnNext(snapshot -> SnapshotCheck.verify(part, received, snapshot.header().databaseSizePages()))
                 .map(snapshot -> publish(part, target, snapshot))
                 .doOnError(error -> deleteQuietly(part))
                 .doOnCancel(() -> deleteQuietly(part));
@@ -77,19 +81,57 @@ public final class SnapshotFileWriter {
     public record Snapshot(PullHeader header, long pageCount) {
     }
 
-    private static Snapshot finish(FileChannel file, PageStreamConsumer.Consumed consumed) {
+    private static Snapshot cutToSize(FileChannel file, PageStreamConsumer.Consumed consumed) {
         long size = consumed.header().databaseSizePages();
         if (size < 0 || size > PullValidator.MAX_DATABASE_PAGES) {
             throw new SyncProtocolException("the server announced a database of " + size
                     + " pages, beyond the largest this client supports");
         }
         try {
-            file.truncate(consumed.header().databaseSizePages() * PulledPage.PAGE_SIZE);
-            file.force(true);
+            file.truncate(size * PulledPage.PAGE_SIZE);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return new Snapshot(consumed.header(), consumed.pages());
+    }
+
+    /**
+     * Forces the written file to disk while its pages are checked and SQLite's {@code quick_check} runs on it, each on
+     * its own thread of the scheduler (none of the three changes the file), so the three take about as long as the
+     * slowest. When any fails, the error of the first in that order (pages, quick_check, force) is signalled once all
+     * three have ended, with the others' errors added to it as suppressed.
+     */
+    private Mono<Snapshot> forceAndCheck(FileChannel file, Path part, PageNumberSet received, Snapshot snapshot) {
+        long size = snapshot.header().databaseSizePages();
+        List<Runnable> steps = new ArrayList<>();
+        steps.add(() -> SnapshotCheck.checkPages(part, received, size));
+        if (size > 0) {
+            steps.add(() -> SnapshotCheck.quickCheck(part));
+        }
+        steps.add(() -> force(file));
+        return Flux.fromIterable(steps)
+                .flatMapSequential(step -> Mono.fromRunnable(step)
+                        .subscribeOn(blocking)
+                        .then(Mono.<Optional<Throwable>>just(Optional.empty()))
+                        .onErrorResume(error -> Mono.just(Optional.of(error))))
+                .collectList()
+                .flatMap(outcomes -> {
+                    List<Throwable> errors = outcomes.stream().flatMap(Optional::stream).toList();
+                    if (errors.isEmpty()) {
+                        return Mono.just(snapshot);
+                    }
+                    Throwable first = errors.get(0);
+                    errors.subList(1, errors.size()).forEach(first::addSuppressed);
+                    return Mono.error(first);
+                });
+    }
+
+    private static void force(FileChannel file) {
+        try {
+            file.force(true);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static FileChannel open(Path part) throws IOException {

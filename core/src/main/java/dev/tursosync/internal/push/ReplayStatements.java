@@ -28,12 +28,12 @@ import java.util.stream.Collectors;
  *   <li>Insert: an upsert on the primary key, {@code INSERT ... ON CONFLICT(pk) DO UPDATE SET} every other
  *       column; a plain {@code INSERT} for a table without a primary key. When a key column is {@code NULL}
  *       (allowed outside {@code INTEGER PRIMARY KEY}), {@code ON CONFLICT} cannot match, so the upsert is preceded
- *       by {@code DELETE ... WHERE} each key column {@code IS ?}.</li>
+ *       by {@code DELETE ... WHERE} the key.</li>
  *   <li>Update: {@code UPDATE ... SET} the columns that changed {@code WHERE} the key of the row <em>before</em>
  *       the change, so an update of the primary key itself reaches the remote.</li>
  *   <li>Delete: {@code DELETE ... WHERE} the key of the row.</li>
  *   <li>Tables without a primary key: the remote row is found by all its old values through the row id
- *       ({@code "_rowid_" = (SELECT "_rowid_" ... WHERE every column IS ? LIMIT 1)}), never by the local row id,
+ *       ({@code "_rowid_" = (SELECT "_rowid_" ... WHERE every column = ? LIMIT 1)}), never by the local row id,
  *       which another replica may use for a different row. The row-id alias is the first of {@code rowid},
  *       {@code _rowid_}, {@code oid} no user column shadows; if user columns shadow all three, the row id is
  *       unreachable and the statement matches every row with those values.</li>
@@ -41,7 +41,9 @@ import java.util.stream.Collectors;
  *       database already has its effect (the same column added on two replicas, a rename or drop that already
  *       happened), and is then skipped.</li>
  * </ul>
- * Identity predicates use {@code IS}, so a {@code NULL} key part matches.
+ * Identity predicates compare a column with {@code = ?}, or with {@code IS ?} where the value is {@code NULL}, so a
+ * {@code NULL} key part matches while the remote can still seek the key ({@code tursodb} scans the table for
+ * {@code IS}).
  */
 public final class ReplayStatements {
 
@@ -170,7 +172,7 @@ public final class ReplayStatements {
             return List.of(AtomicBatch.Entry.of(upsert));
         }
         HranaStatement delete = HranaStatement.update("DELETE FROM " + quote(table) + " WHERE "
-                + matchAll(primaryKey), primaryKey.stream().map(after::get).toArray());
+                + matchAll(primaryKey, after), primaryKey.stream().map(after::get).toArray());
         return List.of(AtomicBatch.Entry.of(delete), AtomicBatch.Entry.of(upsert));
     }
 
@@ -202,7 +204,7 @@ public final class ReplayStatements {
         List<String> primaryKey = keys.of(table);
         if (!primaryKey.isEmpty() && before.keySet().containsAll(primaryKey)) {
             primaryKey.forEach(column -> args.add(before.get(column)));
-            return " WHERE " + matchAll(primaryKey);
+            return " WHERE " + matchAll(primaryKey, before);
         }
         List<String> columns = new ArrayList<>(before.keySet());
         columns.forEach(column -> args.add(before.get(column)));
@@ -210,14 +212,20 @@ public final class ReplayStatements {
         names.addAll(keys.columns(table));
         Optional<String> alias = RowidAlias.of(names);
         if (alias.isEmpty()) {
-            return " WHERE " + matchAll(columns);
+            return " WHERE " + matchAll(columns, before);
         }
         String rowid = quote(alias.get());
-        return " WHERE " + rowid + " = (SELECT " + rowid + " FROM " + quote(table) + " WHERE " + matchAll(columns)
+        return " WHERE " + rowid + " = (SELECT " + rowid + " FROM " + quote(table) + " WHERE " + matchAll(columns, before)
                 + " LIMIT 1)";
     }
 
-    private static String matchAll(List<String> columns) {
-        return columns.stream().map(column -> quote(column) + " IS ?").collect(Collectors.joining(" AND "));
+    /**
+     * Each column equal to its value: {@code "c" = ?}, or {@code "c" IS ?} for {@code NULL}. The two match the same
+     * rows ({@code IS} differs from {@code =} only for {@code NULL}), but {@code tursodb} (0.7) seeks a key or an
+     * index only through {@code =}: with {@code IS} every update and delete of a push scanned its whole table.
+     */
+    private static String matchAll(List<String> columns, Map<String, Object> values) {
+        return columns.stream().map(column -> quote(column) + (values.get(column) == null ? " IS ?" : " = ?"))
+                .collect(Collectors.joining(" AND "));
     }
 }

@@ -71,4 +71,16 @@ public interface PageSource {
     static PageSource ofFile(FileChannel file, int pageSize) {
         return new FilePageSource(file, pageSize);
     }
+
+    /**
+     * A source that reads a database file nothing writes while the source is used, several neighbouring pages per
+     * read: for checks that walk the whole file in page order. Not thread-safe.
+     *
+     * @param file     an open, readable channel
+     * @param pageSize the page size in bytes
+     * @return the source
+     */
+    static PageSource ofUnchangingFile(FileChannel file, int pageSize) {
+        return new ChunkedFilePageSource(file, pageSize);
+    }
 }

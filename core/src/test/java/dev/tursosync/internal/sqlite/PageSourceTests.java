@@ -55,6 +55,31 @@ final class PageSourceTests {
         }
     }
 
+    /** Chunks of several pages serve any order of requests, across chunk ends and the file's partial last page. */
+    @Test
+    void anUnchangingFileReadInChunksGivesThePagesOfPositionalReads() throws Exception {
+        int pages = ChunkedFilePageSource.CHUNK_PAGES * 2 + 5;
+        byte[] bytes = new byte[pages * 4096 + 100];
+        new java.util.Random(7).nextBytes(bytes);
+        Path file = Files.write(dir.resolve("pages.bin"), bytes);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            PageSource chunked = PageSource.ofUnchangingFile(channel, 4096);
+            PageSource positional = PageSource.ofFile(channel, 4096);
+            long[] order = {1, 2, pages, 3, ChunkedFilePageSource.CHUNK_PAGES, ChunkedFilePageSource.CHUNK_PAGES + 1,
+                2, pages - 1, pages + 1, 1, pages + 2, ChunkedFilePageSource.CHUNK_PAGES * 2 + 1};
+            for (long n : order) {
+                assertThat(chunked.page(n)).as("page " + n).isEqualTo(positional.page(n));
+            }
+            assertThat(chunked.page(pages)).isEqualTo(Arrays.copyOfRange(bytes, (pages - 1) * 4096, pages * 4096));
+            assertThat(chunked.page(pages + 1)).as("the partial page at the end").isNull();
+            assertThat(chunked.page(0)).isNull();
+            assertThat(chunked.page(Long.MAX_VALUE)).isNull();
+            byte[] first = chunked.page(1);
+            first[0] ^= 1;
+            assertThat(chunked.page(1)).as("callers get copies").isEqualTo(Arrays.copyOf(bytes, 4096));
+        }
+    }
+
     @Test
     void overlayPrefersChangedPages() {
         byte[] base1 = {1};

@@ -1,0 +1,113 @@
+package dev.tursosync.internal.pull;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import dev.tursosync.SyncProtocolException;
+import dev.tursosync.internal.proto.PullUpdatesRespProtoBody;
+import dev.tursosync.internal.transport.PullFrame;
+import dev.tursosync.internal.transport.PullHeader;
+import dev.tursosync.internal.transport.PulledPage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * A bootstrap's file is forced while its pages are checked and {@code quick_check} runs on it, at the same time: a
+ * snapshot is installed only when all three succeed, and a failure names the first check that failed.
+ */
+final class SnapshotFileWriterTests {
+
+    private static final int PAGE_SIZE = PulledPage.PAGE_SIZE;
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path folder;
+
+    @Test
+    void aWellFormedSnapshotIsInstalledByteForByte() throws Exception {
+        byte[] remote = database("remote.db", 4);
+        Path target = folder.resolve("local.db");
+
+        SnapshotFileWriter.Snapshot snapshot = writer().write(Flux.fromIterable(frames(remote)), target)
+                .block(WAIT);
+
+        assertThat(snapshot.pageCount()).isEqualTo(remote.length / PAGE_SIZE);
+        assertThat(Files.readAllBytes(target)).isEqualTo(remote);
+        assertThat(folder.resolve("local.db.part")).doesNotExist();
+    }
+
+    /** Every page is well formed, but the index page comes from an older state: only quick_check sees it. */
+    @Test
+    void aSnapshotThatOnlyQuickCheckRefusesIsNotInstalled() throws Exception {
+        byte[] older = database("older.db", 3);
+        byte[] newer = database("newer.db", 4);
+        byte[] mixed = newer.clone();
+        System.arraycopy(older, 2 * PAGE_SIZE, mixed, 2 * PAGE_SIZE, PAGE_SIZE);
+        Path target = folder.resolve("local.db");
+
+        assertThatThrownBy(() -> writer().write(Flux.fromIterable(frames(mixed)), target).block(WAIT))
+                .isInstanceOf(SyncProtocolException.class).hasMessageContaining("quick_check")
+                .hasMessageContaining("s_v");
+        assertThat(target).doesNotExist();
+        assertThat(folder.resolve("local.db.part")).doesNotExist();
+    }
+
+    /** A table page that claims more cells than fit fails both checks: the page check's error is the one signalled. */
+    @Test
+    void aSnapshotBothChecksRefuseFailsWithThePageCheckAndQuickCheckSuppressed() throws Exception {
+        byte[] broken = database("remote.db", 4);
+        int header = PAGE_SIZE;
+        broken[header + 3] = (byte) 0xff;
+        broken[header + 4] = (byte) 0xff;
+        Path target = folder.resolve("local.db");
+
+        assertThatThrownBy(() -> writer().write(Flux.fromIterable(frames(broken)), target).block(WAIT))
+                .isInstanceOf(SyncProtocolException.class).hasMessageContaining("malformed page")
+                .satisfies(error -> assertThat(error.getSuppressed())
+                        .anySatisfy(suppressed -> assertThat(suppressed).hasMessageContaining("quick_check")));
+        assertThat(target).doesNotExist();
+        assertThat(folder.resolve("local.db.part")).doesNotExist();
+    }
+
+    private static SnapshotFileWriter writer() {
+        return new SnapshotFileWriter(Schedulers.boundedElastic());
+    }
+
+    /** A database with table {@code s} (page 2) and its index {@code s_v} (page 3) holding {@code rows} rows. */
+    private byte[] database(String name, int rows) throws Exception {
+        Path file = folder.resolve(name);
+        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
+             Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE s(id INTEGER PRIMARY KEY, v TEXT)");
+            statement.execute("CREATE INDEX s_v ON s(v)");
+            for (int row = 0; row < rows; row++) {
+                statement.execute("INSERT INTO s(v) VALUES ('" + (char) ('a' + row) + "')");
+            }
+        }
+        return Files.readAllBytes(file);
+    }
+
+    private static List<PullFrame> frames(byte[] database) {
+        long pages = database.length / PAGE_SIZE;
+        List<PullFrame> frames = new ArrayList<>();
+        frames.add(new PullHeader(PullUpdatesRespProtoBody.newBuilder().setServerRevision("r1").setDbSize(pages)
+                .build()));
+        for (int page = 0; page < pages; page++) {
+            frames.add(new PulledPage(page, ByteString.copyFrom(Arrays.copyOfRange(database, page * PAGE_SIZE,
+                    (page + 1) * PAGE_SIZE))));
+        }
+        return frames;
+    }
+}
