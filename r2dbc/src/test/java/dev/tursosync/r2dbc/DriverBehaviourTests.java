@@ -393,6 +393,79 @@ class DriverBehaviourTests {
     }
 
     @Test
+    void aQueryRunAgainReusesItsColumnsUntilAColumnIsRenamedAndTypesAnExpressionByEachRunsValue() {
+        database.jdbc().execute("CREATE TABLE named (a VARCHAR(20))");
+        database.jdbc().execute("INSERT INTO named VALUES ('x')");
+        Function<Connection, Publisher<String>> columns = connection -> Flux.from(connection
+                        .createStatement("SELECT * FROM named").execute())
+                .flatMap(result -> result.map((row, metadata) -> metadata.getColumnMetadatas().get(0).getName() + " "
+                        + metadata.getColumnMetadatas().get(0).getNativeTypeMetadata() + " "
+                        + System.identityHashCode(metadata)));
+        Function<Object, Function<Connection, Publisher<String>>> expression = value -> connection -> Flux.from(
+                        connection.createStatement("SELECT $1 AS v").bind("$1", value).execute())
+                .flatMap(result -> result.map((row, metadata) -> metadata.getColumnMetadata("v").getType().getName()));
+        List<String> seen = Flux.usingWhen(database.factory().create(), connection -> Flux.from(
+                        columns.apply(connection))
+                .concatWith(columns.apply(connection))
+                .concatWith(Mono.fromRunnable(() -> database.jdbc().execute("ALTER TABLE named RENAME COLUMN a TO b")))
+                .concatWith(columns.apply(connection))
+                .concatWith(expression.apply(1L).apply(connection))
+                .concatWith(expression.apply("text").apply(connection)), Connection::close)
+                .collectList().block(WAIT);
+
+        assertThat(seen).hasSize(5);
+        assertThat(seen.get(0)).startsWith("a VARCHAR ");
+        assertThat(seen.get(1)).as("the kept statement's metadata, reused").isEqualTo(seen.get(0));
+        assertThat(seen.get(2)).as("a renamed column gives new metadata").startsWith("b VARCHAR ")
+                .isNotEqualTo("b" + seen.get(0).substring(1));
+        assertThat(seen.subList(3, 5)).as("a column without a declared type is typed by its value, each run")
+                .containsExactly("BIGINT", "VARCHAR");
+    }
+
+    @Test
+    void aResultReadWholeByItsExecutionGivesItsRowOnceThroughFlatMapAndConcatMap() {
+        database.jdbc().execute("CREATE TABLE one (id INTEGER PRIMARY KEY, v TEXT)");
+        database.jdbc().execute("INSERT INTO one VALUES (1, 'a')");
+        String lookup = "SELECT v FROM one WHERE id = $1";
+        List<Object> seen = with(connection -> Flux.from(connection.createStatement(lookup).bind("$1", 1).execute())
+                .flatMap(result -> result.map(row -> row.get(0, String.class)))
+                .concatWith(Flux.from(connection.createStatement(lookup).bind("$1", 2).execute())
+                        .concatMap(result -> result.map(row -> row.get(0, String.class))))
+                .concatWith(Flux.from(connection.createStatement("UPDATE one SET v = 'b'").execute())
+                        .concatMap(result -> result.map(row -> "no rows expected")))
+                .concatWith(Flux.from(connection.createStatement(lookup).bind("$1", 1).execute())
+                        .flatMap(result -> result.map(row -> (String) null))
+                        .onErrorResume(NullPointerException.class, e -> Mono.just("null mapping refused")))
+                .concatWith(Flux.from(connection.createStatement(lookup).bind("$1", 1).execute())
+                        .flatMap(result -> Flux.from(result.map(row -> row.get(0, String.class)))
+                                .concatWith(Flux.from(result.map(row -> "read twice")))
+                                .onErrorResume(IllegalStateException.class, e -> Mono.just(e.getMessage()))))
+                .cast(Object.class));
+
+        assertThat(seen).containsExactly("a", "null mapping refused", "b", "a Result can be consumed only once");
+    }
+
+    @Test
+    void closingAConnectionEndsTheResultsNobodyConsumed() {
+        database.jdbc().execute("CREATE TABLE many (x INTEGER)");
+        database.jdbc().execute("INSERT INTO many VALUES (1), (2), (3)");
+        Connection streaming = Mono.from(database.factory().create()).block(WAIT);
+        Connection lookup = Mono.from(database.factory().create()).block(WAIT);
+        Result open = Mono.from(streaming.createStatement("SELECT x FROM many").execute()).block(WAIT);
+        Result whole = Mono.from(lookup.createStatement("SELECT x FROM many WHERE x = 2").execute()).block(WAIT);
+
+        Mono.from(streaming.close()).block(WAIT);
+        Mono.from(lookup.close()).block(WAIT);
+
+        assertThatThrownBy(() -> Flux.from(open.map(row -> row.get(0, Long.class))).collectList().block(WAIT))
+                .isInstanceOf(RuntimeException.class);
+        assertThatThrownBy(() -> Flux.from(whole.map(row -> row.get(0, Long.class))).collectList().block(WAIT))
+                .hasMessageContaining("consumed only once");
+        assertThat(database.jdbc().queryForObject("SELECT count(*) FROM many", Long.class))
+                .as("the database is free").isEqualTo(3L);
+    }
+
+    @Test
     void bindingSetsGiveTheirCountsInOrderAndAFailureAfterThoseThatRanBeforeIt() {
         database.jdbc().execute("CREATE TABLE u (id INTEGER PRIMARY KEY)");
         List<Object> outcome = with(connection -> Flux.from(connection.createStatement("INSERT INTO u VALUES ($1)")

@@ -198,7 +198,8 @@ public final class AccessGate {
      * (a request waits), so the shared count read here can only fall meanwhile.
      */
     private List<Waiter> grantable() {
-        List<Waiter> granted = new ArrayList<>();
+        // most releases grant nothing (an R2DBC connection's turn is released after every statement): no list then
+        List<Waiter> granted = List.of();
         while (!queue.isEmpty() && !exclusiveHeld) {
             Waiter head = queue.peekFirst();
             if (head.exclusive()) {
@@ -208,6 +209,9 @@ public final class AccessGate {
                 exclusiveHeld = true;
             } else {
                 state.addAndGet(HOLDER);
+            }
+            if (granted.isEmpty()) {
+                granted = new ArrayList<>();
             }
             granted.add(queue.pollFirst());
         }

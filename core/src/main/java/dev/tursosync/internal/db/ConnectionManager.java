@@ -8,9 +8,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Deque;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedTransferQueue;
@@ -107,11 +105,11 @@ public final class ConnectionManager implements StandaloneDatabase {
     private final ExecutorService leaseThreads;
     private final Scheduler scheduler;
     /**
-     * Idle pooled connections. Borrowing and giving back run under a shared permit and closing them all under the
-     * exclusive one, so they never overlap and the common borrow and give-back take no monitor (lease threads that
-     * contend on one are descheduled while holding it on a loaded machine).
+     * Idle pooled connections, each lane's last one at its home. Borrowing and giving back run under a shared permit
+     * and closing them all under the exclusive one, so they never overlap and the common borrow and give-back take no
+     * monitor (lease threads that contend on one are descheduled while holding it on a loaded machine).
      */
-    private final Deque<Connection> idle = new ConcurrentLinkedDeque<>();
+    private final IdleConnections idle = new IdleConnections();
     private volatile Connection sentinel;
     private volatile boolean closed;
     /** Set by {@link #refuseWork()}: work fails as after close, but {@link #close()} still has to run. */
@@ -234,7 +232,7 @@ public final class ConnectionManager implements StandaloneDatabase {
      */
     @Override
     public SerialLane lane() {
-        return new SerialLane(leaseThreads);
+        return new SerialLane(leaseThreads, idle.newHome());
     }
 
     /**
@@ -257,8 +255,7 @@ public final class ConnectionManager implements StandaloneDatabase {
             try {
                 lane.execute(() -> {
                     try {
-                        sink.success(new ConnectionLease(borrow(), permit, lane, this::giveBack,
-                                this::afterStatement));
+                        sink.success(newLease(permit, lane));
                     } catch (Throwable error) {
                         permit.release();
                         sink.error(error);
@@ -298,7 +295,7 @@ public final class ConnectionManager implements StandaloneDatabase {
             lane.execute(() -> {
                 ConnectionLease lease;
                 try {
-                    lease = new ConnectionLease(borrow(), permit, lane, this::giveBack, this::afterStatement);
+                    lease = newLease(permit, lane);
                 } catch (Throwable error) {
                     permit.release();
                     done.accept(null, error);
@@ -310,6 +307,13 @@ public final class ConnectionManager implements StandaloneDatabase {
             permit.release();
             done.accept(null, closedError());
         }
+    }
+
+    /** A lease on a connection borrowed for the lane (its last one when still idle), given back to the lane's home. */
+    private ConnectionLease newLease(AccessGate.Permit permit, Lane lane) throws SQLException {
+        int home = lane instanceof SerialLane serial ? serial.home() : IdleConnections.NO_HOME;
+        return new ConnectionLease(borrow(home), permit, lane, (connection, healthy) -> giveBack(connection, healthy,
+                home), this::afterStatement);
     }
 
     /**
@@ -390,7 +394,7 @@ public final class ConnectionManager implements StandaloneDatabase {
     }
 
     private <T> T runPooled(SqlWork<T> work) throws Exception {
-        Connection connection = borrow();
+        Connection connection = borrow(IdleConnections.NO_HOME);
         boolean healthy = false;
         try {
             // a schema change made on a connection the client does not own is captured before work reads the log
@@ -400,7 +404,7 @@ public final class ConnectionManager implements StandaloneDatabase {
             healthy = connection.getAutoCommit();
             return result;
         } finally {
-            giveBack(connection, healthy);
+            giveBack(connection, healthy, IdleConnections.NO_HOME);
         }
     }
 
@@ -412,9 +416,9 @@ public final class ConnectionManager implements StandaloneDatabase {
         return work.run();
     }
 
-    private Connection borrow() throws SQLException {
+    private Connection borrow(int home) throws SQLException {
         ensureOpen();
-        Connection connection = idle.pollFirst();
+        Connection connection = idle.take(home);
         if (connection != null && sentinel != null) {
             return connection;
         }
@@ -427,9 +431,9 @@ public final class ConnectionManager implements StandaloneDatabase {
         }
     }
 
-    private void giveBack(Connection connection, boolean healthy) {
+    private void giveBack(Connection connection, boolean healthy, int home) {
         if (healthy && !closed) {
-            idle.addFirst(connection);
+            idle.giveBack(connection, home);
             return;
         }
         try {
@@ -463,10 +467,9 @@ public final class ConnectionManager implements StandaloneDatabase {
 
     /** Closes pooled connections first and the read-only sentinel last, so nothing checkpoints the WAL. */
     private void closeAll() {
-        for (Connection connection : idle) {
+        for (Connection connection : idle.drain()) {
             closeQuietly(connection);
         }
-        idle.clear();
         if (sentinel != null) {
             closeQuietly(sentinel);
             sentinel = null;

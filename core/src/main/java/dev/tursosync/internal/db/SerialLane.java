@@ -21,9 +21,16 @@ public final class SerialLane implements Lane {
     private final Executor threads;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicInteger pending = new AtomicInteger();
+    private final int home;
 
-    SerialLane(Executor threads) {
+    SerialLane(Executor threads, int home) {
         this.threads = threads;
+        this.home = home;
+    }
+
+    /** Where the lane's leases give their connection back, and its next lease looks first. */
+    int home() {
+        return home;
     }
 
     /**

@@ -51,6 +51,38 @@ final class ConnectionLeaseTests {
     }
 
     @Test
+    void successiveLeasesOfALaneGetItsConnectionBackWhileAnotherLaneKeepsItsOwn() throws Exception {
+        manager = new ConnectionManager(dir.resolve("app.db"), 2);
+        SerialLane first = manager.lane();
+        SerialLane second = manager.lane();
+        // both at once: the pool opens a second connection
+        ConnectionLease firstHeld = manager.lease(first).cast(ConnectionLease.class).block(WAIT);
+        ConnectionLease secondHeld = manager.lease(second).cast(ConnectionLease.class).block(WAIT);
+        firstHeld.release().block(WAIT);
+        secondHeld.release().block(WAIT);
+        List<String> seen = new ArrayList<>();
+        for (int round = 0; round < 5; round++) {
+            for (SerialLane lane : List.of(first, second)) {
+                ConnectionLease lease = manager.lease(lane).cast(ConnectionLease.class).block(WAIT);
+                seen.add((lane == first ? "first@" : "second@")
+                        + lease.run(System::identityHashCode).block(WAIT));
+                lease.release().block(WAIT);
+            }
+        }
+
+        assertThat(seen.stream().distinct()).as("each lane always on its own connection").hasSize(2);
+        assertThat(seen.stream().map(entry -> entry.substring(entry.indexOf('@'))).distinct()).hasSize(2);
+        ConnectionLease last = manager.lease(first).cast(ConnectionLease.class).block(WAIT);
+        java.sql.Connection atHome = last.run(connection -> connection).block(WAIT);
+        last.release().block(WAIT);
+        manager.exclusive(() -> true).block(WAIT);
+        assertThat(atHome.isClosed()).as("exclusive work closes the connections waiting at the lanes' homes").isTrue();
+        ConnectionLease after = manager.lease(first).cast(ConnectionLease.class).block(WAIT);
+        assertThat(after.run(connection -> connection == atHome || connection.isClosed()).block(WAIT)).isFalse();
+        after.release().block(WAIT);
+    }
+
+    @Test
     void exclusiveWorkWaitsForTheLeaseAndReleaseRollsBackAnOpenTransaction() throws Exception {
         manager = new ConnectionManager(dir.resolve("app.db"), 2);
         manager.withConnection(connection -> connection.createStatement().execute("CREATE TABLE t(x)")).block(WAIT);

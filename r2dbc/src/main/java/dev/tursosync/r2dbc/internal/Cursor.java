@@ -4,7 +4,6 @@ import dev.tursosync.spi.LocalDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +29,7 @@ final class Cursor {
     private final String sql;
     private final PreparedStatement statement;
     private final ResultSet rows;
+    private final ResultColumns columns;
     private final TursoRowMetadata metadata;
     private final long updateCount;
     private final boolean reusable;
@@ -41,13 +41,14 @@ final class Cursor {
     private boolean ahead;
 
     private Cursor(Connection connection, LocalDatabase manager, String sql, PreparedStatement statement,
-            ResultSet rows, TursoRowMetadata metadata, long updateCount, boolean reusable) {
+            ResultSet rows, ResultColumns columns, long updateCount, boolean reusable) {
         this.connection = connection;
         this.manager = manager;
         this.sql = sql;
         this.statement = statement;
         this.rows = rows;
-        this.metadata = metadata;
+        this.columns = columns;
+        this.metadata = columns == null ? null : columns.metadata();
         this.updateCount = updateCount;
         this.reusable = reusable;
     }
@@ -68,8 +69,8 @@ final class Cursor {
         manager.beforeStatement(connection, sql);
         boolean cacheable = StatementCache.isCacheable(sql);
         boolean query = !cacheable && StatementCache.isQuery(sql);
-        PreparedStatement kept = cacheable || query ? StatementCache.take(connection, sql, values.length) : null;
-        PreparedStatement statement = kept != null ? kept : prepare(connection, sql);
+        StatementCache.Kept kept = cacheable || query ? StatementCache.take(connection, sql, values.length) : null;
+        PreparedStatement statement = kept != null ? kept.statement() : prepare(connection, sql);
         try {
             for (int i = 0; i < values.length; i++) {
                 bind(statement, i + 1, values[i]);
@@ -82,13 +83,13 @@ final class Cursor {
             }
             if (query) {
                 ResultSet rows = statement.executeQuery();
-                return new Cursor(connection, manager, sql, statement, rows, metadata(rows.getMetaData()), -1, true)
-                        .readFirst();
+                ResultColumns columns = ResultColumns.read(statement, rows, kept == null ? null : kept.columns());
+                return new Cursor(connection, manager, sql, statement, rows, columns, -1, true).readFirst();
             }
             if (statement.execute()) {
                 ResultSet rows = statement.getResultSet();
-                return new Cursor(connection, manager, sql, statement, rows, metadata(rows.getMetaData()), -1,
-                        false).readFirst();
+                return new Cursor(connection, manager, sql, statement, rows, ResultColumns.read(statement, rows, null),
+                        -1, false).readFirst();
             }
             Cursor cursor = new Cursor(connection, manager, sql, statement, null, null,
                     Math.max(0, statement.getUpdateCount()), false);
@@ -134,14 +135,6 @@ final class Cursor {
         } else {
             throw new IllegalStateException("unresolved value " + value.getClass().getName());
         }
-    }
-
-    private static TursoRowMetadata metadata(ResultSetMetaData jdbc) throws SQLException {
-        TursoColumnMetadata[] columns = new TursoColumnMetadata[jdbc.getColumnCount()];
-        for (int i = 0; i < columns.length; i++) {
-            columns[i] = new TursoColumnMetadata(jdbc.getColumnLabel(i + 1), jdbc.getColumnTypeName(i + 1));
-        }
-        return new TursoRowMetadata(List.of(columns));
     }
 
     /**
@@ -256,7 +249,7 @@ final class Cursor {
         }
         closed = true;
         if (finished && resetRows()) {
-            StatementCache.keep(connection, sql, statement);
+            StatementCache.keep(connection, sql, statement, columns);
         } else {
             StatementCache.close(statement);
         }

@@ -4,6 +4,7 @@ import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import io.r2dbc.spi.Result;
 import io.r2dbc.spi.Row;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -34,6 +35,9 @@ final class CursorResult {
     private final AtomicBoolean subscribed = new AtomicBoolean();
     private final AtomicBoolean finished = new AtomicBoolean();
     private volatile Reader<?> reader;
+    /** Links of the connection's {@link OpenResults}, guarded by its monitor. */
+    CursorResult previousOpen;
+    CursorResult nextOpen;
 
     /**
      * Takes a hold on the turn until the result is consumed, cancelled or abandoned.
@@ -73,6 +77,9 @@ final class CursorResult {
      * @return the mapped values
      */
     <T> Flux<T> read(Function<? super TursoRow, ? extends T> rows, LongFunction<? extends T> count) {
+        if (!cursor.hasRows() || cursor.exhausted()) {
+            return new KnownReading<>(rows, count);
+        }
         return new Reading<>(rows, count);
     }
 
@@ -112,10 +119,10 @@ final class CursorResult {
         ended.run();
     }
 
-    private final class Reading<T> extends Flux<T> {
+    private class Reading<T> extends Flux<T> {
 
-        private final Function<? super TursoRow, ? extends T> rows;
-        private final LongFunction<? extends T> count;
+        final Function<? super TursoRow, ? extends T> rows;
+        final LongFunction<? extends T> count;
 
         Reading(Function<? super TursoRow, ? extends T> rows, LongFunction<? extends T> count) {
             this.rows = rows;
@@ -131,6 +138,43 @@ final class CursorResult {
             Reader<T> subscription = new Reader<>(actual, rows, count);
             reader = subscription;
             actual.onSubscribe(subscription);
+        }
+    }
+
+    /**
+     * A reading of a result the execution already read whole: an update count, or a query of at most one row (such as
+     * a lookup by key). It is also a {@link Callable}, which Reactor's {@code flatMap} and {@code concatMap} call
+     * instead of subscribing (as for {@code Mono.fromCallable}): the value, or {@code null} for none, comes back at
+     * once, without an inner subscriber, its queue and its requests. The result is finished before the value is
+     * returned, as the mapping function has then run.
+     */
+    private final class KnownReading<T> extends Reading<T> implements Callable<T> {
+
+        KnownReading(Function<? super TursoRow, ? extends T> rows, LongFunction<? extends T> count) {
+            super(rows, count);
+        }
+
+        @Override
+        public T call() {
+            if (!subscribed.compareAndSet(false, true)) {
+                throw new IllegalStateException("a Result can be consumed only once");
+            }
+            try {
+                if (!cursor.hasRows()) {
+                    return count == null ? null : count.apply(cursor.updateCount());
+                }
+                List<TursoRow> first = cursor.takeFirst();
+                if (rows == null || first == null || first.isEmpty()) {
+                    return null;
+                }
+                T value = rows.apply(first.get(0));
+                if (value == null) {
+                    throw new NullPointerException("the mapping function returned null");
+                }
+                return value;
+            } finally {
+                finish();
+            }
         }
     }
 

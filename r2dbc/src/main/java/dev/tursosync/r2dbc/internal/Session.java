@@ -6,9 +6,6 @@ import dev.tursosync.spi.LocalDatabase;
 import dev.tursosync.spi.StatementKinds;
 import dev.tursosync.spi.Turns;
 import java.time.Duration;
-import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.reactivestreams.Publisher;
@@ -24,7 +21,7 @@ final class Session {
 
     private final Mono<LocalDatabase> databases;
     private final Turns turns = Turns.create();
-    private final Set<CursorResult> open = ConcurrentHashMap.newKeySet();
+    private final OpenResults open = new OpenResults();
     private volatile Duration statementTimeout;
     private volatile boolean closed;
 
@@ -184,7 +181,7 @@ final class Session {
                 return Mono.empty();
             }
             closed = true;
-            List.copyOf(open).forEach(CursorResult::abandon);
+            open.snapshot().forEach(CursorResult::abandon);
             return turns.next().flatMap(turn -> {
                 Lease held = lease;
                 lease = null;

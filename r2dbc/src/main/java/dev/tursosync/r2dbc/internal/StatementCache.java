@@ -19,9 +19,10 @@ import org.slf4j.LoggerFactory;
  * a statement left un-reset would count as running, and SQLite would then never clear an interrupt meant for another
  * statement. Only a statement that ran to its end without an error comes back into the cache ({@link #keep}); one in
  * use is taken out of it ({@link #take}), so an interrupted or failed statement is closed, never reused. Queries
- * ({@code SELECT}, {@code VALUES}) are kept too once stepped to their last row and reset: their column names and types
- * are read from the live statement at every execution (sqlite-jdbc reads the names again each time it executes, and
- * SQLite re-compiles the statement against a changed schema), so a schema change never leaves them stale.
+ * ({@code SELECT}, {@code VALUES}) are kept too once stepped to their last row and reset, with the columns of that
+ * execution: their column names and types are read from the live statement at every execution (sqlite-jdbc reads the
+ * names again each time it executes, and SQLite re-compiles the statement against a changed schema) and compared with
+ * those ({@link ResultColumns}), so a schema change never leaves them stale.
  * Every method runs on the thread that uses the connection (a lease's database thread).
  */
 final class StatementCache {
@@ -34,7 +35,7 @@ final class StatementCache {
      * connection (handing a connection over goes through the manager's pool and permits, which publish what the last
      * holder kept), so it needs no lock, and connections never wait for each other here.
      */
-    private static final Map<Connection, Map<String, PreparedStatement>> CACHES = new ConcurrentHashMap<>();
+    private static final Map<Connection, Map<String, Kept>> CACHES = new ConcurrentHashMap<>();
     /** {@link #isCacheable} by text, as the driver asks about the same texts for every execution. */
     private static final Map<String, Boolean> CACHEABLE = new ConcurrentHashMap<>();
     /** Distinct texts remembered; beyond that the memory starts over. */
@@ -100,6 +101,15 @@ final class StatementCache {
     }
 
     /**
+     * A kept statement with the columns of its last execution.
+     *
+     * @param statement the statement, reset
+     * @param columns   for a query, the columns its last execution read ({@link ResultColumns}); else {@code null}
+     */
+    record Kept(PreparedStatement statement, ResultColumns columns) {
+    }
+
+    /**
      * Takes a kept statement for this text out of the cache.
      *
      * @param connection the connection
@@ -109,46 +119,44 @@ final class StatementCache {
      * @return the statement, its parameters cleared unless all are bound, or {@code null} when none is kept
      * @throws SQLException if clearing the parameters fails
      */
-    static PreparedStatement take(Connection connection, String sql, int bound) throws SQLException {
-        Map<String, PreparedStatement> cache = CACHES.get(connection);
-        PreparedStatement kept = cache == null ? null : cache.remove(sql);
-        if (kept == null || kept.isClosed()) {
+    static Kept take(Connection connection, String sql, int bound) throws SQLException {
+        Map<String, Kept> cache = CACHES.get(connection);
+        Kept kept = cache == null ? null : cache.remove(sql);
+        if (kept == null || kept.statement().isClosed()) {
             return null;
         }
-        if (kept.getParameterMetaData().getParameterCount() != bound) {
-            kept.clearParameters();
+        if (kept.statement().getParameterMetaData().getParameterCount() != bound) {
+            kept.statement().clearParameters();
         }
         return kept;
     }
 
     /**
-     * Keeps a cacheable statement that ran to its end through {@link #run}, or a query stepped to its end and reset;
-     * closes any other.
+     * Keeps a statement taken from (or prepared for) this cache: a cacheable statement ({@link #isCacheable}) that ran
+     * to its end through {@link #run}, or a query ({@link #isQuery}) stepped to its end and reset. The caller knows
+     * which it ran, so the text is not looked at again.
      *
      * @param connection the connection
-     * @param sql        the statement text
+     * @param sql        the statement text, cacheable or a query
      * @param statement  the statement, finished
+     * @param columns    for a query, the columns of this execution; else {@code null}
      */
-    static void keep(Connection connection, String sql, PreparedStatement statement) {
-        if (!isCacheable(sql) && !isQuery(sql)) {
-            close(statement);
-            return;
-        }
-        Map<String, PreparedStatement> cache = CACHES.get(connection);
+    static void keep(Connection connection, String sql, PreparedStatement statement, ResultColumns columns) {
+        Map<String, Kept> cache = CACHES.get(connection);
         if (cache == null) {
             // a new connection: forget those the manager closed since (their statements are closed with them)
             CACHES.keySet().removeIf(StatementCache::isClosed);
             cache = new LinkedHashMap<>(16, 0.75f, true);
             CACHES.put(connection, cache);
         }
-        PreparedStatement evicted = cache.put(sql, statement);
+        Kept evicted = cache.put(sql, new Kept(statement, columns));
         if (evicted == null && cache.size() > PER_CONNECTION) {
             var eldest = cache.entrySet().iterator();
             evicted = eldest.next().getValue();
             eldest.remove();
         }
-        if (evicted != null && evicted != statement) {
-            close(evicted);
+        if (evicted != null && evicted.statement() != statement) {
+            close(evicted.statement());
         }
     }
 
