@@ -22,6 +22,8 @@ final class SoakWindow {
     private final AtomicLong pushes = new AtomicLong();
     private final AtomicLong checkpoints = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong resetsOnB = new AtomicLong();
+    private final AtomicLong resetsOnA = new AtomicLong();
     private volatile long pendingChanges = -1;
     private volatile long walBytes = -1;
 
@@ -50,6 +52,16 @@ final class SoakWindow {
 
     void lagToA(long nanos) {
         lagToA.add(nanos);
+    }
+
+    /** The other replica's pull reported the loaded client's table as reset (no row events, so no lag). */
+    void resetOnB() {
+        resetsOnB.incrementAndGet();
+    }
+
+    /** The loaded client's pull reported the other's table as reset. */
+    void resetOnA() {
+        resetsOnA.incrementAndGet();
     }
 
     void missedWrite() {
@@ -115,12 +127,18 @@ final class SoakWindow {
 
     String row(long windowSeconds) {
         return String.format(Locale.ROOT,
-                "| %d:%02d | %d | %d | %d / %d / %d | %d | %d | %s | %s / %s | %d, %s | %s / %s | %s / %s | %s |%n",
+                "| %d:%02d | %d | %d | %d / %d / %d | %d | %d | %s | %s / %s | %d, %s | %s | %s | %s |%n",
                 (index + 1) * windowSeconds / 60, (index + 1) * windowSeconds % 60, writeNanos.size(),
                 missedWrites.get(), pulls.get(), pushes.get(), checkpoints.get(), failures.get(), pendingChanges,
                 Report.megabytes(walBytes), ms(writeNanos.percentileMs(0.5)), ms(writeP99Ms()),
-                writeDuringPullNanos.size(), ms(writeDuringPullP99Ms()), ms(lagToB.percentileMs(0.5)),
-                ms(lagToBP99Ms()), ms(lagToA.percentileMs(0.5)), ms(lagToAP99Ms()), ms(readNanos.percentileMs(0.99)));
+                writeDuringPullNanos.size(), ms(writeDuringPullP99Ms()), lag(lagToB, resetsOnB.get()),
+                lag(lagToA, resetsOnA.get()), ms(readNanos.percentileMs(0.99)));
+    }
+
+    /** {@code p50 / p99}, and how many pulls reported the table reset instead of its rows, if any did. */
+    private static String lag(LongList lags, long resets) {
+        return ms(lags.percentileMs(0.5)) + " / " + ms(lags.percentileMs(0.99))
+                + (resets > 0 ? " (" + resets + " resets)" : "");
     }
 
     private static String ms(double value) {

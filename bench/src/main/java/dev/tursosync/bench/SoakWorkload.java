@@ -22,6 +22,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.LongFunction;
 import java.util.function.ObjLongConsumer;
 import java.util.function.ToDoubleFunction;
@@ -93,9 +94,9 @@ final class SoakWorkload implements Workload {
             running.add(a.status().subscribe(status -> run.pullState(status.state())));
             running.add(a.operations().subscribe(run::operation));
             running.add(b.changes().subscribe(event -> run.arrived(event, "soak_a", run.committedOnA,
-                    SoakWindow::lagToB)));
+                    SoakWindow::lagToB, SoakWindow::resetOnB)));
             running.add(a.changes().subscribe(event -> run.arrived(event, "soak_b", run.committedOnB,
-                    SoakWindow::lagToA)));
+                    SoakWindow::lagToA, SoakWindow::resetOnA)));
             running.add(a.autoSync(AutoSyncOptions.defaults()));
             running.add(b.autoSync(AutoSyncOptions.defaults()));
             Sinks.Empty<Void> stop = Sinks.empty();
@@ -355,11 +356,20 @@ final class SoakWorkload implements Workload {
             }
         }
 
-        /** Records the lag of an insert event for one of the rows a replica committed. */
+        /**
+         * Records the lag of an insert event for one of the rows a replica committed, or a reset of the table (a pull
+         * that changed too many of its pages reports no rows, so no lag).
+         */
         void arrived(ChangeEvent event, String table, Map<Long, Long> committed,
-                     ObjLongConsumer<SoakWindow> lag) {
-            if (event.operation() != ChangeOperation.INSERT || !table.equals(event.table())
-                    || event.rowid() == null) {
+                     ObjLongConsumer<SoakWindow> lag, Consumer<SoakWindow> reset) {
+            if (!table.equals(event.table())) {
+                return;
+            }
+            if (event.operation() == ChangeOperation.RESET) {
+                reset.accept(window());
+                return;
+            }
+            if (event.operation() != ChangeOperation.INSERT || event.rowid() == null) {
                 return;
             }
             Long at = committed.get(event.rowid());

@@ -94,7 +94,7 @@ final class PullFuzzIntegrationTests {
             boolean accepted;
             try (StagedPages staged = StagedPages.of(pages)) {
                 applier.finish(applier.apply(staged, reply.header.getServerRevision(), reply.dbSize(),
-                        metadata.clientId(), metadata.pullGeneration()));
+                        metadata.clientId(), metadata.pullGeneration(), metadata.syncedWal()));
                 accepted = true;
             } catch (TursoSyncException e) {
                 accepted = false;

@@ -14,6 +14,7 @@ import dev.tursosync.internal.transport.ReactorNettySyncTransport;
 import dev.tursosync.internal.transport.TransportOptions;
 import dev.tursosync.testing.LocalSyncServer;
 import dev.tursosync.testing.TursoServerExtension;
+import dev.tursosync.internal.rebase.SyncedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -119,7 +120,8 @@ final class SyncClientIntegrationTests {
         assertThat(local(db, "PRAGMA integrity_check")).containsExactly(List.of("ok"));
 
         client.close().block(WAIT);
-        assertThat(Files.mismatch(db, freshBootstrap())).as("same bytes as a fresh bootstrap").isEqualTo(-1L);
+        assertThat(SyncedImage.of(db)).as("synced state: same bytes as a fresh bootstrap")
+                .isEqualTo(Files.readAllBytes(freshBootstrap()));
     }
 
     /** Also upstream's {@code test_sync_pull_no_changes_updates_last_pull_unix_time}: the pull time moves. */
@@ -290,7 +292,7 @@ final class SyncClientIntegrationTests {
                 .containsExactly(List.of(1L, "one"), List.of(2L, "two"));
         assertThat(local(db, "PRAGMA integrity_check")).containsExactly(List.of("ok"));
         client.close().block(WAIT);
-        assertThat(Files.mismatch(db, freshBootstrap())).isEqualTo(-1L);
+        assertThat(SyncedImage.of(db)).isEqualTo(Files.readAllBytes(freshBootstrap()));
     }
 
     @Test

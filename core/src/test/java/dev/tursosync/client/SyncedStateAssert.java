@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tursosync.internal.proto.PullUpdatesReqProtoBody;
 import dev.tursosync.internal.pull.SnapshotFileWriter;
+import dev.tursosync.internal.meta.MetadataStore;
+import dev.tursosync.internal.rebase.DatabaseFiles;
 import dev.tursosync.internal.rebase.RevertStore;
+import dev.tursosync.internal.rebase.SyncedPrefix;
+import dev.tursosync.internal.wal.WalFrames;
 import dev.tursosync.internal.rebase.SyncedPages;
 import dev.tursosync.internal.transport.ReactorNettySyncTransport;
 import dev.tursosync.internal.transport.TransportOptions;
@@ -18,7 +22,8 @@ import java.util.Arrays;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Checks that a closed replica's synced state (its file with the revert store's pages put back) is byte for byte a
+ * Checks that a closed replica's synced state (its file with the revert store's pages put back, or with the synced
+ * prefix of its WAL over it) is byte for byte a
  * fresh bootstrap of the remote's current revision.
  */
 final class SyncedStateAssert {
@@ -39,8 +44,10 @@ final class SyncedStateAssert {
             transport.close().block(Duration.ofSeconds(60));
         }
         long freshPages = Files.size(fresh) / PAGE_SIZE;
+        WalFrames frames = WalFrames.read(DatabaseFiles.walOf(database));
+        int prefix = SyncedPrefix.framesIn(new MetadataStore(database).read().orElseThrow().syncedWal(), frames);
         try (SyncedPages synced = SyncedPages.open(database, PAGE_SIZE,
-                     RevertStore.open(RevertStore.fileOf(database), PAGE_SIZE));
+                     RevertStore.open(RevertStore.fileOf(database), PAGE_SIZE), frames, prefix);
              FileChannel expected = FileChannel.open(fresh, StandardOpenOption.READ)) {
             assertThat(synced.sizePages()).as("synced size").isEqualTo(freshPages);
             for (long page = 1; page <= freshPages; page++) {

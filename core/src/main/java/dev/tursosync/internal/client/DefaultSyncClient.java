@@ -249,10 +249,23 @@ public final class DefaultSyncClient implements SyncClient {
 
     private Mono<Void> checkpoint(State current) {
         return current.recovery().recover()
-                .then(current.connections().exclusive(() -> current.checkpointer().run()))
+                .then(current.connections().exclusive(() -> checkpointNow(current)))
                 .doOnNext(saved -> LOG.debug("checkpoint of {}: {} page(s) added to the revert store", database,
                         saved))
                 .then();
+    }
+
+    /**
+     * The checkpoint, in the exclusive window; once it folded a synced prefix into the file, the metadata records
+     * that there is none (a prefix the WAL no longer holds counts as none anyway, so a crash before is harmless).
+     */
+    private static int checkpointNow(State current) {
+        SyncMetadata.WalPrefix prefix = current.metadata().current().syncedWal();
+        int saved = current.checkpointer().run(prefix);
+        if (prefix != null) {
+            current.metadata().record(SyncMetadata::folded);
+        }
+        return saved;
     }
 
     @Override
@@ -517,7 +530,7 @@ public final class DefaultSyncClient implements SyncClient {
         SyncMetadata fresh = new SyncMetadata(SyncMetadata.CURRENT_VERSION,
                 options.clientName() + "-" + UUID.randomUUID(), null, null, null, 0, null,
                 new SyncMetadata.SavedConfiguration(RemoteUrl.parse(options.url()).toString(),
-                        options.clientName()), 0);
+                        options.clientName()), 0, null);
         if (!options.bootstrapIfEmpty()) {
             return Mono.fromCallable(() -> {
                 store.write(fresh);

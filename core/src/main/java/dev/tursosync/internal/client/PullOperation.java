@@ -121,7 +121,8 @@ final class PullOperation {
     }
 
     private List<ChangeEvent> recordUnchanged(PageStage.Staged staged) {
-        PullValidator.checkEmpty(SyncedPages.sizePages(database, PulledPage.PAGE_SIZE),
+        PullValidator.checkEmpty(SyncedPages.sizePages(database, PulledPage.PAGE_SIZE,
+                        metadata.current().syncedWal()),
                 staged.header().databaseSizePages(), staged.header().revision());
         metadata.record(current -> current.pulled(staged.header().revision(), Instant.now()));
         return List.of();
@@ -135,7 +136,8 @@ final class PullOperation {
      */
     private List<ChangeEvent> applyInWindow(PageStage.Staged staged) {
         AppliedPull applied = applyStaged(staged);
-        metadata.record(current -> current.rebased(applied.revision(), applied.nextGeneration(), Instant.now()));
+        metadata.record(current -> current.rebased(applied.revision(), applied.nextGeneration(),
+                applied.syncedWal(), Instant.now()));
         applier.finish(applied);
         applied.events().forEach(changes);
         return applied.events();
@@ -145,7 +147,7 @@ final class PullOperation {
         SyncMetadata current = metadata.current();
         try (StagedPages pages = staged.open()) {
             return applier.apply(pages, staged.header().revision(), staged.header().databaseSizePages(),
-                    current.clientId(), current.pullGeneration());
+                    current.clientId(), current.pullGeneration(), current.syncedWal());
         } catch (RuntimeException e) {
             throw recovery.afterFailedApply(e);
         }

@@ -67,11 +67,13 @@ final class PullRecovery {
 
     /** Recovers; call inside an exclusive window. */
     private void recoverNow() {
-        Optional<AppliedPull> committed = applier.recover(metadata.current().pullGeneration());
+        Optional<AppliedPull> committed = applier.recover(metadata.current().pullGeneration(),
+                metadata.current().syncedWal());
         if (committed.isPresent()) {
             AppliedPull pull = committed.get();
             LOG.info("finished an interrupted pull to revision {}", pull.revision());
-            metadata.record(current -> current.rebased(pull.revision(), pull.nextGeneration(), Instant.now()));
+            metadata.record(current -> current.rebased(pull.revision(), pull.nextGeneration(), pull.syncedWal(),
+                    Instant.now()));
             applier.finish(pull);
         } else if (metadata.current().pendingPull() != null) {
             metadata.record(current -> current.withPendingPull(null));

@@ -16,10 +16,13 @@ import java.util.Objects;
  * @param configuration    the configuration the client was opened with
  * @param pullGeneration   how many pulls replaced the local database (and restarted the change log's numbering);
  *                         pushes record it on the remote next to the change id, as the official clients do
+ * @param syncedWal        the prefix of the WAL that belongs to the synced state (the last pull's pages, kept in
+ *                         the WAL rather than folded into the file), or {@code null} when the file and the revert
+ *                         store alone are the synced state (metadata written before the field existed reads so)
  */
 public record SyncMetadata(int version, String clientId, String revision, Instant lastPull, Instant lastPush,
                            long lastPushedChange, PendingPull pendingPull, SavedConfiguration configuration,
-                           long pullGeneration) {
+                           long pullGeneration, WalPrefix syncedWal) {
 
     /** The format this client writes. */
     public static final int CURRENT_VERSION = 1;
@@ -37,6 +40,7 @@ public record SyncMetadata(int version, String clientId, String revision, Instan
      * @param configuration    the configuration the client was opened with
      * @param pullGeneration   how many pulls replaced the local database (and restarted the change log's numbering);
      *                         pushes record it on the remote next to the change id, as the official clients do
+     * @param syncedWal        the synced prefix of the WAL, or {@code null}
      */
     public SyncMetadata {
         Objects.requireNonNull(clientId, "clientId");
@@ -52,6 +56,22 @@ public record SyncMetadata(int version, String clientId, String revision, Instan
      * @param pageCount         how many pages are staged
      */
     public record PendingPull(String revision, long databaseSizePages, long pageCount) {
+    }
+
+    /**
+     * A prefix of the WAL that belongs to the synced state: its frames (the latest frame of each page up to the
+     * last one) lie over the database file. It is identified by the WAL header's salts and the cumulative checksum
+     * of its last frame, a commit frame, so a WAL that a checkpoint emptied or restarted no longer matches it (see
+     * {@code SyncedPrefix} in the rebase package).
+     *
+     * @param frames     how many frames from the start of the WAL
+     * @param sizePages  the database size the last frame records (the synced size)
+     * @param salt1      the WAL header's first salt
+     * @param salt2      the WAL header's second salt
+     * @param checksum1  the first half of the last frame's cumulative checksum
+     * @param checksum2  the second half
+     */
+    public record WalPrefix(int frames, int sizePages, int salt1, int salt2, int checksum1, int checksum2) {
     }
 
     /**
@@ -71,7 +91,7 @@ public record SyncMetadata(int version, String clientId, String revision, Instan
      */
     public SyncMetadata withPendingPull(PendingPull pending) {
         return new SyncMetadata(version, clientId, revision, lastPull, lastPush, lastPushedChange, pending,
-                configuration, pullGeneration);
+                configuration, pullGeneration, syncedWal);
     }
 
     /**
@@ -83,7 +103,7 @@ public record SyncMetadata(int version, String clientId, String revision, Instan
      */
     public SyncMetadata pulled(String newRevision, Instant at) {
         return new SyncMetadata(version, clientId, newRevision, at, lastPush, lastPushedChange, null, configuration,
-                pullGeneration);
+                pullGeneration, syncedWal);
     }
 
     /**
@@ -92,12 +112,14 @@ public record SyncMetadata(int version, String clientId, String revision, Instan
      *
      * @param newRevision   the pulled revision
      * @param newGeneration the generation of the replayed changes
+     * @param newSyncedWal  the WAL prefix that holds the pulled state, or {@code null} when the file and the
+     *                      revert store hold it (the pull folded its pages into the file)
      * @param at            when
      * @return the new metadata
      */
-    public SyncMetadata rebased(String newRevision, long newGeneration, Instant at) {
+    public SyncMetadata rebased(String newRevision, long newGeneration, WalPrefix newSyncedWal, Instant at) {
         return new SyncMetadata(version, clientId, newRevision, at, lastPush, 0, null, configuration,
-                newGeneration);
+                newGeneration, newSyncedWal);
     }
 
     /**
@@ -109,6 +131,16 @@ public record SyncMetadata(int version, String clientId, String revision, Instan
      */
     public SyncMetadata pushed(long lastChange, Instant at) {
         return new SyncMetadata(version, clientId, revision, lastPull, at, lastChange, pendingPull, configuration,
-                pullGeneration);
+                pullGeneration, syncedWal);
+    }
+
+    /**
+     * A copy after a checkpoint folded the WAL into the file: no synced prefix any more.
+     *
+     * @return the copy
+     */
+    public SyncMetadata folded() {
+        return new SyncMetadata(version, clientId, revision, lastPull, lastPush, lastPushedChange, pendingPull,
+                configuration, pullGeneration, null);
     }
 }

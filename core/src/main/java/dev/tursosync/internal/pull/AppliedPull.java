@@ -1,6 +1,7 @@
 package dev.tursosync.internal.pull;
 
 import dev.tursosync.ChangeEvent;
+import dev.tursosync.internal.meta.SyncMetadata.WalPrefix;
 import dev.tursosync.internal.rebase.RebaseJournal;
 import java.util.List;
 import java.util.Objects;
@@ -14,12 +15,16 @@ import java.util.Optional;
  * @param revision       the revision the metadata must record
  * @param nextGeneration the pull generation the metadata must record
  * @param journal        the rebase journal that {@code finish} completes; empty for the first pull into an empty
- *                       database, which has none
+ *                       database and for a pull over no pending change, which have none
+ * @param syncedWal      the WAL prefix that now holds the synced state, for the metadata to record; {@code null} when
+ *                       the file (and the revert store) will hold it once {@code finish} ran
+ * @param foldIn         whether {@code finish} folds the WAL into the file (a pull over no pending change keeps its
+ *                       pages in the WAL until the WAL passes a size)
  * @param events         the change events of the remote changes; empty for a pull that recovery finishes (its
  *                       events were not decoded by this process)
  */
 public record AppliedPull(String revision, long nextGeneration, Optional<RebaseJournal> journal,
-                          List<ChangeEvent> events) {
+                          WalPrefix syncedWal, boolean foldIn, List<ChangeEvent> events) {
 
     /**
      * Validates and copies the components.
@@ -27,6 +32,8 @@ public record AppliedPull(String revision, long nextGeneration, Optional<RebaseJ
      * @param revision       see {@link #revision()}
      * @param nextGeneration see {@link #nextGeneration()}
      * @param journal        see {@link #journal()}
+     * @param syncedWal      see {@link #syncedWal()}
+     * @param foldIn         see {@link #foldIn()}
      * @param events         see {@link #events()}
      */
     public AppliedPull {
@@ -35,8 +42,9 @@ public record AppliedPull(String revision, long nextGeneration, Optional<RebaseJ
         events = List.copyOf(events);
     }
 
-    /** The pull a journal describes, once its WAL transactions committed. */
+    /** The pull a journal of an older version describes, once its WAL transactions committed. */
     static AppliedPull of(RebaseJournal journal, List<ChangeEvent> events) {
-        return new AppliedPull(journal.revision(), journal.fromGeneration() + 1, Optional.of(journal), events);
+        return new AppliedPull(journal.revision(), journal.fromGeneration() + 1, Optional.of(journal), null, true,
+                events);
     }
 }

@@ -16,7 +16,11 @@ import dev.tursosync.internal.rebase.JournalStore;
 import dev.tursosync.internal.rebase.LocalReplay;
 import dev.tursosync.internal.rebase.RebaseJournal;
 import dev.tursosync.internal.rebase.RevertStore;
+import dev.tursosync.internal.rebase.SyncCheckpoint;
 import dev.tursosync.internal.rebase.SyncedPages;
+import dev.tursosync.internal.rebase.SyncedPrefix;
+import dev.tursosync.internal.meta.SyncMetadata.WalPrefix;
+import dev.tursosync.internal.wal.WalAppend;
 import dev.tursosync.internal.sqlite.PageNumberSet;
 import dev.tursosync.internal.sqlite.PageSource;
 import dev.tursosync.internal.wal.WalFrame;
@@ -34,10 +38,8 @@ import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 
@@ -45,33 +47,41 @@ import java.util.concurrent.Executor;
  * Applies a staged pull while no connection is open (the caller holds the exclusive permit), rebasing the pending
  * local changes on top of it.
  *
- * <p>The database file plus the revert store is the synced state; the WAL holds what was written locally since.
- * A pull, in order:
+ * <p>The synced state is the database file with the synced prefix of the WAL over it, or, when the WAL holds no
+ * prefix, with the revert store's pages put back ({@link SyncedPages}); the WAL frames after the prefix are what
+ * was written locally since. A pull, in order:
  * <ol>
  *   <li>starts decoding the change events on another thread, from the synced state and the staged pages, which
- *       stay as they are until the checkpoint;</li>
- *   <li>reads the pending local changes and writes them, with where the WAL ends, to the rebase journal;</li>
+ *       stay as they are while it runs;</li>
+ *   <li>reads the pending local changes; if there are any, writes them, with where the WAL ends, to the rebase
+ *       journal;</li>
  *   <li>appends one WAL transaction that turns the local state into the remote one: the staged pages, plus the
- *       synced version of every page written locally (in the WAL or the revert store) that the remote did not
- *       change, with the remote's size in the commit frame;</li>
+ *       synced version of every page written locally (after the prefix, or in the revert store) that the remote did
+ *       not change, with the remote's size in the commit frame; where it ends is the new synced prefix;</li>
  *   <li>if changes were pending, replays them in a second transaction (capture reinstalled, the transform hook
  *       applied; if a change fails, the WAL is cut back to where it ended, which restores the local state
- *       exactly) and writes the revert store of the new synced state (the remote's versions of the pages the
- *       replay wrote) to {@code <db>-revert.next};</li>
+ *       exactly): its frames follow the prefix, so they are local changes;</li>
  *   <li>waits for the events; if decoding failed, the pull is undone like a failed replay.</li>
  * </ol>
- * The caller then records the new revision and generation in the metadata, which is the pull's point of no return,
- * and calls {@link #finish(AppliedPull)}: the new revert store replaces the old one (without pending changes the file alone
- * becomes the synced state, so the store goes), a {@code TRUNCATE} checkpoint folds the WAL into the file, and the
- * journal goes. After a crash, {@link #recover(long)} reads the journal: if the metadata records the pull, only
- * {@link #finish(AppliedPull)} is redone; if not, without the last transaction's commit in the WAL the pull is undone (the
- * journal's changes are still in the database), and with it the revert store is written and the caller records
- * the pull. So no change is lost or applied twice. An empty database gets its first pages through a new file
- * renamed into place instead.
+ * The caller then records the new revision, generation and prefix in the metadata, which is the pull's point of no
+ * return, and calls {@link #finish(AppliedPull)}: the revert store goes (the prefix holds the synced version of each
+ * of its pages), the journal goes, and the WAL is folded into the file only once it passed a size. Without pending
+ * changes no journal is needed: a torn transaction is ignored by SQLite, and a committed one the metadata does not
+ * record is, for the next pull, a local transaction whose pages it writes back. After a crash with a journal,
+ * {@link #recover} reads it: if the metadata records the pull, only {@link #finish(AppliedPull)} is redone; if not,
+ * without the last transaction's commit in the WAL the pull is undone (the journal's changes are still in the
+ * database), and with it the caller records the pull. So no change is lost or applied twice. An empty database gets
+ * its first pages through a new file renamed into place instead.
  */
 public final class PullApplier {
 
     private static final int PAGE_SIZE = 4096;
+
+    /**
+     * The WAL size past which a pull over no pending change folds the WAL into the file after all: every apply
+     * scans the whole WAL, and SQLite rebuilds its index from it when the connections open again.
+     */
+    static final long FOLD_IN_WAL_BYTES = 8L << 20;
 
     private final Path database;
     private final Path wal;
@@ -80,6 +90,7 @@ public final class PullApplier {
     private final LocalReplay replay;
     private final JournalStore journals;
     private final Executor decodeExecutor;
+    private final long foldInWalBytes;
 
     /**
      * Creates an applier.
@@ -90,6 +101,20 @@ public final class PullApplier {
      * @param decodeExecutor runs the decoder while the apply writes (never interrupt its threads)
      */
     public PullApplier(Path database, ChangeEventDecoder decoder, LocalReplay replay, Executor decodeExecutor) {
+        this(database, decoder, replay, decodeExecutor, FOLD_IN_WAL_BYTES);
+    }
+
+    /**
+     * Creates an applier that folds the WAL into the file after a pull over no pending change once it passes a size.
+     *
+     * @param database       the database file
+     * @param decoder        computes change events from old and new pages
+     * @param replay         replays pending local changes
+     * @param decodeExecutor runs the decoder while the apply writes (never interrupt its threads)
+     * @param foldInWalBytes the WAL size past which such a pull folds the WAL in; 0 folds every time
+     */
+    public PullApplier(Path database, ChangeEventDecoder decoder, LocalReplay replay, Executor decodeExecutor,
+                       long foldInWalBytes) {
         this.database = database;
         this.wal = DatabaseFiles.walOf(database);
         this.nextRevert = ReplicaFiles.nextRevertStore(database);
@@ -97,34 +122,39 @@ public final class PullApplier {
         this.replay = replay;
         this.journals = new JournalStore(database);
         this.decodeExecutor = decodeExecutor;
+        this.foldInWalBytes = foldInWalBytes;
     }
 
     /**
      * Applies a staged pull and replays the pending local changes on top. Call only with every connection closed.
-     * On success the journal is left in place: record the returned pull's revision and generation, then pass it to
-     * {@link #finish(AppliedPull)}.
+     * On success a journal (written when changes were pending) is left in place: record the returned pull's
+     * revision, generation and synced prefix, then pass it to {@link #finish(AppliedPull)}.
      *
      * @param staged            the staged pages (the caller closes them)
      * @param revision          the staged revision
      * @param databaseSizePages the database size at the staged revision
      * @param clientId          this client's id
      * @param fromGeneration    the current pull generation
+     * @param syncedWal         the synced prefix of the WAL the metadata records, or {@code null}
      * @return the applied pull, with the change events of the remote changes
      * @throws ReplayFailedException if a pending change cannot be replayed; the pull is then undone
      * @throws SyncProtocolException  if the staged pages are malformed; nothing is written then
      */
     public AppliedPull apply(StagedPages staged, String revision, long databaseSizePages, String clientId,
-                             long fromGeneration) {
+                             long fromGeneration, WalPrefix syncedWal) {
         if (DatabaseFiles.isEmpty(database)) {
             PullValidator.check(PageNumberSet.of(staged.pageNumbers()), staged::page, pageNumber -> null, 0,
                     databaseSizePages);
             List<ChangeEvent> events = decoder.decode(pageNumber -> null, staged::page,
                     PageNumberSet.of(staged.pageNumbers()));
             replaceEmptyDatabase(staged, databaseSizePages);
-            return new AppliedPull(revision, fromGeneration + 1, Optional.empty(), events);
+            return new AppliedPull(revision, fromGeneration + 1, Optional.empty(), null, false, events);
         }
-        RevertStore revert = RevertStore.open(RevertStore.fileOf(database), PAGE_SIZE);
-        try (SyncedPages synced = SyncedPages.open(database, PAGE_SIZE, revert)) {
+        WalFrames local = WalFrames.read(wal);
+        int prefix = SyncedPrefix.framesIn(syncedWal, local);
+        RevertStore revert = prefix > 0 ? RevertStore.empty(PAGE_SIZE)
+                : RevertStore.open(RevertStore.fileOf(database), PAGE_SIZE);
+        try (SyncedPages synced = SyncedPages.open(database, PAGE_SIZE, revert, local, prefix)) {
             PageNumberSet remote = PageNumberSet.of(staged.pageNumbers());
             PullValidator.check(remote, staged::page, synced, synced.sizePages(), databaseSizePages);
             PageSource after = pageNumber -> {
@@ -135,26 +165,57 @@ public final class PullApplier {
                     decodeExecutor);
             try {
                 List<LogRow> pending = readPendingRows();
-                WalFrames local = WalFrames.read(wal);
                 WalScan scan = local.scan();
+                long[] reverted = revertedPages(local, prefix, revert, remote, synced.sizePages(),
+                        databaseSizePages);
+                if (pending.isEmpty()) {
+                    return appendAlone(staged, reverted, synced, scan, revision, databaseSizePages,
+                            fromGeneration, decoding);
+                }
                 boolean continues = scan.headerValid();
                 RebaseJournal journal = new RebaseJournal(RebaseJournal.Phase.PREPARED, fromGeneration, revision,
                         databaseSizePages, continues ? scan.committedLength() : 0,
                         continues ? scan.lastCommitFrame() : 0, pending);
-                long[] reverted = revertedPages(local, revert, remote, synced.sizePages(), databaseSizePages);
                 journals.write(journal);
-                WalWriter.appendTransaction(scan, PAGE_SIZE, frames(staged, reverted, synced),
-                        Math.toIntExact(databaseSizePages));
+                WalAppend appended = WalWriter.appendTransaction(scan, PAGE_SIZE,
+                        frames(staged, reverted, synced), Math.toIntExact(databaseSizePages));
                 DatabaseFiles.dropSharedMemory(database);
-                if (!pending.isEmpty()) {
-                    replayOrUndo(journal, clientId);
-                    writeNextRevert(journal, WalFrames.read(wal));
-                }
-                return AppliedPull.of(journal, decodedOrUndo(decoding, journal));
+                WalPrefix next = SyncedPrefix.endingAt(wal, appended.lastFrame());
+                replayOrUndo(journal, clientId);
+                List<ChangeEvent> events = decodedOrUndo(decoding, journal);
+                return new AppliedPull(revision, fromGeneration + 1, Optional.of(journal), next,
+                        walSize() > foldInWalBytes, events);
             } finally {
                 decoding.awaitQuietly();
             }
         }
+    }
+
+    /**
+     * A pull over no pending change: one WAL transaction, kept in the WAL as the new synced prefix, without a
+     * journal. A crash before it commits leaves a torn transaction that SQLite's recovery ignores; one after it
+     * commits but before the metadata records the prefix leaves a transaction after the recorded prefix, that is
+     * local frames as far as the synced state goes, and the next pull writes their synced versions back like any
+     * other local write (docs/sync-client.md, crash safety). If the events cannot be decoded, the WAL is cut back.
+     */
+    private AppliedPull appendAlone(StagedPages staged, long[] reverted, SyncedPages synced, WalScan scan,
+                                    String revision, long databaseSizePages, long fromGeneration,
+                                    EventDecoding decoding) {
+        WalAppend appended = WalWriter.appendTransaction(scan, PAGE_SIZE, frames(staged, reverted, synced),
+                Math.toIntExact(databaseSizePages));
+        DatabaseFiles.dropSharedMemory(database);
+        WalPrefix prefix = SyncedPrefix.endingAt(wal, appended.lastFrame());
+        List<ChangeEvent> events;
+        try {
+            events = decoding.await();
+        } catch (RuntimeException e) {
+            DatabaseFiles.truncateWal(database, scan.headerValid() ? scan.committedLength() : 0);
+            throw e instanceof TursoSyncException ? e
+                    : new SyncProtocolException("the pulled pages cannot be decoded into change events: "
+                            + e.getMessage() + "; the pull was undone", e);
+        }
+        return new AppliedPull(revision, fromGeneration + 1, Optional.empty(), prefix,
+                appended.endOffset() > foldInWalBytes, events);
     }
 
     /**
@@ -174,7 +235,7 @@ public final class PullApplier {
     }
 
     /**
-     * Whether an interrupted pull waits for {@link #recover(long)}.
+     * Whether an interrupted pull waits for {@link #recover}.
      *
      * @return whether the rebase journal exists
      */
@@ -183,14 +244,49 @@ public final class PullApplier {
     }
 
     /**
-     * Ends a pull once the metadata records its revision and generation: installs the new revert store, folds the
-     * WAL into the file, and deletes the journal. A crash before the journal is gone makes {@link #recover} redo
-     * this (each step is idempotent).
+     * Ends a pull once the metadata records its revision, generation and synced prefix: deletes the revert store,
+     * folds the WAL into the file if it passed the size, and deletes the journal. A crash before the journal is gone
+     * makes {@link #recover} redo this (each step is idempotent). A journal of an older version, whose pull the
+     * metadata records without a prefix, is finished as that version did: its new revert store installed, the WAL
+     * folded in.
      *
      * @param pull the pull {@link #apply} or {@link #recover} handed back
      */
     public void finish(AppliedPull pull) {
-        pull.journal().ifPresent(this::complete);
+        if (pull.syncedWal() != null) {
+            keepInWal(pull.syncedWal(), pull.foldIn());
+            pull.journal().ifPresent(journal -> journals.delete());
+        } else {
+            pull.journal().ifPresent(this::complete);
+        }
+    }
+
+    /**
+     * After a pull kept in the WAL is recorded: while the WAL holds its prefix, the revert store goes (every page it
+     * held is older than the prefix, which wrote the synced version of each; after a crash that came once a
+     * checkpoint had folded the prefix, the store is the checkpoint's and stays); then, past the size, the WAL is
+     * folded in by a {@link SyncCheckpoint}, which keeps the synced version of the replayed pages in a new store.
+     */
+    private void keepInWal(WalPrefix prefix, boolean foldIn) {
+        try {
+            Files.deleteIfExists(nextRevert);
+            if (SyncedPrefix.holds(prefix, wal)) {
+                AtomicFile.delete(RevertStore.fileOf(database));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete the revert store of " + database, e);
+        }
+        if (foldIn) {
+            new SyncCheckpoint(database, PAGE_SIZE).run(prefix);
+        }
+    }
+
+    private long walSize() {
+        try {
+            return Files.exists(wal) ? Files.size(wal) : 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the size of " + wal, e);
+        }
     }
 
     /** The steps after the metadata: the revert store, the checkpoint, then the journal goes. */
@@ -203,18 +299,24 @@ public final class PullApplier {
      * Finishes or undoes a pull that a crash interrupted. Call with every connection closed, before anything else.
      *
      * @param recordedGeneration the pull generation the metadata records now
+     * @param recordedWal        the synced prefix the metadata records now, or {@code null}
      * @return a pull that committed but is not recorded yet (record its revision and generation, then pass it to
      *         {@link #finish(AppliedPull)}), or empty if there was none, it was undone, or the metadata already
      *         recorded it (then it is finished here)
      */
-    public Optional<AppliedPull> recover(long recordedGeneration) {
+    public Optional<AppliedPull> recover(long recordedGeneration, WalPrefix recordedWal) {
         Optional<RebaseJournal> found = journals.read();
         if (found.isEmpty()) {
             return Optional.empty();
         }
         RebaseJournal journal = found.get();
         if (recordedGeneration == journal.fromGeneration() + 1) {
-            complete(journal);
+            if (recordedWal != null) {
+                keepInWal(recordedWal, false);
+                journals.delete();
+            } else {
+                complete(journal);
+            }
             return Optional.empty();
         }
         if (journal.phase() == RebaseJournal.Phase.PREPARED) {
@@ -225,9 +327,8 @@ public final class PullApplier {
                 undo(journal);
                 return Optional.empty();
             }
-            if (!journal.changes().isEmpty()) {
-                writeNextRevert(journal, frames);
-            }
+            return Optional.of(new AppliedPull(journal.revision(), journal.fromGeneration() + 1,
+                    Optional.of(journal), SyncedPrefix.endingAt(wal, remoteCommit), false, List.of()));
         }
         return Optional.of(AppliedPull.of(journal, List.of()));
     }
@@ -237,10 +338,10 @@ public final class PullApplier {
      * folded by a checkpoint, in the revert store) that the remote did not send, within the new size. Such a page
      * existed in the synced state, since the remote sends every page it added.
      */
-    private static long[] revertedPages(WalFrames localFrames, RevertStore revert, PageNumberSet remote,
+    private static long[] revertedPages(WalFrames localFrames, int prefix, RevertStore revert, PageNumberSet remote,
                                         long syncedSize, long newSize) {
         PageNumberSet local = new PageNumberSet();
-        for (int frame = 1; frame <= localFrames.count(); frame++) {
+        for (int frame = prefix + 1; frame <= localFrames.count(); frame++) {
             local.add(localFrames.pageNumber(frame));
         }
         for (int page : revert.pageNumbers()) {
@@ -344,49 +445,6 @@ public final class PullApplier {
             throw new UncheckedIOException(e);
         }
         journals.delete();
-    }
-
-    /**
-     * Writes the revert store of the new synced state to {@code <db>-revert.next}, from the WAL the pull left: the
-     * remote's version of each page the replay wrote (from the remote transaction's frames, or the file for pages
-     * it did not touch), so the checkpoint that follows keeps the new synced state recoverable.
-     *
-     * @param frames the frames of the WAL the pull left, read once after the replay committed
-     */
-    private void writeNextRevert(RebaseJournal journal, WalFrames frames) {
-        int remoteCommit = frames.nextCommit(journal.walFramesBefore());
-        int replayCommit = journal.changes().isEmpty() ? 0 : frames.nextCommit(remoteCommit);
-        long size = journal.databaseSizePages();
-        Map<Integer, Integer> remoteFrames = new HashMap<>();
-        for (int frame = journal.walFramesBefore() + 1; frame <= remoteCommit; frame++) {
-            remoteFrames.put(frames.pageNumber(frame), frame);
-        }
-        PageNumberSet replayed = new PageNumberSet();
-        for (int frame = remoteCommit + 1; frame <= replayCommit; frame++) {
-            replayed.add(frames.pageNumber(frame));
-        }
-        for (long page = replayCommit == 0 ? size + 1 : frames.commitSize(replayCommit) + 1L; page <= size;
-             page++) {
-            replayed.add(page);
-        }
-        Map<Integer, byte[]> synced = new HashMap<>();
-        try (FileChannel log = FileChannel.open(wal, StandardOpenOption.READ);
-             FileChannel file = FileChannel.open(database, StandardOpenOption.READ)) {
-            PageSource filePages = PageSource.ofFile(file, PAGE_SIZE);
-            for (long page : replayed.toSortedArray()) {
-                if (page > size) {
-                    continue;
-                }
-                Integer frame = remoteFrames.get((int) page);
-                byte[] image = frame != null ? frames.page(log, frame) : filePages.page(page);
-                if (image != null) {
-                    synced.put((int) page, image);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the pages of the pulled state", e);
-        }
-        RevertStore.writeNew(nextRevert, PAGE_SIZE, size, synced);
     }
 
     /**

@@ -58,6 +58,16 @@ public final class RevertStore {
     }
 
     /**
+     * A store with no page, read from nowhere: the synced state of a WAL with a synced prefix does not use one.
+     *
+     * @param pageSize the database page size
+     * @return the empty store
+     */
+    public static RevertStore empty(int pageSize) {
+        return new RevertStore(null, pageSize, new HashMap<>(), 0, 0);
+    }
+
+    /**
      * Reads the index of a store; a missing file is an empty store.
      *
      * @param file     the store

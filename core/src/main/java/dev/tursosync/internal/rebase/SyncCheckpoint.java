@@ -1,6 +1,10 @@
 package dev.tursosync.internal.rebase;
 
+import dev.tursosync.internal.meta.SyncMetadata.WalPrefix;
 import dev.tursosync.internal.wal.WalFrames;
+import dev.tursosync.internal.io.AtomicFile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -8,11 +12,21 @@ import java.util.Map;
 /**
  * The sync-aware checkpoint: folds the WAL into the database file while keeping the synced state recoverable.
  *
- * <p>Before SQLite copies the WAL's pages into the file, the synced version of each of them (the file's page, unless
- * the revert store has it already) is added to the {@linkplain RevertStore revert store} and forced. Pages the
- * local database no longer has (it shrank below the synced size) are saved too, since the checkpoint truncates the
- * file. Then {@code wal_checkpoint(TRUNCATE)} runs. A crash before the checkpoint leaves extra stored pages that
- * still equal the file's; a crash during it is SQLite's to recover.
+ * <p>Without a {@linkplain SyncedPrefix synced prefix} in the WAL: before SQLite copies the WAL's pages into the
+ * file, the synced version of each of them (the file's page, unless the revert store has it already) is added to
+ * the {@linkplain RevertStore revert store} and forced. Pages the local database no longer has (it shrank below the
+ * synced size) are saved too, since the checkpoint truncates the file. Then {@code wal_checkpoint(TRUNCATE)} runs.
+ * A crash before the checkpoint leaves extra stored pages that still equal the file's; a crash during it is
+ * SQLite's to recover.
+ *
+ * <p>With a synced prefix, the old store is stale (the pull that wrote the prefix wrote the synced version of each
+ * of its pages), so a new store replaces it, written in place (the store is not read while the prefix holds):
+ * the synced version (the prefix's frame, else the
+ * file's page) of every page written by the local frames after the prefix, and of the pages beyond the local size.
+ * The pages only the prefix wrote need no entry: the checkpoint folds their synced version into the file. Until the
+ * checkpoint empties the WAL the prefix still holds and the store is not read; once it is empty the recorded prefix
+ * no longer matches, so the file with the new store is the synced state. The caller then records that there is no
+ * prefix, which is only tidying.
  */
 public final class SyncCheckpoint {
 
@@ -35,9 +49,10 @@ public final class SyncCheckpoint {
     /**
      * Runs the checkpoint. Call with every connection closed.
      *
+     * @param prefix the synced prefix the metadata records, or {@code null}
      * @return how many pages were added to the revert store
      */
-    public int run() {
+    public int run(WalPrefix prefix) {
         if (DatabaseFiles.isEmpty(database)) {
             return 0;
         }
@@ -46,6 +61,41 @@ public final class SyncCheckpoint {
             DatabaseFiles.checkpointTruncate(database);
             return 0;
         }
+        int prefixFrames = SyncedPrefix.framesIn(prefix, frames);
+        int saved = prefixFrames > 0 ? replaceStore(frames, prefixFrames) : addToStore(frames);
+        DatabaseFiles.checkpointTruncate(database);
+        return saved;
+    }
+
+    /**
+     * With a synced prefix: a new store, of the pages the local frames after the prefix wrote. It is written in
+     * place of the old one: while the prefix holds, the store is not read, so a crash half-way through is harmless.
+     */
+    private int replaceStore(WalFrames frames, int prefixFrames) {
+        Path file = RevertStore.fileOf(database);
+        int saved = 0;
+        try (SyncedPages synced = SyncedPages.open(database, pageSize, RevertStore.empty(pageSize), frames,
+                prefixFrames)) {
+            AtomicFile.delete(file);
+            RevertStore fresh = RevertStore.open(file, pageSize);
+            long syncedSize = synced.sizePages();
+            long localSize = frames.commitSize(frames.count());
+            Map<Integer, byte[]> chunk = new HashMap<>();
+            for (int frame = prefixFrames + 1; frame <= frames.count(); frame++) {
+                saved += keep(frames.pageNumber(frame), syncedSize, fresh, synced, chunk);
+            }
+            for (long page = localSize + 1; page <= syncedSize; page++) {
+                saved += keep(page, syncedSize, fresh, synced, chunk);
+            }
+            fresh.addAbsent(chunk, syncedSize);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot replace the revert store of " + database, e);
+        }
+        return saved;
+    }
+
+    /** Without a synced prefix: the synced versions the store lacks are appended to it. */
+    private int addToStore(WalFrames frames) {
         RevertStore revert = RevertStore.open(RevertStore.fileOf(database), pageSize);
         int saved = 0;
         try (SyncedPages synced = SyncedPages.open(database, pageSize, revert)) {
@@ -60,7 +110,6 @@ public final class SyncCheckpoint {
             }
             revert.addAbsent(chunk, syncedSize);
         }
-        DatabaseFiles.checkpointTruncate(database);
         return saved;
     }
 

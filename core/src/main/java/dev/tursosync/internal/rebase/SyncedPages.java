@@ -1,34 +1,59 @@
 package dev.tursosync.internal.rebase;
 
+import dev.tursosync.internal.meta.SyncMetadata.WalPrefix;
 import dev.tursosync.internal.sqlite.PageSource;
+import dev.tursosync.internal.wal.WalFrames;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
- * The synced state (the remote at the last pulled revision) as pages: the database file with the
- * {@linkplain RevertStore revert store}'s pages put back. Local changes still in the WAL are not visible here, and
- * those a checkpoint folded into the file are replaced by the stored synced versions. Open only while no connection
- * has the database open (closing the file handle would drop SQLite's locks otherwise).
+ * The synced state (the remote at the last pulled revision) as pages: the database file with, when the WAL has no
+ * {@linkplain SyncedPrefix synced prefix}, the {@linkplain RevertStore revert store}'s pages put back, or, when it
+ * has one, the prefix's frames (the latest of each page) over it. Local changes (frames after the prefix) are not
+ * visible here, and those a checkpoint folded into the file are replaced by the stored synced versions. While a
+ * prefix holds, every page of the revert store is older than it (the pull that wrote the prefix also wrote the
+ * synced version of each stored page), so the store is not read. Open only while no connection has the database
+ * open (closing the file handle would drop SQLite's locks otherwise).
  */
 public final class SyncedPages implements PageSource, AutoCloseable {
 
     private final FileChannel file;
     private final PageSource filePages;
     private final RevertStore revert;
+    private final FileChannel log;
+    private final WalFrames frames;
+    private final Map<Integer, Integer> prefixFrames;
     private final long sizePages;
 
-    private SyncedPages(FileChannel file, int pageSize, RevertStore revert) {
+    private SyncedPages(FileChannel file, int pageSize, RevertStore revert, FileChannel log, WalFrames frames,
+                        int prefix) {
         this.file = file;
         this.filePages = PageSource.ofFile(file, pageSize);
-        this.revert = revert;
-        this.sizePages = readSize(pageSize);
+        this.log = log;
+        this.frames = frames;
+        this.prefixFrames = new HashMap<>();
+        if (prefix > 0) {
+            int size = frames.commitSize(prefix);
+            for (int frame = 1; frame <= prefix; frame++) {
+                if (Integer.compareUnsigned(frames.pageNumber(frame), size) <= 0) {
+                    prefixFrames.put(frames.pageNumber(frame), frame);
+                }
+            }
+            this.revert = RevertStore.empty(pageSize);
+            this.sizePages = size;
+        } else {
+            this.revert = revert;
+            this.sizePages = readSize(pageSize);
+        }
     }
 
     /**
-     * Opens the synced state of a database.
+     * Opens the synced state of a database whose WAL holds no synced prefix.
      *
      * @param database the database file
      * @param pageSize the page size
@@ -36,10 +61,38 @@ public final class SyncedPages implements PageSource, AutoCloseable {
      * @return the pages
      */
     public static SyncedPages open(Path database, int pageSize, RevertStore revert) {
+        return open(database, pageSize, revert, null, 0);
+    }
+
+    /**
+     * Opens the synced state of a database.
+     *
+     * @param database the database file
+     * @param pageSize the page size
+     * @param revert   its revert store (not read when {@code prefix} is above 0)
+     * @param frames   the WAL's committed frames, read once; may be {@code null} when {@code prefix} is 0
+     * @param prefix   how many frames of the WAL are the synced prefix ({@link SyncedPrefix#framesIn}), 0 for none
+     * @return the pages
+     */
+    public static SyncedPages open(Path database, int pageSize, RevertStore revert, WalFrames frames, int prefix) {
+        FileChannel file = null;
         try {
-            return new SyncedPages(FileChannel.open(database, StandardOpenOption.READ), pageSize, revert);
+            file = FileChannel.open(database, StandardOpenOption.READ);
+            FileChannel log = prefix > 0 ? FileChannel.open(frames.scan().file(), StandardOpenOption.READ) : null;
+            return new SyncedPages(file, pageSize, revert, log, frames, prefix);
         } catch (IOException e) {
+            closeQuietly(file, e);
             throw new UncheckedIOException("cannot open " + database, e);
+        }
+    }
+
+    private static void closeQuietly(FileChannel file, IOException failure) {
+        if (file != null) {
+            try {
+                file.close();
+            } catch (IOException e) {
+                failure.addSuppressed(e);
+            }
         }
     }
 
@@ -57,9 +110,13 @@ public final class SyncedPages implements PageSource, AutoCloseable {
      *
      * @param database the database file
      * @param pageSize the page size
+     * @param prefix   the synced prefix the metadata records, or {@code null}
      * @return pages
      */
-    public static long sizePages(Path database, int pageSize) {
+    public static long sizePages(Path database, int pageSize, WalPrefix prefix) {
+        if (SyncedPrefix.holds(prefix, DatabaseFiles.walOf(database))) {
+            return prefix.sizePages();
+        }
         RevertStore revert = RevertStore.open(RevertStore.fileOf(database), pageSize);
         try {
             return revert.syncedSizePages() > 0 ? revert.syncedSizePages()
@@ -70,7 +127,8 @@ public final class SyncedPages implements PageSource, AutoCloseable {
     }
 
     /**
-     * The size of the synced database: recorded in the revert store, or the file's when the store is empty.
+     * The size of the synced database: recorded by the prefix's last frame, else in the revert store, else the
+     * file's.
      *
      * @return pages
      */
@@ -80,6 +138,10 @@ public final class SyncedPages implements PageSource, AutoCloseable {
 
     @Override
     public byte[] page(long pageNumber) {
+        Integer frame = pageNumber <= Integer.MAX_VALUE ? prefixFrames.get((int) pageNumber) : null;
+        if (frame != null) {
+            return frames.page(log, frame);
+        }
         if (revert.contains(pageNumber)) {
             return revert.page(pageNumber);
         }
@@ -91,7 +153,7 @@ public final class SyncedPages implements PageSource, AutoCloseable {
 
     @Override
     public void close() {
-        try {
+        try (FileChannel closedLast = log) {
             file.close();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

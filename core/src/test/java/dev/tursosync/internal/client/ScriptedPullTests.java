@@ -9,6 +9,7 @@ import static dev.tursosync.internal.client.ScriptedClients.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tursosync.internal.rebase.SyncedImage;
 import dev.tursosync.ChangeEvent;
 import dev.tursosync.ChangeOperation;
 import dev.tursosync.Mutation;
@@ -131,8 +132,8 @@ final class ScriptedPullTests {
         client.close().block(WAIT);
         transport.verify();
         assertThat(transport.isClosed()).isTrue();
-        assertThat(files(database)).as("changed by the second pull only").isNotEqualTo(before)
-                .containsEntry("app.db", ScriptedClients.digest(remote.bytes(second)));
+        assertThat(files(database)).as("changed by the second pull only").isNotEqualTo(before);
+        assertThat(SyncedImage.of(database)).as("the synced state is the remote").isEqualTo(remote.bytes(second));
     }
 
     @Test
@@ -155,8 +156,8 @@ final class ScriptedPullTests {
             assertThat(client.stats().block(WAIT).revision()).isEqualTo(second);
         });
         transport.verify();
-        assertThat(files(database)).doesNotContainKey("app.db.pulled")
-                .containsEntry("app.db", ScriptedClients.digest(remote.bytes(second)));
+        assertThat(files(database)).doesNotContainKey("app.db.pulled");
+        assertThat(SyncedImage.of(database)).as("the synced state is the remote").isEqualTo(remote.bytes(second));
     }
 
     @Test
@@ -179,7 +180,7 @@ final class ScriptedPullTests {
         session(next, database, builder -> builder,
                 client -> assertThat(client.pullChanges().collectList().block(WAIT)).hasSize(ROWS / 40));
         next.verify();
-        assertThat(files(database).get("app.db")).isEqualTo(ScriptedClients.digest(remote.bytes(second)));
+        assertThat(SyncedImage.of(database)).as("the synced state is the remote").isEqualTo(remote.bytes(second));
     }
 
     @Test
@@ -314,7 +315,7 @@ final class ScriptedPullTests {
             assertThat((String) event.newValues().get("v")).startsWith("new-");
         });
         assertThat(stageFiles(database)).isEmpty();
-        assertThat(files(database).get("app.db")).as("the replica, without local changes, is the remote")
-                .isEqualTo(ScriptedClients.digest(remote.bytes(second)));
+        assertThat(SyncedImage.of(database)).as("the replica, without local changes, is the remote")
+                .isEqualTo(remote.bytes(second));
     }
 }

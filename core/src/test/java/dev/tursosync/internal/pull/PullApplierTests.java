@@ -8,9 +8,17 @@ import dev.tursosync.ChangeOperation;
 import dev.tursosync.MutationResult;
 import dev.tursosync.SyncProtocolException;
 import dev.tursosync.internal.capture.ChangeCapture;
+import dev.tursosync.internal.db.ConnectionManager;
+import dev.tursosync.internal.db.ReplicaConnections;
 import dev.tursosync.internal.events.ChangeEventDecoder;
 import dev.tursosync.internal.rebase.DatabaseFiles;
+import dev.tursosync.internal.meta.SyncMetadata;
 import dev.tursosync.internal.rebase.LocalReplay;
+import dev.tursosync.internal.rebase.RevertStore;
+import dev.tursosync.internal.rebase.SyncCheckpoint;
+import dev.tursosync.internal.rebase.SyncedPages;
+import dev.tursosync.internal.rebase.SyncedPrefix;
+import dev.tursosync.internal.wal.WalFrames;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -74,15 +82,12 @@ class PullApplierTests {
 
     @Test
     void appliesThePagesAndDecodesTheirEventsOnAnotherThread() throws Exception {
-        PullApplier applier = applier();
+        PullApplier applier = applier(0);
 
-        AppliedPull applied;
-        try (StagedPages staged = StagedPages.open(stage(remote, false))) {
-            applied = applier.apply(staged, "r1", pages(remote), "client", 0);
-        }
+        AppliedPull applied = pull(applier, remote, database, "r1", 0, null);
         assertThat(applied.revision()).isEqualTo("r1");
         assertThat(applied.nextGeneration()).isEqualTo(1);
-        assertThat(applier.hasJournal()).as("the journal stays until finish").isTrue();
+        assertThat(applier.hasJournal()).as("nothing pending: no journal").isFalse();
         applier.finish(applied);
         List<ChangeEvent> events = applied.events();
 
@@ -93,49 +98,185 @@ class PullApplierTests {
         });
         assertThat(events).extracting(ChangeEvent::rowid).containsExactlyElementsOf(
                 LongStream.rangeClosed(1, ROWS / 100).map(i -> i * 100).boxed().toList());
-        assertThat(Files.readAllBytes(database)).isEqualTo(Files.readAllBytes(remote));
-        assertThat(applier.hasJournal()).isFalse();
+        assertThat(Files.readAllBytes(database)).as("folded in (fold-in size 0)")
+                .isEqualTo(Files.readAllBytes(remote));
+        assertThat(SyncedPrefix.holds(applied.syncedWal(), DatabaseFiles.walOf(database)))
+                .as("the emptied WAL no longer holds the recorded prefix").isFalse();
         try (Connection connection = open(database)) {
             assertThat(text(connection, "PRAGMA integrity_check")).isEqualTo("ok");
             assertThat(text(connection, "SELECT count(*) FROM t WHERE v LIKE 'new-%'")).isEqualTo("20");
         }
     }
 
-    /** A crash after the metadata recorded the pull, before the checkpoint: recovery only folds the WAL in. */
+    /**
+     * Nothing pending: the pages are written once, into the WAL, and stay there as the synced prefix; no journal,
+     * no checkpoint, and the file is untouched. The revert store of the old synced state goes.
+     */
     @Test
-    void aPullTheMetadataRecordsIsFinishedByRecovery() throws Exception {
-        try (StagedPages staged = StagedPages.open(stage(remote, false))) {
-            applier().apply(staged, "r1", pages(remote), "client", 7);
+    void aPullOverNoPendingChangeKeepsItsPagesInTheWal() throws Exception {
+        byte[] fileBefore = Files.readAllBytes(database);
+        Files.write(RevertStore.fileOf(database), new byte[] {1, 2, 3});
+        PullApplier applier = applier();
+
+        AppliedPull applied = pull(applier, remote, database, "r1", 0, null);
+        assertThat(applier.hasJournal()).isFalse();
+        assertThat(applied.syncedWal()).isNotNull();
+        assertThat(applied.foldIn()).isFalse();
+        assertThat(applied.events()).hasSize(ROWS / 100);
+        applier.finish(applied);
+
+        assertThat(Files.readAllBytes(database)).as("the file is not written").isEqualTo(fileBefore);
+        assertThat(RevertStore.fileOf(database)).doesNotExist();
+        WalFrames frames = WalFrames.read(DatabaseFiles.walOf(database));
+        assertThat(SyncedPrefix.framesIn(applied.syncedWal(), frames)).isEqualTo(frames.count()).isPositive();
+        assertSyncedStateIs(remote, applied.syncedWal());
+        try (Connection connection = open(database)) {
+            assertThat(text(connection, "PRAGMA integrity_check")).isEqualTo("ok");
+            assertThat(text(connection, "SELECT count(*) FROM t WHERE v LIKE 'new-%'")).isEqualTo("20");
         }
-        assertThat(Files.size(DatabaseFiles.walOf(database))).as("not folded in yet").isPositive();
-
-        PullApplier afterRestart = applier();
-        assertThat(afterRestart.recover(8)).as("nothing left to record").isEmpty();
-
-        assertThat(Files.readAllBytes(database)).isEqualTo(Files.readAllBytes(remote));
-        assertThat(afterRestart.hasJournal()).isFalse();
-        Path wal = DatabaseFiles.walOf(database);
-        assertThat(!Files.exists(wal) || Files.size(wal) == 0).as("the WAL is folded in").isTrue();
     }
 
-    /** A crash after the WAL commit, before the metadata: recovery hands the pull back to be recorded. */
+    /**
+     * Two pulls kept in the WAL with a local write between them: the second pull's synced state is the first's
+     * prefix over the file, the local write (frames after the prefix, nothing pending) is written back to its
+     * synced version, and the new prefix covers the whole WAL.
+     */
     @Test
-    void aCommittedPullTheMetadataLacksIsHandedBackByRecovery() throws Exception {
-        try (StagedPages staged = StagedPages.open(stage(remote, false))) {
-            applier().apply(staged, "r1", pages(remote), "client", 7);
+    void aSecondPullBuildsOnTheFirstsPrefixAndRevertsLocalFrames() throws Exception {
+        Path second = changedCopy(remote, "UPDATE t SET v = printf('two-%096d', id) WHERE id % 100 = 50");
+        PullApplier applier = applier();
+        AppliedPull first = pull(applier, remote, database, "r1", 0, null);
+        applier.finish(first);
+        writeLocally("UPDATE t SET v = 'local' WHERE id = 7");
+
+        AppliedPull applied = pull(applier, second, remote, "r2", 1, first.syncedWal());
+        applier.finish(applied);
+
+        assertThat(applied.events()).hasSize(ROWS / 100).allSatisfy(event ->
+                assertThat((String) event.newValues().get("v")).startsWith("two-"));
+        assertSyncedStateIs(second, applied.syncedWal());
+        try (Connection connection = open(database)) {
+            assertThat(text(connection, "SELECT v FROM t WHERE id = 7")).startsWith("old-");
+            assertThat(text(connection, "SELECT count(*) FROM t WHERE v LIKE 'two-%'")).isEqualTo("20");
+            assertThat(text(connection, "SELECT count(*) FROM t WHERE v LIKE 'new-%'")).isEqualTo("20");
         }
+    }
+
+    /**
+     * A crash after a pull over no pending change committed its WAL transaction, before the metadata recorded
+     * it: the recorded prefix (none here) does not cover it, so it is a local transaction; the next pull, fetched
+     * from the old revision, writes back the synced version of each page it wrote, and ends at the remote's state.
+     */
+    @Test
+    void anUnrecordedPullIsALocalTransactionForTheNextPull() throws Exception {
+        Path second = changedCopy(database, "UPDATE t SET v = printf('two-%096d', id) WHERE id % 100 = 50");
+        PullApplier applier = applier();
+        pull(applier, remote, database, "r1", 0, null);
 
         PullApplier afterRestart = applier();
-        Optional<AppliedPull> recovered = afterRestart.recover(7);
+        assertThat(afterRestart.recover(0, null)).as("no journal: nothing to recover").isEmpty();
+        AppliedPull applied = pull(afterRestart, second, database, "r2", 0, null);
+        afterRestart.finish(applied);
+
+        assertThat(applied.events()).as("events from the recorded revision").hasSize(ROWS / 100);
+        assertSyncedStateIs(second, applied.syncedWal());
+        try (Connection connection = open(database)) {
+            assertThat(text(connection, "SELECT count(*) FROM t WHERE v LIKE 'new-%'")).isEqualTo("0");
+            assertThat(text(connection, "SELECT count(*) FROM t WHERE v LIKE 'two-%'")).isEqualTo("20");
+        }
+    }
+
+    /**
+     * A checkpoint with a synced prefix: the new revert store holds the synced version of the pages written after
+     * the prefix, the WAL is folded and emptied (so the recorded prefix no longer holds), and the file plus the
+     * store is still the synced state while the local write stays. At each step a crash leaves a recoverable state:
+     * before the store is replaced or before the WAL is emptied the prefix holds; after, the store does.
+     */
+    @Test
+    void aCheckpointFoldsThePrefixAndKeepsTheSyncedStateInTheRevertStore() throws Exception {
+        PullApplier applier = applier();
+        AppliedPull pulled = pull(applier, remote, database, "r1", 0, null);
+        applier.finish(pulled);
+        writeLocally("UPDATE t SET v = 'local' WHERE id IN (1, 100, 1999)");
+
+        int saved = new SyncCheckpoint(database, PAGE_SIZE).run(pulled.syncedWal());
+
+        assertThat(saved).isPositive();
+        assertThat(SyncedPrefix.holds(pulled.syncedWal(), DatabaseFiles.walOf(database))).isFalse();
+        assertSyncedStateIs(remote, null);
+        try (Connection connection = open(database)) {
+            assertThat(text(connection, "SELECT count(*) FROM t WHERE v = 'local'")).isEqualTo("3");
+            assertThat(text(connection, "SELECT count(*) FROM t WHERE v LIKE 'new-%'")).isEqualTo("19");
+        }
+    }
+
+    /**
+     * Changes pending: a journal, the remote transaction kept as the synced prefix, the replay after it as local
+     * frames, and no checkpoint: the file is untouched, the synced state is the remote, the replayed row is there
+     * and captured again.
+     */
+    @Test
+    void aPullOverPendingChangesKeepsTheRemoteTransactionAsThePrefixAndTheReplayAfterIt() throws Exception {
+        byte[] fileBefore = Files.readAllBytes(database);
+        insertPending(5000);
+        PullApplier applier = applier();
+
+        AppliedPull applied = pull(applier, remote, database, "r1", 0, null);
+        assertThat(applier.hasJournal()).as("the journal stays until finish").isTrue();
+        assertThat(applied.syncedWal()).isNotNull();
+        applier.finish(applied);
+
+        assertThat(applier.hasJournal()).isFalse();
+        assertThat(Files.readAllBytes(database)).as("the file is not written").isEqualTo(fileBefore);
+        WalFrames frames = WalFrames.read(DatabaseFiles.walOf(database));
+        assertThat(SyncedPrefix.framesIn(applied.syncedWal(), frames)).as("the replay follows the prefix")
+                .isPositive().isLessThan(frames.count());
+        assertSyncedStateIs(remote, applied.syncedWal());
+        assertReplayed(5000);
+    }
+
+    /** A crash after the replay committed, before the metadata: recovery hands the pull back with its prefix. */
+    @Test
+    void aReplayedPullTheMetadataLacksIsHandedBackWithItsPrefixByRecovery() throws Exception {
+        insertPending(5000);
+        pull(applier(), remote, database, "r1", 7, null);
+
+        PullApplier afterRestart = applier();
+        Optional<AppliedPull> recovered = afterRestart.recover(7, null);
         assertThat(recovered).hasValueSatisfying(pull -> {
             assertThat(pull.revision()).isEqualTo("r1");
             assertThat(pull.nextGeneration()).isEqualTo(8);
-            assertThat(pull.journal()).isPresent();
+            assertThat(pull.syncedWal()).isNotNull();
         });
         afterRestart.finish(recovered.orElseThrow());
 
-        assertThat(Files.readAllBytes(database)).isEqualTo(Files.readAllBytes(remote));
         assertThat(afterRestart.hasJournal()).isFalse();
+        assertSyncedStateIs(remote, recovered.orElseThrow().syncedWal());
+        assertReplayed(5000);
+    }
+
+    /**
+     * A crash after the metadata recorded the pull, before finish: recovery only deletes the journal and the stale
+     * revert store. Past the fold-in size, finish folds the WAL in by a checkpoint that keeps the replayed pages'
+     * synced versions in the store.
+     */
+    @Test
+    void aRecordedPullIsFinishedByRecoveryAndAFoldInKeepsTheSyncedState() throws Exception {
+        insertPending(5000);
+        AppliedPull applied = pull(applier(0), remote, database, "r1", 7, null);
+        assertThat(applied.foldIn()).isTrue();
+        Files.write(RevertStore.fileOf(database), new byte[] {1, 2, 3});
+
+        PullApplier afterRestart = applier(0);
+        assertThat(afterRestart.recover(8, applied.syncedWal())).as("nothing left to record").isEmpty();
+        assertThat(afterRestart.hasJournal()).isFalse();
+        assertThat(RevertStore.fileOf(database)).doesNotExist();
+        assertSyncedStateIs(remote, applied.syncedWal());
+
+        afterRestart.finish(applied);
+        assertThat(SyncedPrefix.holds(applied.syncedWal(), DatabaseFiles.walOf(database))).as("folded").isFalse();
+        assertSyncedStateIs(remote, null);
+        assertReplayed(5000);
     }
 
     @Test
@@ -144,7 +285,7 @@ class PullApplierTests {
         PullApplier applier = applier();
 
         try (StagedPages staged = StagedPages.of(inMemory(stage(remote, true)))) {
-            assertThatThrownBy(() -> applier.apply(staged, "r1", pages(remote), "client", 0))
+            assertThatThrownBy(() -> applier.apply(staged, "r1", pages(remote), "client", 0, null))
                     .isInstanceOf(SyncProtocolException.class)
                     .hasMessageContaining("cell pointer array");
         }
@@ -190,7 +331,7 @@ class PullApplierTests {
                 new LocalReplay(new ChangeCapture(), mutation -> MutationResult.keep()), decodeThread);
 
         try (StagedPages staged = StagedPages.of(pages)) {
-            assertThatThrownBy(() -> applier.apply(staged, "r1", pages(newer), "client", 0))
+            assertThatThrownBy(() -> applier.apply(staged, "r1", pages(newer), "client", 0, null))
                     .isInstanceOf(SyncProtocolException.class).hasMessageContaining("quick_check")
                     .hasMessageContaining("s_v");
         }
@@ -199,8 +340,88 @@ class PullApplierTests {
     }
 
     private PullApplier applier() {
+        return applier(PullApplier.FOLD_IN_WAL_BYTES);
+    }
+
+    private PullApplier applier(long foldInWalBytes) {
         return new PullApplier(database, new ChangeEventDecoder(0.5),
-                new LocalReplay(new ChangeCapture(), mutation -> MutationResult.keep()), decodeThread);
+                new LocalReplay(new ChangeCapture(), mutation -> MutationResult.keep()), decodeThread,
+                foldInWalBytes);
+    }
+
+    /**
+     * A local write that stays in the WAL, as the client's connections leave it: a read-only connection closes
+     * last, so SQLite does not checkpoint.
+     */
+    private void writeLocally(String sql) throws SQLException {
+        try (Connection guard = ReplicaConnections.open(database, ReplicaConnections.Role.NO_CHECKPOINT_GUARD)) {
+            try (Connection writer = ReplicaConnections.open(database,
+                    ReplicaConnections.Role.NO_CHECKPOINT_WRITER)) {
+                exec(writer, sql);
+            }
+            assertThat(text(guard, "SELECT count(*) FROM t")).isEqualTo(String.valueOf(ROWS));
+        }
+    }
+
+    /** Applies the pages of {@code source} that differ from {@code from}, as the server would send them. */
+    private AppliedPull pull(PullApplier applier, Path source, Path from, String revision, long generation,
+                             SyncMetadata.WalPrefix prefix) throws IOException {
+        try (StagedPages staged = StagedPages.open(stage(source, from, false))) {
+            return applier.apply(staged, revision, pages(source), "client", generation, prefix);
+        }
+    }
+
+    /** A local insert through capture, as the client's connections make it: a pending change, left in the WAL. */
+    private void insertPending(int id) {
+        ConnectionManager manager = new ConnectionManager(database, 1);
+        ChangeCapture capture = new ChangeCapture();
+        manager.setConnectionInitializer(capture);
+        manager.setStatementObserver(capture);
+        String sql = "INSERT INTO t VALUES (" + id + ", 'local')";
+        try {
+            manager.withConnection(connection -> {
+                exec(connection, sql);
+                manager.afterStatement(connection, sql);
+                return true;
+            }).block();
+        } finally {
+            manager.close().block();
+        }
+    }
+
+    /** The row of {@link #insertPending} is there over the remote's rows, and pending again. */
+    private void assertReplayed(int id) throws SQLException {
+        try (Connection connection = open(database)) {
+            assertThat(text(connection, "PRAGMA integrity_check")).isEqualTo("ok");
+            assertThat(text(connection, "SELECT v FROM t WHERE id = " + id)).isEqualTo("local");
+            assertThat(text(connection, "SELECT count(*) FROM t WHERE v LIKE 'new-%'")).isEqualTo("20");
+            assertThat(text(connection, "SELECT count(*) FROM tursosync_changes")).isEqualTo("1");
+        }
+    }
+
+    /** A copy of a database with statements run on it. */
+    private Path changedCopy(Path source, String... sql) throws Exception {
+        Path copy = folder.resolve("copy-" + System.nanoTime() + ".db");
+        Files.copy(source, copy);
+        try (Connection connection = open(copy)) {
+            exec(connection, sql);
+        }
+        return copy;
+    }
+
+    /** The synced state (with the prefix, or the revert store without one) is the expected file, page by page. */
+    private void assertSyncedStateIs(Path expected, SyncMetadata.WalPrefix prefix) throws IOException {
+        byte[] want = Files.readAllBytes(expected);
+        WalFrames frames = WalFrames.read(DatabaseFiles.walOf(database));
+        int covered = SyncedPrefix.framesIn(prefix, frames);
+        try (SyncedPages synced = SyncedPages.open(database, PAGE_SIZE,
+                RevertStore.open(RevertStore.fileOf(database), PAGE_SIZE), frames, covered)) {
+            assertThat(synced.sizePages()).as("synced size").isEqualTo(want.length / PAGE_SIZE);
+            for (int page = 1; page <= want.length / PAGE_SIZE; page++) {
+                assertThat(synced.page(page)).as("synced page %d", page)
+                        .isEqualTo(Arrays.copyOfRange(want, (page - 1) * PAGE_SIZE, page * PAGE_SIZE));
+            }
+        }
     }
 
     /**
@@ -208,7 +429,12 @@ class PullApplierTests {
      * table leaf claims more cells than fit on a page.
      */
     private Path stage(Path source, boolean corrupt) throws IOException {
-        byte[] local = Files.readAllBytes(database);
+        return stage(source, database, corrupt);
+    }
+
+    /** A stage of the pages of {@code source} that differ from {@code from} (the state the pull starts from). */
+    private Path stage(Path source, Path from, boolean corrupt) throws IOException {
+        byte[] local = Files.readAllBytes(from);
         byte[] changed = Files.readAllBytes(source);
         Path stage = folder.resolve("stage");
         int leaves = 0;
