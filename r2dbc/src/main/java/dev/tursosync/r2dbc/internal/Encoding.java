@@ -57,6 +57,11 @@ public final class Encoding {
         if (value == null) {
             throw new IllegalArgumentException("value must not be null; use bindNull(…, type)");
         }
+        if (value instanceof Long || value instanceof String) {
+            // the common keys and texts, already SQLite values: checked by their (final) classes before the
+            // interfaces below, whose failing checks scan the class's interfaces
+            return value;
+        }
         if (value instanceof Parameter parameter) {
             if (parameter instanceof Parameter.Out) {
                 throw new IllegalArgumentException("SQLite has no OUT parameters");
