@@ -16,9 +16,15 @@ final class ChildJvm {
     }
 
     static Process start(Class<?> main, String... args) throws IOException {
+        return start(List.of(), main, args);
+    }
+
+    /** Starts a child with extra JVM options (system properties, for example). */
+    static Process start(List<String> jvmOptions, Class<?> main, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp",
-                System.getProperty("java.class.path"), main.getName()));
+                .toString(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-Xshare:auto"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(List.of(args));
         return new ProcessBuilder(command).redirectErrorStream(true).start();
     }
@@ -40,5 +46,19 @@ final class ChildJvm {
         }, name + "-" + process.pid());
         reader.setDaemon(true);
         reader.start();
+    }
+
+    /** In a child: prints a line for the parent at once. */
+    static void say(String line) {
+        System.out.println(line);
+        System.out.flush();
+    }
+
+    /** In a child: prints {@code FAILED} with the stack trace and exits with status 1. */
+    static void exitFailed(Throwable failure) {
+        System.out.println("FAILED " + failure);
+        failure.printStackTrace(System.out);
+        System.out.flush();
+        System.exit(1);
     }
 }

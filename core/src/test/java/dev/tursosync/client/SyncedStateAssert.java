@@ -35,22 +35,36 @@ final class SyncedStateAssert {
 
     static void assertSyncedStateIsTheRemote(Path database, String url, Path scratch) throws IOException {
         Path fresh = scratch.resolve("fresh-" + System.nanoTime() + ".db");
+        snapshot(url, fresh);
+        assertSyncedStateIs(database, fresh);
+    }
+
+    /**
+     * Bootstraps the remote's current revision into a file, as a fresh client would.
+     *
+     * @return the revision the file holds
+     */
+    static String snapshot(String url, Path file) {
         ReactorNettySyncTransport transport = ReactorNettySyncTransport.create(TransportOptions.of(url));
         try {
-            new SnapshotFileWriter(Schedulers.boundedElastic())
-                    .write(transport.pullUpdates(PullUpdatesReqProtoBody.getDefaultInstance()), fresh)
-                    .block(Duration.ofSeconds(60));
+            return new SnapshotFileWriter(Schedulers.boundedElastic())
+                    .write(transport.pullUpdates(PullUpdatesReqProtoBody.getDefaultInstance()), file)
+                    .block(Duration.ofSeconds(60)).header().revision();
         } finally {
             transport.close().block(Duration.ofSeconds(60));
         }
-        long freshPages = Files.size(fresh) / PAGE_SIZE;
+    }
+
+    /** The closed replica's synced state (with the prefix its metadata records) is the file, byte for byte. */
+    static void assertSyncedStateIs(Path database, Path expectedFile) throws IOException {
+        long expectedPages = Files.size(expectedFile) / PAGE_SIZE;
         WalFrames frames = WalFrames.read(DatabaseFiles.walOf(database));
         int prefix = SyncedPrefix.framesIn(new MetadataStore(database).read().orElseThrow().syncedWal(), frames);
         try (SyncedPages synced = SyncedPages.open(database, PAGE_SIZE,
                      RevertStore.open(RevertStore.fileOf(database), PAGE_SIZE), frames, prefix);
-             FileChannel expected = FileChannel.open(fresh, StandardOpenOption.READ)) {
-            assertThat(synced.sizePages()).as("synced size").isEqualTo(freshPages);
-            for (long page = 1; page <= freshPages; page++) {
+             FileChannel expected = FileChannel.open(expectedFile, StandardOpenOption.READ)) {
+            assertThat(synced.sizePages()).as("synced size").isEqualTo(expectedPages);
+            for (long page = 1; page <= expectedPages; page++) {
                 byte[] want = new byte[PAGE_SIZE];
                 expected.read(java.nio.ByteBuffer.wrap(want), (page - 1) * PAGE_SIZE);
                 assertThat(Arrays.equals(synced.page(page), want)).as("synced page %d", page).isTrue();

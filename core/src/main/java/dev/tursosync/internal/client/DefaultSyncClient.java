@@ -18,6 +18,7 @@ import dev.tursosync.internal.db.ClientDataSource;
 import dev.tursosync.internal.db.ConnectionManager;
 import dev.tursosync.internal.events.ChangeEventDecoder;
 import dev.tursosync.internal.io.Durability;
+import dev.tursosync.internal.io.KillPoints;
 import dev.tursosync.internal.io.ReplicaFiles;
 import dev.tursosync.internal.meta.MetadataStore;
 import dev.tursosync.internal.meta.SyncMetadata;
@@ -264,6 +265,7 @@ public final class DefaultSyncClient implements SyncClient {
         int saved = current.checkpointer().run(prefix);
         if (prefix != null) {
             current.metadata().record(SyncMetadata::folded);
+            KillPoints.reached("checkpoint.recorded");
         }
         return saved;
     }
@@ -543,9 +545,12 @@ public final class DefaultSyncClient implements SyncClient {
                 .retryWhen(retry.forOperation("bootstrap"))
                 .publishOn(connections.scheduler())
                 .map(snapshot -> {
+                    KillPoints.reached("bootstrap.streamed");
                     SyncMetadata bootstrapped = fresh.pulled(snapshot.header().revision(), Instant.now());
                     store.write(bootstrapped);
+                    KillPoints.reached("bootstrap.recorded");
                     installBootstrap();
+                    KillPoints.reached("bootstrap.installed");
                     LOG.info("bootstrapped {} at revision {} ({} pages)", database,
                             snapshot.header().revision(), snapshot.pageCount());
                     resetEvents().forEach(changes::tryEmitNext);

@@ -2,6 +2,7 @@ package dev.tursosync.internal.client;
 
 import dev.tursosync.ChangeEvent;
 import dev.tursosync.internal.db.ConnectionManager;
+import dev.tursosync.internal.io.KillPoints;
 import dev.tursosync.internal.io.ReplicaFiles;
 import dev.tursosync.internal.meta.SyncMetadata;
 import dev.tursosync.internal.proto.PullUpdatesReqProtoBody;
@@ -139,6 +140,7 @@ final class PullOperation {
         AppliedPull applied = applyStaged(staged);
         metadata.record(current -> current.rebased(applied.revision(), applied.nextGeneration(),
                 applied.syncedWal(), Instant.now()));
+        KillPoints.reached("pull.recorded");
         applier.finish(applied);
         applied.events().forEach(changes);
         return applied.events();

@@ -1,6 +1,7 @@
 package dev.tursosync.internal.client;
 
 import dev.tursosync.internal.db.ConnectionManager;
+import dev.tursosync.internal.io.KillPoints;
 import dev.tursosync.internal.pull.AppliedPull;
 import dev.tursosync.internal.pull.PullApplier;
 import java.time.Instant;
@@ -74,6 +75,7 @@ final class PullRecovery {
             LOG.info("finished an interrupted pull to revision {}", pull.revision());
             metadata.record(current -> current.rebased(pull.revision(), pull.nextGeneration(), pull.syncedWal(),
                     Instant.now()));
+            KillPoints.reached("recovery.recorded");
             applier.finish(pull);
         } else if (metadata.current().pendingPull() != null) {
             metadata.record(current -> current.withPendingPull(null));

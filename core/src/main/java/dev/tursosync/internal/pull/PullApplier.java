@@ -10,6 +10,7 @@ import dev.tursosync.internal.db.ReplicaConnections;
 import dev.tursosync.internal.events.ChangeEventDecoder;
 import dev.tursosync.internal.io.AtomicFile;
 import dev.tursosync.internal.io.Durability;
+import dev.tursosync.internal.io.KillPoints;
 import dev.tursosync.internal.io.ReplicaFiles;
 import dev.tursosync.internal.rebase.DatabaseFiles;
 import dev.tursosync.internal.rebase.JournalStore;
@@ -177,11 +178,14 @@ public final class PullApplier {
                         databaseSizePages, continues ? scan.committedLength() : 0,
                         continues ? scan.lastCommitFrame() : 0, pending);
                 journals.write(journal);
+                KillPoints.reached("pull.journal-written");
                 WalAppend appended = WalWriter.appendTransaction(scan, PAGE_SIZE,
                         frames(staged, reverted, synced), Math.toIntExact(databaseSizePages));
                 DatabaseFiles.dropSharedMemory(database);
+                KillPoints.reached("pull.pages-appended");
                 WalPrefix next = SyncedPrefix.endingAt(wal, appended.lastFrame());
                 replayOrUndo(journal, clientId);
+                KillPoints.reached("pull.replayed");
                 List<ChangeEvent> events = decodedOrUndo(decoding, journal);
                 return new AppliedPull(revision, fromGeneration + 1, Optional.of(journal), next,
                         walSize() > foldInWalBytes, events);
@@ -204,6 +208,7 @@ public final class PullApplier {
         WalAppend appended = WalWriter.appendTransaction(scan, PAGE_SIZE, frames(staged, reverted, synced),
                 Math.toIntExact(databaseSizePages));
         DatabaseFiles.dropSharedMemory(database);
+        KillPoints.reached("pull.pages-appended");
         WalPrefix prefix = SyncedPrefix.endingAt(wal, appended.lastFrame());
         List<ChangeEvent> events;
         try {
@@ -255,6 +260,7 @@ public final class PullApplier {
     public void finish(AppliedPull pull) {
         if (pull.syncedWal() != null) {
             keepInWal(pull.syncedWal(), pull.foldIn());
+            KillPoints.reached("pull.kept-in-wal");
             pull.journal().ifPresent(journal -> journals.delete());
         } else {
             pull.journal().ifPresent(this::complete);
@@ -276,8 +282,10 @@ public final class PullApplier {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete the revert store of " + database, e);
         }
+        KillPoints.reached("pull.revert-store-deleted");
         if (foldIn) {
             new SyncCheckpoint(database, PAGE_SIZE).run(prefix);
+            KillPoints.reached("pull.folded-in");
         }
     }
 

@@ -3,6 +3,7 @@ package dev.tursosync.internal.rebase;
 import dev.tursosync.internal.meta.SyncMetadata.WalPrefix;
 import dev.tursosync.internal.wal.WalFrames;
 import dev.tursosync.internal.io.AtomicFile;
+import dev.tursosync.internal.io.KillPoints;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -63,7 +64,9 @@ public final class SyncCheckpoint {
         }
         int prefixFrames = SyncedPrefix.framesIn(prefix, frames);
         int saved = prefixFrames > 0 ? replaceStore(frames, prefixFrames) : addToStore(frames);
+        KillPoints.reached("checkpoint.store-written");
         DatabaseFiles.checkpointTruncate(database);
+        KillPoints.reached("checkpoint.truncated");
         return saved;
     }
 
@@ -77,6 +80,7 @@ public final class SyncCheckpoint {
         try (SyncedPages synced = SyncedPages.open(database, pageSize, RevertStore.empty(pageSize), frames,
                 prefixFrames)) {
             AtomicFile.delete(file);
+            KillPoints.reached("checkpoint.store-deleted");
             RevertStore fresh = RevertStore.open(file, pageSize);
             long syncedSize = synced.sizePages();
             long localSize = frames.commitSize(frames.count());

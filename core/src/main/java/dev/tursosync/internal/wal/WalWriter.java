@@ -1,5 +1,6 @@
 package dev.tursosync.internal.wal;
 
+import dev.tursosync.internal.io.KillPoints;
 import dev.tursosync.internal.wal.WalScan.HeaderStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -153,6 +154,7 @@ public final class WalWriter {
                 }
                 end = encoder.flush();
                 written = encoder.frames;
+                KillPoints.reached("wal.frames-written");
                 channel.force(true);
             } catch (IOException | RuntimeException | Error e) {
                 undo(channel, start, e);
