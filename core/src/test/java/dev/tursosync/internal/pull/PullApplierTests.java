@@ -3,6 +3,7 @@ package dev.tursosync.internal.pull;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tursosync.ChangeEvent;
 import dev.tursosync.ChangeOperation;
 import dev.tursosync.MutationResult;
@@ -11,7 +12,11 @@ import dev.tursosync.internal.capture.ChangeCapture;
 import dev.tursosync.internal.db.ConnectionManager;
 import dev.tursosync.internal.db.ReplicaConnections;
 import dev.tursosync.internal.events.ChangeEventDecoder;
+import dev.tursosync.internal.io.ReplicaFiles;
 import dev.tursosync.internal.rebase.DatabaseFiles;
+import dev.tursosync.internal.rebase.JournalStore;
+import dev.tursosync.internal.rebase.RebaseJournal;
+import dev.tursosync.internal.sqlite.PageNumberSet;
 import dev.tursosync.internal.meta.SyncMetadata;
 import dev.tursosync.internal.rebase.LocalReplay;
 import dev.tursosync.internal.rebase.RevertStore;
@@ -31,6 +36,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -277,6 +283,116 @@ class PullApplierTests {
         assertThat(SyncedPrefix.holds(applied.syncedWal(), DatabaseFiles.walOf(database))).as("folded").isFalse();
         assertSyncedStateIs(remote, null);
         assertReplayed(5000);
+    }
+
+    /**
+     * A journal an older release left (issue 20): the releases before the synced prefix journaled every pull in the
+     * same format, wrote the next revert store (the synced version of each replayed page) once the replay
+     * committed, then recorded the pull in the metadata, without a prefix, and only then installed the store and
+     * folded the WAL in. A crash after the metadata left the journal, the next store and both transactions in the
+     * WAL: recovery finishes the pull as that release did, the next store installed and the WAL folded in.
+     */
+    @Test
+    void anOlderReleasesJournalWhosePullTheMetadataRecordsWithoutAPrefixIsFinishedAsThatReleaseDid()
+            throws Exception {
+        RebaseJournal journal = olderReleasesInterruptedPull(RebaseJournal.Phase.PREPARED);
+
+        PullApplier afterRestart = applier();
+        assertThat(afterRestart.recover(journal.fromGeneration() + 1, null)).as("recorded: finished here")
+                .isEmpty();
+
+        assertFinishedAsTheOlderReleaseDid();
+    }
+
+    /**
+     * The oldest journal (the first rebase release): it marked the journal {@code REPLAYED} once the next revert
+     * store was on disk and recorded the metadata after the checkpoint. A crash before the metadata leaves a
+     * replayed journal the metadata does not record: recovery hands the pull back without a prefix, the caller
+     * records it, and finishing it installs the store and folds the WAL in.
+     */
+    @Test
+    void theOldestReleasesReplayedJournalIsRecordedWithoutAPrefixAndFinished() throws Exception {
+        RebaseJournal journal = olderReleasesInterruptedPull(RebaseJournal.Phase.REPLAYED);
+
+        PullApplier afterRestart = applier();
+        Optional<AppliedPull> recovered = afterRestart.recover(journal.fromGeneration(), null);
+        assertThat(recovered).hasValueSatisfying(pull -> {
+            assertThat(pull.revision()).isEqualTo("r1");
+            assertThat(pull.nextGeneration()).isEqualTo(journal.fromGeneration() + 1);
+            assertThat(pull.syncedWal()).as("recorded without a prefix, as that release did").isNull();
+        });
+        afterRestart.finish(recovered.orElseThrow());
+
+        assertFinishedAsTheOlderReleaseDid();
+    }
+
+    /**
+     * The files an older release left when a crash interrupted the finish of a pull over a pending change, from
+     * a checkpointed state (a revert store): the WAL with the remote transaction and the replay, the next revert
+     * store as that release wrote it, and the journal in the given phase. Its fields are those that release wrote.
+     */
+    private RebaseJournal olderReleasesInterruptedPull(RebaseJournal.Phase phase) throws Exception {
+        writeLocally("UPDATE t SET v = 'local' WHERE id = 7");
+        new SyncCheckpoint(database, PAGE_SIZE).run(null);
+        assertThat(RevertStore.fileOf(database)).exists();
+        insertPending(5000);
+        pull(applier(), remote, database, "r1", 7, null);
+        JournalStore journals = new JournalStore(database);
+        RebaseJournal journal = journals.read().orElseThrow();
+        assertThat(new ObjectMapper().readTree(ReplicaFiles.rebaseJournal(database).toFile()).fieldNames())
+                .toIterable().as("the journal's format, unchanged since the first rebase release")
+                .containsExactlyInAnyOrder("phase", "fromGeneration", "revision", "databaseSizePages",
+                        "walLengthBefore", "walFramesBefore", "changes");
+        journals.write(new RebaseJournal(phase, journal.fromGeneration(), journal.revision(),
+                journal.databaseSizePages(), journal.walLengthBefore(), journal.walFramesBefore(),
+                journal.changes()));
+        writeNextRevertAsOlderReleasesDid(journal);
+        return journal;
+    }
+
+    /**
+     * The next revert store of the older releases: the synced version (the remote transaction's frame, else the
+     * file's page) of every page the replay wrote, and of the pages past the replay's size.
+     */
+    private void writeNextRevertAsOlderReleasesDid(RebaseJournal journal) throws IOException {
+        WalFrames frames = WalFrames.read(DatabaseFiles.walOf(database));
+        int remoteCommit = frames.nextCommit(journal.walFramesBefore());
+        int replayCommit = frames.nextCommit(remoteCommit);
+        assertThat(replayCommit).as("the replay committed").isPositive();
+        long size = journal.databaseSizePages();
+        Map<Integer, byte[]> next = new HashMap<>();
+        try (SyncedPages synced = SyncedPages.open(database, PAGE_SIZE, RevertStore.empty(PAGE_SIZE), frames,
+                remoteCommit)) {
+            PageNumberSet replayed = new PageNumberSet();
+            for (int frame = remoteCommit + 1; frame <= replayCommit; frame++) {
+                replayed.add(frames.pageNumber(frame));
+            }
+            for (long page = frames.commitSize(replayCommit) + 1L; page <= size; page++) {
+                replayed.add(page);
+            }
+            for (long page : replayed.toSortedArray()) {
+                byte[] image = page <= size ? synced.page(page) : null;
+                if (image != null) {
+                    next.put((int) page, image);
+                }
+            }
+        }
+        assertThat(next).as("replayed pages").isNotEmpty();
+        RevertStore.writeNew(ReplicaFiles.nextRevertStore(database), PAGE_SIZE, size, next);
+    }
+
+    /** The older release's finish: no journal, the next store installed, the WAL folded in, the replay there. */
+    private void assertFinishedAsTheOlderReleaseDid() throws Exception {
+        assertThat(ReplicaFiles.rebaseJournal(database)).doesNotExist();
+        assertThat(ReplicaFiles.nextRevertStore(database)).doesNotExist();
+        Path wal = DatabaseFiles.walOf(database);
+        assertThat(!Files.exists(wal) || Files.size(wal) == 0).as("the WAL is folded in").isTrue();
+        assertSyncedStateIs(remote, null);
+        assertReplayed(5000);
+        try (Connection connection = open(database)) {
+            assertThat(text(connection, "SELECT v FROM t WHERE id = 7")).as("the uncaptured local write, back to its synced version")
+                    .startsWith("old-");
+        }
     }
 
     @Test
