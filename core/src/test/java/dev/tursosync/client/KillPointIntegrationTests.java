@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tursosync.SyncClient;
+import dev.tursosync.SyncMetadataException;
+import dev.tursosync.TursoSyncException;
 import dev.tursosync.internal.io.KillPoints;
 import dev.tursosync.internal.io.ReplicaFiles;
 import dev.tursosync.internal.meta.MetadataStore;
@@ -112,6 +114,7 @@ final class KillPointIntegrationTests {
             trials.add(new Trial(point, Setup.PENDING, null));
         }
         trials.add(new Trial("pull.replayed", Setup.PENDING, "recovery.recorded"));
+        trials.add(new Trial("pull.pages-appended", Setup.PENDING, "pull.wal-cut-back"));
         for (String point : List.of("checkpoint.store-deleted", "checkpoint.store-written", "checkpoint.truncated",
                 "checkpoint.recorded")) {
             trials.add(new Trial(point, Setup.CHECKPOINT, null));
@@ -170,6 +173,66 @@ final class KillPointIntegrationTests {
         assertThat(tags).hasSize(3);
         assertThatThrownBy(() -> haltAt("pull.journal-written", db, "pull", List.of(), "no journal without pending"))
                 .isInstanceOf(AssertionError.class).hasMessageContaining("the child halted at the point");
+    }
+
+    /**
+     * A recovery that cannot read the rebase journal (here corrupt) fails {@code open()} with a typed error that
+     * names the journal, and changes no file; once the journal is back, the next open recovers and the replica
+     * converges.
+     */
+    @Test
+    void aRecoveryThatCannotReadTheJournalFailsTheOpenAndLeavesEveryFile() throws Exception {
+        Path db = dir.resolve("replica.db");
+        List<String> tags = new ArrayList<>(prepare(db, Setup.PENDING));
+        List<String> childTags = List.of(trialId + "-child-1");
+        haltAt("pull.replayed", db, "pull", childTags, "a replayed pull, not recorded");
+        tags.addAll(childTags);
+        Path journal = ReplicaFiles.rebaseJournal(db);
+        byte[] written = Files.readAllBytes(journal);
+        Files.writeString(journal, "{\"phase\":\"PREPARED\",\"revis");
+        Map<String, String> before = ReplicaFileDigests.of(db);
+
+        assertThatThrownBy(() -> openAndClose(db)).isInstanceOf(SyncMetadataException.class)
+                .hasMessageContaining(journal.toString()).hasMessageContaining("corrupt");
+
+        assertThat(ReplicaFileDigests.of(db)).as("the failed recovery changed no file").isEqualTo(before);
+        Files.write(journal, written);
+        verify(db, tags, "after the journal was put back");
+    }
+
+    /**
+     * A recovery that hits an I/O error (the next revert store it deletes cannot be deleted: a folder with a file
+     * in it stands there) fails {@code open()} with a typed error naming the revert store, and changes no file;
+     * once the folder is gone, the next open recovers and the replica converges.
+     */
+    @Test
+    void aRecoveryThatHitsAnIoErrorFailsTheOpenAndLeavesEveryFile() throws Exception {
+        Path db = dir.resolve("replica.db");
+        List<String> tags = new ArrayList<>(prepare(db, Setup.PENDING));
+        List<String> childTags = List.of(trialId + "-child-1");
+        haltAt("pull.recorded", db, "pull", childTags, "a recorded pull, not finished");
+        tags.addAll(childTags);
+        Path blocker = Files.createDirectories(ReplicaFiles.nextRevertStore(db)).resolve("blocker");
+        Files.writeString(blocker, "in the way");
+        Map<String, String> before = ReplicaFileDigests.of(db);
+
+        assertThatThrownBy(() -> openAndClose(db)).isInstanceOf(TursoSyncException.class)
+                .hasMessageContaining("I/O error").hasMessageContaining("revert store");
+
+        assertThat(ReplicaFileDigests.of(db)).as("the failed recovery changed no file").isEqualTo(before);
+        assertThat(ReplicaFiles.rebaseJournal(db)).exists();
+        Files.delete(blocker);
+        Files.delete(ReplicaFiles.nextRevertStore(db));
+        verify(db, tags, "after the I/O error was gone");
+    }
+
+    private void openAndClose(Path db) {
+        SyncClient client = KillPointChild.client(db, server.url());
+        try {
+            client.open().block(WAIT);
+        } finally {
+            client.close().block(WAIT);
+        }
     }
 
     /**

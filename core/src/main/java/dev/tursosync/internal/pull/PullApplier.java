@@ -447,6 +447,7 @@ public final class PullApplier {
 
     private void undo(RebaseJournal journal) {
         DatabaseFiles.truncateWal(database, journal.walLengthBefore());
+        KillPoints.reached("pull.wal-cut-back");
         try {
             Files.deleteIfExists(nextRevert);
         } catch (IOException e) {
