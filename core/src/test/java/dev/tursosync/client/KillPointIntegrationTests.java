@@ -183,10 +183,7 @@ final class KillPointIntegrationTests {
     @Test
     void aRecoveryThatCannotReadTheJournalFailsTheOpenAndLeavesEveryFile() throws Exception {
         Path db = dir.resolve("replica.db");
-        List<String> tags = new ArrayList<>(prepare(db, Setup.PENDING));
-        List<String> childTags = List.of(trialId + "-child-1");
-        haltAt("pull.replayed", db, "pull", childTags, "a replayed pull, not recorded");
-        tags.addAll(childTags);
+        List<String> tags = pendingPullHaltedAt("pull.replayed", db);
         Path journal = ReplicaFiles.rebaseJournal(db);
         byte[] written = Files.readAllBytes(journal);
         Files.writeString(journal, "{\"phase\":\"PREPARED\",\"revis");
@@ -208,10 +205,7 @@ final class KillPointIntegrationTests {
     @Test
     void aRecoveryThatHitsAnIoErrorFailsTheOpenAndLeavesEveryFile() throws Exception {
         Path db = dir.resolve("replica.db");
-        List<String> tags = new ArrayList<>(prepare(db, Setup.PENDING));
-        List<String> childTags = List.of(trialId + "-child-1");
-        haltAt("pull.recorded", db, "pull", childTags, "a recorded pull, not finished");
-        tags.addAll(childTags);
+        List<String> tags = pendingPullHaltedAt("pull.recorded", db);
         Path blocker = Files.createDirectories(ReplicaFiles.nextRevertStore(db)).resolve("blocker");
         Files.writeString(blocker, "in the way");
         Map<String, String> before = ReplicaFileDigests.of(db);
@@ -224,6 +218,19 @@ final class KillPointIntegrationTests {
         Files.delete(blocker);
         Files.delete(ReplicaFiles.nextRevertStore(db));
         verify(db, tags, "after the I/O error was gone");
+    }
+
+    /**
+     * A replica with pending changes whose pull a child halted at the point.
+     *
+     * @return the tags of the committed local rows
+     */
+    private List<String> pendingPullHaltedAt(String point, Path db) throws Exception {
+        List<String> tags = new ArrayList<>(prepare(db, Setup.PENDING));
+        List<String> childTags = List.of(trialId + "-child-1");
+        haltAt(point, db, "pull", childTags, "a pull halted at " + point);
+        tags.addAll(childTags);
+        return tags;
     }
 
     private void openAndClose(Path db) {
