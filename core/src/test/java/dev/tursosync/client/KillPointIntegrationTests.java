@@ -122,12 +122,12 @@ final class KillPointIntegrationTests {
         for (String point : List.of("checkpoint.store-written", "checkpoint.truncated")) {
             trials.add(new Trial(point, Setup.CHECKPOINT_NO_PREFIX, null));
         }
-        for (String point : List.of("pull.recorded", "checkpoint.store-deleted", "checkpoint.store-written",
-                "checkpoint.truncated", "pull.folded-in", "pull.kept-in-wal")) {
+        for (String point : List.of("wal.chunk-written", "pull.recorded", "checkpoint.store-deleted",
+                "checkpoint.store-written", "checkpoint.truncated", "pull.folded-in", "pull.kept-in-wal")) {
             trials.add(new Trial(point, Setup.BIG, null));
         }
-        for (String point : List.of("checkpoint.store-written", "checkpoint.truncated", "pull.folded-in",
-                "pull.kept-in-wal")) {
+        for (String point : List.of("wal.chunk-written", "checkpoint.store-deleted", "checkpoint.store-written",
+                "checkpoint.truncated", "pull.folded-in", "pull.kept-in-wal")) {
             trials.add(new Trial(point, Setup.BIG_PENDING, null));
         }
         String only = System.getProperty("killpoints.only");

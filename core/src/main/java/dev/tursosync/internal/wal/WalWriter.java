@@ -285,6 +285,7 @@ public final class WalWriter {
         void frame(int pageNumber, int commitSize, byte[] page) throws IOException {
             if (used + frameSize > buffer.length) {
                 flush();
+                KillPoints.reached("wal.chunk-written");
             }
             int at = used;
             WalFormat.putInt(buffer, at, pageNumber);
