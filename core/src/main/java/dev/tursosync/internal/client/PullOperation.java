@@ -1,6 +1,8 @@
 package dev.tursosync.internal.client;
 
 import dev.tursosync.ChangeEvent;
+import dev.tursosync.internal.capture.ChangeLog;
+import dev.tursosync.internal.capture.LogRow;
 import dev.tursosync.internal.db.ConnectionManager;
 import dev.tursosync.internal.io.KillPoints;
 import dev.tursosync.internal.io.ReplicaFiles;
@@ -21,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -117,7 +120,7 @@ final class PullOperation {
             return turns.detach(Mono.fromCallable(() -> recordUnchanged(staged))
                     .subscribeOn(connections.scheduler()));
         }
-        return turns.detach(connections.exclusive(() -> applyInWindow(staged))
+        return turns.detach(connections.exclusive(ChangeLog::readRows, pending -> applyInWindow(staged, pending))
                 .flatMap(events -> installCapture(database, connections).thenReturn(events)));
     }
 
@@ -136,8 +139,8 @@ final class PullOperation {
      * the others). An apply that fails half-way is
      * recovered in the same window, before any other work can see the database.
      */
-    private List<ChangeEvent> applyInWindow(PageStage.Staged staged) {
-        AppliedPull applied = applyStaged(staged);
+    private List<ChangeEvent> applyInWindow(PageStage.Staged staged, Optional<List<LogRow>> pending) {
+        AppliedPull applied = applyStaged(staged, pending);
         metadata.record(current -> current.rebased(applied.revision(), applied.nextGeneration(),
                 applied.syncedWal(), Instant.now()));
         KillPoints.reached("pull.recorded");
@@ -146,11 +149,11 @@ final class PullOperation {
         return applied.events();
     }
 
-    private AppliedPull applyStaged(PageStage.Staged staged) {
+    private AppliedPull applyStaged(PageStage.Staged staged, Optional<List<LogRow>> pending) {
         SyncMetadata current = metadata.current();
         try (StagedPages pages = staged.open()) {
             return applier.apply(pages, staged.header().revision(), staged.header().databaseSizePages(),
-                    current.clientId(), current.pullGeneration(), current.syncedWal());
+                    current.clientId(), current.pullGeneration(), current.syncedWal(), pending);
         } catch (RuntimeException e) {
             throw recovery.afterFailedApply(e);
         }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -56,6 +57,25 @@ public final class ConnectionManager implements StandaloneDatabase {
          * @throws Exception any failure, delivered to the subscriber
          */
         T run() throws Exception;
+    }
+
+    /**
+     * Blocking work with no connection open anywhere in this client, given what a read made just before the
+     * connections closed.
+     *
+     * @param <R> what the read returns
+     * @param <T> the result type
+     */
+    @FunctionalInterface
+    public interface ExclusiveWorkAfterRead<R, T> {
+        /**
+         * Runs on a database thread while every connection is closed, as {@link ExclusiveWork#run()}.
+         *
+         * @param read what the read returned, or empty if no connection was open to read on
+         * @return the result
+         * @throws Exception any failure, delivered to the subscriber
+         */
+        T run(Optional<R> read) throws Exception;
     }
 
     /** Prepares every read-write connection the manager opens, before any work runs on it. */
@@ -328,6 +348,24 @@ public final class ConnectionManager implements StandaloneDatabase {
     }
 
     /**
+     * As {@link #exclusive(ExclusiveWork)}, with a read first: once the exclusive permit is held (every other work
+     * has ended and none can start), {@code read} runs on the read-only sentinel if connections are open, then every
+     * connection closes and {@code work} runs with what it read (empty when no connection was open: the work then
+     * reads for itself). Nothing can write between the read and the work. Reading here, on a connection that is
+     * still open, spares the work a connection of its own: the first connection opened after all have closed makes
+     * SQLite rebuild its WAL index from the whole WAL.
+     *
+     * @param read a read on the read-only sentinel
+     * @param work the work, with every connection closed
+     * @param <R>  what the read returns
+     * @param <T>  the result type
+     * @return the result
+     */
+    public <R, T> Mono<T> exclusive(SqlWork<R> read, ExclusiveWorkAfterRead<R, T> work) {
+        return whileOpen(runHolding(gate.exclusive(), () -> runExclusive(read, work)));
+    }
+
+    /**
      * Runs a task on a database thread once the permit is granted. The task releases the permit itself when it
      * ends, so a subscriber that cancels cannot let other work in while the task is still running: cancelling only
      * stops waiting for the result.
@@ -414,6 +452,21 @@ public final class ConnectionManager implements StandaloneDatabase {
             closeAll();
         }
         return work.run();
+    }
+
+    private <R, T> T runExclusive(SqlWork<R> read, ExclusiveWorkAfterRead<R, T> work) throws Exception {
+        Optional<R> result = Optional.empty();
+        synchronized (this) {
+            ensureOpen();
+            try {
+                if (sentinel != null) {
+                    result = Optional.of(read.run(sentinel));
+                }
+            } finally {
+                closeAll();
+            }
+        }
+        return work.run(result);
     }
 
     private Connection borrow(int home) throws SQLException {

@@ -143,6 +143,29 @@ public final class PullApplier {
      */
     public AppliedPull apply(StagedPages staged, String revision, long databaseSizePages, String clientId,
                              long fromGeneration, WalPrefix syncedWal) {
+        return apply(staged, revision, databaseSizePages, clientId, fromGeneration, syncedWal, Optional.empty());
+    }
+
+    /**
+     * As {@link #apply(StagedPages, String, long, String, long, WalPrefix)}, with the pending local changes already
+     * read: by the caller, in the same exclusive window, on a connection that was still open
+     * ({@code ConnectionManager.exclusive(read, work)}), which spares the apply a connection of its own and SQLite
+     * the rebuild of its WAL index that the first connection opened after all have closed makes.
+     *
+     * @param staged            the staged pages (the caller closes them)
+     * @param revision          the staged revision
+     * @param databaseSizePages the database size at the staged revision
+     * @param clientId          this client's id
+     * @param fromGeneration    the current pull generation
+     * @param syncedWal         the synced prefix of the WAL the metadata records, or {@code null}
+     * @param pending           every row of the change log, read in this window once every other work had
+     *                          ended; empty to read them here
+     * @return the applied pull, with the change events of the remote changes
+     * @throws ReplayFailedException if a pending change cannot be replayed; the pull is then undone
+     * @throws SyncProtocolException  if the staged pages are malformed; nothing is written then
+     */
+    public AppliedPull apply(StagedPages staged, String revision, long databaseSizePages, String clientId,
+                             long fromGeneration, WalPrefix syncedWal, Optional<List<LogRow>> pending) {
         if (DatabaseFiles.isEmpty(database)) {
             PullValidator.check(PageNumberSet.of(staged.pageNumbers()), staged::page, pageNumber -> null, 0,
                     databaseSizePages);
@@ -165,18 +188,18 @@ public final class PullApplier {
             EventDecoding decoding = EventDecoding.start(() -> decoder.decode(synced, after, remote),
                     decodeExecutor);
             try {
-                List<LogRow> pending = readPendingRows();
+                List<LogRow> pendingRows = pending.isPresent() ? pending.get() : readPendingRows();
                 WalScan scan = local.scan();
                 long[] reverted = revertedPages(local, prefix, revert, remote, synced.sizePages(),
                         databaseSizePages);
-                if (pending.isEmpty()) {
+                if (pendingRows.isEmpty()) {
                     return appendAlone(staged, reverted, synced, scan, revision, databaseSizePages,
                             fromGeneration, decoding);
                 }
                 boolean continues = scan.headerValid();
                 RebaseJournal journal = new RebaseJournal(RebaseJournal.Phase.PREPARED, fromGeneration, revision,
                         databaseSizePages, continues ? scan.committedLength() : 0,
-                        continues ? scan.lastCommitFrame() : 0, pending);
+                        continues ? scan.lastCommitFrame() : 0, pendingRows);
                 journals.write(journal);
                 KillPoints.reached("pull.journal-written");
                 WalAppend appended = WalWriter.appendTransaction(scan, PAGE_SIZE,

@@ -95,7 +95,10 @@ public final class LocalReplay {
             boolean generated = change.operation() != CapturedChange.Operation.SCHEMA;
             MutationResult decision = ReplayStatements.decide(change, transform);
             List<AtomicBatch.Entry> entries = ReplayStatements.decided(change, keys, decision);
-            long logBefore = ChangeLog.lastChangeId(connection);
+            boolean keptInsert = change.operation() == CapturedChange.Operation.INSERT
+                    && decision.kind() == MutationResult.Kind.KEEP;
+            // only a kept insert, replayed as an upsert, needs to know where its captured rows start
+            long logBefore = keptInsert ? ChangeLog.lastChangeId(connection) : 0;
             boolean replayed = false;
             for (AtomicBatch.Entry entry : entries) {
                 if (alreadyDone(connection, entry)) {
@@ -104,8 +107,7 @@ public final class LocalReplay {
                 execute(connection, entry.statement(), generated, prepared);
                 replayed = true;
             }
-            if (change.operation() == CapturedChange.Operation.INSERT
-                    && decision.kind() == MutationResult.Kind.KEEP) {
+            if (keptInsert) {
                 ChangeLog.recordUpdatesAsInserts(connection, logBefore);
             }
             return replayed;

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -78,5 +79,73 @@ final class ConnectionManagerTests {
 
         assertThat(result.get(10, TimeUnit.SECONDS)).as("the reader had finished").isTrue();
         manager.close().block(WAIT);
+    }
+
+    @Test
+    void exclusiveWorkGetsWhatTheSentinelReadOnceEveryOtherWorkEndedAndRunsAfterItClosed() throws Exception {
+        Path db = dir.resolve("app.db");
+        ConnectionManager manager = new ConnectionManager(db, 2);
+        manager.withConnection(connection -> {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("CREATE TABLE t(x)");
+            }
+            return true;
+        }).block(WAIT);
+        CountDownLatch writerStarted = new CountDownLatch(1);
+        CountDownLatch releaseWriter = new CountDownLatch(1);
+        Mono<Integer> inFlight = manager.withConnection(connection -> {
+            writerStarted.countDown();
+            releaseWriter.await(10, TimeUnit.SECONDS);
+            try (Statement statement = connection.createStatement()) {
+                return statement.executeUpdate("INSERT INTO t VALUES (1)");
+            }
+        });
+        var firstWrite = inFlight.toFuture();
+        assertThat(writerStarted.await(10, TimeUnit.SECONDS)).isTrue();
+
+        AtomicBoolean readOnReadOnly = new AtomicBoolean();
+        java.util.concurrent.atomic.AtomicReference<java.sql.Connection> readOn =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        var exclusive = manager.exclusive(connection -> {
+            readOn.set(connection);
+            readOnReadOnly.set(connection.isReadOnly());
+            return count(connection);
+        }, read -> {
+            assertThat(readOn.get().isClosed()).as("the read's connection closed before the work").isTrue();
+            return read.orElse(-1L);
+        }).toFuture();
+        var laterWrite = manager.withConnection(connection -> {
+            try (Statement statement = connection.createStatement()) {
+                return statement.executeUpdate("INSERT INTO t VALUES (2)");
+            }
+        }).toFuture();
+        releaseWriter.countDown();
+
+        assertThat(exclusive.get(10, TimeUnit.SECONDS))
+                .as("the read saw the write that was in flight, not the one queued after").isEqualTo(1L);
+        assertThat(readOnReadOnly).as("read on the read-only sentinel").isTrue();
+        assertThat(firstWrite.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+        assertThat(laterWrite.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+        assertThat(manager.withConnection(ConnectionManagerTests::count).block(WAIT)).isEqualTo(2L);
+        manager.close().block(WAIT);
+    }
+
+    @Test
+    void exclusiveWorkReadsForItselfWhenNoConnectionWasOpen() throws Exception {
+        Path db = dir.resolve("app.db");
+        ConnectionManager manager = new ConnectionManager(db, 1);
+        AtomicBoolean readRan = new AtomicBoolean();
+        Optional<Boolean> read = manager.exclusive(connection -> readRan.getAndSet(true), given -> given).block(WAIT);
+        assertThat(read).isEmpty();
+        assertThat(readRan).isFalse();
+        manager.close().block(WAIT);
+    }
+
+    private static long count(java.sql.Connection connection) throws java.sql.SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT count(*) FROM t")) {
+            rows.next();
+            return rows.getLong(1);
+        }
     }
 }

@@ -9,6 +9,8 @@ import dev.tursosync.ChangeOperation;
 import dev.tursosync.MutationResult;
 import dev.tursosync.SyncProtocolException;
 import dev.tursosync.internal.capture.ChangeCapture;
+import dev.tursosync.internal.capture.ChangeLog;
+import dev.tursosync.internal.capture.LogRow;
 import dev.tursosync.internal.db.ConnectionManager;
 import dev.tursosync.internal.db.ReplicaConnections;
 import dev.tursosync.internal.events.ChangeEventDecoder;
@@ -237,6 +239,37 @@ class PullApplierTests {
         WalFrames frames = WalFrames.read(DatabaseFiles.walOf(database));
         assertThat(SyncedPrefix.framesIn(applied.syncedWal(), frames)).as("the replay follows the prefix")
                 .isPositive().isLessThan(frames.count());
+        assertSyncedStateIs(remote, applied.syncedWal());
+        assertReplayed(5000);
+    }
+
+    /**
+     * The pending changes read on the client's sentinel in the exclusive window, before the connections close
+     * ({@code ConnectionManager.exclusive(read, work)}), are what the apply journals and replays: the same outcome as
+     * the apply reading them itself, without opening a connection of its own.
+     */
+    @Test
+    void pendingChangesReadOnTheSentinelBeforeTheWindowClosesAreJournaledAndReplayed() throws Exception {
+        ConnectionManager manager = capturingManager();
+        PullApplier applier = applier();
+        AppliedPull applied;
+        try {
+            writePending(manager, 5000);
+            applied = manager.exclusive(ChangeLog::readRows, pending -> {
+                assertThat(pending).as("read on the open sentinel").isPresent();
+                assertThat(pending.get()).extracting(LogRow::table).containsExactly("t");
+                try (StagedPages staged = StagedPages.open(stage(remote, database, false))) {
+                    return applier.apply(staged, "r1", pages(remote), "client", 0, null, pending);
+                }
+            }).block();
+        } finally {
+            manager.close().block();
+        }
+        assertThat(applied.journal()).as("journaled with the rows read").isPresent();
+        assertThat(applied.journal().get().changes()).extracting(LogRow::table).containsExactly("t");
+        applier.finish(applied);
+
+        assertThat(applier.hasJournal()).isFalse();
         assertSyncedStateIs(remote, applied.syncedWal());
         assertReplayed(5000);
     }
@@ -489,20 +522,30 @@ class PullApplierTests {
 
     /** A local insert through capture, as the client's connections make it: a pending change, left in the WAL. */
     private void insertPending(int id) {
+        ConnectionManager manager = capturingManager();
+        try {
+            writePending(manager, id);
+        } finally {
+            manager.close().block();
+        }
+    }
+
+    /** A connection manager of the database with the client's change capture. */
+    private ConnectionManager capturingManager() {
         ConnectionManager manager = new ConnectionManager(database, 1);
         ChangeCapture capture = new ChangeCapture();
         manager.setConnectionInitializer(capture);
         manager.setStatementObserver(capture);
+        return manager;
+    }
+
+    private static void writePending(ConnectionManager manager, int id) {
         String sql = "INSERT INTO t VALUES (" + id + ", 'local')";
-        try {
-            manager.withConnection(connection -> {
-                exec(connection, sql);
-                manager.afterStatement(connection, sql);
-                return true;
-            }).block();
-        } finally {
-            manager.close().block();
-        }
+        manager.withConnection(connection -> {
+            exec(connection, sql);
+            manager.afterStatement(connection, sql);
+            return true;
+        }).block();
     }
 
     /** The row of {@link #insertPending} is there over the remote's rows, and pending again. */
