@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -91,19 +93,25 @@ final class ExactlyOnceIntegrationTests {
         client.open().block(WAIT);
         AtomicBoolean writing = new AtomicBoolean(true);
         AtomicInteger written = new AtomicInteger();
+        CountDownLatch firstWrite = new CountDownLatch(1);
         Thread writer = new Thread(() -> {
             while (writing.get()) {
                 int n = written.get();
                 LocalSql.transaction(client, "INSERT INTO " + table + " VALUES ('r" + n + "a')",
                         "INSERT INTO " + table + " VALUES ('r" + n + "b')");
                 written.incrementAndGet();
+                firstWrite.countDown();
                 LockSupport.parkNanos(2_000_000);
             }
         });
         try {
             writer.start();
-            for (int push = 0; push < 15; push++) {
+            // pushes overlap writes: they start once the writer has committed and go on until it committed 20 more
+            assertThat(firstWrite.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+            int pushes = 0;
+            while (pushes < 15 || written.get() < 21) {
                 client.push().block(WAIT);
+                pushes++;
             }
             writing.set(false);
             writer.join();

@@ -214,7 +214,7 @@ public final class PushBatch {
         }
         HranaError error = batch.error(failedStep).orElseThrow();
         if (failedStep == GUARD_STEP) {
-            throw new RemoteSqlException("push batch: the remote position of this client moved since the push "
+            throw new PositionMovedException("push batch: the remote position of this client moved since the push "
                     + "started (a push that was given up reached the server late); nothing of this batch was "
                     + "committed, push again", error.message(), error.code());
         }

@@ -6,6 +6,7 @@ import dev.tursosync.SyncTransportException;
 import dev.tursosync.internal.proto.PageData;
 import dev.tursosync.internal.proto.PullUpdatesRespProtoBody;
 import dev.tursosync.internal.proto.PullUpdatesStreamKind;
+import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,13 +32,14 @@ final class PullStreamDecoder {
     private boolean headerSeen;
 
     /**
-     * Feeds the next chunk of the body.
+     * Feeds the next chunk of the body, straight from the network buffer: its readable bytes are copied once, into
+     * the decoder's own buffer, and the chunk's indexes are left as they were (its owner releases it).
      *
-     * @param chunk the bytes, which the decoder copies
+     * @param chunk the bytes
      * @return the frames completed by this chunk, possibly none
      * @throws SyncProtocolException if the stream is malformed
      */
-    List<PullFrame> decode(byte[] chunk) {
+    List<PullFrame> decode(ByteBuf chunk) {
         append(chunk);
         List<PullFrame> frames = new ArrayList<>();
         while (true) {
@@ -137,18 +139,19 @@ final class PullStreamDecoder {
         return new PulledPage(page.getPageId(), page.getEncodedPage());
     }
 
-    private void append(byte[] chunk) {
+    private void append(ByteBuf chunk) {
+        int length = chunk.readableBytes();
         int pending = end - start;
-        if (buffer.length - end < chunk.length) {
-            byte[] target = buffer.length - pending >= chunk.length
+        if (buffer.length - end < length) {
+            byte[] target = buffer.length - pending >= length
                     ? buffer
-                    : new byte[Math.max(buffer.length * 2, pending + chunk.length)];
+                    : new byte[Math.max(buffer.length * 2, pending + length)];
             System.arraycopy(buffer, start, target, 0, pending);
             buffer = target;
             start = 0;
             end = pending;
         }
-        System.arraycopy(chunk, 0, buffer, end, chunk.length);
-        end += chunk.length;
+        chunk.getBytes(chunk.readerIndex(), buffer, end, length);
+        end += length;
     }
 }

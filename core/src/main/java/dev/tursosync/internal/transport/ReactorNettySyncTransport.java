@@ -162,9 +162,12 @@ public final class ReactorNettySyncTransport implements SyncTransport {
 
     private Flux<PullFrame> decodePageStream(ByteBufFlux content, Optional<Secret> token) {
         PullStreamDecoder decoder = new PullStreamDecoder();
-        return content.asByteArray()
-                .doOnNext(chunk -> stats.addReceived(chunk.length))
-                .concatMapIterable(decoder::decode)
+        // decoded where the network hands over each buffer, which it releases once this returns
+        return content.map(chunk -> {
+                    stats.addReceived(chunk.readableBytes());
+                    return decoder.decode(chunk);
+                })
+                .concatMapIterable(frames -> frames)
                 .concatWith(Mono.fromRunnable(decoder::finish));
     }
 

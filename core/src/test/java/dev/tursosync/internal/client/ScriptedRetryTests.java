@@ -5,6 +5,7 @@ import static dev.tursosync.internal.client.ScriptedClients.queryLong;
 import static dev.tursosync.internal.client.ScriptedClients.write;
 import static java.time.Duration.ofMillis;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tursosync.ChangeOperation;
 import dev.tursosync.PushRejectedException;
@@ -250,8 +251,7 @@ final class ScriptedRetryTests {
                 .thenLoseReply(remote::execute, TransportFailures.connectionReset(PIPELINE))
                 // the retry reads the position the lost batch moved: nothing is left to send
                 .expectPipeline(PipelineMatchers.readsPushPosition()).thenAnswer(remote::execute)
-                // the next push starts after it
-                .expectPipeline(PipelineMatchers.readsPushPosition()).thenAnswer(remote::execute)
+                // the next push starts after it, from the position the retry read
                 .expectPipeline(PipelineMatchers.pushBatch("0:3", 4, 1)).thenAnswer(remote::execute));
         write(client, "BEGIN", "INSERT INTO log VALUES ('a')", "INSERT INTO log VALUES ('b')",
                 "INSERT INTO log VALUES ('c')", "COMMIT");
@@ -272,5 +272,68 @@ final class ScriptedRetryTests {
         transport.verify();
         assertThat(remote.queryLong("SELECT count(*) FROM log")).isEqualTo(4);
         assertThat(queryLong(client, "SELECT count(*) FROM log")).isEqualTo(4);
+    }
+
+    @Test
+    void aPushAfterOneThatEndedWellStartsFromThePositionItLeftWithoutReadingIt() throws Exception {
+        ScriptedTransport transport = open(script -> script
+                .expectPipeline(PipelineMatchers.readsPushPosition()).thenAnswer(remote::execute)
+                .expectPipeline(PipelineMatchers.pushBatch(null, 2, 2)).thenAnswer(remote::execute)
+                .expectPipeline(PipelineMatchers.pushBatch("0:2", 3, 1)).thenAnswer(remote::execute)
+                .expectPipeline(PipelineMatchers.pushBatch("0:3", 4, 1)).thenAnswer(remote::execute));
+        write(client, "BEGIN", "INSERT INTO log VALUES ('a')", "INSERT INTO log VALUES ('b')", "COMMIT");
+
+        assertThat(client.push().block(WAIT).changesPushed()).isEqualTo(2);
+        write(client, "INSERT INTO log VALUES ('c')");
+        assertThat(client.push().block(WAIT).changesPushed()).isEqualTo(1);
+        write(client, "INSERT INTO log VALUES ('d')");
+        assertThat(client.push().block(WAIT).changesPushed()).isEqualTo(1);
+
+        transport.verify();
+        assertThat(remote.queryLong("SELECT count(*) FROM log")).isEqualTo(4);
+        assertThat(client.stats().block(WAIT).pendingChanges()).isZero();
+    }
+
+    @Test
+    void aRememberedPositionTheRemoteNoLongerHoldsCommitsNothingAndThePushReadsThePositionAndGoesOn()
+            throws Exception {
+        ScriptedTransport transport = open(script -> script
+                .expectPipeline(PipelineMatchers.readsPushPosition()).thenAnswer(remote::execute)
+                .expectPipeline(PipelineMatchers.pushBatch(null, 1, 1)).thenAnswer(remote::execute)
+                // the remote lost this client's row (replaced by hand): the guard of the remembered 0:1 fails
+                .expectPipeline(PipelineMatchers.pushBatch("0:1", 2, 1)).thenAnswer(remote::execute)
+                .expectPipeline(PipelineMatchers.readsPushPosition()).thenAnswer(remote::execute)
+                .expectPipeline(PipelineMatchers.pushBatch(null, 2, 1)).thenAnswer(remote::execute));
+        write(client, "INSERT INTO log VALUES ('a')");
+        assertThat(client.push().block(WAIT).changesPushed()).isEqualTo(1);
+        remote.run("DELETE FROM turso_sync_last_change_id");
+        write(client, "INSERT INTO log VALUES ('b')");
+
+        assertThat(client.push().block(WAIT).changesPushed()).isEqualTo(1);
+
+        transport.verify();
+        assertThat(remote.queryLong("SELECT count(*) FROM log WHERE message = 'b'")).as("once").isEqualTo(1);
+        assertThat(remote.queryLong("SELECT change_id FROM turso_sync_last_change_id")).isEqualTo(2);
+        assertThat(client.status().blockFirst(WAIT).error()).isEmpty();
+    }
+
+    @Test
+    void aPushThatFailedLeavesThePositionUnknownSoTheNextPushReadsIt() throws Exception {
+        ScriptedTransport transport = open(script -> script
+                .expectPipeline(PipelineMatchers.readsPushPosition()).thenAnswer(remote::execute)
+                .expectPipeline(PipelineMatchers.pushBatch(null, 1, 1)).thenAnswer(remote::execute)
+                .expectPipeline(PipelineMatchers.pushBatch("0:1", 2, 1))
+                .thenError(TransportFailures.status(PIPELINE, 500))
+                .expectPipeline(PipelineMatchers.readsPushPosition()).thenAnswer(remote::execute)
+                .expectPipeline(PipelineMatchers.pushBatch("0:1", 2, 1)).thenAnswer(remote::execute));
+        write(client, "INSERT INTO log VALUES ('a')");
+        assertThat(client.push().block(WAIT).changesPushed()).isEqualTo(1);
+        write(client, "INSERT INTO log VALUES ('b')");
+
+        assertThatThrownBy(() -> client.push().block(WAIT)).isInstanceOf(SyncServerException.class);
+        assertThat(client.push().block(WAIT).changesPushed()).isEqualTo(1);
+
+        transport.verify();
+        assertThat(remote.queryLong("SELECT count(*) FROM log WHERE message = 'b'")).as("once").isEqualTo(1);
     }
 }

@@ -10,6 +10,8 @@ import dev.tursosync.internal.proto.PageData;
 import dev.tursosync.internal.proto.PageSetRawEncodingProto;
 import dev.tursosync.internal.proto.PageSetZstdEncodingProto;
 import dev.tursosync.internal.proto.PullUpdatesRespProtoBody;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -51,7 +53,8 @@ final class PullStreamDecoderTests {
         PullStreamDecoder decoder = new PullStreamDecoder();
         List<PullFrame> frames = new ArrayList<>();
         for (int offset = 0; offset < body.length; offset += chunkSize) {
-            frames.addAll(decoder.decode(Arrays.copyOfRange(body, offset, Math.min(body.length, offset + chunkSize))));
+            frames.addAll(decoder.decode(Unpooled.wrappedBuffer(body, offset,
+                    Math.min(body.length, offset + chunkSize) - offset)));
         }
         decoder.finish();
         return frames;
@@ -88,6 +91,23 @@ final class PullStreamDecoderTests {
     }
 
     @Test
+    void readsOnlyAChunksReadableBytesAndLeavesItsIndexesForItsOwner() throws IOException {
+        byte[] body = stream(rawHeader("7", 1), pageData(0, page(5)));
+        ByteBuf chunk = Unpooled.buffer(body.length + 20);
+        chunk.writeBytes(new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF}).writeBytes(body)
+                .writeBytes(new byte[] {(byte) 0xFF});
+        chunk.readerIndex(3).writerIndex(3 + body.length);
+        PullStreamDecoder decoder = new PullStreamDecoder();
+
+        List<PullFrame> frames = decoder.decode(chunk);
+        decoder.finish();
+
+        assertThat(frames).isEqualTo(decodeInChunks(body, body.length));
+        assertThat(chunk.readerIndex()).isEqualTo(3);
+        assertThat(chunk.writerIndex()).isEqualTo(3 + body.length);
+    }
+
+    @Test
     void aHeaderWithoutPagesIsAValidEmptyPull() throws IOException {
         List<PullFrame> frames = decodeInChunks(stream(rawHeader("0", 0)), 5);
         assertThat(frames).singleElement().isInstanceOf(PullHeader.class);
@@ -97,7 +117,7 @@ final class PullStreamDecoderTests {
     void rejectsAStreamThatEndsInsideAMessage() throws IOException {
         byte[] body = stream(rawHeader("1", 1), pageData(0, page(1)));
         PullStreamDecoder decoder = new PullStreamDecoder();
-        decoder.decode(Arrays.copyOf(body, body.length - 100));
+        decoder.decode(Unpooled.wrappedBuffer(body, 0, body.length - 100));
         assertThatThrownBy(decoder::finish).isInstanceOf(SyncTransportException.class)
                 .hasMessageContaining("ended in the middle of a message");
     }
@@ -112,7 +132,7 @@ final class PullStreamDecoderTests {
     void rejectsAVarintThatNeverEnds() {
         byte[] bad = new byte[12];
         Arrays.fill(bad, (byte) 0xFF);
-        assertThatThrownBy(() -> new PullStreamDecoder().decode(bad)).isInstanceOf(SyncProtocolException.class)
+        assertThatThrownBy(() -> new PullStreamDecoder().decode(Unpooled.wrappedBuffer(bad))).isInstanceOf(SyncProtocolException.class)
                 .hasMessageContaining("malformed length prefix");
     }
 
@@ -120,7 +140,7 @@ final class PullStreamDecoderTests {
     void rejectsAnOversizedLengthBeforeBufferingIt() {
         // varint 0x40000000 (1 GiB)
         byte[] prefix = HexFormat.of().parseHex("8080808004");
-        assertThatThrownBy(() -> new PullStreamDecoder().decode(prefix)).isInstanceOf(SyncProtocolException.class)
+        assertThatThrownBy(() -> new PullStreamDecoder().decode(Unpooled.wrappedBuffer(prefix))).isInstanceOf(SyncProtocolException.class)
                 .hasMessageContaining("1073741824 bytes");
     }
 
