@@ -20,7 +20,8 @@ final class LocalWorkload implements Workload {
     private static final int BATCH = 100;
     private static final int WRITERS = 8;
     private static final int WRITES = 800;
-    private static final int SELECTS = 10_000;
+    /** Selects per run: 50,000 (10,000 before the sixth pass), so that one run lasts long enough to judge. */
+    private static final int SELECTS = 50_000;
     private static final int SCANS = 5;
 
     /** The workloads of the group. */
@@ -28,8 +29,8 @@ final class LocalWorkload implements Workload {
         INSERT_TX("local-insert-tx", "10,000-row insert transaction, one statement per row"),
         INSERT_BATCH("local-insert-batch", "10,000-row insert transaction, batches of 100 rows (Statement.add())"),
         WRITES_8("local-writes-8", "auto-commit single-row inserts, 8 concurrent subscribers (800 rows)"),
-        SELECT_1("local-select-1", "point selects by primary key, 1 subscriber (10,000 selects)"),
-        SELECT_64("local-select-64", "point selects by primary key, 64 concurrent subscribers (10,000 selects)"),
+        SELECT_1("local-select-1", "point selects by primary key, 1 subscriber (50,000 selects)"),
+        SELECT_64("local-select-64", "point selects by primary key, 64 concurrent subscribers (50,000 selects)"),
         SCAN("local-scan", "10,000-row range scan streamed with backpressure (5 scans per run)");
 
         private final String name;

@@ -9,6 +9,11 @@ import reactor.core.publisher.Mono;
  * a result or a transaction open. While a lease is held, pulls (which replace pages underneath SQLite) wait; release
  * it as soon as nothing is open. Its work runs on the {@link Lane} it was taken on, one task at a time.
  *
+ * <p>A statement layer whose next auto-commit statement follows at once (already queued, or issued from the previous
+ * one's signal on the lane) may keep the lease for it instead of releasing it and leasing again, as long as
+ * {@link #othersWait()} is {@code false}; it releases the lease once the lane has run what was queued and no
+ * statement holds it (a task queued on the lane after the statement's end is the usual check).
+ *
  * <p>Tell the database about each statement ({@link LocalDatabase#beforeStatement},
  * {@link LocalDatabase#afterStatement}) so that change capture sees schema changes in the transaction that made
  * them.
@@ -42,6 +47,16 @@ public interface Lease {
      * The interrupted statement fails with {@code SQLITE_INTERRUPT}.
      */
     void interrupt();
+
+    /**
+     * Whether other work waits for the database behind this lease (a pull or a checkpoint waiting for the exclusive
+     * permit, or leases queued behind it). One volatile read: a statement layer that keeps the lease between
+     * auto-commit statements asks after each one and releases the lease when this is {@code true}, so a pull gets in
+     * between two statements.
+     *
+     * @return {@code true} while a request waits
+     */
+    boolean othersWait();
 
     /**
      * Whether the lease was released.

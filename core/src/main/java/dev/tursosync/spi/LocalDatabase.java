@@ -16,7 +16,8 @@ import reactor.core.publisher.Mono;
  *   loop, say): a statement layer submits it through a {@link Lease}.</li>
  *   <li><b>Permits.</b> A lease holds one shared permit; a pull holds the exclusive one, with every connection
  *   closed. Leases wait for a running pull, and a pull waits until every lease is released, so hold a lease only
- *   while a statement, a result or a transaction is open. Requests are served in order: once a pull waits, later
+ *   while a statement, a result or a transaction is open, or across auto-commit statements that follow each other at
+ *   once while {@link Lease#othersWait()} is {@code false}. Requests are served in order: once a pull waits, later
  *   leases wait behind it.</li>
  *   <li><b>Order.</b> The work of one statement-layer connection runs on its {@link Lane}, one task at a time, in
  *   the order submitted, across all its leases.</li>

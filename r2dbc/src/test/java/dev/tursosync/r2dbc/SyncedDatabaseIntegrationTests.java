@@ -105,6 +105,48 @@ class SyncedDatabaseIntegrationTests {
     }
 
     @Test
+    void aPullRequestedWhile64ConnectionsSelectInALoopGetsInAndTheLoopsSeeItsRows(LocalSyncServer server,
+            @TempDir Path dir) throws Exception {
+        try (RemoteSql remote = new RemoteSql(server.url())) {
+            remote.transaction("CREATE TABLE looped (id INTEGER PRIMARY KEY, name TEXT)",
+                    "INSERT INTO looped (name) VALUES ('first')");
+            SyncClient client = open(dir, server);
+            try {
+                TursoConnectionFactory factory = TursoConnectionFactory.of(client);
+                remote.transaction("INSERT INTO looped (name) VALUES ('pulled')");
+                int subscribers = 64;
+                java.util.concurrent.CountDownLatch looping = new java.util.concurrent.CountDownLatch(subscribers);
+                List<Connection> connections = Flux.range(0, subscribers).concatMap(i -> factory.create())
+                        .collectList().block(WAIT);
+                // each connection selects back to back (keeping its lease between selects) until it sees the pull
+                CompletableFuture<List<Long>> lastCounts = Flux.fromIterable(connections)
+                        .flatMap(connection -> Flux.defer(() -> count(connection, "looped")).repeat()
+                                .index()
+                                .doOnNext(seen -> {
+                                    if (seen.getT1() == 10) {
+                                        looping.countDown();
+                                    }
+                                })
+                                .map(seen -> seen.getT2())
+                                .takeUntil(rows -> rows == 2)
+                                .last(), subscribers)
+                        .collectList()
+                        .toFuture();
+                assertThat(looping.await(60, java.util.concurrent.TimeUnit.SECONDS)).as("every connection loops")
+                        .isTrue();
+
+                client.pullChanges().then().block(WAIT);
+
+                assertThat(lastCounts.get(60, java.util.concurrent.TimeUnit.SECONDS)).hasSize(subscribers)
+                        .containsOnly(2L);
+                Flux.fromIterable(connections).flatMap(Connection::close).blockLast(WAIT);
+            } finally {
+                client.close().block(WAIT);
+            }
+        }
+    }
+
+    @Test
     void writesAndSchemaChangesThroughTheDriverArePushed(LocalSyncServer server, @TempDir Path dir) {
         SyncClient client = open(dir, server);
         SyncClient fresh = null;
@@ -143,7 +185,11 @@ class SyncedDatabaseIntegrationTests {
     }
 
     private static Mono<Long> count(Connection connection) {
-        return Flux.from(connection.createStatement("SELECT count(*) FROM item").execute())
+        return count(connection, "item");
+    }
+
+    private static Mono<Long> count(Connection connection, String table) {
+        return Flux.from(connection.createStatement("SELECT count(*) FROM " + table).execute())
                 .flatMap((Result result) -> result.map(row -> row.get(0, Long.class)))
                 .single();
     }

@@ -44,6 +44,16 @@ public final class AccessGate {
         }
 
         /**
+         * Whether another request waits for the gate (an exclusive one, or a shared one behind it): the holder of a
+         * shared permit that could keep it across several units of work gives it back instead.
+         *
+         * @return {@code true} while a request waits
+         */
+        public boolean othersWait() {
+            return gate.othersWait();
+        }
+
+        /**
          * Whether this is the exclusive permit (a pull) rather than a shared one.
          *
          * @return {@code true} for the exclusive permit
@@ -117,6 +127,14 @@ public final class AccessGate {
                 return new Permit(this, false);
             }
         }
+    }
+
+    /**
+     * Whether a request waits or the exclusive permit is held, without the monitor: one volatile read. While the
+     * caller holds a shared permit the exclusive one cannot be held, so this says a request waits.
+     */
+    boolean othersWait() {
+        return (state.get() & CLOSED) != 0;
     }
 
     /**

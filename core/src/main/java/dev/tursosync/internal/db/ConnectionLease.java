@@ -120,6 +120,17 @@ public final class ConnectionLease implements Lease {
     }
 
     /**
+     * Whether other work waits for the database behind this lease's permit (a pull, a checkpoint, or leases queued
+     * behind one): one volatile read, for a statement layer that keeps the lease between auto-commit statements.
+     *
+     * @return {@code true} while a request waits
+     */
+    @Override
+    public boolean othersWait() {
+        return permit.othersWait();
+    }
+
+    /**
      * Whether {@link #release()} was called.
      *
      * @return {@code true} once released

@@ -32,6 +32,26 @@ final class AccessGateTests {
     }
 
     @Test
+    void aSharedHolderSeesOthersWaitOnlyWhileARequestWaitsBehindIt() {
+        AccessGate.Permit reader = gate.tryShared();
+        AccessGate.Permit other = gate.shared().block(Duration.ofSeconds(1));
+        assertThat(reader.othersWait()).as("two shared holders, nothing waiting").isFalse();
+
+        List<AccessGate.Permit> exclusive = new ArrayList<>();
+        gate.exclusive().subscribe(exclusive::add);
+        assertThat(reader.othersWait()).as("an exclusive request waits").isTrue();
+        other.release();
+        assertThat(reader.othersWait()).as("it still waits for this holder").isTrue();
+
+        reader.release();
+        assertThat(exclusive).singleElement().matches(AccessGate.Permit::isExclusive);
+        exclusive.get(0).release();
+        AccessGate.Permit again = gate.tryShared();
+        assertThat(again.othersWait()).as("after the exclusive window").isFalse();
+        again.release();
+    }
+
+    @Test
     void sharedRequestsQueueBehindAWaitingExclusive() {
         AccessGate.Permit reader = gate.shared().block(Duration.ofSeconds(1));
         List<String> order = new ArrayList<>();

@@ -110,6 +110,22 @@ final class ConnectionLeaseTests {
     }
 
     @Test
+    void aLeaseSaysOthersWaitWhileExclusiveWorkWaitsForIt() throws Exception {
+        manager = new ConnectionManager(dir.resolve("app.db"), 2);
+        ConnectionLease lease = manager.lease().block(WAIT);
+        assertThat(lease.othersWait()).as("nothing waits").isFalse();
+
+        var exclusive = manager.exclusive(() -> true).toFuture();
+        assertThat(lease.othersWait()).as("exclusive work waits for the lease").isTrue();
+
+        lease.release().block(WAIT);
+        assertThat(exclusive.get(10, TimeUnit.SECONDS)).isTrue();
+        ConnectionLease next = manager.lease().block(WAIT);
+        assertThat(next.othersWait()).as("after the exclusive work").isFalse();
+        next.release().block(WAIT);
+    }
+
+    @Test
     void releaseIsIdempotentAndLetsCloseFinish() {
         manager = new ConnectionManager(dir.resolve("app.db"), 1);
         ConnectionLease lease = manager.lease().block(WAIT);

@@ -53,7 +53,7 @@ final class Operation {
     /** Ends one hold; the last ends the turn. */
     void done() {
         if (holds.decrementAndGet() == 0) {
-            session.finish(lease, turn);
+            session.finish(turn);
         }
     }
 

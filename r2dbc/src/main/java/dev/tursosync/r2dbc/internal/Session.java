@@ -6,6 +6,7 @@ import dev.tursosync.spi.LocalDatabase;
 import dev.tursosync.spi.StatementKinds;
 import dev.tursosync.spi.Turns;
 import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.reactivestreams.Publisher;
@@ -14,8 +15,14 @@ import reactor.core.publisher.Mono;
 
 /**
  * The state of one R2DBC connection: its turn (commands run one at a time, without blocking threads), the leased
- * JDBC connection while a statement, result or transaction is open, and the transaction flags. Between statements
- * in auto-commit mode it holds no lease, so it never keeps a pull waiting.
+ * JDBC connection while a statement, result or transaction is open, and the transaction flags.
+ *
+ * <p>In auto-commit mode a statement that ran only queries and row changes keeps its lease for the next statement
+ * when that follows at once: when the statement ends, a check is queued on the lane, and a statement already waiting
+ * for the turn, or issued from the ended one's signal, takes the turn before the check runs and uses the lease
+ * without taking a permit and a connection again. The check gives the lease back when nothing holds the turn, so an
+ * idle connection holds no lease. A pull (or any request that waits for the database) is never kept out: a statement
+ * that ends while one waits gives the lease back at once.
  */
 final class Session {
 
@@ -33,6 +40,8 @@ final class Session {
     private volatile boolean autoCommit = true;
     private volatile boolean transaction;
     private boolean readOnly;
+    /** Gives a lease kept after an auto-commit statement back, unless the next statement holds the turn. */
+    private final Runnable idleCheck = this::releaseIfIdle;
 
     Session(Mono<LocalDatabase> databases, Duration statementTimeout) {
         this.databases = databases;
@@ -138,14 +147,50 @@ final class Session {
         return database.lease(lane).doOnNext(fresh -> lease = fresh);
     }
 
-    /** Ends a turn: gives the lease back unless a transaction keeps it, then lets the next command in. */
-    void finish(Lease used, Turns.Turn turn) {
-        if (used != null && !transaction && lease == used) {
-            lease = null;
-            used.releaseSoon(onlyRowStatements);
-            onlyRowStatements = true;
+    /**
+     * Ends a turn, then lets the next command in. Outside a transaction the lease is kept for a statement that follows
+     * at once (see the class comment) when the lease ran only queries and row changes and nothing waits for the
+     * database; otherwise it is given back now.
+     */
+    void finish(Turns.Turn turn) {
+        Lease held = lease;
+        if (held != null && !transaction && !(onlyRowStatements && !held.othersWait() && checkWhenIdle())) {
+            giveBack(held);
         }
         turn.release();
+    }
+
+    /** Queues the idle check on the lane; {@code false} when the lane takes no more work (the database closed). */
+    private boolean checkWhenIdle() {
+        try {
+            lane.execute(idleCheck);
+            return true;
+        } catch (RejectedExecutionException closedDatabase) {
+            return false;
+        }
+    }
+
+    /**
+     * On the lane, after what was queued behind a statement's end: gives a kept lease back unless a command holds
+     * or waits for the turn (that command ends its turn in {@link #finish}, which decides again).
+     */
+    private void releaseIfIdle() {
+        Turns.Turn turn = turns.tryNow();
+        if (turn == null) {
+            return;
+        }
+        Lease held = lease;
+        if (held != null && !transaction) {
+            giveBack(held);
+        }
+        turn.release();
+    }
+
+    /** Gives the lease back; call while holding the turn. */
+    private void giveBack(Lease held) {
+        lease = null;
+        held.releaseSoon(onlyRowStatements);
+        onlyRowStatements = true;
     }
 
     /**
