@@ -286,7 +286,7 @@ public final class PullApplier {
         if (pull.syncedWal() != null) {
             keepInWal(pull.syncedWal(), pull.foldIn());
             KillPoints.reached("pull.kept-in-wal");
-            pull.journal().ifPresent(journal -> journals.delete());
+            pull.journal().ifPresent(journal -> journals.deleteRecorded());
         } else {
             pull.journal().ifPresent(this::complete);
         }
