@@ -67,6 +67,12 @@ final class KillPointIntegrationTests {
         QUIET("pull", 0),
         /** As {@link #QUIET}, but the child writes first: its pull journals and replays. */
         PENDING("pull", 3),
+        /**
+         * Local writes pushed but still in the WAL (no checkpoint: only local frames hold them, and the change log no
+         * longer does), then the child writes and pulls, journalling and replaying its rows only: an undo must keep
+         * the pushed rows' frames, a finished pull must hold them from the remote's pages.
+         */
+        PUSHED_PENDING("pull", 3),
         /** Nothing pending and a remote change past 8 MiB: the pull folds the WAL in. */
         BIG("pull", 0),
         /** Pending changes and a remote change past 8 MiB: the rebasing pull folds the WAL in. */
@@ -115,6 +121,12 @@ final class KillPointIntegrationTests {
         }
         trials.add(new Trial("pull.replayed", Setup.PENDING, "recovery.recorded"));
         trials.add(new Trial("pull.pages-appended", Setup.PENDING, "pull.wal-cut-back"));
+        for (String point : List.of("pull.journal-written", "pull.pages-appended", "pull.replayed",
+                "pull.recorded")) {
+            trials.add(new Trial(point, Setup.PUSHED_PENDING, null));
+        }
+        trials.add(new Trial("pull.pages-appended", Setup.PUSHED_PENDING, "pull.wal-cut-back"));
+        trials.add(new Trial("pull.replayed", Setup.PUSHED_PENDING, "recovery.recorded"));
         for (String point : List.of("checkpoint.store-deleted", "checkpoint.store-written", "checkpoint.truncated",
                 "checkpoint.recorded")) {
             trials.add(new Trial(point, Setup.CHECKPOINT, null));
@@ -297,11 +309,11 @@ final class KillPointIntegrationTests {
                 LocalSql.execute(client, "INSERT INTO kp_local(tag, payload) VALUES (?, ?)", (Object) tag, "setup");
                 tags.add(tag);
             }
-            if (setup != Setup.CHECKPOINT && setup != Setup.CHECKPOINT_NO_PREFIX) {
+            if (setup != Setup.CHECKPOINT && setup != Setup.CHECKPOINT_NO_PREFIX && setup != Setup.PUSHED_PENDING) {
                 client.checkpoint().block(WAIT);
                 assertThat(RevertStore.fileOf(db)).as("the checkpoint kept the synced pages").exists();
             }
-            if (setup == Setup.QUIET || setup == Setup.BIG) {
+            if (setup == Setup.QUIET || setup == Setup.BIG || setup == Setup.PUSHED_PENDING) {
                 client.push().block(WAIT);
                 assertThat(client.stats().block(WAIT).pendingChanges()).isZero();
             }

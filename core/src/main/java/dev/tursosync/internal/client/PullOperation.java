@@ -138,7 +138,10 @@ final class PullOperation {
     }
 
     /**
-     * In the exclusive window: the apply (pages and replay), then the metadata with the new synced prefix (the
+     * In the exclusive window: over nothing pending, when the change log has handed out ids, the next pull generation
+     * first ({@link PendingLog#idsStartAgain()}: the pages drop the log, and a crash before the metadata records the
+     * pull must not leave the new log's ids, which start again from 1, in a generation the remote has pushes of);
+     * then the apply (pages and replay), then the metadata with the new synced prefix (the
      * point of no return), then the finish (revert store and journal deleted, the WAL folded in only past a size),
      * then the events on {@code changes()} (here, so that a subscriber who cancels meanwhile does not lose them for
      * the others). An apply that fails half-way is
@@ -147,7 +150,6 @@ final class PullOperation {
     private List<ChangeEvent> applyInWindow(PageStage.Staged staged, Optional<PendingLog> read) {
         PendingLog log = read.isPresent() ? read.get() : readAlone();
         if (log.idsStartAgain()) {
-            // the pages drop the change log; its ids start again from 1, so not in a generation that handed ids out
             metadata.record(SyncMetadata::nextGeneration);
             KillPoints.reached("pull.generation-moved-on");
         }
