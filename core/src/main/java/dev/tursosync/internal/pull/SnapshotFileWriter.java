@@ -26,7 +26,9 @@ import reactor.core.scheduler.Scheduler;
  *
  * <p>Pages go to {@code <target>.part} at {@code pageId * 4096} as they arrive, so memory stays bounded whatever the
  * database size. Once the stream ends the file is cut to the header's size, forced to disk, and renamed over the
- * target, and the folder is forced too: a crash leaves either no target or a complete one, never a torn file.
+ * target, and the folder is forced too: a crash leaves either no target or a complete one, never a torn file. While
+ * the pages arrive, the written data is forced in the background every few MB ({@link WriteBehind}), so the force
+ * after the stream has only the tail left to write.
  * File writes run on the given scheduler, never on the network thread. Before the rename, the file is checked (see
  * {@link SnapshotCheck}) while it is forced: a malformed snapshot fails with a {@link SyncProtocolException} and
  * leaves no file.
@@ -34,6 +36,7 @@ import reactor.core.scheduler.Scheduler;
 public final class SnapshotFileWriter {
 
     private final Scheduler blocking;
+    private final long flushBytes;
 
     /**
      * Creates a writer.
@@ -41,7 +44,18 @@ public final class SnapshotFileWriter {
      * @param blocking the scheduler for file I/O, for example {@code Schedulers.boundedElastic()}
      */
     public SnapshotFileWriter(Scheduler blocking) {
+        this(blocking, WriteBehind.DEFAULT_FLUSH_BYTES);
+    }
+
+    /**
+     * Creates a writer that starts a background force of the written data every {@code flushBytes}.
+     *
+     * @param blocking   the scheduler for file I/O
+     * @param flushBytes bytes written between two background forces
+     */
+    SnapshotFileWriter(Scheduler blocking, long flushBytes) {
         this.blocking = blocking;
+        this.flushBytes = flushBytes;
     }
 
     /**
@@ -53,18 +67,23 @@ public final class SnapshotFileWriter {
      */
     public Mono<Snapshot> write(Flux<PullFrame> frames, Path target) {
         Path part = ReplicaFiles.partOf(target);
-        PageNumberSet received = new PageNumberSet();
         return Mono.using(() -> open(part),
-                        file -> PageStreamConsumer.consume(frames, blocking, page -> {
+                        file -> {
+                            // per subscription: a retried bootstrap starts from an empty file and an empty set
+                            PageNumberSet received = new PageNumberSet();
+                            WriteBehind writeBehind = new WriteBehind(file, blocking, flushBytes);
+                            return PageStreamConsumer.consume(frames, blocking, page -> {
                                     if (page.pageNumber() > PullValidator.MAX_DATABASE_PAGES) {
                                         throw new SyncProtocolException("the server sent page " + page.pageNumber()
                                                 + ", beyond the largest database this client supports");
                                     }
                                     received.add(page.pageNumber());
                                     PageStreamConsumer.writeFully(file, page.buffer(), page.fileOffset());
+                                    writeBehind.written(PulledPage.PAGE_SIZE);
                                 })
                                 .map(consumed -> cutToSize(file, consumed))
-                                .flatMap(snapshot -> forceAndCheck(file, part, received, snapshot)),
+                                .flatMap(snapshot -> forceAndCheck(file, part, received, snapshot));
+                        },
                         SnapshotFileWriter::closeQuietly)
                 .publishOn(blocking)
                 .map(snapshot -> publish(part, target, snapshot))

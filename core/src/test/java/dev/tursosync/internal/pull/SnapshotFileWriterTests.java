@@ -48,6 +48,20 @@ final class SnapshotFileWriterTests {
         assertThat(folder.resolve("local.db.part")).doesNotExist();
     }
 
+    /** Forced in the background every two pages while it streams, the file is still installed exactly as sent. */
+    @Test
+    void aSnapshotForcedWhileItStreamsIsInstalledByteForByte() throws Exception {
+        byte[] remote = blobs("remote.db", 100);
+        Path target = folder.resolve("local.db");
+
+        SnapshotFileWriter.Snapshot snapshot = new SnapshotFileWriter(Schedulers.boundedElastic(), 2L * PAGE_SIZE)
+                .write(Flux.fromIterable(frames(remote)), target).block(WAIT);
+
+        assertThat(snapshot.pageCount()).isEqualTo(remote.length / PAGE_SIZE).isGreaterThan(20);
+        assertThat(Files.readAllBytes(target)).isEqualTo(remote);
+        assertThat(folder.resolve("local.db.part")).doesNotExist();
+    }
+
     /** Every page is well formed, but the index page comes from an older state: only quick_check sees it. */
     @Test
     void aSnapshotThatOnlyQuickCheckRefusesIsNotInstalled() throws Exception {
@@ -94,6 +108,19 @@ final class SnapshotFileWriterTests {
             statement.execute("CREATE INDEX s_v ON s(v)");
             for (int row = 0; row < rows; row++) {
                 statement.execute("INSERT INTO s(v) VALUES ('" + (char) ('a' + row) + "')");
+            }
+        }
+        return Files.readAllBytes(file);
+    }
+
+    /** A database with a table of {@code rows} rows of 1,000 random bytes each (about a page per three rows). */
+    private byte[] blobs(String name, int rows) throws Exception {
+        Path file = folder.resolve(name);
+        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
+             Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE b(id INTEGER PRIMARY KEY, x BLOB)");
+            for (int row = 0; row < rows; row++) {
+                statement.execute("INSERT INTO b(x) VALUES (randomblob(1000))");
             }
         }
         return Files.readAllBytes(file);
