@@ -4,6 +4,8 @@ import dev.tursosync.testing.RemoteSql;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tursosync.SyncClient;
+import dev.tursosync.spi.LocalDatabase;
+import dev.tursosync.spi.Lease;
 import dev.tursosync.testing.LocalSyncServer;
 import dev.tursosync.testing.TursoServerExtension;
 import io.r2dbc.spi.Connection;
@@ -12,6 +14,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,19 +88,26 @@ class SyncedDatabaseIntegrationTests {
                 Connection inTransaction = Mono.from(factory.create()).block(WAIT);
                 long before = Mono.from(inTransaction.beginTransaction()).then(count(inTransaction)).block(WAIT);
 
+                // a lease of our own, held beside the transaction's, says when the pull waits for the database
+                LocalDatabase database = client.localDatabase();
+                Lease probe = database.lease(database.lane()).block(WAIT);
                 CompletableFuture<Void> pull = client.pullChanges().then().toFuture();
-                Thread.sleep(500);
+                long deadline = System.nanoTime() + WAIT.toNanos();
+                while (!probe.othersWait() && System.nanoTime() < deadline) {
+                    assertThat(pull).as("the pull cannot end while the transaction is open").isNotDone();
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+                }
+                assertThat(probe.othersWait()).as("the pull asks for the database").isTrue();
+                probe.release().block(WAIT);
                 assertThat(pull).as("the pull waits for the open transaction").isNotDone();
 
                 Connection later = Mono.from(factory.create()).block(WAIT);
                 CompletableFuture<Long> afterPull = count(later).toFuture();
-                Thread.sleep(300);
-                assertThat(afterPull).as("a statement queued behind the pull waits for it").isNotDone();
 
                 Mono.from(inTransaction.commitTransaction()).then(Mono.from(inTransaction.close())).block(WAIT);
-                pull.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                pull.get(60, TimeUnit.SECONDS);
                 assertThat(before).isEqualTo(1);
-                assertThat(afterPull.get(60, java.util.concurrent.TimeUnit.SECONDS)).as("sees the pulled row")
+                assertThat(afterPull.get(60, TimeUnit.SECONDS)).as("a statement queued behind the pull sees its row")
                         .isEqualTo(2);
                 Mono.from(later.close()).block(WAIT);
             } finally {
@@ -115,7 +127,7 @@ class SyncedDatabaseIntegrationTests {
                 TursoConnectionFactory factory = TursoConnectionFactory.of(client);
                 remote.transaction("INSERT INTO looped (name) VALUES ('pulled')");
                 int subscribers = 64;
-                java.util.concurrent.CountDownLatch looping = new java.util.concurrent.CountDownLatch(subscribers);
+                CountDownLatch looping = new CountDownLatch(subscribers);
                 List<Connection> connections = Flux.range(0, subscribers).concatMap(i -> factory.create())
                         .collectList().block(WAIT);
                 // each connection selects back to back (keeping its lease between selects) until it sees the pull
@@ -132,12 +144,12 @@ class SyncedDatabaseIntegrationTests {
                                 .last(), subscribers)
                         .collectList()
                         .toFuture();
-                assertThat(looping.await(60, java.util.concurrent.TimeUnit.SECONDS)).as("every connection loops")
+                assertThat(looping.await(60, TimeUnit.SECONDS)).as("every connection loops")
                         .isTrue();
 
                 client.pullChanges().then().block(WAIT);
 
-                assertThat(lastCounts.get(60, java.util.concurrent.TimeUnit.SECONDS)).hasSize(subscribers)
+                assertThat(lastCounts.get(60, TimeUnit.SECONDS)).hasSize(subscribers)
                         .containsOnly(2L);
                 Flux.fromIterable(connections).flatMap(Connection::close).blockLast(WAIT);
             } finally {

@@ -2,6 +2,7 @@ package dev.tursosync.internal.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tursosync.spi.Lease;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -95,7 +97,7 @@ final class ConnectionLeaseTests {
         }).block(WAIT);
 
         var exclusive = manager.exclusive(() -> true).toFuture();
-        Thread.sleep(200);
+        awaitOthersWaitFor(lease);
         assertThat(exclusive).as("a pull waits for the lease").isNotDone();
 
         lease.release().block(WAIT);
@@ -133,5 +135,14 @@ final class ConnectionLeaseTests {
         lease.release().block(WAIT);
         assertThat(lease.isReleased()).isTrue();
         manager.close().block(WAIT);
+    }
+
+    /** Waits until exclusive work queues behind the lease (the gate's own signal), failing after {@code WAIT}. */
+    static void awaitOthersWaitFor(Lease lease) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!lease.othersWait() && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+        assertThat(lease.othersWait()).as("exclusive work waits behind the lease").isTrue();
     }
 }

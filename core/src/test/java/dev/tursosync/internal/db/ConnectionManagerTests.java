@@ -71,10 +71,12 @@ final class ConnectionManagerTests {
         reader.subscribe();
         assertThat(readerStarted.await(10, TimeUnit.SECONDS)).isTrue();
 
+        ConnectionLease probe = manager.lease().block(WAIT);
         Mono<Boolean> exclusive = manager.exclusive(readerDone::get);
         var result = exclusive.toFuture();
-        Thread.sleep(100);
-        assertThat(result).isNotDone();
+        ConnectionLeaseTests.awaitOthersWaitFor(probe);
+        probe.release().block(WAIT);
+        assertThat(result).as("exclusive work waits for the reader").isNotDone();
         releaseReader.countDown();
 
         assertThat(result.get(10, TimeUnit.SECONDS)).as("the reader had finished").isTrue();

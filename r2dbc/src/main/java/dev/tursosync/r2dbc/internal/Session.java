@@ -154,10 +154,21 @@ final class Session {
      */
     void finish(Turns.Turn turn) {
         Lease held = lease;
-        if (held != null && !transaction && !(onlyRowStatements && !held.othersWait() && checkWhenIdle())) {
+        if (held != null && !transaction && !keptUntilIdle(held)) {
             giveBack(held);
         }
         turn.release();
+    }
+
+    /**
+     * Whether an auto-commit statement's lease stays for the statements that follow at once: only after row
+     * statements, while no other work waits for the database, and once the idle check that gives it back is queued.
+     */
+    private boolean keptUntilIdle(Lease held) {
+        if (!onlyRowStatements || held.othersWait()) {
+            return false;
+        }
+        return checkWhenIdle();
     }
 
     /** Queues the idle check on the lane; {@code false} when the lane takes no more work (the database closed). */
