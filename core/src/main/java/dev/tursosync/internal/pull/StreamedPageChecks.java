@@ -4,7 +4,6 @@ import dev.tursosync.internal.sqlite.DatabaseHeader;
 import dev.tursosync.internal.sqlite.PageNumberSet;
 import dev.tursosync.internal.sqlite.PageType;
 import dev.tursosync.internal.sqlite.PageValidator;
-import dev.tursosync.internal.sqlite.SqliteFormatException;
 import dev.tursosync.internal.transport.PulledPage;
 import java.util.HashMap;
 import java.util.List;
@@ -69,7 +68,8 @@ final class StreamedPageChecks {
                         databaseSizePages);
                 usableSize = header.usableSize();
                 validator = new PageValidator(usableSize, databaseSizePages);
-            } catch (SqliteFormatException e) {
+            } catch (RuntimeException e) {
+                // a SqliteFormatException, or whatever else a hostile page 1 provokes: the file's check decides
                 stop();
                 return;
             }
@@ -85,7 +85,8 @@ final class StreamedPageChecks {
         List<PageValidator.OverflowHead> heads;
         try {
             heads = validator.checkBTreePage(number, image);
-        } catch (SqliteFormatException e) {
+        } catch (RuntimeException e) {
+            // the check of the file meets the same page and signals what is wrong with it
             return;
         }
         bTree.add(number);
