@@ -67,6 +67,12 @@ final class KillPointIntegrationTests {
         QUIET("pull", 0),
         /** As {@link #QUIET}, but the child writes first: its pull journals and replays. */
         PENDING("pull", 3),
+        /**
+         * Local writes pushed but still in the WAL (no checkpoint: only local frames hold them, and the change log no
+         * longer does), then the child writes and pulls, journalling and replaying its rows only: an undo must keep
+         * the pushed rows' frames, a finished pull must hold them from the remote's pages.
+         */
+        PUSHED_PENDING("pull", 3),
         /** Nothing pending and a remote change past 8 MiB: the pull folds the WAL in. */
         BIG("pull", 0),
         /** Pending changes and a remote change past 8 MiB: the rebasing pull folds the WAL in. */
@@ -105,8 +111,8 @@ final class KillPointIntegrationTests {
         for (String point : List.of("bootstrap.streamed", "bootstrap.recorded", "bootstrap.installed")) {
             trials.add(new Trial(point, Setup.BOOTSTRAP, null));
         }
-        for (String point : List.of("wal.frames-written", "pull.pages-appended", "pull.recorded",
-                "pull.revert-store-deleted", "pull.kept-in-wal")) {
+        for (String point : List.of("pull.generation-moved-on", "wal.frames-written", "pull.pages-appended",
+                "pull.recorded", "pull.revert-store-deleted", "pull.kept-in-wal")) {
             trials.add(new Trial(point, Setup.QUIET, null));
         }
         for (String point : List.of("pull.journal-written", "wal.frames-written", "pull.pages-appended",
@@ -115,6 +121,12 @@ final class KillPointIntegrationTests {
         }
         trials.add(new Trial("pull.replayed", Setup.PENDING, "recovery.recorded"));
         trials.add(new Trial("pull.pages-appended", Setup.PENDING, "pull.wal-cut-back"));
+        for (String point : List.of("pull.journal-written", "pull.pages-appended", "pull.replayed",
+                "pull.recorded")) {
+            trials.add(new Trial(point, Setup.PUSHED_PENDING, null));
+        }
+        trials.add(new Trial("pull.pages-appended", Setup.PUSHED_PENDING, "pull.wal-cut-back"));
+        trials.add(new Trial("pull.replayed", Setup.PUSHED_PENDING, "recovery.recorded"));
         for (String point : List.of("checkpoint.store-deleted", "checkpoint.store-written", "checkpoint.truncated",
                 "checkpoint.recorded")) {
             trials.add(new Trial(point, Setup.CHECKPOINT, null));
@@ -163,6 +175,36 @@ final class KillPointIntegrationTests {
             haltAt(trial.thenAtOpen(), db, "open", List.of(), trial + " (second child)");
         }
         verify(db, tags, trial.toString());
+    }
+
+    /**
+     * A pull over nothing pending whose pages committed but which the metadata does not record yet drops the change
+     * log, whose ids then start again from 1; changes written after the reopen are pending, and a pull that rebases
+     * them replays every one (none is taken for one of the setup's pushed changes, which had the same ids), then a push
+     * brings them to the remote.
+     */
+    @Test
+    void changesWrittenAfterAnUnrecordedPullOverNothingPendingAreReplayedByTheNextPull() throws Exception {
+        Path db = dir.resolve("replica.db");
+        List<String> tags = new ArrayList<>(prepare(db, Setup.QUIET));
+        haltAt("pull.pages-appended", db, "pull", List.of(), "a pull over nothing pending halted");
+        SyncClient client = KillPointChild.client(db, server.url());
+        try {
+            client.open().block(WAIT);
+            List<String> written = writeAfterRecovery(client, "reopened");
+            tags.addAll(written);
+            client.pullChanges().blockLast(WAIT);
+            Map<String, Long> local = tagCounts(LocalSql.query(client, tagQuery()));
+            for (String tag : written) {
+                assertThat(local.get(tag)).as("row %s written after the reopen, after the rebasing pull", tag)
+                        .isEqualTo(1L);
+            }
+            assertThat(client.stats().block(WAIT).pendingChanges()).as("the rows written after the reopen stay"
+                    + " pending").isEqualTo(written.size());
+        } finally {
+            client.close().block(WAIT);
+        }
+        verify(db, tags, "rows written after an unrecorded pull over nothing pending, then a pull");
     }
 
     /** The check that a trial's child reached its point can fail: a point the operation never reaches fails it. */
@@ -267,11 +309,11 @@ final class KillPointIntegrationTests {
                 LocalSql.execute(client, "INSERT INTO kp_local(tag, payload) VALUES (?, ?)", (Object) tag, "setup");
                 tags.add(tag);
             }
-            if (setup != Setup.CHECKPOINT && setup != Setup.CHECKPOINT_NO_PREFIX) {
+            if (setup != Setup.CHECKPOINT && setup != Setup.CHECKPOINT_NO_PREFIX && setup != Setup.PUSHED_PENDING) {
                 client.checkpoint().block(WAIT);
                 assertThat(RevertStore.fileOf(db)).as("the checkpoint kept the synced pages").exists();
             }
-            if (setup == Setup.QUIET || setup == Setup.BIG) {
+            if (setup == Setup.QUIET || setup == Setup.BIG || setup == Setup.PUSHED_PENDING) {
                 client.push().block(WAIT);
                 assertThat(client.stats().block(WAIT).pendingChanges()).isZero();
             }
@@ -357,16 +399,18 @@ final class KillPointIntegrationTests {
         SyncedStateAssert.assertSyncedStateIs(db, expected);
 
         client = KillPointChild.client(db, server.url());
+        List<String> all = new ArrayList<>(tags);
         try {
             client.open().block(WAIT);
+            all.addAll(writeAfterRecovery(client, "after"));
             client.push().block(WAIT);
             client.pullChanges().blockLast(WAIT);
             assertThat(client.stats().block(WAIT).pendingChanges()).as("%s: nothing pending after sync", context)
                     .isZero();
             Map<String, Long> local = tagCounts(LocalSql.query(client, tagQuery()));
             Map<String, Long> remote = remoteTags();
-            assertThat(remote.keySet()).as("%s: every committed row reached the remote", context)
-                    .containsExactlyInAnyOrderElementsOf(tags);
+            assertThat(remote.keySet()).as("%s: every committed row, also those written after the recovery, reached"
+                    + " the remote", context).containsExactlyInAnyOrderElementsOf(all);
             assertThat(remote.values()).as("%s: no duplicate on the remote", context).allMatch(count -> count == 1);
             assertThat(local).as("%s: the replica equals the remote", context).isEqualTo(remote);
             String remoteRows = "SELECT count(*), ifnull(sum(length(payload)), 0) FROM kp_remote";
@@ -376,6 +420,23 @@ final class KillPointIntegrationTests {
             client.close().block(WAIT);
         }
         SyncedStateAssert.assertSyncedStateIsTheRemote(db, server.url(), dir);
+    }
+
+    /**
+     * Rows written after the recovery, before the first push: more changes than the setup pushed, so that a change
+     * log whose ids started again in the generation of the setup's push would have some of them taken for pushed.
+     *
+     * @param label part of their tags
+     * @return their tags
+     */
+    private List<String> writeAfterRecovery(SyncClient client, String label) {
+        List<String> written = new ArrayList<>();
+        for (int i = 1; i <= 4; i++) {
+            String tag = trialId + "-" + label + "-" + i;
+            LocalSql.execute(client, "INSERT INTO kp_local(tag, payload) VALUES (?, ?)", (Object) tag, "after");
+            written.add(tag);
+        }
+        return written;
     }
 
     private String tagQuery() {

@@ -61,14 +61,14 @@ public final class ChangeCapture implements ConnectionManager.ConnectionInitiali
         if (isUpToDate(connection)) {
             transactions.advancePast(ChangeLog.lastTransaction(connection));
         } else {
-            inTransaction(connection, () -> {
+            withoutForce(connection, () -> inTransaction(connection, () -> {
                 if (ChangeLog.exists(connection)) {
                     transactions.advancePast(ChangeLog.lastTransaction(connection));
                     reconcile(connection, null);
                 } else {
                     install(connection);
                 }
-            });
+            }));
         }
         forgetClosedConnections();
         PerConnection state = new PerConnection(connection.prepareStatement("PRAGMA schema_version"));
@@ -264,6 +264,34 @@ public final class ChangeCapture implements ConnectionManager.ConnectionInitiali
                 }
             }
             throw e;
+        }
+    }
+
+    /**
+     * Runs the work that brings capture up to date as a connection opens (after every pull, since the synced state
+     * has no capture) with {@code synchronous = NORMAL}: its commit does not force the WAL. What it writes is derived
+     * from the schema alone, and SQLite's WAL stays consistent without the force: a crash may lose that transaction
+     * (and only with the transactions after it that were not forced either), and the next connection to open
+     * installs capture again from the same schema. A later commit at {@code FULL} (every other write) forces it with
+     * its own frames. The connection's setting is restored afterwards. Inside a caller's transaction (the replay),
+     * the caller's commit decides and nothing changes here.
+     */
+    private static void withoutForce(Connection connection, Work work) throws SQLException {
+        if (!connection.getAutoCommit()) {
+            work.run();
+            return;
+        }
+        int synchronous;
+        try (Statement statement = connection.createStatement();
+             ResultSet row = statement.executeQuery("PRAGMA synchronous")) {
+            row.next();
+            synchronous = row.getInt(1);
+        }
+        execute(connection, "PRAGMA synchronous = NORMAL");
+        try {
+            work.run();
+        } finally {
+            execute(connection, "PRAGMA synchronous = " + synchronous);
         }
     }
 

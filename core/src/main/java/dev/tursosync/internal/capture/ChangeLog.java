@@ -16,6 +16,10 @@ public final class ChangeLog {
             + " (id INTEGER PRIMARY KEY AUTOINCREMENT, txn INTEGER NOT NULL, time INTEGER NOT NULL,"
             + " tbl TEXT NOT NULL, op INTEGER NOT NULL, rid INTEGER, old TEXT, new TEXT, sql TEXT)";
 
+    private static final String LAST_CHANGE_ID = "SELECT coalesce(max(id), 0) FROM " + CaptureNames.LOG;
+    private static final String UPDATES_AS_INSERTS = "UPDATE " + CaptureNames.LOG + " SET op = "
+            + CaptureTriggers.INSERT + ", old = NULL WHERE id > ? AND op = " + CaptureTriggers.UPDATE;
+
     private ChangeLog() {
     }
 
@@ -111,23 +115,75 @@ public final class ChangeLog {
         if (!exists(connection)) {
             return 0;
         }
-        return single(connection, "SELECT coalesce(max(id), 0) FROM " + CaptureNames.LOG);
+        return single(connection, LAST_CHANGE_ID);
     }
 
     /**
-     * Logs the updates captured after a change id as inserts of their new image. A pull's replay of a local insert
-     * is an upsert; where the pulled state has the key, the upsert's update is what the triggers see, and pushed as
-     * an update it would match nothing once another client deleted the row: the local insert must stay an insert.
+     * Prepares, on a connection whose database has the log, the statements a pull's replay runs around each local
+     * insert it keeps, once for the whole replay rather than once per insert.
      *
-     * @param connection the connection, in the replay's transaction
-     * @param afterId    the last change id before the replayed statement
-     * @throws SQLException if SQLite refuses
+     * @param connection the replay's connection, inside its transaction
+     * @return the statements; the caller closes them
+     * @throws SQLException if SQLite refuses (the log is missing, for one)
      */
-    public static void recordUpdatesAsInserts(Connection connection, long afterId) throws SQLException {
-        try (PreparedStatement update = connection.prepareStatement("UPDATE " + CaptureNames.LOG + " SET op = "
-                + CaptureTriggers.INSERT + ", old = NULL WHERE id > ? AND op = " + CaptureTriggers.UPDATE)) {
-            update.setLong(1, afterId);
-            update.executeUpdate();
+    public static KeptInserts keptInserts(Connection connection) throws SQLException {
+        PreparedStatement lastId = connection.prepareStatement(LAST_CHANGE_ID);
+        try {
+            return new KeptInserts(lastId, connection.prepareStatement(UPDATES_AS_INSERTS));
+        } catch (SQLException | RuntimeException e) {
+            lastId.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A replayed local insert is an upsert; where the pulled state has the key, the upsert's update is what the
+     * triggers see, and pushed as an update it would match nothing once another client deleted the row: the local
+     * insert must stay an insert. So the replay reads where the log ends before each kept insert
+     * ({@link #lastChangeId()}) and logs the updates captured after that as inserts of their new image
+     * ({@link #recordUpdatesAsInserts(long)}). Both statements are prepared once, by {@link #keptInserts}.
+     */
+    public static final class KeptInserts implements AutoCloseable {
+
+        private final PreparedStatement lastId;
+        private final PreparedStatement updatesAsInserts;
+
+        private KeptInserts(PreparedStatement lastId, PreparedStatement updatesAsInserts) {
+            this.lastId = lastId;
+            this.updatesAsInserts = updatesAsInserts;
+        }
+
+        /**
+         * The highest change id in the log, as the connection's transaction sees it now.
+         *
+         * @return the id, 0 if the log is empty
+         * @throws SQLException if reading fails
+         */
+        public long lastChangeId() throws SQLException {
+            try (ResultSet row = lastId.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
+        }
+
+        /**
+         * Logs the updates captured after a change id as inserts of their new image.
+         *
+         * @param afterId the last change id before the replayed insert
+         * @throws SQLException if SQLite refuses
+         */
+        public void recordUpdatesAsInserts(long afterId) throws SQLException {
+            updatesAsInserts.setLong(1, afterId);
+            updatesAsInserts.executeUpdate();
+        }
+
+        @Override
+        public void close() throws SQLException {
+            try {
+                lastId.close();
+            } finally {
+                updatesAsInserts.close();
+            }
         }
     }
 

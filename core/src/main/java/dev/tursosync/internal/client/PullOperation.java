@@ -1,9 +1,11 @@
 package dev.tursosync.internal.client;
 
 import dev.tursosync.ChangeEvent;
-import dev.tursosync.internal.capture.ChangeLog;
+import dev.tursosync.TursoSyncException;
 import dev.tursosync.internal.capture.LogRow;
+import dev.tursosync.internal.capture.PendingLog;
 import dev.tursosync.internal.db.ConnectionManager;
+import dev.tursosync.internal.db.ReplicaConnections;
 import dev.tursosync.internal.io.KillPoints;
 import dev.tursosync.internal.io.ReplicaFiles;
 import dev.tursosync.internal.meta.SyncMetadata;
@@ -13,6 +15,7 @@ import dev.tursosync.internal.pull.PageStage;
 import dev.tursosync.internal.pull.PullApplier;
 import dev.tursosync.internal.pull.PullValidator;
 import dev.tursosync.internal.pull.StagedPages;
+import dev.tursosync.internal.rebase.DatabaseFiles;
 import dev.tursosync.internal.rebase.SyncedPages;
 import dev.tursosync.internal.transport.PullFrame;
 import dev.tursosync.internal.transport.PulledPage;
@@ -20,6 +23,8 @@ import dev.tursosync.internal.transport.SyncTransport;
 import dev.tursosync.internal.transport.ThrownErrors;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -120,7 +125,7 @@ final class PullOperation {
             return turns.detach(Mono.fromCallable(() -> recordUnchanged(staged))
                     .subscribeOn(connections.scheduler()));
         }
-        return turns.detach(connections.exclusive(ChangeLog::readRows, pending -> applyInWindow(staged, pending))
+        return turns.detach(connections.exclusive(PendingLog::read, log -> applyInWindow(staged, log))
                 .flatMap(events -> installCapture(database, connections).thenReturn(events)));
     }
 
@@ -133,14 +138,22 @@ final class PullOperation {
     }
 
     /**
-     * In the exclusive window: the apply (pages and replay), then the metadata with the new synced prefix (the
+     * In the exclusive window: over nothing pending, when the change log has handed out ids, the next pull generation
+     * first ({@link PendingLog#idsStartAgain()}: the pages drop the log, and a crash before the metadata records the
+     * pull must not leave the new log's ids, which start again from 1, in a generation the remote has pushes of);
+     * then the apply (pages and replay), then the metadata with the new synced prefix (the
      * point of no return), then the finish (revert store and journal deleted, the WAL folded in only past a size),
      * then the events on {@code changes()} (here, so that a subscriber who cancels meanwhile does not lose them for
      * the others). An apply that fails half-way is
      * recovered in the same window, before any other work can see the database.
      */
-    private List<ChangeEvent> applyInWindow(PageStage.Staged staged, Optional<List<LogRow>> pending) {
-        AppliedPull applied = applyStaged(staged, pending);
+    private List<ChangeEvent> applyInWindow(PageStage.Staged staged, Optional<PendingLog> read) {
+        PendingLog log = read.isPresent() ? read.get() : readAlone();
+        if (log.idsStartAgain()) {
+            metadata.record(SyncMetadata::nextGeneration);
+            KillPoints.reached("pull.generation-moved-on");
+        }
+        AppliedPull applied = applyStaged(staged, log.rows());
         metadata.record(current -> current.rebased(applied.revision(), applied.nextGeneration(),
                 applied.syncedWal(), Instant.now()));
         KillPoints.reached("pull.recorded");
@@ -149,13 +162,25 @@ final class PullOperation {
         return applied.events();
     }
 
-    private AppliedPull applyStaged(PageStage.Staged staged, Optional<List<LogRow>> pending) {
+    private AppliedPull applyStaged(PageStage.Staged staged, List<LogRow> pending) {
         SyncMetadata current = metadata.current();
         try (StagedPages pages = staged.open()) {
             return applier.apply(pages, staged.header().revision(), staged.header().databaseSizePages(),
-                    current.clientId(), current.pullGeneration(), current.syncedWal(), pending);
+                    current.clientId(), current.pullGeneration(), current.syncedWal(), Optional.of(pending));
         } catch (RuntimeException e) {
             throw recovery.afterFailedApply(e);
+        }
+    }
+
+    /** The change log read on a connection of its own, when no connection was open to read it on. */
+    private PendingLog readAlone() {
+        if (DatabaseFiles.isEmpty(database)) {
+            return PendingLog.NONE;
+        }
+        try (Connection connection = ReplicaConnections.open(database, ReplicaConnections.Role.READ_ONLY)) {
+            return PendingLog.read(connection);
+        } catch (SQLException e) {
+            throw new TursoSyncException("cannot read the pending local changes of " + database, e);
         }
     }
 

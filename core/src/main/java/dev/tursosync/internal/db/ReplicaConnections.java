@@ -31,7 +31,7 @@ public final class ReplicaConnections {
         SENTINEL,
         /**
          * The pull's replay: read-write, {@code BEGIN IMMEDIATE} transactions, with no other connection open than
-         * its {@link #NO_CHECKPOINT_GUARD}.
+         * its {@link #NO_CHECKPOINT_GUARD}; {@code synchronous = FULL}, so a commit forces the whole WAL.
          */
         NO_CHECKPOINT_WRITER,
         /**
@@ -86,7 +86,11 @@ public final class ReplicaConnections {
                     LockWait.install(connection, BUSY_TIMEOUT);
                     statement.execute("PRAGMA wal_autocheckpoint = 0");
                 }
-                case NO_CHECKPOINT_WRITER -> statement.execute("PRAGMA wal_autocheckpoint = 0");
+                case NO_CHECKPOINT_WRITER -> {
+                    statement.execute("PRAGMA wal_autocheckpoint = 0");
+                    // its commit forces the log, and with it the pull's frames written just before without a force
+                    statement.execute("PRAGMA synchronous = FULL");
+                }
                 case NO_CHECKPOINT_GUARD -> {
                     statement.execute("PRAGMA wal_autocheckpoint = 0");
                     statement.executeQuery("SELECT count(*) FROM sqlite_schema").close();

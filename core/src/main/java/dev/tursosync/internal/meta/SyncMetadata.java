@@ -123,6 +123,18 @@ public record SyncMetadata(int version, String clientId, String revision, Instan
     }
 
     /**
+     * A copy in the next pull generation, nothing pushed in it yet: recorded before a pull over nothing pending writes
+     * its pages, which drop the change log (the remote has none), so that the ids of the log created after it, which
+     * start again from 1, are never paired with a generation whose ids the remote may already record as pushed.
+     *
+     * @return the copy
+     */
+    public SyncMetadata nextGeneration() {
+        return new SyncMetadata(version, clientId, revision, lastPull, lastPush, 0, pendingPull, configuration,
+                pullGeneration + 1, syncedWal);
+    }
+
+    /**
      * A copy after a push.
      *
      * @param lastChange the last local change id the remote has

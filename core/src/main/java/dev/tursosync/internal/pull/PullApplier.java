@@ -202,12 +202,14 @@ public final class PullApplier {
                         continues ? scan.lastCommitFrame() : 0, pendingRows);
                 journals.write(journal);
                 KillPoints.reached("pull.journal-written");
+                // not forced: the replay's commit forces the log (synchronous = FULL), these frames with it
                 WalAppend appended = WalWriter.appendTransaction(scan, PAGE_SIZE,
-                        frames(staged, reverted, synced), Math.toIntExact(databaseSizePages));
+                        frames(staged, reverted, synced), Math.toIntExact(databaseSizePages), false);
                 DatabaseFiles.dropSharedMemory(database);
                 KillPoints.reached("pull.pages-appended");
                 WalPrefix next = SyncedPrefix.endingAt(wal, appended.lastFrame());
                 replayOrUndo(journal, clientId);
+                forceUnlessReplayWrote(appended);
                 KillPoints.reached("pull.replayed");
                 List<ChangeEvent> events = decodedOrUndo(decoding, journal);
                 return new AppliedPull(revision, fromGeneration + 1, Optional.of(journal), next,
@@ -284,7 +286,7 @@ public final class PullApplier {
         if (pull.syncedWal() != null) {
             keepInWal(pull.syncedWal(), pull.foldIn());
             KillPoints.reached("pull.kept-in-wal");
-            pull.journal().ifPresent(journal -> journals.delete());
+            pull.journal().ifPresent(journal -> journals.deleteRecorded());
         } else {
             pull.journal().ifPresent(this::complete);
         }
@@ -309,6 +311,17 @@ public final class PullApplier {
         if (foldIn) {
             new SyncCheckpoint(database, PAGE_SIZE).run(prefix);
             KillPoints.reached("pull.folded-in");
+        }
+    }
+
+    /**
+     * The remote transaction was appended without a force, for the replay's commit to force the log with it. A replay
+     * that wrote nothing (every change skipped) commits nothing and forces nothing, so the log is forced here before
+     * the metadata records the prefix.
+     */
+    private void forceUnlessReplayWrote(WalAppend appended) {
+        if (walSize() <= appended.endOffset()) {
+            DatabaseFiles.forceWal(database);
         }
     }
 

@@ -83,6 +83,21 @@ public final class DatabaseFiles {
     }
 
     /**
+     * Forces the WAL to disk, after frames were written to it by hand without a force. Only the {@code -wal} file is
+     * opened, on which SQLite holds no lock.
+     *
+     * @param database the database file
+     */
+    public static void forceWal(Path database) {
+        Path wal = walOf(database);
+        try (FileChannel file = FileChannel.open(wal, StandardOpenOption.WRITE)) {
+            file.force(true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot force the write-ahead log " + wal, e);
+        }
+    }
+
+    /**
      * Removes the shared-memory index after the WAL was written by hand. Call with every connection closed.
      *
      * @param database the database file

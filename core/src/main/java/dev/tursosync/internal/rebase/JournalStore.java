@@ -74,6 +74,20 @@ public final class JournalStore {
         }
     }
 
+    /**
+     * Removes the journal of a pull that the metadata records, without forcing the folder. If a crash brings it back,
+     * recovery finds its pull recorded and only finishes it again (idempotent), and it can come back only until the
+     * next metadata write, whose force of the same folder makes the removal durable too; nothing else changes the
+     * recorded generation that recovery compares with.
+     */
+    public void deleteRecorded() {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove the rebase journal " + file, e);
+        }
+    }
+
     /** Removes the journal: the pull it describes is finished or undone. */
     public void delete() {
         try {

@@ -67,9 +67,9 @@ public final class LocalReplay {
         TableKeys keys = TableKeys.read(connection, pending.stream().map(CapturedChange::table).distinct().toList());
         int replayed = 0;
         Map<String, PreparedStatement> prepared = new HashMap<>();
-        try {
+        try (ChangeLog.KeptInserts keptInserts = ChangeLog.keptInserts(connection)) {
             for (CapturedChange change : pending) {
-                if (replayOne(connection, change, keys, prepared, revision)) {
+                if (replayOne(connection, change, keys, prepared, keptInserts, revision)) {
                     replayed++;
                 }
                 if (change.operation() == CapturedChange.Operation.SCHEMA) {
@@ -85,12 +85,14 @@ public final class LocalReplay {
     }
 
     /**
-     * Replays one change. Row statements are prepared once per text; anything else (schema changes, a rewrite that
+     * Replays one change. Row statements are prepared once per text, and the log's statements around a kept insert
+     * once per replay; anything else (schema changes, a rewrite that
      * is not plain DML) is told to capture, which logs DDL and re-creates triggers. A schema change the pulled state
      * already has (its probe says so) is skipped.
      */
     private boolean replayOne(Connection connection, CapturedChange change, TableKeys keys,
-                              Map<String, PreparedStatement> prepared, String revision) throws SQLException {
+                              Map<String, PreparedStatement> prepared, ChangeLog.KeptInserts keptInserts,
+                              String revision) throws SQLException {
         try {
             boolean generated = change.operation() != CapturedChange.Operation.SCHEMA;
             MutationResult decision = ReplayStatements.decide(change, transform);
@@ -98,7 +100,7 @@ public final class LocalReplay {
             boolean keptInsert = change.operation() == CapturedChange.Operation.INSERT
                     && decision.kind() == MutationResult.Kind.KEEP;
             // only a kept insert, replayed as an upsert, needs to know where its captured rows start
-            long logBefore = keptInsert ? ChangeLog.lastChangeId(connection) : 0;
+            long logBefore = keptInsert ? keptInserts.lastChangeId() : 0;
             boolean replayed = false;
             for (AtomicBatch.Entry entry : entries) {
                 if (alreadyDone(connection, entry)) {
@@ -108,7 +110,7 @@ public final class LocalReplay {
                 replayed = true;
             }
             if (keptInsert) {
-                ChangeLog.recordUpdatesAsInserts(connection, logBefore);
+                keptInserts.recordUpdatesAsInserts(logBefore);
             }
             return replayed;
         } catch (SQLException e) {

@@ -96,6 +96,25 @@ public final class WalWriter {
      */
     public static WalAppend appendTransaction(WalScan scan, int pageSize, Iterator<WalFrame> pages,
                                               int newDbSizePages) {
+        return appendTransaction(scan, pageSize, pages, newDbSizePages, true);
+    }
+
+    /**
+     * As {@link #appendTransaction(WalScan, int, Iterator, int)}, optionally without forcing the log: for a caller
+     * whose next step is a transaction that SQLite commits on the same log with {@code synchronous = FULL}, whose
+     * force makes these frames durable too (a force covers every write made to the file before it). Until then a
+     * crash may keep any part of the frames: SQLite's recovery, which follows the checksum chain, then ignores the
+     * transaction, and the frames after it, unless the whole of it reached the disk.
+     *
+     * @param scan           the scan of the {@code -wal} file as it is
+     * @param pageSize       the database page size; must equal the page size of an existing valid WAL
+     * @param pages          the pages, in the order to write them; at least one must be within the new size
+     * @param newDbSizePages the database size in pages after the transaction
+     * @param force          whether to force the log before returning
+     * @return what was written
+     */
+    public static WalAppend appendTransaction(WalScan scan, int pageSize, Iterator<WalFrame> pages,
+                                              int newDbSizePages, boolean force) {
         Objects.requireNonNull(scan, "scan");
         Objects.requireNonNull(pages, "pages");
         Path walFile = scan.file();
@@ -155,7 +174,9 @@ public final class WalWriter {
                 end = encoder.flush();
                 written = encoder.frames;
                 KillPoints.reached("wal.frames-written");
-                channel.force(true);
+                if (force) {
+                    channel.force(true);
+                }
             } catch (IOException | RuntimeException | Error e) {
                 undo(channel, start, e);
                 throw e;

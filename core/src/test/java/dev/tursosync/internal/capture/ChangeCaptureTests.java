@@ -100,6 +100,30 @@ class ChangeCaptureTests {
         }
     }
 
+    /**
+     * Capture installed as a connection opens commits without forcing the WAL ({@code synchronous = NORMAL}); the
+     * connection goes back to forcing every commit ({@code FULL}, 2) before the application gets it.
+     */
+    @Test
+    void aConnectionThatInstalledCaptureForcesTheApplicationsCommits() throws SQLException {
+        try (Connection plain = java.sql.DriverManager.getConnection("jdbc:sqlite:" + folder.resolve("app.db"));
+             Statement statement = plain.createStatement()) {
+            statement.execute("PRAGMA journal_mode = WAL");
+            statement.execute("CREATE TABLE t(id INTEGER PRIMARY KEY)");
+        }
+        Map<String, Object> seen = manager.withConnection(connection -> {
+            try (Statement statement = connection.createStatement();
+                 java.sql.ResultSet synchronous = statement.executeQuery("PRAGMA synchronous")) {
+                synchronous.next();
+                return Map.<String, Object>of("synchronous", synchronous.getInt(1), "log",
+                        ChangeLog.exists(connection));
+            }
+        }).block();
+        assertThat(seen).containsEntry("log", true).containsEntry("synchronous", 2);
+        run("INSERT INTO t VALUES (1)");
+        assertThat(log()).extracting(CapturedChange::operation).containsExactly(CapturedChange.Operation.INSERT);
+    }
+
     @Test
     void captureKeepsWorkingWhenConnectionsAreClosedAndReopened() {
         for (int i = 0; i < 3; i++) {

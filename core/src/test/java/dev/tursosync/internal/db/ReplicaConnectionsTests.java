@@ -6,14 +6,39 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-final class ReplicaConnectionsTests {
+class ReplicaConnectionsTests {
 
     @TempDir
     Path folder;
+
+    /**
+     * A pull over pending changes appends its remote transaction without forcing the WAL and relies on the replay's
+     * commit to force it: the replay's connection must commit with {@code synchronous = FULL} (2), whatever SQLite's
+     * compiled default is.
+     */
+    @Test
+    void theReplaysWriterForcesTheWalAtEachCommit() throws SQLException {
+        Path database = folder.resolve("app.db");
+        try (Connection client = ReplicaConnections.open(database, ReplicaConnections.Role.CLIENT)) {
+            exec(client, "CREATE TABLE t(id INTEGER PRIMARY KEY)");
+        }
+        try (Connection writer = ReplicaConnections.open(database, ReplicaConnections.Role.NO_CHECKPOINT_WRITER);
+             Statement statement = writer.createStatement()) {
+            try (ResultSet mode = statement.executeQuery("PRAGMA journal_mode")) {
+                mode.next();
+                assertThat(mode.getString(1)).isEqualTo("wal");
+            }
+            try (ResultSet synchronous = statement.executeQuery("PRAGMA synchronous")) {
+                synchronous.next();
+                assertThat(synchronous.getInt(1)).as("synchronous = FULL").isEqualTo(2);
+            }
+        }
+    }
 
     /** quick_check of a bootstrap reads the file through a memory map, not one read() per page. */
     @Test
@@ -34,6 +59,12 @@ final class ReplicaConnectionsTests {
              ResultSet rows = statement.executeQuery("PRAGMA mmap_size")) {
             rows.next();
             return rows.getLong(1);
+        }
+    }
+
+    private static void exec(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(sql);
         }
     }
 }

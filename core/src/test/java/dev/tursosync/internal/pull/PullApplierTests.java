@@ -274,6 +274,37 @@ class PullApplierTests {
         assertReplayed(5000);
     }
 
+    /**
+     * The finish removes the journal without forcing the folder, so a crash may bring it back, with the metadata
+     * recording its pull and local writes made since: recovery finishes the pull again and changes nothing else.
+     */
+    @Test
+    void aJournalThatComesBackAfterItsPullWasRecordedAndFinishedIsFinishedAgain() throws Exception {
+        insertPending(5000);
+        PullApplier applier = applier();
+        AppliedPull applied = pull(applier, remote, database, "r1", 7, null);
+        Path journal = ReplicaFiles.rebaseJournal(database);
+        byte[] journalBytes = Files.readAllBytes(journal);
+        applier.finish(applied);
+        assertThat(applier.hasJournal()).isFalse();
+        insertPending(5001);
+        byte[] walBefore = Files.readAllBytes(DatabaseFiles.walOf(database));
+        Files.write(journal, journalBytes);
+
+        PullApplier afterRestart = applier();
+        assertThat(afterRestart.recover(8, applied.syncedWal())).as("recorded: finished again").isEmpty();
+
+        assertThat(afterRestart.hasJournal()).isFalse();
+        assertThat(Files.readAllBytes(DatabaseFiles.walOf(database))).as("the later local write kept")
+                .isEqualTo(walBefore);
+        assertSyncedStateIs(remote, applied.syncedWal());
+        try (Connection connection = open(database)) {
+            assertThat(text(connection, "PRAGMA integrity_check")).isEqualTo("ok");
+            assertThat(text(connection, "SELECT group_concat(id) FROM t WHERE v = 'local'")).isEqualTo("5000,5001");
+            assertThat(text(connection, "SELECT count(*) FROM tursosync_changes")).isEqualTo("2");
+        }
+    }
+
     /** A crash after the replay committed, before the metadata: recovery hands the pull back with its prefix. */
     @Test
     void aReplayedPullTheMetadataLacksIsHandedBackWithItsPrefixByRecovery() throws Exception {

@@ -1,0 +1,61 @@
+package dev.tursosync.internal.capture;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * What a pull needs to know of the change log before it replaces the local state: the rows still to push, and the
+ * last id the log handed out since it was created (its {@code AUTOINCREMENT} counter, which survives the rows a push
+ * deletes).
+ *
+ * <p>A pull drops the log with the rest of the local state (the remote has none), so the ids of the log created after
+ * it start again from 1. Pushes record each id on the remote with the pull generation it belongs to; a log that starts
+ * again in a generation whose ids were already handed out would reuse ids the remote may record as pushed, and the
+ * next push or rebase would take new changes for pushed ones. {@link #idsStartAgain()} tells when a pull must move the
+ * generation on before its pages can reach the database.
+ *
+ * @param rows        every row of the log, in id order (none when capture is not installed)
+ * @param lastIdTaken the last id handed out since the log was created, 0 if none (or no log)
+ */
+public record PendingLog(List<LogRow> rows, long lastIdTaken) {
+
+    /** No log: an empty database, or one where capture was never installed. */
+    public static final PendingLog NONE = new PendingLog(List.of(), 0);
+
+    /**
+     * Reads the log.
+     *
+     * @param connection a connection to the replica
+     * @return the rows and the last id taken
+     * @throws SQLException if reading fails
+     */
+    public static PendingLog read(Connection connection) throws SQLException {
+        if (!ChangeLog.exists(connection)) {
+            return NONE;
+        }
+        // an AUTOINCREMENT table exists, so sqlite_sequence does; it has the log's row once an id was taken
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = ?), 0)")) {
+            query.setString(1, CaptureNames.LOG);
+            try (ResultSet row = query.executeQuery()) {
+                row.next();
+                long lastIdTaken = row.getLong(1);
+                return new PendingLog(ChangeLog.readRows(connection), lastIdTaken);
+            }
+        }
+    }
+
+    /**
+     * Whether a pull that appends pages now makes the log start again at id 1 in a generation that already handed
+     * out ids: nothing is pending (a pull over pending changes replays them in a new generation, through its journal)
+     * and some id was taken since the log was created.
+     *
+     * @return whether the generation must move on before the pull writes
+     */
+    public boolean idsStartAgain() {
+        return rows.isEmpty() && lastIdTaken > 0;
+    }
+}
