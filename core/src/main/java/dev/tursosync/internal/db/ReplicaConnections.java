@@ -17,6 +17,8 @@ public final class ReplicaConnections {
 
     /** How long a connection waits for a lock another one holds. */
     static final Duration BUSY_TIMEOUT = Duration.ofSeconds(10);
+    /** How much of a checked file SQLite maps into memory (the rest, past 1 GiB, it reads). */
+    static final long CHECK_MMAP_BYTES = 1L << 30;
 
     /** What a connection is for. */
     public enum Role {
@@ -93,7 +95,10 @@ public final class ReplicaConnections {
                     statement.execute("PRAGMA wal_autocheckpoint = 0");
                     statement.executeQuery("SELECT count(*) FROM sqlite_schema").close();
                 }
-                case READ_ONLY, CHECKPOINT, CHECK_ONLY -> {
+                // quick_check reads every page once: mapped, it saves a read() and a copy per page (about a quarter
+                // of its time on a 50 MB file); the file is ours and does not change while it is checked
+                case CHECK_ONLY -> statement.execute("PRAGMA mmap_size = " + CHECK_MMAP_BYTES);
+                case READ_ONLY, CHECKPOINT -> {
                     // SQLite's defaults
                 }
             }

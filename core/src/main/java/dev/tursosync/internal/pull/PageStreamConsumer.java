@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.util.function.Consumer;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -36,9 +37,24 @@ final class PageStreamConsumer {
     }
 
     static Mono<Consumed> consume(Flux<PullFrame> frames, Scheduler blocking, PageWriter writer) {
+        return consume(frames, blocking, header -> { }, writer);
+    }
+
+    /**
+     * Feeds a page stream to a page writer, and each header to a listener first, on the blocking scheduler.
+     *
+     * @param frames   the stream
+     * @param blocking the scheduler whose thread runs the listener and the writer
+     * @param onHeader told each header as it arrives, before the pages that follow it
+     * @param writer   writes each page
+     * @return what the stream held
+     */
+    static Mono<Consumed> consume(Flux<PullFrame> frames, Scheduler blocking, Consumer<PullHeader> onHeader,
+                                  PageWriter writer) {
         return frames.publishOn(blocking)
                 .reduce(new Consumed(null, 0), (consumed, frame) -> {
                     if (frame instanceof PullHeader header) {
+                        onHeader.accept(header);
                         return new Consumed(header, consumed.pages());
                     }
                     try {

@@ -45,14 +45,16 @@ public final class PullValidator {
     private final PageSource synced;
     private final long syncedSize;
     private final long databaseSizePages;
+    private final StreamedPageChecks streamed;
 
     private PullValidator(PageNumberSet received, PageSource receivedPages, PageSource synced, long syncedSize,
-                          long databaseSizePages) {
+                          long databaseSizePages, StreamedPageChecks streamed) {
         this.received = received;
         this.receivedPages = receivedPages;
         this.synced = synced;
         this.syncedSize = syncedSize;
         this.databaseSizePages = databaseSizePages;
+        this.streamed = streamed;
     }
 
     /**
@@ -67,11 +69,39 @@ public final class PullValidator {
      */
     public static void check(PageNumberSet received, PageSource receivedPages, PageSource synced, long syncedSize,
                              long databaseSizePages) {
+        check(received, receivedPages, synced, syncedSize, databaseSizePages, StreamedPageChecks.NONE);
+    }
+
+    /**
+     * Checks a pull whose pages were partly checked while they streamed: a page those checks passed (as a b-tree page
+     * or as no b-tree page) is not read or parsed again for the per-page check; every other check is the same.
+     *
+     * @param received          the received page numbers
+     * @param receivedPages     their images
+     * @param synced            the synced state the pull applies to
+     * @param syncedSize        its size in pages
+     * @param databaseSizePages the size the server announced
+     * @param streamed          what was checked while the pages streamed
+     * @throws SyncProtocolException if the pull is malformed
+     */
+    static void check(PageNumberSet received, PageSource receivedPages, PageSource synced, long syncedSize,
+                      long databaseSizePages, StreamedPageChecks streamed) {
         try {
-            new PullValidator(received, receivedPages, synced, syncedSize, databaseSizePages).check();
+            new PullValidator(received, receivedPages, synced, syncedSize, databaseSizePages, streamed).check();
         } catch (SqliteFormatException e) {
             throw new SyncProtocolException("the server sent a malformed page: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Whether a page's first byte tells a b-tree page from an overflow or freelist trunk page in a database of this
+     * size.
+     *
+     * @param databaseSizePages the database size in pages
+     * @return true below 2^25 pages
+     */
+    static boolean flagsReliable(long databaseSizePages) {
+        return databaseSizePages < FLAG_SAFE_PAGE_COUNT;
     }
 
     /**
@@ -103,27 +133,46 @@ public final class PullValidator {
         int reserved = syncedPage1 != null ? DatabaseHeader.parse(syncedPage1).reservedBytes() : -1;
         DatabaseHeader header = PageValidator.checkHeader(page1, PulledPage.PAGE_SIZE, reserved, databaseSizePages);
         PageValidator pages = new PageValidator(header.usableSize(), databaseSizePages);
-        boolean flagsReliable = databaseSizePages < FLAG_SAFE_PAGE_COUNT;
+        boolean flagsReliable = flagsReliable(databaseSizePages);
+        boolean useStreamed = streamed.appliesTo(databaseSizePages, header.usableSize());
         PageNumberSet bTreePages = new PageNumberSet();
+        PageNumberSet interiorPages = new PageNumberSet();
         List<PageValidator.OverflowHead> overflows = new ArrayList<>();
         List<Long> replaced = new ArrayList<>();
         PageNumberSet free = freelist(header, page1);
         long ptrmapSpacing = autoVacuum(page1) ? header.usableSize() / 5 + 1 : 0;
         for (long page : received.toSortedArray()) {
-            byte[] image = receivedPages.page(page);
             if (free.contains(page) || isPointerMap(page, ptrmapSpacing)) {
                 continue;
             }
+            if (useStreamed && streamed.passedAsBTree(page)) {
+                overflows.addAll(streamed.overflowHeads(page));
+                bTreePages.add(page);
+                if (streamed.isInterior(page)) {
+                    interiorPages.add(page);
+                }
+                continue;
+            }
+            if (useStreamed && streamed.isNotBTree(page)) {
+                if (page <= syncedSize) {
+                    replaced.add(page);
+                }
+                continue;
+            }
+            byte[] image = receivedPages.page(page);
             if (page == 1 || (flagsReliable && PageValidator.looksLikeBTree(page, image))) {
                 overflows.addAll(pages.checkBTreePage(page, image));
                 bTreePages.add(page);
+                if (!PageType.fromFlag(image[page == 1 ? DatabaseHeader.SIZE : 0] & 0xff).isLeaf()) {
+                    interiorPages.add(page);
+                }
             } else if (page <= syncedSize) {
                 replaced.add(page);
             }
         }
         checkOverflowChains(overflows, bTreePages, header.usableSize());
         ParsedPages after = new ParsedPages(this::page, header.usableSize(), CACHED_PAGES);
-        checkReceivedChildren(after, bTreePages, free);
+        checkReceivedChildren(after, interiorPages, bTreePages, free);
         List<SchemaEntry> schema = SchemaReader.read(this::page);
         List<SchemaEntry> tables = schemaTables(schema, header.usableSize());
         new TableKeyOrder(after, received, bTreePages).check(tables);
@@ -167,12 +216,10 @@ public final class PullValidator {
      * garbage page that starts with no page type flag is not checked
      * as a b-tree page otherwise.
      */
-    private void checkReceivedChildren(ParsedPages after, PageNumberSet bTreePages, PageNumberSet free) {
-        for (long page : bTreePages.toSortedArray()) {
+    private void checkReceivedChildren(ParsedPages after, PageNumberSet interiorPages, PageNumberSet bTreePages,
+                                       PageNumberSet free) {
+        for (long page : interiorPages.toSortedArray()) {
             BTreePage parent = after.read(page);
-            if (parent.type().isLeaf()) {
-                continue;
-            }
             for (long child : parent.childPageNumbers()) {
                 if (received.contains(child)) {
                     requireBTree(after, child, parent.type().isTable(), "a child of page " + page, bTreePages,

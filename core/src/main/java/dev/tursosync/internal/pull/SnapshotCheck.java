@@ -36,13 +36,14 @@ final class SnapshotCheck {
      *
      * @param file              the written file, not yet in place
      * @param received          the pages the server sent
+     * @param streamed          what was checked of them while they streamed
      * @param databaseSizePages the size the server announced
      * @throws SyncProtocolException if the snapshot is malformed
      */
-    static void checkPages(Path file, PageNumberSet received, long databaseSizePages) {
+    static void checkPages(Path file, PageNumberSet received, StreamedPageChecks streamed, long databaseSizePages) {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             PullValidator.check(received, PageSource.ofUnchangingFile(channel, PulledPage.PAGE_SIZE), page -> null, 0,
-                    databaseSizePages);
+                    databaseSizePages, streamed);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the bootstrapped database " + file, e);
         }

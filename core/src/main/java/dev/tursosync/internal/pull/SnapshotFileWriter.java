@@ -17,6 +17,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -26,7 +27,10 @@ import reactor.core.scheduler.Scheduler;
  *
  * <p>Pages go to {@code <target>.part} at {@code pageId * 4096} as they arrive, so memory stays bounded whatever the
  * database size. Once the stream ends the file is cut to the header's size, forced to disk, and renamed over the
- * target, and the folder is forced too: a crash leaves either no target or a complete one, never a torn file.
+ * target, and the folder is forced too: a crash leaves either no target or a complete one, never a torn file. While
+ * the pages arrive, the written data is forced in the background every few MB ({@link WriteBehind}), so the force
+ * after the stream has only the tail left to write, and each page gets the per-page part of its checks as it is
+ * written ({@link StreamedPageChecks}), so the checks after the stream have less left to do.
  * File writes run on the given scheduler, never on the network thread. Before the rename, the file is checked (see
  * {@link SnapshotCheck}) while it is forced: a malformed snapshot fails with a {@link SyncProtocolException} and
  * leaves no file.
@@ -34,6 +38,8 @@ import reactor.core.scheduler.Scheduler;
 public final class SnapshotFileWriter {
 
     private final Scheduler blocking;
+    private final long flushBytes;
+    private final boolean pageChecks;
 
     /**
      * Creates a writer.
@@ -41,7 +47,21 @@ public final class SnapshotFileWriter {
      * @param blocking the scheduler for file I/O, for example {@code Schedulers.boundedElastic()}
      */
     public SnapshotFileWriter(Scheduler blocking) {
+        this(blocking, WriteBehind.DEFAULT_FLUSH_BYTES, true);
+    }
+
+    /**
+     * Creates a writer that starts a background force of the written data every {@code flushBytes}.
+     *
+     * @param blocking   the scheduler for file I/O
+     * @param flushBytes bytes written between two background forces
+     * @param pageChecks whether pages are checked while they stream ({@link StreamedPageChecks}); when not, every
+     *                   page is checked from the file after the stream
+     */
+    SnapshotFileWriter(Scheduler blocking, long flushBytes, boolean pageChecks) {
         this.blocking = blocking;
+        this.flushBytes = flushBytes;
+        this.pageChecks = pageChecks;
     }
 
     /**
@@ -53,18 +73,30 @@ public final class SnapshotFileWriter {
      */
     public Mono<Snapshot> write(Flux<PullFrame> frames, Path target) {
         Path part = ReplicaFiles.partOf(target);
-        PageNumberSet received = new PageNumberSet();
         return Mono.using(() -> open(part),
-                        file -> PageStreamConsumer.consume(frames, blocking, page -> {
+                        file -> {
+                            // per subscription: a retried bootstrap starts from an empty file and an empty set
+                            PageNumberSet received = new PageNumberSet();
+                            WriteBehind writeBehind = new WriteBehind(file, blocking, flushBytes);
+                            AtomicReference<StreamedPageChecks> streamed =
+                                    new AtomicReference<>(StreamedPageChecks.NONE);
+                            return PageStreamConsumer.consume(frames, blocking,
+                                            header -> streamed.set(pageChecks
+                                                    ? new StreamedPageChecks(header.databaseSizePages())
+                                                    : StreamedPageChecks.NONE),
+                                            page -> {
                                     if (page.pageNumber() > PullValidator.MAX_DATABASE_PAGES) {
                                         throw new SyncProtocolException("the server sent page " + page.pageNumber()
                                                 + ", beyond the largest database this client supports");
                                     }
-                                    received.add(page.pageNumber());
+                                    boolean firstTime = received.add(page.pageNumber());
                                     PageStreamConsumer.writeFully(file, page.buffer(), page.fileOffset());
+                                    writeBehind.written(PulledPage.PAGE_SIZE);
+                                    streamed.get().accept(page, firstTime);
                                 })
                                 .map(consumed -> cutToSize(file, consumed))
-                                .flatMap(snapshot -> forceAndCheck(file, part, received, snapshot)),
+                                .flatMap(snapshot -> forceAndCheck(file, part, received, streamed.get(), snapshot));
+                        },
                         SnapshotFileWriter::closeQuietly)
                 .publishOn(blocking)
                 .map(snapshot -> publish(part, target, snapshot))
@@ -101,10 +133,11 @@ public final class SnapshotFileWriter {
      * slowest. When any fails, the error of the first in that order (pages, quick_check, force) is signalled once all
      * three have ended, with the others' errors added to it as suppressed.
      */
-    private Mono<Snapshot> forceAndCheck(FileChannel file, Path part, PageNumberSet received, Snapshot snapshot) {
+    private Mono<Snapshot> forceAndCheck(FileChannel file, Path part, PageNumberSet received,
+                                         StreamedPageChecks streamed, Snapshot snapshot) {
         long size = snapshot.header().databaseSizePages();
         List<Runnable> steps = new ArrayList<>();
-        steps.add(() -> SnapshotCheck.checkPages(part, received, size));
+        steps.add(() -> SnapshotCheck.checkPages(part, received, streamed, size));
         if (size > 0) {
             steps.add(() -> SnapshotCheck.quickCheck(part));
         }

@@ -3,15 +3,29 @@ package dev.tursosync.internal.sqlite;
 import java.util.Arrays;
 
 /**
- * A set of page numbers kept as primitive {@code long}s (open addressing, linear probing): no boxing, one array.
+ * A set of page numbers kept as primitive {@code long}s: no boxing. Page numbers are positive, so adding a number
+ * below 1 is refused. Not thread-safe.
  *
- * <p>Page numbers are positive, so 0 marks an empty slot; adding a number below 1 is refused. Not thread-safe.
+ * <p>A database's pages are numbered 1 to its size, so the numbers of a pull or a bootstrap are mostly dense: those
+ * are kept in a bitmap of pages 1 to some limit (one bit each, no hashing). A number above that limit goes into a
+ * hash table of primitive longs (open addressing, linear probing) unless the bitmap may grow to take it. The bitmap
+ * only grows while it stays below about 64 bits per number held (8 bytes per number, half of what a number costs in
+ * the hash table), so a few huge numbers, such as a hostile server's page 2,147,483,647, never allocate by their
+ * value: the memory stays proportional to how many numbers were added.
  */
 public final class PageNumberSet {
 
     private static final int MIN_CAPACITY = 16;
+    /** The bitmap may always cover this many pages (512 bytes), however few numbers it holds. */
+    private static final long MIN_BITMAP_PAGES = 4096;
+    /** The bitmap may cover this many pages per number held. */
+    private static final long BITMAP_PAGES_PER_NUMBER = 64;
 
+    /** Bit {@code n - 1} is set when page {@code n} is in the set, for {@code n} up to {@link #bitmapLimit()}. */
+    private long[] bits = new long[0];
+    /** The numbers above the bitmap's limit; 0 marks an empty slot. */
     private long[] slots;
+    private int hashed;
     private int size;
 
     /** Creates an empty set. */
@@ -20,7 +34,7 @@ public final class PageNumberSet {
     }
 
     /**
-     * Creates an empty set sized for about {@code expected} numbers.
+     * Creates an empty set sized for about {@code expected} numbers that do not fit the bitmap.
      *
      * @param expected how many numbers will be added
      */
@@ -36,7 +50,7 @@ public final class PageNumberSet {
      * @throws IllegalArgumentException if a number is below 1
      */
     public static PageNumberSet of(long... pageNumbers) {
-        PageNumberSet set = new PageNumberSet(pageNumbers.length);
+        PageNumberSet set = new PageNumberSet();
         set.addAll(pageNumbers);
         return set;
     }
@@ -70,14 +84,14 @@ public final class PageNumberSet {
         if (pageNumber < 1) {
             throw new IllegalArgumentException("page numbers start at 1: " + pageNumber);
         }
-        if (2 * (size + 1) > slots.length) {
-            grow();
+        if (pageNumber > bitmapLimit() && pageNumber <= bitmapCeiling()) {
+            growBitmapTo(pageNumber);
         }
-        if (!insert(slots, pageNumber)) {
-            return false;
+        boolean added = pageNumber <= bitmapLimit() ? setBit(pageNumber) : addHashed(pageNumber);
+        if (added) {
+            size++;
         }
-        size++;
-        return true;
+        return added;
     }
 
     /**
@@ -98,11 +112,7 @@ public final class PageNumberSet {
      * @param other the other set
      */
     public void addAll(PageNumberSet other) {
-        for (long slot : other.slots) {
-            if (slot != 0) {
-                add(slot);
-            }
-        }
+        addAll(other.toSortedArray());
     }
 
     /**
@@ -115,7 +125,11 @@ public final class PageNumberSet {
         if (pageNumber < 1) {
             return false;
         }
-        return slots[slotOf(slots, pageNumber)] == pageNumber;
+        if (pageNumber <= bitmapLimit()) {
+            long bit = pageNumber - 1;
+            return (bits[(int) (bit >>> 6)] & (1L << bit)) != 0;
+        }
+        return hashed > 0 && slots[slotOf(slots, pageNumber)] == pageNumber;
     }
 
     /**
@@ -144,13 +158,29 @@ public final class PageNumberSet {
     public long[] toSortedArray() {
         long[] numbers = new long[size];
         int n = 0;
+        for (int word = 0; word < bits.length; word++) {
+            for (long remaining = bits[word]; remaining != 0; remaining &= remaining - 1) {
+                numbers[n++] = (long) word * 64 + Long.numberOfTrailingZeros(remaining) + 1;
+            }
+        }
+        int bitmapped = n;
         for (long slot : slots) {
             if (slot != 0) {
                 numbers[n++] = slot;
             }
         }
-        Arrays.sort(numbers);
+        // every hashed number is above the bitmap's limit, so only the hashed part needs sorting
+        Arrays.sort(numbers, bitmapped, n);
         return numbers;
+    }
+
+    /**
+     * How many longs the set's arrays hold (the bitmap and the hash table), for tests of its memory bound.
+     *
+     * @return the count
+     */
+    long allocatedWords() {
+        return (long) bits.length + slots.length;
     }
 
     @Override
@@ -158,7 +188,64 @@ public final class PageNumberSet {
         return "PageNumberSet" + Arrays.toString(toSortedArray());
     }
 
-    private void grow() {
+    /** The largest number the bitmap covers. */
+    private long bitmapLimit() {
+        return (long) bits.length * 64;
+    }
+
+    /** The largest number the bitmap may grow to cover while holding the numbers it has and one more. */
+    private long bitmapCeiling() {
+        return Math.max(MIN_BITMAP_PAGES, BITMAP_PAGES_PER_NUMBER * (size + 1L));
+    }
+
+    /** Grows the bitmap to cover {@code pageNumber} (at least doubling), and moves the hashed numbers it now covers. */
+    private void growBitmapTo(long pageNumber) {
+        long ceilingWords = (bitmapCeiling() + 63) / 64;
+        long neededWords = (pageNumber + 63) / 64;
+        int words = (int) Math.min(ceilingWords, Math.max(neededWords, 2L * bits.length));
+        bits = Arrays.copyOf(bits, words);
+        if (hashed == 0) {
+            return;
+        }
+        long[] old = slots;
+        slots = new long[old.length];
+        hashed = 0;
+        for (long slot : old) {
+            if (slot == 0) {
+                continue;
+            }
+            if (slot <= bitmapLimit()) {
+                setBit(slot);
+            } else {
+                insert(slots, slot);
+                hashed++;
+            }
+        }
+    }
+
+    private boolean setBit(long pageNumber) {
+        long bit = pageNumber - 1;
+        int word = (int) (bit >>> 6);
+        long mask = 1L << bit;
+        if ((bits[word] & mask) != 0) {
+            return false;
+        }
+        bits[word] |= mask;
+        return true;
+    }
+
+    private boolean addHashed(long pageNumber) {
+        if (2 * (hashed + 1) > slots.length) {
+            growHash();
+        }
+        if (!insert(slots, pageNumber)) {
+            return false;
+        }
+        hashed++;
+        return true;
+    }
+
+    private void growHash() {
         long[] bigger = new long[slots.length * 2];
         for (long slot : slots) {
             if (slot != 0) {

@@ -74,4 +74,79 @@ final class PageNumberSetTests {
             assertThat(set.contains(n * 16 + 1)).isFalse();
         }
     }
+
+    @Test
+    void keepsADatabasesPagesOneToNInOneBitPerPage() {
+        PageNumberSet set = new PageNumberSet();
+        for (long page = 1; page <= 12_532; page++) {
+            assertThat(set.add(page)).isTrue();
+        }
+        assertThat(set.add(12_532)).isFalse();
+        assertThat(set.size()).isEqualTo(12_532);
+        assertThat(set.contains(12_532)).isTrue();
+        assertThat(set.contains(12_533)).isFalse();
+        assertThat(set.toSortedArray()).hasSize(12_532).startsWith(1, 2, 3).endsWith(12_531, 12_532);
+        // 12,532 bits and the empty hash table: far below the 2 x 12,532 longs of a hash table
+        assertThat(set.allocatedWords()).isLessThan(12_532 / 64 * 2 + 64);
+    }
+
+    @Test
+    void hugeNumbersFromAHostileServerAllocateByCountNotByValue() {
+        PageNumberSet set = new PageNumberSet();
+        set.add(Integer.MAX_VALUE);
+        set.add(Long.MAX_VALUE);
+        set.add(1L << 40);
+        for (long i = 1; i <= 1_000; i++) {
+            set.add(i * 1_000_003);
+        }
+        assertThat(set.size()).isEqualTo(1_003);
+        assertThat(set.contains(Integer.MAX_VALUE)).isTrue();
+        assertThat(set.contains(Long.MAX_VALUE)).isTrue();
+        assertThat(set.contains(Long.MAX_VALUE - 1)).isFalse();
+        assertThat(set.contains(1_000_003)).isTrue();
+        assertThat(set.contains(1_000_004)).isFalse();
+        long[] sorted = set.toSortedArray();
+        assertThat(sorted[0]).isEqualTo(1_000_003);
+        assertThat(sorted[sorted.length - 1]).isEqualTo(Long.MAX_VALUE);
+        assertThat(sorted).isSorted();
+        assertThat(set.allocatedWords()).isLessThanOrEqualTo(4 * 1_024 + 4_096 / 64);
+    }
+
+    @Test
+    void aNumberHashedBeforeTheBitmapReachesItStaysOnce() {
+        PageNumberSet set = new PageNumberSet();
+        assertThat(set.add(50_000)).isTrue();
+        assertThat(set.add(9_000)).isTrue();
+        for (long page = 1; page <= 60_000; page++) {
+            assertThat(set.add(page)).isEqualTo(page != 50_000 && page != 9_000);
+        }
+        assertThat(set.size()).isEqualTo(60_000);
+        assertThat(set.contains(50_000)).isTrue();
+        assertThat(set.toSortedArray()).hasSize(60_000).isSorted().doesNotHaveDuplicates();
+    }
+
+    @Test
+    void agreesWithATreeSetOnMixedDensities() {
+        long seed = Long.getLong("pageNumberSet.seed", System.nanoTime());
+        System.out.println("PageNumberSetTests seed " + seed + " (replay with -DpageNumberSet.seed=" + seed + ")");
+        Random random = new Random(seed);
+        PageNumberSet set = new PageNumberSet();
+        TreeSet<Long> model = new TreeSet<>();
+        for (int phase = 0; phase < 20; phase++) {
+            long range = 1L << random.nextInt(40);
+            for (int i = 0; i < 2_000; i++) {
+                long number = 1 + Math.floorMod(random.nextLong(), range);
+                assertThat(set.add(number)).isEqualTo(model.add(number));
+            }
+            for (int i = 0; i < 500; i++) {
+                long probe = 1 + Math.floorMod(random.nextLong(), range);
+                assertThat(set.contains(probe)).isEqualTo(model.contains(probe));
+            }
+        }
+        PageNumberSet copy = new PageNumberSet();
+        copy.addAll(set);
+        assertThat(set.size()).isEqualTo(model.size());
+        assertThat(set.toSortedArray()).containsExactly(model.stream().mapToLong(Long::longValue).toArray());
+        assertThat(copy.toSortedArray()).containsExactly(set.toSortedArray());
+    }
 }
