@@ -22,10 +22,7 @@ class ChangeCaptureTests {
 
     @BeforeEach
     void open() {
-        manager = new ConnectionManager(folder.resolve("app.db"), 2);
-        ChangeCapture capture = new ChangeCapture();
-        manager.setConnectionInitializer(capture);
-        manager.setStatementObserver(capture);
+        manager = CapturedDatabase.open(folder.resolve("app.db"), 2);
     }
 
     @AfterEach
@@ -33,17 +30,8 @@ class ChangeCaptureTests {
         manager.close().block();
     }
 
-    /** Runs statements one by one, telling the observer about each, as the statement layer does. */
     private void run(String... statements) {
-        manager.withConnection(connection -> {
-            for (String sql : statements) {
-                try (Statement statement = connection.createStatement()) {
-                    statement.execute(sql);
-                }
-                manager.afterStatement(connection, sql);
-            }
-            return true;
-        }).block();
+        CapturedDatabase.run(manager, statements);
     }
 
     private List<CapturedChange> log() {
@@ -79,10 +67,7 @@ class ChangeCaptureTests {
                 "INSERT INTO t VALUES (2, 'b')");
         long lastBefore = log().get(log().size() - 1).transaction();
         manager.close().block();
-        manager = new ConnectionManager(folder.resolve("app.db"), 2);
-        ChangeCapture capture = new ChangeCapture();
-        manager.setConnectionInitializer(capture);
-        manager.setStatementObserver(capture);
+        manager = CapturedDatabase.open(folder.resolve("app.db"), 2);
 
         run("INSERT INTO t VALUES (3, 'c')");
         List<CapturedChange> changes = log();

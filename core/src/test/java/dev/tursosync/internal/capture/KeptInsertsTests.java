@@ -27,10 +27,7 @@ class KeptInsertsTests {
 
     @BeforeEach
     void open() {
-        manager = new ConnectionManager(folder.resolve("app.db"), 1);
-        ChangeCapture capture = new ChangeCapture();
-        manager.setConnectionInitializer(capture);
-        manager.setStatementObserver(capture);
+        manager = CapturedDatabase.open(folder.resolve("app.db"), 1);
         run(connection -> {
             execute(connection, "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)");
             return true;

@@ -21,10 +21,7 @@ class PendingLogTests {
 
     @BeforeEach
     void open() {
-        manager = new ConnectionManager(folder.resolve("app.db"), 2);
-        ChangeCapture capture = new ChangeCapture();
-        manager.setConnectionInitializer(capture);
-        manager.setStatementObserver(capture);
+        manager = CapturedDatabase.open(folder.resolve("app.db"), 2);
     }
 
     @AfterEach
@@ -33,15 +30,7 @@ class PendingLogTests {
     }
 
     private void run(String... statements) {
-        manager.withConnection(connection -> {
-            for (String sql : statements) {
-                try (Statement statement = connection.createStatement()) {
-                    statement.execute(sql);
-                }
-                manager.afterStatement(connection, sql);
-            }
-            return true;
-        }).block();
+        CapturedDatabase.run(manager, statements);
     }
 
     private PendingLog read() {
