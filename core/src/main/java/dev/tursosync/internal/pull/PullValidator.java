@@ -105,6 +105,17 @@ public final class PullValidator {
     }
 
     /**
+     * Whether a page that passed as a b-tree page is an interior page, by its type flag (after the header on page 1).
+     *
+     * @param page  the page number
+     * @param image the page's bytes
+     * @return true for an interior table or index page
+     */
+    static boolean isInterior(long page, byte[] image) {
+        return !PageType.fromFlag(image[page == 1 ? DatabaseHeader.SIZE : 0] & 0xff).isLeaf();
+    }
+
+    /**
      * Checks a reply that carries no page: it must announce the size the replica has.
      *
      * @param syncedSize        the synced size in pages
@@ -163,7 +174,7 @@ public final class PullValidator {
             if (page == 1 || (flagsReliable && PageValidator.looksLikeBTree(page, image))) {
                 overflows.addAll(pages.checkBTreePage(page, image));
                 bTreePages.add(page);
-                if (!PageType.fromFlag(image[page == 1 ? DatabaseHeader.SIZE : 0] & 0xff).isLeaf()) {
+                if (isInterior(page, image)) {
                     interiorPages.add(page);
                 }
             } else if (page <= syncedSize) {

@@ -73,35 +73,37 @@ public final class SnapshotFileWriter {
      */
     public Mono<Snapshot> write(Flux<PullFrame> frames, Path target) {
         Path part = ReplicaFiles.partOf(target);
-        return Mono.using(() -> open(part),
-                        file -> {
-                            // per subscription: a retried bootstrap starts from an empty file and an empty set
-                            PageNumberSet received = new PageNumberSet();
-                            WriteBehind writeBehind = new WriteBehind(file, blocking, flushBytes);
-                            AtomicReference<StreamedPageChecks> streamed =
-                                    new AtomicReference<>(StreamedPageChecks.NONE);
-                            return PageStreamConsumer.consume(frames, blocking,
-                                            header -> streamed.set(pageChecks
-                                                    ? new StreamedPageChecks(header.databaseSizePages())
-                                                    : StreamedPageChecks.NONE),
-                                            page -> {
-                                    if (page.pageNumber() > PullValidator.MAX_DATABASE_PAGES) {
-                                        throw new SyncProtocolException("the server sent page " + page.pageNumber()
-                                                + ", beyond the largest database this client supports");
-                                    }
-                                    boolean firstTime = received.add(page.pageNumber());
-                                    PageStreamConsumer.writeFully(file, page.buffer(), page.fileOffset());
-                                    writeBehind.written(PulledPage.PAGE_SIZE);
-                                    streamed.get().accept(page, firstTime);
-                                })
-                                .map(consumed -> cutToSize(file, consumed))
-                                .flatMap(snapshot -> forceAndCheck(file, part, received, streamed.get(), snapshot));
-                        },
-                        SnapshotFileWriter::closeQuietly)
+        return Mono.using(() -> open(part), file -> streamInto(file, part, frames), SnapshotFileWriter::closeQuietly)
                 .publishOn(blocking)
                 .map(snapshot -> publish(part, target, snapshot))
                 .doOnError(error -> deleteQuietly(part))
                 .doOnCancel(() -> deleteQuietly(part));
+    }
+
+    /**
+     * Writes the stream's pages into the open part file, then cuts, forces and checks it. The state lives per
+     * subscription: a retried bootstrap starts from an empty file and an empty set.
+     */
+    private Mono<Snapshot> streamInto(FileChannel file, Path part, Flux<PullFrame> frames) {
+        PageNumberSet received = new PageNumberSet();
+        WriteBehind writeBehind = new WriteBehind(file, blocking, flushBytes);
+        AtomicReference<StreamedPageChecks> streamed = new AtomicReference<>(StreamedPageChecks.NONE);
+        return PageStreamConsumer.consume(frames, blocking,
+                        header -> streamed.set(pageChecks
+                                ? new StreamedPageChecks(header.databaseSizePages())
+                                : StreamedPageChecks.NONE),
+                        page -> {
+                            if (page.pageNumber() > PullValidator.MAX_DATABASE_PAGES) {
+                                throw new SyncProtocolException("the server sent page " + page.pageNumber()
+                                        + ", beyond the largest database this client supports");
+                            }
+                            boolean firstTime = received.add(page.pageNumber());
+                            PageStreamConsumer.writeFully(file, page.buffer(), page.fileOffset());
+                            writeBehind.written(PulledPage.PAGE_SIZE);
+                            streamed.get().accept(page, firstTime);
+                        })
+                .map(consumed -> cutToSize(file, consumed))
+                .flatMap(snapshot -> forceAndCheck(file, part, received, streamed.get(), snapshot));
     }
 
     /**

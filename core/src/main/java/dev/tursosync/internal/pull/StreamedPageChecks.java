@@ -2,7 +2,6 @@ package dev.tursosync.internal.pull;
 
 import dev.tursosync.internal.sqlite.DatabaseHeader;
 import dev.tursosync.internal.sqlite.PageNumberSet;
-import dev.tursosync.internal.sqlite.PageType;
 import dev.tursosync.internal.sqlite.PageValidator;
 import dev.tursosync.internal.transport.PulledPage;
 import java.util.HashMap;
@@ -90,7 +89,7 @@ final class StreamedPageChecks {
             return;
         }
         bTree.add(number);
-        if (!PageType.fromFlag(image[number == 1 ? DatabaseHeader.SIZE : 0] & 0xff).isLeaf()) {
+        if (PullValidator.isInterior(number, image)) {
             interior.add(number);
         }
         if (!heads.isEmpty()) {
