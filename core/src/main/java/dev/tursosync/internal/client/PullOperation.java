@@ -1,11 +1,9 @@
 package dev.tursosync.internal.client;
 
 import dev.tursosync.ChangeEvent;
-import dev.tursosync.TursoSyncException;
 import dev.tursosync.internal.capture.LogRow;
 import dev.tursosync.internal.capture.PendingLog;
 import dev.tursosync.internal.db.ConnectionManager;
-import dev.tursosync.internal.db.ReplicaConnections;
 import dev.tursosync.internal.io.KillPoints;
 import dev.tursosync.internal.io.ReplicaFiles;
 import dev.tursosync.internal.meta.SyncMetadata;
@@ -15,7 +13,6 @@ import dev.tursosync.internal.pull.PageStage;
 import dev.tursosync.internal.pull.PullApplier;
 import dev.tursosync.internal.pull.PullValidator;
 import dev.tursosync.internal.pull.StagedPages;
-import dev.tursosync.internal.rebase.DatabaseFiles;
 import dev.tursosync.internal.rebase.SyncedPages;
 import dev.tursosync.internal.transport.PullFrame;
 import dev.tursosync.internal.transport.PulledPage;
@@ -23,8 +20,6 @@ import dev.tursosync.internal.transport.SyncTransport;
 import dev.tursosync.internal.transport.ThrownErrors;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -148,7 +143,7 @@ final class PullOperation {
      * recovered in the same window, before any other work can see the database.
      */
     private List<ChangeEvent> applyInWindow(PageStage.Staged staged, Optional<PendingLog> read) {
-        PendingLog log = read.isPresent() ? read.get() : readAlone();
+        PendingLog log = read.orElseGet(() -> PullApplier.readPendingLog(database));
         if (log.idsStartAgain()) {
             metadata.record(SyncMetadata::nextGeneration);
             KillPoints.reached("pull.generation-moved-on");
@@ -169,18 +164,6 @@ final class PullOperation {
                     current.clientId(), current.pullGeneration(), current.syncedWal(), Optional.of(pending));
         } catch (RuntimeException e) {
             throw recovery.afterFailedApply(e);
-        }
-    }
-
-    /** The change log read on a connection of its own, when no connection was open to read it on. */
-    private PendingLog readAlone() {
-        if (DatabaseFiles.isEmpty(database)) {
-            return PendingLog.NONE;
-        }
-        try (Connection connection = ReplicaConnections.open(database, ReplicaConnections.Role.READ_ONLY)) {
-            return PendingLog.read(connection);
-        } catch (SQLException e) {
-            throw new TursoSyncException("cannot read the pending local changes of " + database, e);
         }
     }
 

@@ -4,8 +4,8 @@ import dev.tursosync.ChangeEvent;
 import dev.tursosync.ReplayFailedException;
 import dev.tursosync.SyncProtocolException;
 import dev.tursosync.TursoSyncException;
-import dev.tursosync.internal.capture.ChangeLog;
 import dev.tursosync.internal.capture.LogRow;
+import dev.tursosync.internal.capture.PendingLog;
 import dev.tursosync.internal.db.ReplicaConnections;
 import dev.tursosync.internal.events.ChangeEventDecoder;
 import dev.tursosync.internal.io.AtomicFile;
@@ -188,7 +188,7 @@ public final class PullApplier {
             EventDecoding decoding = EventDecoding.start(() -> decoder.decode(synced, after, remote),
                     decodeExecutor);
             try {
-                List<LogRow> pendingRows = pending.isPresent() ? pending.get() : readPendingRows();
+                List<LogRow> pendingRows = pending.orElseGet(() -> readPendingLog(database).rows());
                 WalScan scan = local.scan();
                 long[] reverted = revertedPages(local, prefix, revert, remote, synced.sizePages(),
                         databaseSizePages);
@@ -511,9 +511,19 @@ public final class PullApplier {
         DatabaseFiles.checkpointTruncate(database);
     }
 
-    private List<LogRow> readPendingRows() {
+    /**
+     * Reads the change log on a connection of its own, for a pull that found no open connection to read it on: call
+     * with every other connection closed.
+     *
+     * @param database the database file
+     * @return the log; {@link PendingLog#NONE} for a database that holds no page yet
+     */
+    public static PendingLog readPendingLog(Path database) {
+        if (DatabaseFiles.isEmpty(database)) {
+            return PendingLog.NONE;
+        }
         try (Connection connection = ReplicaConnections.open(database, ReplicaConnections.Role.READ_ONLY)) {
-            return ChangeLog.readRows(connection);
+            return PendingLog.read(connection);
         } catch (SQLException e) {
             throw new TursoSyncException("cannot read the pending local changes of " + database, e);
         }
