@@ -380,13 +380,65 @@ final class CancellationIntegrationTests {
         timeOutAtStall(replica.client.push(), request -> request.isPushBatch() && batches.incrementAndGet() == 1
                 ? StallingProxy.Rule.holdRequest() : StallingProxy.Rule.pass(), "the first batch");
         replica.client.push().block(WAIT);
-        int delivered = proxy.forwarded();
-        proxy.release();
-        assertThat(eventually(() -> proxy.forwarded() > delivered, WAIT))
-                .as("the late batch reached the server").isTrue();
+        releaseTheLateBatch("the first batch");
         replica.verifyConsistent("a push timed out while its first batch was on the way; the next push sent the"
                 + " changes again; then the first batch reached the server");
         replica.converge("end");
+    }
+
+    /**
+     * A push is cancelled while its first batch is held on the way to the server; the client pulls over the changes
+     * that batch carries, once or twice, each time in a new pull generation (in the second half it is first closed and
+     * opened again on the same replica, as a killed process leaves it), and only then does the server commit the late
+     * batch; then the next operation. The late
+     * batch's changes must reach the remote once and stay once in the replica: the pull did not see them, the replica
+     * still holds them as pending, and the remote now records them as pushed.
+     */
+    @Test
+    void aBatchTheServerCommitsAfterTheNextPullLandsOnce() throws Exception {
+        Random random = new Random(12);
+        int round = 0;
+        for (boolean reopened : List.of(false, true)) {
+            for (Op next : List.of(Op.PUSH, Op.PULL, Op.SYNC)) {
+                int pulls = 1 + round % 2;
+                String context = "round " + round + ": first batch held, push cancelled, "
+                        + (reopened ? "client closed and opened again, " : "") + "pulled " + pulls
+                        + " times, batch committed, then " + next;
+                UnaryOperator<SyncClient.Builder> options = builder -> builder.pushBatchSize(4);
+                Replica replica = open("qe" + round, proxy.url(), options);
+                replica.localTokens(6);
+                replica.localChurn(random, 3);
+                replica.remoteChurn(random, 2);
+                AtomicInteger batches = new AtomicInteger();
+                disposeAtStall(replica.client.push(), request -> request.isPushBatch()
+                        && batches.incrementAndGet() == 1 ? StallingProxy.Rule.holdRequest()
+                        : StallingProxy.Rule.pass(), replica, context);
+                if (reopened) {
+                    replica = reopen(replica, options);
+                }
+                for (int pull = 0; pull < pulls; pull++) {
+                    replica.remoteChurn(random, 1);
+                    nextOperation(replica, Op.PULL, context);
+                }
+                releaseTheLateBatch(context);
+                nextOperation(replica, next, context);
+                replica.verifyConsistent(context);
+                replica.converge(context);
+                replica.assertSyncedStateIsTheRemote();
+                round++;
+            }
+        }
+    }
+
+    /**
+     * Lets the held batch go to the server and waits until the server answered it (the proxy finishes a request
+     * only after reading the server's answer, whether or not its client is still there).
+     */
+    private void releaseTheLateBatch(String context) {
+        int before = proxy.finished();
+        proxy.release();
+        assertThat(eventually(() -> proxy.finished() > before, WAIT))
+                .as(context + ": the server answered the late batch").isTrue();
     }
 
     // ---- checkpoint, sync, open -----------------------------------------------------------------------------------
@@ -904,14 +956,31 @@ final class CancellationIntegrationTests {
 
     private Replica open(String name, String url, UnaryOperator<SyncClient.Builder> options) {
         Tables tables = tables(name);
-        Replica replica = new Replica(dir.resolve(name + ".db"), tables, url, options, null);
+        Replica replica = new Replica(dir.resolve(name + ".db"), tables, url, options, null, null);
         replicas.add(replica);
         return replica;
     }
 
+    /**
+     * Closes a replica's client and opens a new one on the same file through the same URL, as a process started
+     * after a killed one would; the models of local writes and of the synced state carry over.
+     */
+    private Replica reopen(Replica old, UnaryOperator<SyncClient.Builder> options) {
+        old.client.close().block(WAIT);
+        replicas.remove(old);
+        Replica again = new Replica(old.path, old.tables, old.url, options, null, old.model);
+        replicas.add(again);
+        again.localKv.putAll(old.localKv);
+        again.localTokens.addAll(old.localTokens);
+        again.localBig.putAll(old.localBig);
+        again.remoteTokens.addAll(old.remoteTokens);
+        again.remoteIds = old.remoteIds;
+        return again;
+    }
+
     /** Follows a client the test opened itself. */
     private Replica adopt(Path path, Tables tables, SyncClient client) {
-        Replica replica = new Replica(path, tables, null, UnaryOperator.identity(), client);
+        Replica replica = new Replica(path, tables, null, UnaryOperator.identity(), client, null);
         replicas.add(replica);
         return replica;
     }
@@ -930,12 +999,16 @@ final class CancellationIntegrationTests {
         final AtomicReference<Runnable> transformHook = new AtomicReference<>();
         final AtomicReference<Runnable> eventHook = new AtomicReference<>();
         final String localPrefix;
+        final String url;
         long remoteIds = 1;
 
-        Replica(Path path, Tables tables, String url, UnaryOperator<SyncClient.Builder> options, SyncClient given) {
+        /** {@code synced}: the model of the synced state to go on with (a client opened again), else built here. */
+        Replica(Path path, Tables tables, String url, UnaryOperator<SyncClient.Builder> options, SyncClient given,
+                EventModel synced) {
             this.path = path;
             this.tables = tables;
             this.localPrefix = "l-" + path.getFileName().toString().replace(".db", "") + "-";
+            this.url = url;
             if (given != null) {
                 this.client = given;
             } else {
@@ -959,7 +1032,7 @@ final class CancellationIntegrationTests {
             for (List<Object> row : LocalSql.query(client, "SELECT id FROM " + tables.big)) {
                 remoteIds = Math.max(remoteIds, ((Number) row.get(0)).longValue() + 1);
             }
-            this.model = new EventModel(initial);
+            this.model = synced != null ? synced : new EventModel(initial);
             client.changes().subscribe(event -> {
                 Runnable hook = eventHook.get();
                 if (hook != null && model.tables().contains(event.table()) && eventHook.compareAndSet(hook, null)) {

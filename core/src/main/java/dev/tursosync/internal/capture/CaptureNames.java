@@ -10,6 +10,8 @@ public final class CaptureNames {
     public static final String PREFIX = "tursosync_";
     /** The change log: one row per captured change, written in the same transaction as the change. */
     public static final String LOG = "tursosync_changes";
+    /** Where pushes of earlier pull generations end in the log's current numbering ({@link CarriedPositions}). */
+    public static final String CARRIED = "tursosync_carried";
     /** The last schema the capture saw, to tell which DDL ran since. */
     public static final String SCHEMA = "tursosync_schema";
     /** The SQL function that numbers local transactions. */

@@ -17,13 +17,17 @@ import java.util.List;
  * next push or rebase would take new changes for pushed ones. {@link #idsStartAgain()} tells when a pull must move the
  * generation on before its pages can reach the database.
  *
+ * <p>The log's rows go with where the pushes of earlier generations end in their numbering
+ * ({@link CarriedPositions}): the replay of the rows in the next generation needs both.
+ *
  * @param rows        every row of the log, in id order (none when capture is not installed)
  * @param lastIdTaken the last id handed out since the log was created, 0 if none (or no log)
+ * @param carried     where pushes of earlier generations end in the rows' numbering
  */
-public record PendingLog(List<LogRow> rows, long lastIdTaken) {
+public record PendingLog(List<LogRow> rows, long lastIdTaken, CarriedPositions carried) {
 
     /** No log: an empty database, or one where capture was never installed. */
-    public static final PendingLog NONE = new PendingLog(List.of(), 0);
+    public static final PendingLog NONE = new PendingLog(List.of(), 0, CarriedPositions.NONE);
 
     /**
      * Reads the log.
@@ -43,7 +47,8 @@ public record PendingLog(List<LogRow> rows, long lastIdTaken) {
             try (ResultSet row = query.executeQuery()) {
                 row.next();
                 long lastIdTaken = row.getLong(1);
-                return new PendingLog(ChangeLog.readRows(connection), lastIdTaken);
+                return new PendingLog(ChangeLog.readRows(connection), lastIdTaken,
+                        CarriedPositions.read(connection));
             }
         }
     }

@@ -1,7 +1,6 @@
 package dev.tursosync.internal.client;
 
 import dev.tursosync.ChangeEvent;
-import dev.tursosync.internal.capture.LogRow;
 import dev.tursosync.internal.capture.PendingLog;
 import dev.tursosync.internal.db.ConnectionManager;
 import dev.tursosync.internal.io.KillPoints;
@@ -148,7 +147,7 @@ final class PullOperation {
             metadata.record(SyncMetadata::nextGeneration);
             KillPoints.reached("pull.generation-moved-on");
         }
-        AppliedPull applied = applyStaged(staged, log.rows());
+        AppliedPull applied = applyStaged(staged, log);
         metadata.record(current -> current.rebased(applied.revision(), applied.nextGeneration(),
                 applied.syncedWal(), Instant.now()));
         KillPoints.reached("pull.recorded");
@@ -157,7 +156,7 @@ final class PullOperation {
         return applied.events();
     }
 
-    private AppliedPull applyStaged(PageStage.Staged staged, List<LogRow> pending) {
+    private AppliedPull applyStaged(PageStage.Staged staged, PendingLog pending) {
         SyncMetadata current = metadata.current();
         try (StagedPages pages = staged.open()) {
             return applier.apply(pages, staged.header().revision(), staged.header().databaseSizePages(),

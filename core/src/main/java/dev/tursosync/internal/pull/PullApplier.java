@@ -158,14 +158,14 @@ public final class PullApplier {
      * @param clientId          this client's id
      * @param fromGeneration    the current pull generation
      * @param syncedWal         the synced prefix of the WAL the metadata records, or {@code null}
-     * @param pending           every row of the change log, read in this window once every other work had
-     *                          ended; empty to read them here
+     * @param pending           the change log (its rows and carried positions), read in this window once every other
+     *                          work had ended; empty to read it here
      * @return the applied pull, with the change events of the remote changes
      * @throws ReplayFailedException if a pending change cannot be replayed; the pull is then undone
      * @throws SyncProtocolException  if the staged pages are malformed; nothing is written then
      */
     public AppliedPull apply(StagedPages staged, String revision, long databaseSizePages, String clientId,
-                             long fromGeneration, WalPrefix syncedWal, Optional<List<LogRow>> pending) {
+                             long fromGeneration, WalPrefix syncedWal, Optional<PendingLog> pending) {
         if (DatabaseFiles.isEmpty(database)) {
             PullValidator.check(PageNumberSet.of(staged.pageNumbers()), staged::page, pageNumber -> null, 0,
                     databaseSizePages);
@@ -188,7 +188,8 @@ public final class PullApplier {
             EventDecoding decoding = EventDecoding.start(() -> decoder.decode(synced, after, remote),
                     decodeExecutor);
             try {
-                List<LogRow> pendingRows = pending.orElseGet(() -> readPendingLog(database).rows());
+                PendingLog pendingLog = pending.orElseGet(() -> readPendingLog(database));
+                List<LogRow> pendingRows = pendingLog.rows();
                 WalScan scan = local.scan();
                 long[] reverted = revertedPages(local, prefix, revert, remote, synced.sizePages(),
                         databaseSizePages);
@@ -199,7 +200,7 @@ public final class PullApplier {
                 boolean continues = scan.headerValid();
                 RebaseJournal journal = new RebaseJournal(RebaseJournal.Phase.PREPARED, fromGeneration, revision,
                         databaseSizePages, continues ? scan.committedLength() : 0,
-                        continues ? scan.lastCommitFrame() : 0, pendingRows);
+                        continues ? scan.lastCommitFrame() : 0, pendingRows, pendingLog.carried());
                 journals.write(journal);
                 KillPoints.reached("pull.journal-written");
                 // not forced: the replay's commit forces the log (synchronous = FULL), these frames with it
@@ -441,7 +442,7 @@ public final class PullApplier {
                 connection.setAutoCommit(false);
                 try {
                     replay.replay(connection, clientId, journal.fromGeneration(), journal.revision(),
-                            journal.changes().stream().map(LogRow::toChange).toList());
+                            journal.changes().stream().map(LogRow::toChange).toList(), journal.carried());
                     connection.commit();
                 } catch (SQLException | RuntimeException e) {
                     connection.rollback();

@@ -5,6 +5,7 @@ import dev.tursosync.MutationResult;
 import dev.tursosync.PushResult;
 import dev.tursosync.SyncProtocolException;
 import dev.tursosync.internal.capture.CapturedChange;
+import dev.tursosync.internal.capture.CarriedPositions;
 import dev.tursosync.internal.capture.ChangeLog;
 import dev.tursosync.internal.db.ConnectionManager;
 import dev.tursosync.internal.transport.SyncTransport;
@@ -140,11 +141,27 @@ public final class LogicalPusher {
     private record Timed<T>(T value, long nanos) {
     }
 
-    /** Where to resume: after the remote's change id when it belongs to this generation, else from the start. */
+    /**
+     * Where to resume: after the remote's change id when it belongs to this generation; after where it ends in this
+     * generation's numbering when it belongs to an earlier one that a pull replayed (a batch whose answer never came
+     * reached the remote after that pull: {@link CarriedPositions}); else from the start.
+     */
     private Mono<Start> start(Timed<Optional<RemotePosition>> position, long pullGeneration, long bound) {
         RemotePosition remote = position.value().orElse(null);
-        if (remote == null || remote.pullGeneration() < pullGeneration) {
-            return Mono.just(new Start(0, remote, position.nanos()));
+        if (remote == null) {
+            return Mono.just(new Start(0, null, position.nanos()));
+        }
+        if (remote.pullGeneration() < pullGeneration) {
+            return connections.withConnection(connection -> {
+                long through = CarriedPositions.read(connection)
+                        .throughId(remote.pullGeneration(), remote.changeId()).orElse(0);
+                if (through > 0) {
+                    LOG.debug("the remote records an earlier generation's push through {}, which is change {} now",
+                            remote.changeId(), through);
+                    ChangeLog.deleteThrough(connection, through);
+                }
+                return new Start(through, remote, position.nanos());
+            });
         }
         if (remote.pullGeneration() == pullGeneration && remote.changeId() > bound) {
             // change ids only grow (AUTOINCREMENT): the remote cannot hold one this client never made

@@ -3,8 +3,8 @@ package dev.tursosync.internal.rebase;
 import dev.tursosync.Mutation;
 import dev.tursosync.MutationResult;
 import dev.tursosync.ReplayFailedException;
-import dev.tursosync.SyncProtocolException;
 import dev.tursosync.internal.capture.CapturedChange;
+import dev.tursosync.internal.capture.CarriedPositions;
 import dev.tursosync.internal.capture.ChangeCapture;
 import dev.tursosync.internal.capture.ChangeLog;
 import dev.tursosync.internal.hrana.AtomicBatch;
@@ -20,6 +20,7 @@ import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -28,8 +29,11 @@ import java.util.function.Function;
  * <p>The remote state has no change log, so capture is installed first; the replayed statements are then captured
  * again like any local write, with new change ids (a new pull generation). Changes the pulled state already holds
  * are skipped: this client's row of {@code turso_sync_last_change_id} in the pulled pages says how far its pushes
- * got in the generation the changes were captured in (the official client's change-id floor). Every row change goes
- * through the transform hook, as in a push; schema changes are replayed as captured.
+ * got in the generation the changes were captured in (the official client's change-id floor), or, for a position of
+ * an earlier generation, where that position ends in the changes' numbering ({@link CarriedPositions}). Every row
+ * change goes through the transform hook, as in a push; schema changes are replayed as captured. The replay writes
+ * where every position a push may have left on the remote ends in the new numbering, so that a push batch whose
+ * answer never came, and which reaches the remote after this replay, is still recognised ({@link CarryOver}).
  */
 public final class LocalReplay {
 
@@ -55,22 +59,27 @@ public final class LocalReplay {
      * @param fromGeneration the generation the changes were captured in
      * @param revision       the pulled revision, for error messages
      * @param changes        the pending changes in id order
+     * @param carried        where pushes of earlier generations end in the changes' numbering
      * @return how many changes were replayed
      * @throws ReplayFailedException if a change fails; the caller rolls the transaction back
      * @throws SQLException          if installing capture fails
      */
     public int replay(Connection connection, String clientId, long fromGeneration, String revision,
-                      List<CapturedChange> changes) throws SQLException {
-        long floor = floor(connection, clientId, fromGeneration);
+                      List<CapturedChange> changes, CarriedPositions carried) throws SQLException {
+        CarryOver carryOver = CarryOver.from(remotePosition(connection, clientId), fromGeneration, carried);
         capture.initialize(connection);
-        List<CapturedChange> pending = changes.stream().filter(change -> change.id() > floor).toList();
+        List<CapturedChange> pending = changes.stream().filter(change -> change.id() > carryOver.floor()).toList();
         TableKeys keys = TableKeys.read(connection, pending.stream().map(CapturedChange::table).distinct().toList());
         int replayed = 0;
         Map<String, PreparedStatement> prepared = new HashMap<>();
         try (ChangeLog.KeptInserts keptInserts = ChangeLog.keptInserts(connection)) {
-            for (CapturedChange change : pending) {
+            for (int i = 0; i < pending.size(); i++) {
+                CapturedChange change = pending.get(i);
                 if (replayOne(connection, change, keys, prepared, keptInserts, revision)) {
                     replayed++;
+                }
+                if (carryOver.wantsPosition(change, i + 1 < pending.size() ? pending.get(i + 1) : null)) {
+                    carryOver.replayedThrough(change.id(), keptInserts.lastChangeId());
                 }
                 if (change.operation() == CapturedChange.Operation.SCHEMA) {
                     closeAll(prepared);
@@ -81,6 +90,7 @@ public final class LocalReplay {
         } finally {
             closeAll(prepared);
         }
+        carryOver.result().write(connection);
         return replayed;
     }
 
@@ -191,31 +201,22 @@ public final class LocalReplay {
         }
     }
 
-    /**
-     * The last change id the pulled state already holds, for the generation the changes belong to.
-     */
-    private static long floor(Connection connection, String clientId, long fromGeneration) throws SQLException {
+    /** This client's position in the pulled state's {@code turso_sync_last_change_id}, if it has one. */
+    private static Optional<RemotePosition> remotePosition(Connection connection, String clientId)
+            throws SQLException {
         try (PreparedStatement exists = connection.prepareStatement(
                 "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'turso_sync_last_change_id'")) {
             try (ResultSet row = exists.executeQuery()) {
                 if (!row.next()) {
-                    return 0;
+                    return Optional.empty();
                 }
             }
         }
         try (PreparedStatement query = connection.prepareStatement(RemotePosition.SELECT)) {
             query.setString(1, clientId);
             try (ResultSet row = query.executeQuery()) {
-                if (!row.next()) {
-                    return 0;
-                }
-                long generation = row.getLong(1);
-                long changeId = row.getLong(2);
-                if (generation > fromGeneration) {
-                    throw new SyncProtocolException("the pulled state records pull generation " + generation
-                            + " for this client, ahead of the local " + fromGeneration);
-                }
-                return generation == fromGeneration ? changeId : 0;
+                return row.next() ? Optional.of(new RemotePosition(row.getLong(1), row.getLong(2)))
+                        : Optional.empty();
             }
         }
     }

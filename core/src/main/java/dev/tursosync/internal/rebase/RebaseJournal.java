@@ -1,5 +1,6 @@
 package dev.tursosync.internal.rebase;
 
+import dev.tursosync.internal.capture.CarriedPositions;
 import dev.tursosync.internal.capture.LogRow;
 import java.util.List;
 import java.util.Objects;
@@ -18,9 +19,12 @@ import java.util.Objects;
  *                         to this length undoes the pull)
  * @param walFramesBefore  how many committed frames the WAL held then
  * @param changes          the pending local changes, as stored in the change log
+ * @param carried          where pushes of earlier generations end in the changes' numbering (none in a journal
+ *                         of an earlier version)
  */
 public record RebaseJournal(Phase phase, long fromGeneration, String revision, long databaseSizePages,
-                            long walLengthBefore, int walFramesBefore, List<LogRow> changes) {
+                            long walLengthBefore, int walFramesBefore, List<LogRow> changes,
+                            CarriedPositions carried) {
 
     /** How far the pull got. */
     public enum Phase {
@@ -47,10 +51,12 @@ public record RebaseJournal(Phase phase, long fromGeneration, String revision, l
      * @param walLengthBefore   see {@link #walLengthBefore()}
      * @param walFramesBefore   see {@link #walFramesBefore()}
      * @param changes           see {@link #changes()}
+     * @param carried           see {@link #carried()}
      */
     public RebaseJournal {
         Objects.requireNonNull(phase, "phase");
         Objects.requireNonNull(revision, "revision");
         changes = List.copyOf(changes);
+        carried = carried == null ? CarriedPositions.NONE : carried;
     }
 }

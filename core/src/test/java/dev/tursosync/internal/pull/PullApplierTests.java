@@ -8,9 +8,11 @@ import dev.tursosync.ChangeEvent;
 import dev.tursosync.ChangeOperation;
 import dev.tursosync.MutationResult;
 import dev.tursosync.SyncProtocolException;
+import dev.tursosync.internal.capture.CarriedPositions;
 import dev.tursosync.internal.capture.ChangeCapture;
 import dev.tursosync.internal.capture.ChangeLog;
 import dev.tursosync.internal.capture.LogRow;
+import dev.tursosync.internal.capture.PendingLog;
 import dev.tursosync.internal.db.ConnectionManager;
 import dev.tursosync.internal.db.ReplicaConnections;
 import dev.tursosync.internal.events.ChangeEventDecoder;
@@ -255,9 +257,9 @@ class PullApplierTests {
         AppliedPull applied;
         try {
             writePending(manager, 5000);
-            applied = manager.exclusive(ChangeLog::readRows, pending -> {
+            applied = manager.exclusive(PendingLog::read, pending -> {
                 assertThat(pending).as("read on the open sentinel").isPresent();
-                assertThat(pending.get()).extracting(LogRow::table).containsExactly("t");
+                assertThat(pending.get().rows()).extracting(LogRow::table).containsExactly("t");
                 try (StagedPages staged = StagedPages.open(stage(remote, database, false))) {
                     return applier.apply(staged, "r1", pages(remote), "client", 0, null, pending);
                 }
@@ -404,12 +406,19 @@ class PullApplierTests {
         JournalStore journals = new JournalStore(database);
         RebaseJournal journal = journals.read().orElseThrow();
         assertThat(new ObjectMapper().readTree(ReplicaFiles.rebaseJournal(database).toFile()).fieldNames())
-                .toIterable().as("the journal's format, unchanged since the first rebase release")
+                .toIterable().as("the journal's format: the first rebase release's, and the carried positions")
                 .containsExactlyInAnyOrder("phase", "fromGeneration", "revision", "databaseSizePages",
-                        "walLengthBefore", "walFramesBefore", "changes");
+                        "walLengthBefore", "walFramesBefore", "changes", "carried");
         journals.write(new RebaseJournal(phase, journal.fromGeneration(), journal.revision(),
                 journal.databaseSizePages(), journal.walLengthBefore(), journal.walFramesBefore(),
-                journal.changes()));
+                journal.changes(), journal.carried()));
+        // that release wrote no carried positions
+        ObjectMapper json = new ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode older = (com.fasterxml.jackson.databind.node.ObjectNode)
+                json.readTree(ReplicaFiles.rebaseJournal(database).toFile());
+        older.remove("carried");
+        java.nio.file.Files.write(ReplicaFiles.rebaseJournal(database), json.writeValueAsBytes(older));
+        assertThat(journals.read().orElseThrow().carried()).isEqualTo(CarriedPositions.NONE);
         writeNextRevertAsOlderReleasesDid(journal);
         return journal;
     }
