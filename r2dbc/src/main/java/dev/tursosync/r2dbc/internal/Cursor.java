@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * <p>The execution reads the first row (SQLite steps it to execute the statement) and steps one more, which tells
  * whether the first is the last: a result of at most one row (a lookup by key) is then finished, its statement reset
  * and reported, before anyone asks for its row, and is read without another database task. Later rows are stepped
- * by demand ({@link #fetch}).
+ * by demand ({@link #next}) and read while the cursor stands on them, only for the columns asked for ({@link
+ * LiveRow}).
  */
 final class Cursor {
 
@@ -190,32 +190,39 @@ final class Cursor {
     }
 
     /**
-     * Steps up to {@code max} rows; at the end closes the cursor and reports the statement.
+     * Steps to the next row; at the end closes the cursor and reports the statement.
      *
-     * @param max how many rows at most
-     * @return the rows read
+     * @return the row the cursor now stands on ({@link LiveRow#release() release} it before stepping again), or
+     *         {@code null} at the end
      * @throws SQLException if stepping or the change capture fails
      */
-    List<TursoRow> fetch(int max) throws SQLException {
-        List<TursoRow> batch = new ArrayList<>(Math.min(max, 64));
-        while (batch.size() < max) {
-            if (ahead) {
-                ahead = false;
-            } else if (!rows.next()) {
-                exhausted = true;
-                close(reusable);
-                break;
-            }
-            batch.add(row());
+    LiveRow next() throws SQLException {
+        if (ahead) {
+            ahead = false;
+        } else if (!rows.next()) {
+            exhausted = true;
+            close(reusable);
+            return null;
         }
-        return batch;
+        return new LiveRow(this, metadata);
     }
 
-    /** The values of the row the result set stands on. */
+    /**
+     * A value of the row the cursor stands on, as SQLite stored it.
+     *
+     * @param index the column, from 0
+     * @return {@code Long}, {@code Double}, {@code String}, {@code byte[]} or {@code null}
+     * @throws SQLException if SQLite fails
+     */
+    Object value(int index) throws SQLException {
+        return normalize(rows.getObject(index + 1));
+    }
+
+    /** The values of the row the result set stands on, copied. */
     private TursoRow row() throws SQLException {
         Object[] values = new Object[metadata.size()];
         for (int i = 0; i < values.length; i++) {
-            values[i] = normalize(rows.getObject(i + 1));
+            values[i] = value(i);
         }
         return new TursoRow(values, metadata);
     }

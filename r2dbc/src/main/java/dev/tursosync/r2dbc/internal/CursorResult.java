@@ -3,6 +3,7 @@ package dev.tursosync.r2dbc.internal;
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import io.r2dbc.spi.Result;
 import io.r2dbc.spi.Row;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -16,12 +17,14 @@ import reactor.core.publisher.Operators;
 
 /**
  * The segments of one executed statement, readable once. Rows are stepped on the database thread only as far as
- * the subscriber asked (at most {@code fetchSize} per step). Completion, cancellation or an error closes the cursor
- * and ends the statement's hold on the connection's turn, then tells the execution (which opens the next statement
- * or completes).
+ * the subscriber asked (at most {@code fetchSize} per database task). Completion, cancellation or an error closes the
+ * cursor and ends the statement's hold on the connection's turn, then tells the execution (which opens the next
+ * statement or completes).
  *
  * <p>A reading is one small publisher ({@link #read}) that maps rows and the update count straight to what the
- * application asked for, so a statement costs no operator chain or buffer queue per result.
+ * application asked for, so a statement costs no operator chain or buffer queue per result. Each database task steps
+ * a row, maps it while the cursor stands on it (reading only the columns the function asks for) and emits it, as long
+ * as the subscriber asks for more: a row is never copied, and no row is stepped beyond the demand.
  */
 final class CursorResult {
 
@@ -64,7 +67,7 @@ final class CursorResult {
      * @return rows, or one update count
      */
     Flux<Result.Segment> segments() {
-        return read(RowSegment::new, UpdateCount::new);
+        return read(row -> new RowSegment(row.detached()), UpdateCount::new);
     }
 
     /**
@@ -76,7 +79,7 @@ final class CursorResult {
      * @param <T>   the element type
      * @return the mapped values
      */
-    <T> Flux<T> read(Function<? super TursoRow, ? extends T> rows, LongFunction<? extends T> count) {
+    <T> Flux<T> read(Function<? super CursorRow, ? extends T> rows, LongFunction<? extends T> count) {
         if (!cursor.hasRows() || cursor.exhausted()) {
             return new KnownReading<>(rows, count);
         }
@@ -121,10 +124,10 @@ final class CursorResult {
 
     private class Reading<T> extends Flux<T> {
 
-        final Function<? super TursoRow, ? extends T> rows;
+        final Function<? super CursorRow, ? extends T> rows;
         final LongFunction<? extends T> count;
 
-        Reading(Function<? super TursoRow, ? extends T> rows, LongFunction<? extends T> count) {
+        Reading(Function<? super CursorRow, ? extends T> rows, LongFunction<? extends T> count) {
             this.rows = rows;
             this.count = count;
         }
@@ -150,7 +153,7 @@ final class CursorResult {
      */
     private final class KnownReading<T> extends Reading<T> implements Callable<T> {
 
-        KnownReading(Function<? super TursoRow, ? extends T> rows, LongFunction<? extends T> count) {
+        KnownReading(Function<? super CursorRow, ? extends T> rows, LongFunction<? extends T> count) {
             super(rows, count);
         }
 
@@ -180,21 +183,25 @@ final class CursorResult {
 
     /**
      * One reading. Signals go out only while {@code emitting} is held: by the thread that delivers the update count,
-     * by a fetch's completion on the database thread, or by whoever ends the reading; so they never overlap.
+     * by the database task that steps and emits rows, or by whoever ends the reading; so they never overlap.
      */
     private final class Reader<T> implements Subscription {
 
         private final CoreSubscriber<? super T> actual;
-        private final Function<? super TursoRow, ? extends T> rows;
+        private final Function<? super CursorRow, ? extends T> rows;
         private final LongFunction<? extends T> count;
         private final AtomicLong requested = new AtomicLong();
         private final AtomicBoolean emitting = new AtomicBoolean();
+        /** The database thread while a task steps and emits rows, else {@code null}. */
+        private volatile Thread stepping;
         private volatile boolean fetching;
         private volatile boolean cancelled;
         private volatile Throwable abandoned;
+        /** A failure of the mapping function, signalled once the task that ran it ends. */
+        private Throwable mappingFailure;
         private boolean done;
 
-        Reader(CoreSubscriber<? super T> actual, Function<? super TursoRow, ? extends T> rows,
+        Reader(CoreSubscriber<? super T> actual, Function<? super CursorRow, ? extends T> rows,
                 LongFunction<? extends T> count) {
             this.actual = actual;
             this.rows = rows;
@@ -213,7 +220,8 @@ final class CursorResult {
         @Override
         public void cancel() {
             cancelled = true;
-            if (fetching) {
+            if (fetching && stepping != Thread.currentThread()) {
+                // a step may be running on the database thread; from inside an emission it is not
                 operation.interrupt();
             }
             finish();
@@ -224,7 +232,7 @@ final class CursorResult {
             drain();
         }
 
-        /** Emits what can be emitted now, or starts the next fetch. */
+        /** Emits what can be emitted now, or starts the next database task. */
         private void drain() {
             if (cancelled || !emitting.compareAndSet(false, true)) {
                 return;
@@ -255,12 +263,14 @@ final class CursorResult {
             List<TursoRow> first = cursor.takeFirst();
             if (first != null) {
                 // read with the execution: no database task (wanted is at least 1, so the row was asked for)
-                fetched(first, null);
+                if (rows != null && !first.isEmpty() && emit(first.get(0)) && requested.get() != Long.MAX_VALUE) {
+                    requested.decrementAndGet();
+                }
+                stepped(null, null);
                 return;
             }
-            int batch = (int) Math.min(wanted, fetchSize);
             fetching = true;
-            operation.run(connection -> cursor.fetch(batch), sql, this::fetched);
+            operation.run(connection -> emitRows(), sql, this::stepped);
         }
 
         private void emitCount() {
@@ -275,35 +285,76 @@ final class CursorResult {
             finish();
         }
 
-        private void fetched(List<TursoRow> batch, Throwable error) {
-            fetching = false;
-            if (error != null) {
-                fail(error);
-                return;
-            }
-            if (rows != null) {
-                for (TursoRow row : batch) {
-                    if (cancelled) {
-                        return;
-                    }
-                    T value;
-                    try {
-                        value = rows.apply(row);
-                        if (value == null) {
-                            throw new NullPointerException("the mapping function returned null");
+        /**
+         * On the database thread: steps rows and emits each while the subscriber asks for more, at most {@code
+         * fetchSize}; stops at the end, on a cancellation or when the mapping function fails.
+         */
+        private Void emitRows() throws SQLException {
+            stepping = Thread.currentThread();
+            long wanted = rows == null ? Long.MAX_VALUE : requested.get();
+            long emitted = 0;
+            try {
+                for (int step = 0; step < fetchSize && !cancelled; step++) {
+                    if (emitted == wanted) {
+                        wanted = requested.addAndGet(-emitted);
+                        emitted = 0;
+                        if (wanted == 0) {
+                            break;
                         }
-                    } catch (Throwable mapping) {
-                        cancelled = true;
-                        fail(mapping);
-                        return;
                     }
-                    if (requested.get() != Long.MAX_VALUE) {
-                        requested.decrementAndGet();
+                    LiveRow row = cursor.next();
+                    if (row == null || rows != null && !emit(row)) {
+                        break;
                     }
-                    actual.onNext(value);
+                    emitted++;
+                }
+            } finally {
+                stepping = null;
+                if (rows != null && wanted != Long.MAX_VALUE && emitted != 0) {
+                    requested.addAndGet(-emitted);
                 }
             }
+            return null;
+        }
+
+        /**
+         * Maps a row and emits it; {@code false} (and the reading cancelled) if the mapping function failed. The
+         * caller accounts for the demand.
+         */
+        private boolean emit(CursorRow row) {
+            T value;
+            try {
+                value = rows.apply(row);
+                if (value == null) {
+                    throw new NullPointerException("the mapping function returned null");
+                }
+            } catch (Throwable mapping) {
+                cancelled = true;
+                mappingFailure = mapping;
+                return false;
+            } finally {
+                if (row instanceof LiveRow live) {
+                    live.release();
+                }
+            }
+            actual.onNext(value);
+            return true;
+        }
+
+        /** After rows were emitted: ends the reading, or looks for more demand. */
+        private void stepped(Void ignored, Throwable error) {
+            fetching = false;
+            Throwable mapping = mappingFailure;
+            if (mapping != null) {
+                mappingFailure = null;
+                fail(mapping);
+                return;
+            }
             if (cancelled) {
+                return;
+            }
+            if (error != null) {
+                fail(error);
                 return;
             }
             if (cursor.exhausted()) {

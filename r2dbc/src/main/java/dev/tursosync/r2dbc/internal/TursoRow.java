@@ -1,10 +1,9 @@
 package dev.tursosync.r2dbc.internal;
 
-import io.r2dbc.spi.Row;
 import io.r2dbc.spi.RowMetadata;
 
 /** A row read from the cursor; its values were copied, so it stays valid after the cursor moved on. */
-final class TursoRow implements Row {
+final class TursoRow implements CursorRow {
 
     private final Object[] values;
     private final TursoRowMetadata metadata;
@@ -12,6 +11,11 @@ final class TursoRow implements Row {
     TursoRow(Object[] values, TursoRowMetadata metadata) {
         this.values = values;
         this.metadata = metadata;
+    }
+
+    @Override
+    public TursoRow detached() {
+        return this;
     }
 
     @Override
