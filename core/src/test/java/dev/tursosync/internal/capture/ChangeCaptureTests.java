@@ -193,4 +193,34 @@ class ChangeCaptureTests {
         assertThat(after.get("c")).as("text that looks like a blob stays text").isEqualTo("{\"$b\":\"00\"}");
         assertThat(after.get("id")).isEqualTo(1L);
     }
+
+    @Test
+    void onlyTheColumnThatIsTheRowIdGoesWithoutTheBlobCheck() {
+        Map<String, Boolean> idChecked = new java.util.LinkedHashMap<>();
+        idChecked.put("a(id INTEGER PRIMARY KEY, v)", false);
+        idChecked.put("b(id integer, v, PRIMARY KEY(id DESC))", false);
+        idChecked.put("c(id INTEGER PRIMARY KEY DESC, v)", true);
+        idChecked.put("d(id INT PRIMARY KEY, v)", true);
+        idChecked.put("e(id INTEGER PRIMARY KEY, v) WITHOUT ROWID", true);
+        idChecked.put("f(id INTEGER, v INTEGER, PRIMARY KEY(id, v))", true);
+        idChecked.put("g(id INTEGER UNIQUE, v)", true);
+        for (Map.Entry<String, Boolean> table : idChecked.entrySet()) {
+            run("CREATE TABLE " + table.getKey());
+            String name = table.getKey().substring(0, 1);
+            String trigger = manager.withConnection(connection -> {
+                try (Statement statement = connection.createStatement();
+                     ResultSet row = statement.executeQuery("SELECT sql FROM sqlite_schema WHERE type = 'trigger'"
+                             + " AND name = 'tursosync_insert_" + name + "'")) {
+                    row.next();
+                    return row.getString(1);
+                }
+            }).block();
+            assertThat(trigger).as(table.getKey()).contains("new.\"v\" >= x''");
+            assertThat(trigger.contains("new.\"id\" >= x''")).as(table.getKey()).isEqualTo(table.getValue());
+        }
+        run("INSERT INTO c VALUES (x'01', 1)", "INSERT INTO a VALUES (7, x'02')");
+        assertThat(log().stream().filter(change -> change.operation() == CapturedChange.Operation.INSERT)
+                .map(change -> change.after().get("id")).toList().get(0)).isEqualTo(new byte[] {1});
+        assertThat(log().get(log().size() - 1).after()).containsEntry("id", 7L);
+    }
 }
