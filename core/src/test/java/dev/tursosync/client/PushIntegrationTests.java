@@ -271,4 +271,72 @@ final class PushIntegrationTests {
                 List.of(1L, "first", "second"),
                 java.util.Arrays.asList(4L, "second", null));
     }
+
+    /**
+     * A replica whose log a previous version created ({@code AUTOINCREMENT}, triggers with the {@code typeof} blob
+     * check) pushes its changes, old and new, exactly once after the upgrade; the next pull replaces the log with the
+     * current one, and pushes go on from there.
+     */
+    @Test
+    void aLogOfThePreviousVersionPushesAfterTheUpgradeAndThePullAfterReplacesIt() throws Exception {
+        Path file = dir.resolve("upgraded.db");
+        SyncClient before = SyncClient.builder().path(file).url(server.url()).clientName("upgraded")
+                .pushBatchSize(3).build();
+        before.open().block(WAIT);
+        LocalSql.execute(before, "CREATE TABLE " + t + " (id INTEGER PRIMARY KEY, v TEXT, n)");
+        LocalSql.execute(before, "INSERT INTO " + t + " VALUES (1, 'one', 1)");
+        before.close().block(WAIT);
+        try (java.sql.Connection connection = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file);
+             java.sql.Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE kept AS SELECT * FROM tursosync_changes");
+            statement.execute("DROP TABLE tursosync_changes");
+            statement.execute("CREATE TABLE tursosync_changes (id INTEGER PRIMARY KEY AUTOINCREMENT, txn INTEGER NOT"
+                    + " NULL, time INTEGER NOT NULL, tbl TEXT NOT NULL, op INTEGER NOT NULL, rid INTEGER, old TEXT,"
+                    + " new TEXT, sql TEXT)");
+            statement.execute("INSERT INTO tursosync_changes SELECT * FROM kept ORDER BY id");
+            statement.execute("DROP TABLE kept");
+            List<List<String>> triggers = new ArrayList<>();
+            try (java.sql.ResultSet rows = statement.executeQuery("SELECT name, sql FROM sqlite_schema WHERE type ="
+                    + " 'trigger' AND name LIKE 'tursosync%'")) {
+                while (rows.next()) {
+                    triggers.add(List.of(rows.getString(1), rows.getString(2)));
+                }
+            }
+            assertThat(triggers).hasSizeGreaterThanOrEqualTo(3);
+            for (List<String> trigger : triggers) {
+                String previous = trigger.get(1).replaceAll("iif\\(([^ ]+) >= x'', ", "iif(typeof($1) = 'blob', ");
+                assertThat(previous).isNotEqualTo(trigger.get(1));
+                statement.execute("DROP TRIGGER \"" + trigger.get(0) + "\"");
+                statement.execute(previous);
+            }
+        }
+        SyncClient a = open("upgraded");
+        LocalSql.execute(a, "INSERT INTO " + t + " VALUES (?, ?, ?)", 2L, new byte[] {0, 1, (byte) 255}, "two");
+        LocalSql.execute(a, "INSERT INTO " + t + " VALUES (?, ?, ?)", 3L, "three", new byte[0]);
+        LocalSql.execute(a, "UPDATE " + t + " SET n = 11 WHERE id = 1");
+        assertThat(LocalSql.query(a, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = '"
+                + t + "' AND sql LIKE '%typeof%'")).as("the previous triggers still capture")
+                .containsExactly(List.of(3L));
+        String query = "SELECT id, typeof(v), hex(v), typeof(n), hex(n) FROM " + t + " ORDER BY id";
+        assertThat(pending(a)).isEqualTo(5);
+
+        assertThat(push(a).changesPushed()).isEqualTo(5);
+
+        assertThat(remote.query(query)).isEqualTo(LocalSql.query(a, query)).hasSize(3);
+        String changeId = "SELECT change_id FROM turso_sync_last_change_id WHERE client_id = '" + a.clientId() + "'";
+        long firstPush = ((Number) remote.query(changeId).get(0).get(0)).longValue();
+        LocalSql.execute(a, "DELETE FROM " + t + " WHERE id = 3", "INSERT INTO " + t + " VALUES (4, 'four', 4)");
+        assertThat(push(a).changesPushed()).isEqualTo(2);
+        assertThat(remote.query(query)).isEqualTo(LocalSql.query(a, query)).hasSize(3);
+        assertThat(((Number) remote.query(changeId).get(0).get(0)).longValue()).isGreaterThan(firstPush);
+
+        remote.execute("INSERT INTO " + t + " VALUES (5, 'remote', 5)");
+        a.pullChanges().blockLast(WAIT);
+        assertThat(LocalSql.query(a, "SELECT sql LIKE '%AUTOINCREMENT%' FROM sqlite_schema WHERE name ="
+                + " 'tursosync_changes'")).as("the pull's log is the current one").containsExactly(List.of(0L));
+        LocalSql.execute(a, "INSERT INTO " + t + " VALUES (?, ?, ?)", 6L, new byte[] {7}, "six");
+        assertThat(push(a).changesPushed()).isEqualTo(1);
+        assertThat(remote.query(query)).isEqualTo(LocalSql.query(a, query)).hasSize(5);
+        assertThat(pending(a)).isZero();
+    }
 }

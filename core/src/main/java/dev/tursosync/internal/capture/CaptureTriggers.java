@@ -123,14 +123,23 @@ public final class CaptureTriggers {
         }
         return table.columns().stream()
                 .map(column -> literal(column) + ", " + (column.equals(table.rowidAlias())
+                        || column.equals(table.integerKey())
                         ? row + "." + quote(column)
                         : value(row + "." + quote(column))))
                 .collect(Collectors.joining(", ", "json_object(", ")"));
     }
 
-    /** A column's value for the image; a rowid alias (always an integer) needs no blob check. */
+    /**
+     * A column's value for the image; the row id (its alias, or the {@code INTEGER PRIMARY KEY} column that is the
+     * row id) is always an integer and needs no blob check. Any other column can hold a blob whatever its declared
+     * type, so the check stays for each of them. It is a comparison rather than
+     * {@code typeof(x) = 'blob'}: SQLite sorts NULL, then numbers, then text, then blobs, and the empty blob is the
+     * smallest blob, so {@code x >= x''} holds for every blob and for nothing else (NULL gives NULL, which
+     * {@code iif} takes as false), whatever the column's affinity or collation (neither applies between storage
+     * classes). Same result, no function call: about 0.08 µs less per logged row (docs/benchmarks.md, "Capture
+     * overhead, part by part").
+     */
     private static String value(String expression) {
-        return "iif(typeof(" + expression + ") = 'blob', json_object('$b', hex(" + expression + ")), "
-                + expression + ")";
+        return "iif(" + expression + " >= x'', json_object('$b', hex(" + expression + ")), " + expression + ")";
     }
 }

@@ -18,8 +18,11 @@ import java.util.Optional;
  * @param withoutRowid whether the table is {@code WITHOUT ROWID}
  * @param rowidAlias   the name that reaches the row id (see {@link RowidAlias}), {@code null} for a
  *                     {@code WITHOUT ROWID} table or one whose columns shadow every alias
+ * @param integerKey   the {@code INTEGER PRIMARY KEY} column that is the row id itself (so it only ever holds an
+ *                     integer), or {@code null}
  */
-public record CapturedTable(String name, List<String> columns, boolean withoutRowid, String rowidAlias) {
+public record CapturedTable(String name, List<String> columns, boolean withoutRowid, String rowidAlias,
+                            String integerKey) {
 
     /**
      * Reads a table's shape on a connection (inside its transaction, so it sees uncommitted DDL).
@@ -43,8 +46,10 @@ public record CapturedTable(String name, List<String> columns, boolean withoutRo
         }
         List<String> columns = new ArrayList<>();
         List<String> all = new ArrayList<>();
+        List<String> integerKeys = new ArrayList<>();
+        int keyColumns = 0;
         try (PreparedStatement info = connection.prepareStatement(
-                "SELECT name, hidden FROM pragma_table_xinfo(?) ORDER BY cid")) {
+                "SELECT name, hidden, pk, type FROM pragma_table_xinfo(?) ORDER BY cid")) {
             info.setString(1, table);
             try (ResultSet rows = info.executeQuery()) {
                 while (rows.next()) {
@@ -52,10 +57,33 @@ public record CapturedTable(String name, List<String> columns, boolean withoutRo
                     if (rows.getInt(2) == 0) {
                         columns.add(rows.getString(1));
                     }
+                    if (rows.getInt(3) > 0) {
+                        keyColumns++;
+                        if ("INTEGER".equalsIgnoreCase(rows.getString(4))) {
+                            integerKeys.add(rows.getString(1));
+                        }
+                    }
                 }
             }
         }
         String rowidAlias = withoutRowid ? null : RowidAlias.of(all).orElse(null);
-        return Optional.of(new CapturedTable(table, List.copyOf(columns), withoutRowid, rowidAlias));
+        String integerKey = !withoutRowid && keyColumns == 1 && integerKeys.size() == 1
+                && !hasKeyIndex(connection, table) ? integerKeys.get(0) : null;
+        return Optional.of(new CapturedTable(table, List.copyOf(columns), withoutRowid, rowidAlias, integerKey));
+    }
+
+    /**
+     * Whether SQLite made an index for the primary key: it does for every primary key of a rowid table except an
+     * {@code INTEGER PRIMARY KEY} that is the row id (not, for one, a column declared {@code INTEGER PRIMARY KEY
+     * DESC}, which is an ordinary column with a unique index).
+     */
+    private static boolean hasKeyIndex(Connection connection, String table) throws SQLException {
+        try (PreparedStatement indexes = connection.prepareStatement(
+                "SELECT 1 FROM pragma_index_list(?) WHERE origin = 'pk'")) {
+            indexes.setString(1, table);
+            try (ResultSet row = indexes.executeQuery()) {
+                return row.next();
+            }
+        }
     }
 }

@@ -8,15 +8,32 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads and trims the change log {@value CaptureNames#LOG}. */
+/**
+ * Reads and trims the change log {@value CaptureNames#LOG}.
+ *
+ * <p>Change ids only grow, and an id a push sent is never handed out again (the remote records pushed ids, so a
+ * reused one would be taken for a pushed change). SQLite gives a new row the largest id plus one, so ids only grow
+ * while the row with the largest id stays: when a push deletes the rows it sent, the last of them, if it is the last
+ * row of the log, stays as a <em>high-water mark</em> ({@link #HIGH_WATER}: no table, row id or images; its id and
+ * transaction number kept), which every reader of changes skips and the next push deletes. A log created by an
+ * earlier version is an {@code AUTOINCREMENT} table, whose counter in {@code sqlite_sequence} does the same (at the
+ * cost of a write to that table per logged statement); both kinds are read and trimmed the same way.
+ */
 public final class ChangeLog {
+
+    /**
+     * The operation code of the high-water mark: the last row a push sent, kept so the next id is above it. Never
+     * a change.
+     */
+    static final int HIGH_WATER = 2;
 
     /** Creates the log. */
     static final String CREATE_LOG = "CREATE TABLE IF NOT EXISTS " + CaptureNames.LOG
-            + " (id INTEGER PRIMARY KEY AUTOINCREMENT, txn INTEGER NOT NULL, time INTEGER NOT NULL,"
+            + " (id INTEGER PRIMARY KEY, txn INTEGER NOT NULL, time INTEGER NOT NULL,"
             + " tbl TEXT NOT NULL, op INTEGER NOT NULL, rid INTEGER, old TEXT, new TEXT, sql TEXT)";
 
-    private static final String LAST_CHANGE_ID = "SELECT coalesce(max(id), 0) FROM " + CaptureNames.LOG;
+    private static final String CHANGES = " op <> " + HIGH_WATER;
+    private static final String LARGEST_ID = "SELECT coalesce(max(id), 0) FROM " + CaptureNames.LOG;
     private static final String UPDATES_AS_INSERTS = "UPDATE " + CaptureNames.LOG + " SET op = "
             + CaptureTriggers.INSERT + ", old = NULL WHERE id > ? AND op = " + CaptureTriggers.UPDATE;
 
@@ -73,7 +90,7 @@ public final class ChangeLog {
             return changes;
         }
         try (PreparedStatement query = connection.prepareStatement("SELECT id, txn, time, tbl, op, rid, old, new, sql"
-                + " FROM " + CaptureNames.LOG + " WHERE id > ? AND id <= ? ORDER BY id")) {
+                + " FROM " + CaptureNames.LOG + " WHERE id > ? AND id <= ? AND" + CHANGES + " ORDER BY id")) {
             query.setLong(1, afterId);
             query.setLong(2, throughId);
             try (ResultSet rows = query.executeQuery()) {
@@ -101,21 +118,37 @@ public final class ChangeLog {
         if (!exists(connection)) {
             return 0;
         }
-        return single(connection, "SELECT count(*) FROM " + CaptureNames.LOG);
+        // the high-water mark, when there is one, is the first row: count(*) stays a count of the b-tree
+        return single(connection, "SELECT count(*) - (SELECT count(*) FROM (SELECT op FROM " + CaptureNames.LOG
+                + " ORDER BY id LIMIT 1) WHERE op = " + HIGH_WATER + ") FROM " + CaptureNames.LOG);
     }
 
     /**
-     * The highest change id in the log.
+     * The id of the last change waiting to be pushed.
      *
      * @param connection the connection
-     * @return the id, 0 if the log is empty or missing
+     * @return the id, 0 if no change is pending (or there is no log)
      * @throws SQLException if reading fails
      */
     public static long lastChangeId(Connection connection) throws SQLException {
         if (!exists(connection)) {
             return 0;
         }
-        return single(connection, LAST_CHANGE_ID);
+        // from the end: the high-water mark, when there is one, is the first row, so this reads one or two rows
+        return single(connection, "SELECT coalesce((SELECT id FROM " + CaptureNames.LOG + " WHERE" + CHANGES
+                + " ORDER BY id DESC LIMIT 1), 0)");
+    }
+
+    /**
+     * The largest id in the log, the high-water mark's included: the last id handed out, unless the log is an
+     * {@code AUTOINCREMENT} table of an earlier version (see {@link PendingLog}).
+     *
+     * @param connection the connection, to a database with the log
+     * @return the id, 0 if the log is empty
+     * @throws SQLException if reading fails
+     */
+    static long largestId(Connection connection) throws SQLException {
+        return single(connection, LARGEST_ID);
     }
 
     /**
@@ -127,7 +160,7 @@ public final class ChangeLog {
      * @throws SQLException if SQLite refuses (the log is missing, for one)
      */
     public static KeptInserts keptInserts(Connection connection) throws SQLException {
-        PreparedStatement lastId = connection.prepareStatement(LAST_CHANGE_ID);
+        PreparedStatement lastId = connection.prepareStatement(LARGEST_ID);
         try {
             return new KeptInserts(lastId, connection.prepareStatement(UPDATES_AS_INSERTS));
         } catch (SQLException | RuntimeException e) {
@@ -203,17 +236,41 @@ public final class ChangeLog {
     }
 
     /**
-     * Removes pushed changes.
+     * Removes pushed changes, all but the last row of the log when it is one of them: that one becomes the
+     * high-water mark, so the next id is above every pushed one. Both steps commit together (in the caller's
+     * transaction, or in one of their own).
      *
      * @param connection the connection
      * @param throughId  the last pushed change id
      * @throws SQLException if writing fails
      */
     public static void deleteThrough(Connection connection, long throughId) throws SQLException {
-        try (PreparedStatement delete = connection.prepareStatement(
-                "DELETE FROM " + CaptureNames.LOG + " WHERE id <= ?")) {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SAVEPOINT tursosync_delete_through");
+            try {
+                deleteAllButLast(connection, throughId);
+                statement.execute("RELEASE tursosync_delete_through");
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    statement.execute("ROLLBACK TO tursosync_delete_through");
+                    statement.execute("RELEASE tursosync_delete_through");
+                } catch (SQLException rollback) {
+                    e.addSuppressed(rollback);
+                }
+                throw e;
+            }
+        }
+    }
+
+    private static void deleteAllButLast(Connection connection, long throughId) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + CaptureNames.LOG
+                + " WHERE id <= ? AND id < (SELECT max(id) FROM " + CaptureNames.LOG + ")");
+             PreparedStatement mark = connection.prepareStatement("UPDATE " + CaptureNames.LOG + " SET op = "
+                     + HIGH_WATER + ", tbl = '', rid = NULL, old = NULL, new = NULL, sql = NULL WHERE id <= ?")) {
             delete.setLong(1, throughId);
             delete.executeUpdate();
+            mark.setLong(1, throughId);
+            mark.executeUpdate();
         }
     }
 
@@ -225,7 +282,7 @@ public final class ChangeLog {
     }
 
     /**
-     * Every row of the log as stored, for the rebase journal.
+     * Every change of the log as stored (the high-water mark left out), for the rebase journal.
      *
      * @param connection the connection
      * @return the rows in id order, none when capture is not installed
@@ -238,7 +295,7 @@ public final class ChangeLog {
         }
         try (Statement statement = connection.createStatement();
              ResultSet result = statement.executeQuery("SELECT id, txn, time, tbl, op, rid, old, new, sql FROM "
-                     + CaptureNames.LOG + " ORDER BY id")) {
+                     + CaptureNames.LOG + " WHERE" + CHANGES + " ORDER BY id")) {
             while (result.next()) {
                 rows.add(row(result));
             }

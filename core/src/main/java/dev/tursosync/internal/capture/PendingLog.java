@@ -8,8 +8,8 @@ import java.util.List;
 
 /**
  * What a pull needs to know of the change log before it replaces the local state: the rows still to push, and the
- * last id the log handed out since it was created (its {@code AUTOINCREMENT} counter, which survives the rows a push
- * deletes).
+ * last id the log handed out since it was created (its largest id, which a push never deletes: see
+ * {@link ChangeLog}; or, in a log created by an earlier version, its {@code AUTOINCREMENT} counter).
  *
  * <p>A pull drops the log with the rest of the local state (the remote has none), so the ids of the log created after
  * it start again from 1. Pushes record each id on the remote with the pull generation it belongs to; a log that starts
@@ -40,15 +40,29 @@ public record PendingLog(List<LogRow> rows, long lastIdTaken, CarriedPositions c
         if (!ChangeLog.exists(connection)) {
             return NONE;
         }
-        // an AUTOINCREMENT table exists, so sqlite_sequence does; it has the log's row once an id was taken
+        long lastIdTaken = Math.max(ChangeLog.largestId(connection), autoincrementCounter(connection));
+        return new PendingLog(ChangeLog.readRows(connection), lastIdTaken, CarriedPositions.read(connection));
+    }
+
+    /**
+     * The {@code AUTOINCREMENT} counter of a log created by an earlier version (0 for a log without one): such a log
+     * deleted every row a push sent, so only the counter remembers them.
+     */
+    private static long autoincrementCounter(Connection connection) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'sqlite_sequence'")) {
+            try (ResultSet row = query.executeQuery()) {
+                if (!row.next()) {
+                    return 0;
+                }
+            }
+        }
         try (PreparedStatement query = connection.prepareStatement(
                 "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = ?), 0)")) {
             query.setString(1, CaptureNames.LOG);
             try (ResultSet row = query.executeQuery()) {
                 row.next();
-                long lastIdTaken = row.getLong(1);
-                return new PendingLog(ChangeLog.readRows(connection), lastIdTaken,
-                        CarriedPositions.read(connection));
+                return row.getLong(1);
             }
         }
     }

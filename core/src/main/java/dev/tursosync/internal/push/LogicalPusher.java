@@ -164,7 +164,7 @@ public final class LogicalPusher {
             });
         }
         if (remote.pullGeneration() == pullGeneration && remote.changeId() > bound) {
-            // change ids only grow (AUTOINCREMENT): the remote cannot hold one this client never made
+            // change ids only grow (ChangeLog keeps the highest): the remote cannot hold one this client never made
             return Mono.error(new SyncProtocolException("the remote records change " + remote.changeId()
                     + " as pushed by this client, beyond its last change " + bound
                     + "; nothing is dropped locally"));

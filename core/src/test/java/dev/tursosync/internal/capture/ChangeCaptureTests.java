@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tursosync.internal.db.ConnectionManager;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -15,6 +19,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ChangeCaptureTests {
+
+    /** The blob check of earlier versions, which wrote the images already in existing logs. */
+    private static final String TYPEOF_CHECK = "iif(typeof(%1$s) = 'blob', json_object('$b', hex(%1$s)), %1$s)";
+    private static final List<String> DECLARED = List.of("TEXT", "TEXT COLLATE NOCASE", "INTEGER", "REAL",
+            "NUMERIC", "BLOB", "ANY", "");
+    private static final List<Object> VALUES = Arrays.asList(null, 0L, -1L, Long.MAX_VALUE, Long.MIN_VALUE, 1.5,
+            -0.0, 1e308, 0.1 + 0.2, "", "text", "12", "1.5", "with \"quotes\" and \\", "hé😀", new byte[0],
+            new byte[] {0}, new byte[] {0, (byte) 255, 65}, "x".getBytes(java.nio.charset.StandardCharsets.UTF_8));
 
     @TempDir
     Path folder;
@@ -118,5 +130,97 @@ class ChangeCaptureTests {
         run("INSERT INTO t VALUES (1)");
         assertThat(log()).extracting(CapturedChange::operation).containsExactly(CapturedChange.Operation.SCHEMA,
                 CapturedChange.Operation.INSERT);
+    }
+
+    @Test
+    void everyImageIsTheOneTheTypeofCheckWroteForEveryDeclaredTypeAndValue() {
+        List<String> columns = new ArrayList<>();
+        for (int i = 0; i < DECLARED.size(); i++) {
+            columns.add("c" + i + " " + DECLARED.get(i));
+        }
+        CapturedDatabase.run(manager, "CREATE TABLE t(id INTEGER PRIMARY KEY, " + String.join(", ", columns) + ")");
+        String placeholders = String.join(", ", java.util.Collections.nCopies(DECLARED.size(), "?"));
+        String typeofImage = "json_object('id', t.id, " + String.join(", ", java.util.stream.IntStream
+                .range(0, DECLARED.size()).mapToObj(i -> "'c" + i + "', " + TYPEOF_CHECK.formatted("c" + i))
+                .toList()) + ")";
+        List<List<String>> images = manager.withConnection(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO t VALUES (NULL, "
+                    + placeholders + ")")) {
+                for (Object value : VALUES) {
+                    for (int i = 1; i <= DECLARED.size(); i++) {
+                        insert.setObject(i, value);
+                    }
+                    insert.executeUpdate();
+                }
+            }
+            List<List<String>> pairs = new ArrayList<>();
+            try (Statement statement = connection.createStatement();
+                 ResultSet rows = statement.executeQuery("SELECT l.new, " + typeofImage + " FROM "
+                         + CaptureNames.LOG + " AS l JOIN t ON t.id = l.rid ORDER BY l.id")) {
+                while (rows.next()) {
+                    pairs.add(List.of(rows.getString(1), rows.getString(2)));
+                }
+            }
+            return pairs;
+        }).block();
+
+        assertThat(images).hasSize(VALUES.size());
+        assertThat(images).allSatisfy(pair -> assertThat(pair.get(0)).isEqualTo(pair.get(1)));
+        assertThat(images.get(VALUES.size() - 1).get(0)).as("a blob in a TEXT column").contains("{\"$b\":\"78\"}");
+    }
+
+    @Test
+    void blobsInColumnsOfEveryDeclaredTypeComeBackAsBytesAndTextAsText() {
+        CapturedDatabase.run(manager, "CREATE TABLE t(id INTEGER PRIMARY KEY, a TEXT, b INTEGER, c)");
+        byte[] blob = {0, 1, (byte) 255};
+        manager.withConnection(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO t VALUES (?, ?, ?, ?)")) {
+                insert.setLong(1, 1);
+                insert.setBytes(2, blob);
+                insert.setBytes(3, new byte[0]);
+                insert.setString(4, "{\"$b\":\"00\"}");
+                insert.executeUpdate();
+            }
+            return true;
+        }).block();
+
+        Map<String, Object> after = manager.withConnection(connection -> ChangeLog.readAfter(connection, 0, 10))
+                .block().stream().filter(change -> change.operation() == CapturedChange.Operation.INSERT)
+                .findFirst().orElseThrow().after();
+
+        assertThat((byte[]) after.get("a")).containsExactly(blob);
+        assertThat((byte[]) after.get("b")).isEmpty();
+        assertThat(after.get("c")).as("text that looks like a blob stays text").isEqualTo("{\"$b\":\"00\"}");
+        assertThat(after.get("id")).isEqualTo(1L);
+    }
+
+    @Test
+    void onlyTheColumnThatIsTheRowIdGoesWithoutTheBlobCheck() {
+        Map<String, Boolean> idChecked = new java.util.LinkedHashMap<>();
+        idChecked.put("a(id INTEGER PRIMARY KEY, v)", false);
+        idChecked.put("b(id integer, v, PRIMARY KEY(id DESC))", false);
+        idChecked.put("c(id INTEGER PRIMARY KEY DESC, v)", true);
+        idChecked.put("d(id INT PRIMARY KEY, v)", true);
+        idChecked.put("e(id INTEGER PRIMARY KEY, v) WITHOUT ROWID", true);
+        idChecked.put("f(id INTEGER, v INTEGER, PRIMARY KEY(id, v))", true);
+        idChecked.put("g(id INTEGER UNIQUE, v)", true);
+        for (Map.Entry<String, Boolean> table : idChecked.entrySet()) {
+            run("CREATE TABLE " + table.getKey());
+            String name = table.getKey().substring(0, 1);
+            String trigger = manager.withConnection(connection -> {
+                try (Statement statement = connection.createStatement();
+                     ResultSet row = statement.executeQuery("SELECT sql FROM sqlite_schema WHERE type = 'trigger'"
+                             + " AND name = 'tursosync_insert_" + name + "'")) {
+                    row.next();
+                    return row.getString(1);
+                }
+            }).block();
+            assertThat(trigger).as(table.getKey()).contains("new.\"v\" >= x''");
+            assertThat(trigger.contains("new.\"id\" >= x''")).as(table.getKey()).isEqualTo(table.getValue());
+        }
+        run("INSERT INTO c VALUES (x'01', 1)", "INSERT INTO a VALUES (7, x'02')");
+        assertThat(log().stream().filter(change -> change.operation() == CapturedChange.Operation.INSERT)
+                .map(change -> change.after().get("id")).toList().get(0)).isEqualTo(new byte[] {1});
+        assertThat(log().get(log().size() - 1).after()).containsEntry("id", 7L);
     }
 }
