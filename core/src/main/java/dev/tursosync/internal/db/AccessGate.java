@@ -63,7 +63,16 @@ public final class AccessGate {
         }
     }
 
-    private record Waiter(boolean exclusive, MonoSink<Permit> sink) {
+    /** A queued request; {@code permit} is set, under the monitor, when it is granted. */
+    private static final class Waiter {
+        final boolean exclusive;
+        final MonoSink<Permit> sink;
+        Permit permit;
+
+        Waiter(boolean exclusive, MonoSink<Permit> sink) {
+            this.exclusive = exclusive;
+            this.sink = sink;
+        }
     }
 
     /** The "closed" bit: the fast paths do not apply. */
@@ -157,8 +166,10 @@ public final class AccessGate {
     }
 
     /**
-     * A waiter cancelled while queued leaves the queue. A permit granted to a subscriber that cancelled at the same
-     * moment is dropped by Reactor as a discarded value, and the discard hook releases it.
+     * A waiter cancelled while queued leaves the queue. A permit granted to a waiter that cancels at the same moment
+     * is given back here: Reactor runs the cancel callback only when the cancel came before the permit was delivered,
+     * and a permit that arrives in between is dropped without the discard hook (the sink is marked done before the
+     * callback runs). The discard hook covers a permit that arrives after the callback; release is idempotent.
      */
     private Mono<Permit> request(boolean exclusive) {
         return Mono.<Permit>create(sink -> {
@@ -178,12 +189,21 @@ public final class AccessGate {
 
     private void cancel(Waiter waiter) {
         List<Waiter> granted;
+        Permit grantedToTheCancelled;
         synchronized (this) {
-            if (!queue.remove(waiter)) {
-                return;
+            grantedToTheCancelled = waiter.permit;
+            if (grantedToTheCancelled == null) {
+                if (!queue.remove(waiter)) {
+                    return;
+                }
+                granted = grantable();
+                updateClosed();
+            } else {
+                granted = List.of();
             }
-            granted = grantable();
-            updateClosed();
+        }
+        if (grantedToTheCancelled != null) {
+            grantedToTheCancelled.release();
         }
         deliver(granted);
     }
@@ -220,7 +240,7 @@ public final class AccessGate {
         List<Waiter> granted = List.of();
         while (!queue.isEmpty() && !exclusiveHeld) {
             Waiter head = queue.peekFirst();
-            if (head.exclusive()) {
+            if (head.exclusive) {
                 if (sharedHolders() > 0) {
                     break;
                 }
@@ -231,14 +251,16 @@ public final class AccessGate {
             if (granted.isEmpty()) {
                 granted = new ArrayList<>();
             }
-            granted.add(queue.pollFirst());
+            Waiter next = queue.pollFirst();
+            next.permit = new Permit(this, next.exclusive);
+            granted.add(next);
         }
         return granted;
     }
 
     private void deliver(List<Waiter> granted) {
         for (Waiter waiter : granted) {
-            waiter.sink().success(new Permit(this, waiter.exclusive()));
+            waiter.sink.success(waiter.permit);
         }
     }
 }

@@ -17,6 +17,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -270,15 +271,34 @@ public final class ConnectionManager implements StandaloneDatabase {
         return (Mono<Lease>) (Mono<? extends Lease>) leaseOn(lane);
     }
 
+    /**
+     * A lease made for a subscriber that cancels at that moment is released: by the discard hook when Reactor
+     * discards it, and by the cancel callback when Reactor drops it (its sink is marked done before the callback
+     * runs, and a value that arrives in between is dropped, not discarded). The handoff tells the callback whether a
+     * lease was made; release is idempotent.
+     */
     private Mono<ConnectionLease> leaseOn(Lane lane) {
         return whileOpen(gate.shared().flatMap(permit -> Mono.<ConnectionLease>create(sink -> {
+            AtomicReference<Object> handoff = new AtomicReference<>();
+            sink.onCancel(() -> {
+                if (handoff.getAndSet(CANCELLED_LEASE) instanceof ConnectionLease made) {
+                    made.release().subscribe();
+                }
+            });
             try {
                 lane.execute(() -> {
+                    ConnectionLease lease;
                     try {
-                        sink.success(newLease(permit, lane));
+                        lease = newLease(permit, lane);
                     } catch (Throwable error) {
                         permit.release();
                         sink.error(error);
+                        return;
+                    }
+                    if (handoff.compareAndSet(null, lease)) {
+                        sink.success(lease);
+                    } else {
+                        lease.release().subscribe();
                     }
                 });
             } catch (RuntimeException rejected) {
@@ -287,6 +307,9 @@ public final class ConnectionManager implements StandaloneDatabase {
             }
         }).doOnDiscard(ConnectionLease.class, lease -> lease.release().subscribe())));
     }
+
+    /** The handoff of a lease whose subscriber cancelled before it was made. */
+    private static final Object CANCELLED_LEASE = new Object();
 
     /**
      * As {@link #lease(Lane)}, the lease going to a callback: without any subscription when the shared permit is

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
 
 final class AccessGateTests {
 
@@ -88,6 +89,53 @@ final class AccessGateTests {
         reader.release();
         late.get(0).release();
         assertThat(gate.state()).containsExactly(0, 0, 0);
+    }
+
+    /**
+     * A waiter cancelled at the moment its permit is granted: Reactor's sink can drop the permit without a discard
+     * (its cancel marks the sink done before it runs the cancel callback, and a grant in between is "dropped", not
+     * discarded), so the gate must give back a permit it granted to a waiter that then cancelled. Thousands of races
+     * between the release that grants and the cancel; afterwards nothing may hold the gate.
+     */
+    @Test
+    void aPermitGrantedWhileItsWaiterCancelsIsGivenBack() throws Exception {
+        AccessGate gate = new AccessGate();
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 20_000; round++) {
+                AccessGate.Permit exclusive = gate.tryExclusive();
+                assertThat(exclusive).isNotNull();
+                java.util.concurrent.atomic.AtomicReference<AccessGate.Permit> received =
+                        new java.util.concurrent.atomic.AtomicReference<>();
+                // a consumer as the connection manager's: flatMap takes the permit even if cancelled meanwhile
+                Disposable waiting = gate.shared().flatMap(permit -> {
+                    received.set(permit);
+                    return Mono.empty();
+                }).subscribe();
+                java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+                Future<?> release = threads.submit(() -> {
+                    start.await();
+                    exclusive.release();
+                    return null;
+                });
+                Future<?> cancel = threads.submit(() -> {
+                    start.await();
+                    waiting.dispose();
+                    return null;
+                });
+                start.countDown();
+                release.get(10, TimeUnit.SECONDS);
+                cancel.get(10, TimeUnit.SECONDS);
+                if (received.get() != null) {
+                    // delivered before the cancel: the subscriber holds it
+                    received.get().release();
+                }
+                assertThat(gate.state()).as("round " + round + ": holders, exclusive, waiters once the subscriber"
+                        + " gave back what it got").containsExactly(0, 0, 0);
+            }
+        } finally {
+            threads.shutdownNow();
+        }
     }
 
     @Test
