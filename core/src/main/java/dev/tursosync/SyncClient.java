@@ -2,6 +2,7 @@ package dev.tursosync;
 
 import dev.tursosync.internal.client.DefaultSyncClient;
 import dev.tursosync.internal.client.SyncClientOptions;
+import dev.tursosync.internal.push.ReplayStatements;
 import dev.tursosync.spi.LocalDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -223,7 +224,7 @@ public interface SyncClient {
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration responseTimeout = Duration.ofSeconds(30);
         private int maxConnections = 4;
-        private Function<Mutation, @Nullable MutationResult> transform = mutation -> MutationResult.keep();
+        private Function<Mutation, @Nullable MutationResult> transform = ReplayStatements.KEEP_ALL;
         private int pushBatchSize = 1000;
         private long autoCheckpointWalBytes = 64L * 1024 * 1024;
         private long pullMemoryBytes = 8L * 1024 * 1024;

@@ -152,8 +152,8 @@ public final class ChangeLog {
     }
 
     /**
-     * Prepares, on a connection whose database has the log, the statements a pull's replay runs around each local
-     * insert it keeps, once for the whole replay rather than once per insert.
+     * Prepares, on a connection whose database has the log, the statements a pull's replay runs around the local
+     * inserts it keeps, once for the whole replay rather than once per insert.
      *
      * @param connection the replay's connection, inside its transaction
      * @return the statements; the caller closes them
@@ -172,14 +172,20 @@ public final class ChangeLog {
     /**
      * A replayed local insert is an upsert; where the pulled state has the key, the upsert's update is what the
      * triggers see, and pushed as an update it would match nothing once another client deleted the row: the local
-     * insert must stay an insert. So the replay reads where the log ends before each kept insert
-     * ({@link #lastChangeId()}) and logs the updates captured after that as inserts of their new image
-     * ({@link #recordUpdatesAsInserts(long)}). Both statements are prepared once, by {@link #keptInserts}.
+     * insert must stay an insert. So the updates the triggers log while kept inserts run are logged as inserts of
+     * their new image. The replay tells where each run of consecutive kept inserts starts
+     * ({@link #beforeKeptInsert()}) and ends ({@link #afterKeptInserts()}, before any other change and at the end):
+     * where the log ended before the run is read once, and the updates it logged after that are turned into inserts
+     * once, before anything else is replayed, rather than once per insert. Both statements are prepared once, by
+     * {@link #keptInserts}.
      */
     public static final class KeptInserts implements AutoCloseable {
 
+        private static final long NO_RUN = -1;
         private final PreparedStatement lastId;
         private final PreparedStatement updatesAsInserts;
+        /** The last change id before the current run of kept inserts, or {@link #NO_RUN} outside one. */
+        private long runStart = NO_RUN;
 
         private KeptInserts(PreparedStatement lastId, PreparedStatement updatesAsInserts) {
             this.lastId = lastId;
@@ -187,27 +193,36 @@ public final class ChangeLog {
         }
 
         /**
-         * The highest change id in the log, as the connection's transaction sees it now.
+         * Call before a kept insert is replayed: a run starts here unless the change before was a kept insert too.
          *
-         * @return the id, 0 if the log is empty
-         * @throws SQLException if reading fails
+         * @throws SQLException if reading the log fails
          */
-        public long lastChangeId() throws SQLException {
-            try (ResultSet row = lastId.executeQuery()) {
-                row.next();
-                return row.getLong(1);
+        public void beforeKeptInsert() throws SQLException {
+            if (runStart == NO_RUN) {
+                runStart = lastChangeId();
             }
         }
 
         /**
-         * Logs the updates captured after a change id as inserts of their new image.
+         * Call before any other change is replayed, and once every change was: ends the run of kept inserts, if one
+         * is open, by logging the updates captured since it started as inserts of their new image.
          *
-         * @param afterId the last change id before the replayed insert
          * @throws SQLException if SQLite refuses
          */
-        public void recordUpdatesAsInserts(long afterId) throws SQLException {
-            updatesAsInserts.setLong(1, afterId);
+        public void afterKeptInserts() throws SQLException {
+            if (runStart == NO_RUN) {
+                return;
+            }
+            updatesAsInserts.setLong(1, runStart);
             updatesAsInserts.executeUpdate();
+            runStart = NO_RUN;
+        }
+
+        private long lastChangeId() throws SQLException {
+            try (ResultSet row = lastId.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
         }
 
         @Override

@@ -31,7 +31,8 @@ public final class ReplicaConnections {
         SENTINEL,
         /**
          * The pull's replay: read-write, {@code BEGIN IMMEDIATE} transactions, with no other connection open than
-         * its {@link #NO_CHECKPOINT_GUARD}; {@code synchronous = FULL}, so a commit forces the whole WAL.
+         * its {@link #NO_CHECKPOINT_GUARD}; {@code synchronous = FULL}, so a commit forces the whole WAL; no generated
+         * keys ({@code getGeneratedKeys} returns nothing).
          */
         NO_CHECKPOINT_WRITER,
         /**
@@ -71,6 +72,9 @@ public final class ReplicaConnections {
         }
         if (role == Role.NO_CHECKPOINT_WRITER) {
             config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+            // sqlite-jdbc otherwise follows every INSERT it runs with a regex over its text and a freshly prepared
+            // SELECT last_insert_rowid(): for a replay, once per replayed insert, and nothing reads the keys
+            config.setGetGeneratedKeys(false);
         }
         String url = role == Role.CHECK_ONLY ? "jdbc:sqlite:file:" + database.toAbsolutePath() + "?immutable=1"
                 : "jdbc:sqlite:" + database;

@@ -9,6 +9,8 @@ import dev.tursosync.TransformFailedException;
 import dev.tursosync.internal.capture.CapturedChange;
 import dev.tursosync.internal.hrana.AtomicBatch;
 import dev.tursosync.internal.hrana.HranaStatement;
+import dev.tursosync.internal.push.StatementTexts.Kind;
+import dev.tursosync.internal.push.StatementTexts.Shape;
 import dev.tursosync.internal.sql.AlterTable;
 import dev.tursosync.internal.sql.RowidAlias;
 import java.util.ArrayList;
@@ -47,6 +49,15 @@ import java.util.stream.Collectors;
  */
 public final class ReplayStatements {
 
+    /**
+     * The transform hook of a client that sets none: keeps every change. {@link #decide} knows it and skips building
+     * the {@link Mutation} (a copy of both images) it would ignore.
+     */
+    public static final Function<Mutation, MutationResult> KEEP_ALL = mutation -> MutationResult.keep();
+
+    private static final char NULL = 'n';
+    private static final char NOT_NULL = '-';
+
     private ReplayStatements() {
     }
 
@@ -60,7 +71,7 @@ public final class ReplayStatements {
     public static List<AtomicBatch.Entry> of(CapturedChange change, TableKeys keys) {
         return switch (change.operation()) {
             case SCHEMA -> List.of(schema(change.sql()));
-            case INSERT -> insert(change.table(), change.after(), keys.of(change.table()));
+            case INSERT -> insert(change.table(), change.after(), keys);
             case UPDATE -> update(change.table(), change.before(), change.after(), keys);
             case DELETE -> List.of(AtomicBatch.Entry.of(delete(change.table(), change.before(), keys)));
         };
@@ -90,7 +101,7 @@ public final class ReplayStatements {
      * @throws TransformFailedException if the hook throws
      */
     public static MutationResult decide(CapturedChange change, Function<Mutation, MutationResult> transform) {
-        if (change.operation() == CapturedChange.Operation.SCHEMA) {
+        if (change.operation() == CapturedChange.Operation.SCHEMA || transform == KEEP_ALL) {
             return MutationResult.keep();
         }
         MutationResult decision;
@@ -150,13 +161,31 @@ public final class ReplayStatements {
         return HranaStatement.query("SELECT " + columns + " FROM " + quote(table) + " LIMIT 0");
     }
 
-    private static List<AtomicBatch.Entry> insert(String table, Map<String, Object> after, List<String> primaryKey) {
-        List<String> columns = new ArrayList<>(after.keySet());
+    private static List<AtomicBatch.Entry> insert(String table, Map<String, Object> after, TableKeys keys) {
+        List<String> primaryKey = keys.of(table);
+        List<String> columns = List.copyOf(after.keySet());
+        boolean upsert = !primaryKey.isEmpty() && columns.containsAll(primaryKey);
+        String sql = keys.texts().of(new Shape(Kind.INSERT, table, columns, List.of(), ""),
+                () -> insertText(table, columns, primaryKey, upsert));
+        HranaStatement insert = HranaStatement.update(sql, after.values().toArray());
+        String nulls = upsert ? nulls(primaryKey, after) : "";
+        if (nulls.indexOf(NULL) < 0) {
+            return List.of(AtomicBatch.Entry.of(insert));
+        }
+        // ON CONFLICT cannot match a key with a NULL part: the row with that key goes first
+        String deleteSql = keys.texts().of(new Shape(Kind.DELETE_KEY, table, primaryKey, List.of(), nulls),
+                () -> "DELETE FROM " + quote(table) + " WHERE " + matchAll(primaryKey, after));
+        HranaStatement delete = HranaStatement.update(deleteSql, primaryKey.stream().map(after::get).toArray());
+        return List.of(AtomicBatch.Entry.of(delete), AtomicBatch.Entry.of(insert));
+    }
+
+    /** An insert of the columns, or an upsert on the primary key when they hold all of it. */
+    private static String insertText(String table, List<String> columns, List<String> primaryKey, boolean upsert) {
         StringBuilder sql = new StringBuilder("INSERT INTO ").append(quote(table)).append('(')
                 .append(quoteAll(columns)).append(") VALUES (")
                 .append(columns.stream().map(column -> "?").collect(Collectors.joining(","))).append(')');
-        if (primaryKey.isEmpty() || !columns.containsAll(primaryKey)) {
-            return List.of(AtomicBatch.Entry.of(HranaStatement.update(sql.toString(), after.values().toArray())));
+        if (!upsert) {
+            return sql.toString();
         }
         List<String> others = columns.stream().filter(column -> !primaryKey.contains(column)).toList();
         sql.append(" ON CONFLICT(").append(quoteAll(primaryKey)).append(')');
@@ -167,56 +196,79 @@ public final class ReplayStatements {
                     .map(column -> quote(column) + "=excluded." + quote(column))
                     .collect(Collectors.joining(",")));
         }
-        HranaStatement upsert = HranaStatement.update(sql.toString(), after.values().toArray());
-        if (primaryKey.stream().noneMatch(column -> after.get(column) == null)) {
-            return List.of(AtomicBatch.Entry.of(upsert));
-        }
-        HranaStatement delete = HranaStatement.update("DELETE FROM " + quote(table) + " WHERE "
-                + matchAll(primaryKey, after), primaryKey.stream().map(after::get).toArray());
-        return List.of(AtomicBatch.Entry.of(delete), AtomicBatch.Entry.of(upsert));
+        return sql.toString();
     }
 
     private static List<AtomicBatch.Entry> update(String table, Map<String, Object> before,
                                                   Map<String, Object> after, TableKeys keys) {
-        List<String> changed = after.keySet().stream()
-                .filter(column -> !before.containsKey(column) || !Mutation.sameValue(before.get(column),
-                        after.get(column)))
-                .toList();
+        List<String> changed = new ArrayList<>();
+        List<Object> args = new ArrayList<>();
+        for (Map.Entry<String, Object> column : after.entrySet()) {
+            if (!before.containsKey(column.getKey())
+                    || !Mutation.sameValue(before.get(column.getKey()), column.getValue())) {
+                changed.add(column.getKey());
+                args.add(column.getValue());
+            }
+        }
         if (changed.isEmpty()) {
             return List.of();
         }
-        List<Object> args = new ArrayList<>();
-        changed.forEach(column -> args.add(after.get(column)));
-        String sql = "UPDATE " + quote(table) + " SET "
+        List<String> identity = identity(table, before, keys);
+        String sql = keys.texts().of(new Shape(Kind.UPDATE, table, List.copyOf(changed),
+                List.copyOf(before.keySet()), nulls(identity, before)), () -> "UPDATE " + quote(table) + " SET "
                 + changed.stream().map(column -> quote(column) + "=?").collect(Collectors.joining(","))
-                + where(table, before, keys, args);
+                + where(table, identity, before, keys));
+        identity.forEach(column -> args.add(before.get(column)));
         return List.of(AtomicBatch.Entry.of(HranaStatement.update(sql, args.toArray())));
     }
 
     private static HranaStatement delete(String table, Map<String, Object> before, TableKeys keys) {
-        List<Object> args = new ArrayList<>();
-        String sql = "DELETE FROM " + quote(table) + where(table, before, keys, args);
-        return HranaStatement.update(sql, args.toArray());
+        List<String> identity = identity(table, before, keys);
+        String sql = keys.texts().of(new Shape(Kind.DELETE, table, List.of(), List.copyOf(before.keySet()),
+                nulls(identity, before)), () -> "DELETE FROM " + quote(table) + where(table, identity, before, keys));
+        Object[] args = new Object[identity.size()];
+        for (int i = 0; i < args.length; i++) {
+            args[i] = before.get(identity.get(i));
+        }
+        return HranaStatement.update(sql, args);
     }
 
-    /** The identity predicate of the row a before image describes; appends its arguments. */
-    private static String where(String table, Map<String, Object> before, TableKeys keys, List<Object> args) {
+    /** The columns whose values identify the row a before image describes: its primary key, else all of them. */
+    private static List<String> identity(String table, Map<String, Object> before, TableKeys keys) {
         List<String> primaryKey = keys.of(table);
         if (!primaryKey.isEmpty() && before.keySet().containsAll(primaryKey)) {
-            primaryKey.forEach(column -> args.add(before.get(column)));
-            return " WHERE " + matchAll(primaryKey, before);
+            return primaryKey;
         }
-        List<String> columns = new ArrayList<>(before.keySet());
-        columns.forEach(column -> args.add(before.get(column)));
-        Set<String> names = new LinkedHashSet<>(columns);
+        return List.copyOf(before.keySet());
+    }
+
+    /**
+     * The identity predicate of the row a before image describes, on its {@link #identity} columns: by key, or
+     * through the row id when the table has none.
+     */
+    private static String where(String table, List<String> identity, Map<String, Object> before, TableKeys keys) {
+        List<String> primaryKey = keys.of(table);
+        if (!primaryKey.isEmpty() && identity.equals(primaryKey)) {
+            return " WHERE " + matchAll(identity, before);
+        }
+        Set<String> names = new LinkedHashSet<>(identity);
         names.addAll(keys.columns(table));
         Optional<String> alias = RowidAlias.of(names);
         if (alias.isEmpty()) {
-            return " WHERE " + matchAll(columns, before);
+            return " WHERE " + matchAll(identity, before);
         }
         String rowid = quote(alias.get());
-        return " WHERE " + rowid + " = (SELECT " + rowid + " FROM " + quote(table) + " WHERE " + matchAll(columns, before)
-                + " LIMIT 1)";
+        return " WHERE " + rowid + " = (SELECT " + rowid + " FROM " + quote(table) + " WHERE "
+                + matchAll(identity, before) + " LIMIT 1)";
+    }
+
+    /** For each column, whether its value is {@code NULL}: the part of a shape that decides {@code =} or {@code IS}. */
+    private static String nulls(List<String> columns, Map<String, Object> values) {
+        char[] marks = new char[columns.size()];
+        for (int i = 0; i < marks.length; i++) {
+            marks[i] = values.get(columns.get(i)) == null ? NULL : NOT_NULL;
+        }
+        return new String(marks);
     }
 
     /**

@@ -9,7 +9,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The primary-key and column names of local tables, read once per push (or per schema change of a replay). */
+/**
+ * The primary-key and column names of local tables, read once per push (or per schema change of a replay), and the
+ * statement texts built from them ({@link StatementTexts}), which live exactly as long as the names do.
+ */
 public final class TableKeys {
 
     /** A table's names, as replay needs them. */
@@ -18,6 +21,7 @@ public final class TableKeys {
 
     private static final Names NONE = new Names(List.of(), List.of());
     private final Map<String, Names> tables = new HashMap<>();
+    private final StatementTexts texts = new StatementTexts();
 
     /**
      * Reads the primary key and the columns of every table named.
@@ -70,5 +74,10 @@ public final class TableKeys {
      */
     public List<String> columns(String table) {
         return tables.getOrDefault(table, NONE).columns();
+    }
+
+    /** The texts of the statements generated with these names. */
+    StatementTexts texts() {
+        return texts;
     }
 }

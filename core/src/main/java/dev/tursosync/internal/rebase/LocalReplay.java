@@ -37,6 +37,8 @@ import java.util.function.Function;
  */
 public final class LocalReplay {
 
+    private static final List<String> ROW_KEYWORDS = List.of("INSERT", "UPDATE", "DELETE", "REPLACE");
+
     private final ChangeCapture capture;
     private final Function<Mutation, MutationResult> transform;
 
@@ -87,6 +89,7 @@ public final class LocalReplay {
                             .toList());
                 }
             }
+            endKeptInserts(keptInserts, pending, revision);
         } finally {
             closeAll(prepared);
         }
@@ -95,10 +98,11 @@ public final class LocalReplay {
     }
 
     /**
-     * Replays one change. Row statements are prepared once per text, and the log's statements around a kept insert
-     * once per replay; anything else (schema changes, a rewrite that
-     * is not plain DML) is told to capture, which logs DDL and re-creates triggers. A schema change the pulled state
-     * already has (its probe says so) is skipped.
+     * Replays one change. Row statements are prepared once per text (their texts are built once per shape, by
+     * {@link TableKeys}), and the log's statements around the kept inserts once per replay, run once per run of
+     * consecutive kept inserts; anything else (schema changes, a rewrite that is not plain DML) is told to capture,
+     * which logs DDL and re-creates triggers. A schema change the pulled state already has (its probe says so) is
+     * skipped.
      */
     private boolean replayOne(Connection connection, CapturedChange change, TableKeys keys,
                               Map<String, PreparedStatement> prepared, ChangeLog.KeptInserts keptInserts,
@@ -109,8 +113,12 @@ public final class LocalReplay {
             List<AtomicBatch.Entry> entries = ReplayStatements.decided(change, keys, decision);
             boolean keptInsert = change.operation() == CapturedChange.Operation.INSERT
                     && decision.kind() == MutationResult.Kind.KEEP;
-            // only a kept insert, replayed as an upsert, needs to know where its captured rows start
-            long logBefore = keptInsert ? keptInserts.lastChangeId() : 0;
+            // only kept inserts, replayed as upserts, need to know where their captured rows start
+            if (keptInsert) {
+                keptInserts.beforeKeptInsert();
+            } else {
+                keptInserts.afterKeptInserts();
+            }
             boolean replayed = false;
             for (AtomicBatch.Entry entry : entries) {
                 if (alreadyDone(connection, entry)) {
@@ -119,9 +127,6 @@ public final class LocalReplay {
                 execute(connection, entry.statement(), generated, prepared);
                 replayed = true;
             }
-            if (keptInsert) {
-                keptInserts.recordUpdatesAsInserts(logBefore);
-            }
             return replayed;
         } catch (SQLException e) {
             throw new ReplayFailedException(change.id(), change.table(), change.operation().name(), revision,
@@ -129,6 +134,18 @@ public final class LocalReplay {
         } catch (UncheckedSqlException e) {
             throw new ReplayFailedException(change.id(), change.table(), change.operation().name(), revision,
                     e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /** Ends the last run of kept inserts; a failure names the last change, a kept insert of that run. */
+    private static void endKeptInserts(ChangeLog.KeptInserts keptInserts, List<CapturedChange> pending,
+                                       String revision) {
+        try {
+            keptInserts.afterKeptInserts();
+        } catch (SQLException e) {
+            CapturedChange last = pending.get(pending.size() - 1);
+            throw new ReplayFailedException(last.id(), last.table(), last.operation().name(), revision,
+                    e.getMessage(), e);
         }
     }
 
@@ -174,9 +191,16 @@ public final class LocalReplay {
 
     /** Whether a statement only writes rows (a generated one, or a rewrite that is plain DML). */
     private static boolean isRowStatement(String sql) {
-        String start = sql.stripLeading().toUpperCase(java.util.Locale.ROOT);
-        return start.startsWith("INSERT") || start.startsWith("UPDATE") || start.startsWith("DELETE")
-                || start.startsWith("REPLACE");
+        int start = 0;
+        while (start < sql.length() && Character.isWhitespace(sql.charAt(start))) {
+            start++;
+        }
+        for (String keyword : ROW_KEYWORDS) {
+            if (sql.regionMatches(true, start, keyword, 0, keyword.length())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static PreparedStatement prepare(Connection connection, String sql) {

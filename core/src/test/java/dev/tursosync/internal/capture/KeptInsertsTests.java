@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The replay prepares the statements around its kept inserts once ({@link ChangeLog#keptInserts}) and runs them
- * for every insert of its transaction: each run must see the rows the triggers logged since the last one, and turn
- * into inserts only the updates logged after the mark it is given.
+ * The replay prepares the statements around its kept inserts once ({@link ChangeLog#keptInserts}) and runs them once
+ * per run of consecutive kept inserts: the updates the triggers logged during a run become inserts, and no update
+ * logged before the run or between two runs does.
  */
 class KeptInsertsTests {
 
@@ -40,35 +40,40 @@ class KeptInsertsTests {
     }
 
     @Test
-    void oneSetOfStatementsServesEveryKeptInsertOfATransaction() {
+    void theUpdatesOfARunOfKeptInsertsBecomeInsertsAndNoOthers() {
         List<CapturedChange> log = run(connection -> {
             connection.setAutoCommit(false);
             try (ChangeLog.KeptInserts kept = ChangeLog.keptInserts(connection)) {
                 execute(connection, "INSERT INTO t VALUES (1, 'a')");
                 execute(connection, "UPDATE t SET v = 'b' WHERE id = 1");
-                long first = kept.lastChangeId();
-                assertThat(first).isEqualTo(ChangeLog.lastChangeId(connection));
+                kept.afterKeptInserts();
+                kept.beforeKeptInsert();
                 execute(connection, upsert(1, "c"));
-                kept.recordUpdatesAsInserts(first);
-
-                long second = kept.lastChangeId();
-                assertThat(second).as("the reused query sees the rows logged since its last run")
-                        .isEqualTo(first + 1);
+                kept.beforeKeptInsert();
                 execute(connection, upsert(2, "d"));
+                kept.beforeKeptInsert();
                 execute(connection, upsert(1, "e"));
-                kept.recordUpdatesAsInserts(second);
+                kept.afterKeptInserts();
+                execute(connection, "UPDATE t SET v = 'f' WHERE id = 2");
+                kept.afterKeptInserts();
+                kept.beforeKeptInsert();
+                execute(connection, upsert(2, "g"));
+                kept.afterKeptInserts();
+                execute(connection, "UPDATE t SET v = 'h' WHERE id = 2");
+                kept.afterKeptInserts();
             }
             connection.commit();
             connection.setAutoCommit(true);
             return ChangeLog.readAfter(connection, 0, Integer.MAX_VALUE);
         });
         List<CapturedChange> rows = log.stream().filter(change -> change.operation() != Operation.SCHEMA).toList();
-        assertThat(rows).extracting(CapturedChange::operation).containsExactly(Operation.INSERT, Operation.UPDATE,
-                Operation.INSERT, Operation.INSERT, Operation.INSERT);
-        assertThat(rows.get(1).before()).as("the update before the first mark keeps its old image").isNotNull();
-        assertThat(rows.get(2).before()).isNull();
-        assertThat(rows.get(4).before()).isNull();
-        assertThat(rows).extracting(change -> change.after().get("v")).containsExactly("a", "b", "c", "d", "e");
+        assertThat(rows).extracting(change -> change.after().get("v"))
+                .containsExactly("a", "b", "c", "d", "e", "f", "g", "h");
+        assertThat(rows).extracting(CapturedChange::operation).as("updates outside the runs stay updates")
+                .containsExactly(Operation.INSERT, Operation.UPDATE, Operation.INSERT, Operation.INSERT,
+                        Operation.INSERT, Operation.UPDATE, Operation.INSERT, Operation.UPDATE);
+        assertThat(rows).extracting(change -> change.before() == null)
+                .containsExactly(true, false, true, true, true, false, true, false);
     }
 
     private static String upsert(long id, String value) {
