@@ -218,7 +218,14 @@ public final class ChangeLog {
             runStart = NO_RUN;
         }
 
-        private long lastChangeId() throws SQLException {
+        /**
+         * The largest id in the log, as the connection's transaction sees it now: where the log ends after the
+         * changes replayed so far.
+         *
+         * @return the id, 0 if the log is empty
+         * @throws SQLException if reading fails
+         */
+        public long lastChangeId() throws SQLException {
             try (ResultSet row = lastId.executeQuery()) {
                 row.next();
                 return row.getLong(1);

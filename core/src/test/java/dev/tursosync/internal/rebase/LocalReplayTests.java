@@ -7,6 +7,7 @@ import dev.tursosync.MutationResult;
 import dev.tursosync.ReplayFailedException;
 import dev.tursosync.internal.capture.CapturedChange;
 import dev.tursosync.internal.capture.CapturedChange.Operation;
+import dev.tursosync.internal.capture.CarriedPositions;
 import dev.tursosync.internal.capture.ChangeCapture;
 import dev.tursosync.internal.capture.ChangeLog;
 import dev.tursosync.internal.db.ReplicaConnections;
@@ -120,7 +121,7 @@ class LocalReplayTests {
             connection.setAutoCommit(false);
             try {
                 int replayed = new LocalReplay(new ChangeCapture(), mutation -> MutationResult.keep())
-                        .replay(connection, "client", 1, "revision", changes);
+                        .replay(connection, "client", 1, "revision", changes, CarriedPositions.NONE);
                 assertThat(replayed).isEqualTo(changes.size());
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
