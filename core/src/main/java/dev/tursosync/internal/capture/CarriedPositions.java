@@ -1,5 +1,6 @@
 package dev.tursosync.internal.capture;
 
+import dev.tursosync.SyncProtocolException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -118,21 +119,28 @@ public record CarriedPositions(List<Entry> entries) {
      * @param changeId   the position's change id
      * @return the id (0: none of the current log), or empty when no entry is of that generation (its changes are
      *         not in the current log)
+     * @throws SyncProtocolException if the position is beyond the last change of that generation that was replayed:
+     *                               no batch of this client can have left it, and nothing may be dropped for it
      */
     public OptionalLong throughId(long generation, long changeId) {
         Entry best = null;
-        boolean known = false;
+        long last = -1;
         for (Entry entry : entries) {
             if (entry.generation() != generation) {
                 continue;
             }
-            known = true;
+            last = Math.max(last, entry.changeId());
             if (entry.changeId() <= changeId && (best == null || entry.changeId() > best.changeId())) {
                 best = entry;
             }
         }
-        if (!known) {
+        if (last < 0) {
             return OptionalLong.empty();
+        }
+        if (changeId > last) {
+            throw new SyncProtocolException("the remote records change " + changeId + " of pull generation "
+                    + generation + " as pushed by this client, beyond the last change of that generation it replayed ("
+                    + last + "); nothing is dropped locally");
         }
         return OptionalLong.of(best == null ? 0 : best.throughId());
     }

@@ -1,7 +1,9 @@
 package dev.tursosync.internal.capture;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tursosync.SyncProtocolException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -27,10 +29,16 @@ final class CarriedPositionsTests {
         assertThat(THREE.throughId(3, 9)).isEqualTo(OptionalLong.of(7));
         assertThat(THREE.throughId(3, 10)).as("between two entries").isEqualTo(OptionalLong.of(7));
         assertThat(THREE.throughId(3, 12)).isEqualTo(OptionalLong.of(11));
-        assertThat(THREE.throughId(3, 40)).isEqualTo(OptionalLong.of(11));
         assertThat(THREE.throughId(3, 3)).as("below every entry: nothing of the current log")
                 .isEqualTo(OptionalLong.of(0));
         assertThat(THREE.throughId(5, 2)).isEqualTo(OptionalLong.of(3));
+    }
+
+    @Test
+    void aPositionBeyondTheLastReplayedChangeOfItsGenerationIsAProtocolError() {
+        // a batch of generation 3 can end at most at its last replayed change: a server claiming more drops nothing
+        assertThatThrownBy(() -> THREE.throughId(3, 13)).isInstanceOf(SyncProtocolException.class)
+                .hasMessageContaining("nothing is dropped locally");
     }
 
     @Test
