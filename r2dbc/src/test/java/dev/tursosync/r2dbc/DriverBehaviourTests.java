@@ -537,4 +537,59 @@ class DriverBehaviourTests {
         assertThat(database.jdbc().queryForList("SELECT id FROM y ORDER BY id", Long.class))
                 .containsExactly(1L, 2L, 5L);
     }
+
+    @Test
+    void anExecutionRunsTheValuesBoundWhenExecuteWasCalledAlthoughTheStatementIsBoundAgainBeforeItRuns() {
+        database.jdbc().execute("CREATE TABLE rebound (n INTEGER, t TEXT)");
+        List<Long> counts = with(connection -> {
+            io.r2dbc.spi.Statement statement = connection.createStatement("INSERT INTO rebound VALUES (?, ?)")
+                    .bind(0, 1).bind(1, "a").add().bind(0, 2).bind(1, "b");
+            Publisher<? extends Result> execution = statement.execute();
+            statement.bind(0, 9).bind(1, "z").add().bind(0, 8).bind(1, "y");
+            return Flux.from(execution).concatMap(Result::getRowsUpdated);
+        });
+        assertThat(counts).containsExactly(1L, 1L);
+        assertThat(database.jdbc().queryForList("SELECT n || t FROM rebound ORDER BY n", String.class))
+                .as("neither a set added after execute() nor the values bound again run")
+                .containsExactly("1a", "2b");
+    }
+
+    @Test
+    void bindingSetsOfAScriptWhoseStatementsNumberTheirMarkersOtherwiseBindEachValueToItsMarker() {
+        database.jdbc().execute("CREATE TABLE swapped (a TEXT, b TEXT, c TEXT)");
+        with(connection -> Flux.from(connection.createStatement("INSERT INTO swapped VALUES (?2, ?1, ?3)")
+                        .bind(0, "x").bind(1, "y").bind(2, "1").add().bind(0, "p").bind(1, "q").bind(2, "2").execute())
+                .concatMap(Result::getRowsUpdated));
+        with(connection -> Flux.from(connection.createStatement("INSERT INTO swapped (a, c) VALUES (:b, '3' || :b);"
+                                + " INSERT INTO swapped (a, b, c) VALUES (:a, :b, '4' || :a)")
+                        .bind("b", "m").bind("a", "n").add().bind("b", "r").bind("a", "s").execute())
+                .concatMap(Result::getRowsUpdated));
+        assertThat(database.jdbc().queryForList("SELECT a || '/' || ifnull(b, '-') FROM swapped ORDER BY c",
+                String.class)).containsExactly("y/x", "q/p", "m/-", "r/-", "n/m", "s/r");
+    }
+
+    @Test
+    void bindingSetsBeyondOneDatabaseTaskGiveEveryCountInOrderAndAFailureInALaterTaskAfterThem() {
+        database.jdbc().execute("CREATE TABLE many (id INTEGER PRIMARY KEY)");
+        List<Object> outcome = with(connection -> {
+            io.r2dbc.spi.Statement statement = connection.createStatement("INSERT INTO many VALUES (?)");
+            for (int id = 1; id <= 600; id++) {
+                // 600 sets: database tasks of 256, 256 and 88 row changes; set 530 repeats id 7
+                statement.bind(0, id == 530 ? 7 : id);
+                if (id < 600) {
+                    statement.add();
+                }
+            }
+            return Flux.from(statement.execute())
+                    .concatMap(Result::getRowsUpdated)
+                    .cast(Object.class)
+                    .onErrorResume(R2dbcDataIntegrityViolationException.class, duplicate -> Mono.just("duplicate"))
+                    .concatWith(update(connection, "INSERT INTO many VALUES (1000)"));
+        });
+        assertThat(outcome).as("529 counts, the failure, then the next statement's count").hasSize(531);
+        assertThat(outcome.subList(0, 529)).containsOnly(1L);
+        assertThat(outcome.subList(529, 531)).containsExactly("duplicate", 1L);
+        assertThat(database.jdbc().queryForObject("SELECT count(*) || ':' || max(id) FROM many", String.class))
+                .as("the sets before the failing one ran, none after it").isEqualTo("530:1000");
+    }
 }

@@ -41,4 +41,21 @@ class SqlScriptTests {
                 "SELECT :a", "SELECT :a, ?");
         assertThat(units.get(3).parameters()).as("the named parameter is shared, ? is new").containsExactly(1, 2);
     }
+
+    @Test
+    void aStatementTakesTheScriptsParametersInOrderOnlyWhenItsMarkersAreOneToTheLastInTurn() {
+        assertThat(SqlScript.parse("INSERT INTO t VALUES (?, ?)").units().get(0).takesAllInOrder(2)).isTrue();
+        assertThat(SqlScript.parse("SELECT :a, :b, :a").units().get(0).takesAllInOrder(2)).isTrue();
+        assertThat(SqlScript.parse("SELECT 1").units().get(0).takesAllInOrder(0)).isTrue();
+        assertThat(SqlScript.parse("INSERT INTO t VALUES (?2, ?1)").units().get(0).takesAllInOrder(2))
+                .as("SQLite's own ?2 is the script's ?2").isTrue();
+        List<SqlScript.Unit> named = SqlScript.parse("SELECT :b; SELECT :a, :b").units();
+        assertThat(named.get(0).takesAllInOrder(2)).isFalse();
+        assertThat(named.get(1).takesAllInOrder(2)).as(":a is the script's 2nd, the statement's 1st").isFalse();
+        assertThat(SqlScript.parse("SELECT ?1, ?3").units().get(0).takesAllInOrder(3))
+                .as("?2 is skipped").isFalse();
+        List<SqlScript.Unit> two = SqlScript.parse("SELECT ?; SELECT ?").units();
+        assertThat(two.get(0).takesAllInOrder(2)).isFalse();
+        assertThat(two.get(1).takesAllInOrder(2)).isFalse();
+    }
 }

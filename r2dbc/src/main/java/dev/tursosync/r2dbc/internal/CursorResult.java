@@ -3,6 +3,8 @@ package dev.tursosync.r2dbc.internal;
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import io.r2dbc.spi.Result;
 import io.r2dbc.spi.Row;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -29,14 +31,28 @@ import reactor.core.publisher.Operators;
 final class CursorResult {
 
     private static final int MAX_BATCH = 256;
+    private static final VarHandle SUBSCRIBED;
+    private static final VarHandle FINISHED;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            SUBSCRIBED = lookup.findVarHandle(CursorResult.class, "subscribed", boolean.class);
+            FINISHED = lookup.findVarHandle(CursorResult.class, "finished", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final Operation operation;
     private final Cursor cursor;
     private final String sql;
     private final int fetchSize;
     private final Runnable ended;
-    private final AtomicBoolean subscribed = new AtomicBoolean();
-    private final AtomicBoolean finished = new AtomicBoolean();
+    /** Set once by the first reading (or abandonment); a field, not an atomic object, as a batch makes one per row. */
+    private volatile boolean subscribed;
+    /** Set once by {@link #finish()}. */
+    private volatile boolean finished;
     private volatile Reader<?> reader;
     /** Links of the connection's {@link OpenResults}, guarded by its monitor. */
     CursorResult previousOpen;
@@ -88,7 +104,7 @@ final class CursorResult {
 
     /** Ends a result nobody consumed, because its connection closes. */
     void abandon() {
-        if (subscribed.compareAndSet(false, true)) {
+        if (claimSubscription()) {
             finish();
             return;
         }
@@ -103,7 +119,7 @@ final class CursorResult {
      * then ends the hold. Runs once.
      */
     private void finish() {
-        if (!finished.compareAndSet(false, true)) {
+        if (!FINISHED.compareAndSet(this, false, true)) {
             return;
         }
         operation.session().untrack(this);
@@ -115,6 +131,11 @@ final class CursorResult {
             cursor.closeQuietly();
             return true;
         }, sql, (closed, error) -> end());
+    }
+
+    /** Whether this is the result's first reading (or abandonment); {@code false} every later time. */
+    private boolean claimSubscription() {
+        return SUBSCRIBED.compareAndSet(this, false, true);
     }
 
     private void end() {
@@ -134,7 +155,7 @@ final class CursorResult {
 
         @Override
         public void subscribe(CoreSubscriber<? super T> actual) {
-            if (!subscribed.compareAndSet(false, true)) {
+            if (!claimSubscription()) {
                 Operators.error(actual, new IllegalStateException("a Result can be consumed only once"));
                 return;
             }
@@ -159,7 +180,7 @@ final class CursorResult {
 
         @Override
         public T call() {
-            if (!subscribed.compareAndSet(false, true)) {
+            if (!claimSubscription()) {
                 throw new IllegalStateException("a Result can be consumed only once");
             }
             try {

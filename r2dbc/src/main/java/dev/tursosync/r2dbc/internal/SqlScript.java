@@ -22,6 +22,25 @@ public final class SqlScript {
      * @param parameters local parameter number - 1 mapped to the script parameter number
      */
     public record Unit(String sql, int[] parameters) {
+
+        /**
+         * Whether the statement's parameters are the script's parameters 1 to {@code count}, in order: then a binding
+         * set of the script is the statement's own.
+         *
+         * @param count the script's parameter count
+         * @return {@code true} if local parameter {@code i} is script parameter {@code i} for every one of them
+         */
+        public boolean takesAllInOrder(int count) {
+            if (parameters.length != count) {
+                return false;
+            }
+            for (int i = 0; i < count; i++) {
+                if (parameters[i] != i + 1) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     /** Most applications run a few hundred distinct statements; beyond that the cache starts over. */

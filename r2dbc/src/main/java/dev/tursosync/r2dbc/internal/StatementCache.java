@@ -92,7 +92,8 @@ final class StatementCache {
     static long run(PreparedStatement statement) throws SQLException {
         statement.addBatch();
         try {
-            int[] counts = statement.executeBatch();
+            // the counts as sqlite-jdbc has them: its executeBatch() converts them to an int[] through a stream
+            long[] counts = statement.executeLargeBatch();
             return counts.length == 0 ? 0 : Math.max(0, counts[0]);
         } catch (BatchUpdateException e) {
             // the batch wraps SQLite's own error, whose code tells what failed

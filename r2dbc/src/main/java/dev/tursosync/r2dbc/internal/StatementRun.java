@@ -4,7 +4,6 @@ import dev.tursosync.spi.Turns;
 import io.r2dbc.spi.Blob;
 import io.r2dbc.spi.Clob;
 import io.r2dbc.spi.Result;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -67,7 +66,11 @@ final class StatementRun extends Flux<Result> {
         private boolean cancelled;
         private boolean released;
         private Throwable error;
-        private final ArrayDeque<CursorResult> ready = new ArrayDeque<>();
+        /** The results of a group of row changes that ran together; those from {@code readyAt} on are not sent. */
+        private List<CursorResult> ready = List.of();
+        private int readyAt;
+        /** Told by each result when it ended: one callback for all of them. */
+        private final Runnable resultEnded = this::resultEnded;
         private volatile Throwable failed;
         private boolean complete;
         private boolean terminated;
@@ -172,7 +175,7 @@ final class StatementRun extends Flux<Result> {
                 if (failure != null) {
                     fail(failure);
                 } else {
-                    opened(new CursorResult(current, cursor, sql, fetchSize, this::resultEnded));
+                    opened(new CursorResult(current, cursor, sql, fetchSize, resultEnded));
                 }
             });
         }
@@ -199,7 +202,7 @@ final class StatementRun extends Flux<Result> {
                 List<CursorResult> results = new ArrayList<>(cursors.size());
                 for (int i = 0; i < cursors.size(); i++) {
                     results.add(new CursorResult(current, cursors.get(i), items.get(i).sql(), fetchSize,
-                            this::resultEnded));
+                            resultEnded));
                 }
                 if (results.isEmpty()) {
                     resultEnded();
@@ -209,7 +212,9 @@ final class StatementRun extends Flux<Result> {
                 synchronized (this) {
                     drop = cancelled;
                     if (!drop) {
-                        ready.addAll(results.subList(1, results.size()));
+                        // the previous group's results have all ended: a group opens only once they have
+                        ready = results;
+                        readyAt = 1;
                     }
                 }
                 if (drop) {
@@ -241,7 +246,7 @@ final class StatementRun extends Flux<Result> {
             CursorResult following;
             Throwable failure;
             synchronized (this) {
-                following = ready.poll();
+                following = readyAt < ready.size() ? ready.get(readyAt++) : null;
                 failure = following == null ? failed : null;
             }
             if (following != null) {
@@ -312,8 +317,8 @@ final class StatementRun extends Flux<Result> {
                 notSent = pending == null ? null : unsent;
                 pending = null;
                 unsent = null;
-                queued = new ArrayList<>(ready);
-                ready.clear();
+                queued = new ArrayList<>(ready.subList(Math.min(readyAt, ready.size()), ready.size()));
+                ready = List.of();
             }
             if (wait != null) {
                 wait.dispose();
@@ -376,6 +381,10 @@ final class StatementRun extends Flux<Result> {
 
     private static boolean needsResolving(Object[] values) {
         for (Object value : values) {
+            // the common encoded values by their (final) classes first, before the interface checks
+            if (value instanceof String || value instanceof Long) {
+                continue;
+            }
             if (value instanceof Blob || value instanceof Clob) {
                 return true;
             }

@@ -92,22 +92,35 @@ final class TursoStatement implements Statement {
 
     @Override
     public Flux<Result> execute() {
-        List<Object[]> sets = new ArrayList<>(bindings);
         boolean untouched = isUntouched(current);
-        if (!untouched || sets.isEmpty()) {
+        boolean runCurrent = !untouched || bindings.isEmpty();
+        if (runCurrent) {
             requireComplete(current);
-            sets.add(current);
         }
         if (!bindings.isEmpty() && untouched && script.parameterCount() > 0) {
             return Flux.error(new IllegalStateException("add() was called without binding a new set of values"));
         }
-        List<Executions.Work> work = new ArrayList<>();
-        for (Object[] values : sets) {
-            for (SqlScript.Unit unit : script.units()) {
-                work.add(new Executions.Work(withReturning(unit.sql()), localValues(unit, values)));
-            }
+        List<SqlScript.Unit> units = script.units();
+        List<Executions.Work> work = new ArrayList<>((bindings.size() + 1) * units.size());
+        for (Object[] values : bindings) {
+            addWork(work, units, values, true);
+        }
+        if (runCurrent) {
+            addWork(work, units, current, false);
         }
         return Executions.execute(session, work, fetchSize);
+    }
+
+    /**
+     * Adds one binding set's statements. A set given to {@link #add()} is never bound again, so a statement that takes
+     * its parameters in order runs with that set as it is; the current set may still be bound after {@code execute()}
+     * (before the execution is subscribed to), so it is always copied.
+     */
+    private void addWork(List<Executions.Work> work, List<SqlScript.Unit> units, Object[] values, boolean added) {
+        for (SqlScript.Unit unit : units) {
+            Object[] local = added && unit.takesAllInOrder(values.length) ? values : localValues(unit, values);
+            work.add(new Executions.Work(withReturning(unit.sql()), local));
+        }
     }
 
     /** Whether no value of a set was bound: what {@link #fresh()} gives, without making one. */
