@@ -55,8 +55,21 @@ public final class ChangeCapture implements ConnectionManager.ConnectionInitiali
         }
     }
 
+    /**
+     * Prepares a read-write connection: the transaction-numbering function, and capture installed or brought up to
+     * date. A connection this capture already prepared in a transaction that committed (a pull's replay, whose
+     * connection then goes to the pool) is left as it is: capture is installed and has seen its schema as long as
+     * the schema version is the one it saw then.
+     */
     @Override
     public void initialize(Connection connection) throws SQLException {
+        PerConnection known = connections.get(connection);
+        if (known != null) {
+            if (connection.getAutoCommit() && known.read() == known.seen) {
+                return;
+            }
+            known.schemaVersion.close();
+        }
         transactions.register(connection);
         if (isUpToDate(connection)) {
             transactions.advancePast(ChangeLog.lastTransaction(connection));

@@ -3,6 +3,7 @@ package dev.tursosync.internal.client;
 import dev.tursosync.ChangeEvent;
 import dev.tursosync.internal.capture.PendingLog;
 import dev.tursosync.internal.db.ConnectionManager;
+import dev.tursosync.internal.db.WindowConnections;
 import dev.tursosync.internal.io.KillPoints;
 import dev.tursosync.internal.io.ReplicaFiles;
 import dev.tursosync.internal.meta.SyncMetadata;
@@ -19,6 +20,7 @@ import dev.tursosync.internal.transport.SyncTransport;
 import dev.tursosync.internal.transport.ThrownErrors;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -112,15 +114,16 @@ final class PullOperation {
 
     /**
      * Applies what was staged, as a step that runs to its end even if the pull's subscriber cancels: a pull without
-     * pages records its revision, one with pages is applied in the exclusive window, then capture is installed.
+     * pages records its revision, one with pages is applied in the exclusive window, which ends with capture
+     * installed.
      */
     private Mono<List<ChangeEvent>> apply(PageStage.Staged staged) {
         if (staged.pageCount() == 0) {
             return turns.detach(Mono.fromCallable(() -> recordUnchanged(staged))
                     .subscribeOn(connections.scheduler()));
         }
-        return turns.detach(connections.exclusive(PendingLog::read, log -> applyInWindow(staged, log))
-                .flatMap(events -> installCapture(database, connections).thenReturn(events)));
+        return turns.detach(connections.exclusive(PendingLog::read,
+                (log, window) -> applyInWindow(staged, log, window)));
     }
 
     private List<ChangeEvent> recordUnchanged(PageStage.Staged staged) {
@@ -138,30 +141,40 @@ final class PullOperation {
      * then the apply (pages and replay), then the metadata with the new synced prefix (the
      * point of no return), then the finish (revert store and journal deleted, the WAL folded in only past a size),
      * then the events on {@code changes()} (here, so that a subscriber who cancels meanwhile does not lose them for
-     * the others). An apply that fails half-way is
-     * recovered in the same window, before any other work can see the database.
+     * the others), then the window's connections made ready for the pool: the replay's, or new ones that install
+     * capture on the remote's pages (a connection does it when it opens, and at once rather than on the first local
+     * work: capture installed on a database it has not seen takes every table for the remote's, so a table another
+     * connection created in between would never be pushed). A fold-in of the WAL needs every connection closed, so
+     * the window's close before it. An apply that fails half-way is recovered in the same window, with the window's
+     * connections closed, before any other work can see the database.
      */
-    private List<ChangeEvent> applyInWindow(PageStage.Staged staged, Optional<PendingLog> read) {
+    private List<ChangeEvent> applyInWindow(PageStage.Staged staged, Optional<PendingLog> read,
+                                            WindowConnections window) throws SQLException {
         PendingLog log = read.orElseGet(() -> PullApplier.readPendingLog(database));
         if (log.idsStartAgain()) {
             metadata.record(SyncMetadata::nextGeneration);
             KillPoints.reached("pull.generation-moved-on");
         }
-        AppliedPull applied = applyStaged(staged, log);
+        AppliedPull applied = applyStaged(staged, log, window);
         metadata.record(current -> current.rebased(applied.revision(), applied.nextGeneration(),
                 applied.syncedWal(), Instant.now()));
         KillPoints.reached("pull.recorded");
+        if (applied.foldIn()) {
+            window.close();
+        }
         applier.finish(applied);
         applied.events().forEach(changes);
+        window.keep();
         return applied.events();
     }
 
-    private AppliedPull applyStaged(PageStage.Staged staged, PendingLog pending) {
+    private AppliedPull applyStaged(PageStage.Staged staged, PendingLog pending, WindowConnections window) {
         SyncMetadata current = metadata.current();
         try (StagedPages pages = staged.open()) {
             return applier.apply(pages, staged.header().revision(), staged.header().databaseSizePages(),
-                    current.clientId(), current.pullGeneration(), current.syncedWal(), Optional.of(pending));
+                    current.clientId(), current.pullGeneration(), current.syncedWal(), Optional.of(pending), window);
         } catch (RuntimeException e) {
+            window.close();
             throw recovery.afterFailedApply(e);
         }
     }

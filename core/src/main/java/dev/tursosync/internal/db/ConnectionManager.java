@@ -4,10 +4,10 @@ import dev.tursosync.SyncClosedException;
 import dev.tursosync.spi.Lane;
 import dev.tursosync.spi.Lease;
 import dev.tursosync.spi.StandaloneDatabase;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -61,8 +61,8 @@ public final class ConnectionManager implements StandaloneDatabase {
     }
 
     /**
-     * Blocking work with no connection open anywhere in this client, given what a read made just before the
-     * connections closed.
+     * Blocking work that starts with no connection open anywhere in this client, given what a read made just before
+     * the connections closed, and the window's own connections to open on the state it leaves.
      *
      * @param <R> what the read returns
      * @param <T> the result type
@@ -70,13 +70,16 @@ public final class ConnectionManager implements StandaloneDatabase {
     @FunctionalInterface
     public interface ExclusiveWorkAfterRead<R, T> {
         /**
-         * Runs on a database thread while every connection is closed, as {@link ExclusiveWork#run()}.
+         * Runs on a database thread, starting while every connection is closed, as {@link ExclusiveWork#run()}.
+         * Connections the work opens through {@code window} and makes ready ({@link WindowConnections#keep()}) go to
+         * the manager when it returns; if it throws, they are closed.
          *
-         * @param read what the read returned, or empty if no connection was open to read on
+         * @param read   what the read returned, or empty if no connection was open to read on
+         * @param window the window's connections and its read handle on the database file
          * @return the result
          * @throws Exception any failure, delivered to the subscriber
          */
-        T run(Optional<R> read) throws Exception;
+        T run(Optional<R> read, WindowConnections window) throws Exception;
     }
 
     /** Prepares every read-write connection the manager opens, before any work runs on it. */
@@ -132,6 +135,11 @@ public final class ConnectionManager implements StandaloneDatabase {
      */
     private final IdleConnections idle = new IdleConnections();
     private volatile Connection sentinel;
+    /**
+     * A read handle on the database file that an exclusive window opened while it left connections open: closed only
+     * after every connection (closing it earlier would drop SQLite's POSIX locks on the file).
+     */
+    private FileChannel databaseFile;
     private volatile boolean closed;
     /** Set by {@link #refuseWork()}: work fails as after close, but {@link #close()} still has to run. */
     private volatile boolean refusing;
@@ -371,12 +379,14 @@ public final class ConnectionManager implements StandaloneDatabase {
     }
 
     /**
-     * As {@link #exclusive(ExclusiveWork)}, with a read first: once the exclusive permit is held (every other work
-     * has ended and none can start), {@code read} runs on the read-only sentinel if connections are open, then every
-     * connection closes and {@code work} runs with what it read (empty when no connection was open: the work then
-     * reads for itself). Nothing can write between the read and the work. Reading here, on a connection that is
-     * still open, spares the work a connection of its own: the first connection opened after all have closed makes
-     * SQLite rebuild its WAL index from the whole WAL.
+     * As {@link #exclusive(ExclusiveWork)}, with a read first and the window's connections kept: once the exclusive
+     * permit is held (every other work has ended and none can start), {@code read} runs on the read-only sentinel if
+     * connections are open, then every connection closes and {@code work} runs with what it read (empty when no
+     * connection was open: the work then reads for itself). Nothing can write between the read and the work. Reading
+     * here, on a connection that is still open, spares the work a connection of its own: the first connection opened
+     * after all have closed makes SQLite rebuild its WAL index from the whole WAL. For the same reason the
+     * connections the work leaves ready in its {@link WindowConnections} become the pool's and the sentinel when it
+     * ends, before any other work can start.
      *
      * @param read a read on the read-only sentinel
      * @param work the work, with every connection closed
@@ -489,7 +499,30 @@ public final class ConnectionManager implements StandaloneDatabase {
                 closeAll();
             }
         }
-        return work.run(result);
+        WindowConnections window = new WindowConnections(database, this::openUninitialized, initializer);
+        T value;
+        try {
+            value = work.run(result, window);
+        } catch (Throwable e) {
+            window.close();
+            throw e;
+        }
+        adopt(window);
+        return value;
+    }
+
+    /**
+     * Takes over the connections a window left ready: the read-write one into the pool, the read-only one as the
+     * sentinel, and its file handle, closed after them. A window that made none ready is closed.
+     */
+    private synchronized void adopt(WindowConnections window) {
+        if (!window.kept() || closed || refusing) {
+            window.close();
+            return;
+        }
+        sentinel = window.keptReader();
+        databaseFile = window.releaseDatabaseFile();
+        idle.giveBack(window.keptWriter(), IdleConnections.NO_HOME);
     }
 
     private Connection borrow(int home) throws SQLException {
@@ -530,14 +563,7 @@ public final class ConnectionManager implements StandaloneDatabase {
 
     private void openSentinel() throws SQLException {
         if (sentinel == null) {
-            Connection connection = open(true);
-            try (Statement statement = connection.createStatement()) {
-                statement.executeQuery("SELECT count(*) FROM sqlite_schema").close();
-            } catch (SQLException e) {
-                closeQuietly(connection);
-                throw e;
-            }
-            sentinel = connection;
+            sentinel = open(true);
         }
     }
 
@@ -550,11 +576,12 @@ public final class ConnectionManager implements StandaloneDatabase {
             closeQuietly(sentinel);
             sentinel = null;
         }
+        WindowConnections.closeFile(databaseFile);
+        databaseFile = null;
     }
 
     private Connection open(boolean readOnly) throws SQLException {
-        Connection connection = ReplicaConnections.open(database,
-                readOnly ? ReplicaConnections.Role.SENTINEL : ReplicaConnections.Role.CLIENT);
+        Connection connection = openUninitialized(readOnly);
         if (!readOnly) {
             try {
                 initializer.initialize(connection);
@@ -564,6 +591,11 @@ public final class ConnectionManager implements StandaloneDatabase {
             }
         }
         return connection;
+    }
+
+    private Connection openUninitialized(boolean readOnly) throws SQLException {
+        return ReplicaConnections.open(database,
+                readOnly ? ReplicaConnections.Role.SENTINEL : ReplicaConnections.Role.CLIENT);
     }
 
     private static void closeQuietly(Connection connection) {

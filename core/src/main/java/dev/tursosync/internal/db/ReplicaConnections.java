@@ -27,19 +27,12 @@ public final class ReplicaConnections {
          * slept ({@code LockWait}).
          */
         CLIENT,
-        /** The {@link ConnectionManager}'s read-only sentinel, closed last so SQLite never checkpoints. */
+        /**
+         * The {@link ConnectionManager}'s read-only sentinel, closed last so SQLite never checkpoints (also the one a
+         * pull's window opens before its replay's connection, {@link WindowConnections}): it reads the schema at once,
+         * since SQLite takes the file lock that blocks the checkpoint only on a connection's first read.
+         */
         SENTINEL,
-        /**
-         * The pull's replay: read-write, {@code BEGIN IMMEDIATE} transactions, with no other connection open than
-         * its {@link #NO_CHECKPOINT_GUARD}; {@code synchronous = FULL}, so a commit forces the whole WAL; no generated
-         * keys ({@code getGeneratedKeys} returns nothing).
-         */
-        NO_CHECKPOINT_WRITER,
-        /**
-         * Read-only, open while a {@link #NO_CHECKPOINT_WRITER} closes: it reads the schema at once, since SQLite
-         * takes the file lock that blocks the checkpoint only on a connection's first read.
-         */
-        NO_CHECKPOINT_GUARD,
         /** Read-only, for a short read with every client connection closed (the pending changes of a pull). */
         READ_ONLY,
         /** Read-write with no other connection open, to run {@code wal_checkpoint(TRUNCATE)}. */
@@ -64,17 +57,10 @@ public final class ReplicaConnections {
      */
     public static Connection open(Path database, Role role) throws SQLException {
         SQLiteConfig config = new SQLiteConfig();
-        boolean readOnly = role == Role.SENTINEL || role == Role.NO_CHECKPOINT_GUARD || role == Role.READ_ONLY
-                || role == Role.CHECK_ONLY;
+        boolean readOnly = role == Role.SENTINEL || role == Role.READ_ONLY || role == Role.CHECK_ONLY;
         config.setReadOnly(readOnly);
         if (role != Role.CHECK_ONLY) {
             config.setBusyTimeout((int) BUSY_TIMEOUT.toMillis());
-        }
-        if (role == Role.NO_CHECKPOINT_WRITER) {
-            config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
-            // sqlite-jdbc otherwise follows every INSERT it runs with a regex over its text and a freshly prepared
-            // SELECT last_insert_rowid(): for a replay, once per replayed insert, and nothing reads the keys
-            config.setGetGeneratedKeys(false);
         }
         String url = role == Role.CHECK_ONLY ? "jdbc:sqlite:file:" + database.toAbsolutePath() + "?immutable=1"
                 : "jdbc:sqlite:" + database;
@@ -89,14 +75,7 @@ public final class ReplicaConnections {
                 case SENTINEL -> {
                     LockWait.install(connection, BUSY_TIMEOUT);
                     statement.execute("PRAGMA wal_autocheckpoint = 0");
-                }
-                case NO_CHECKPOINT_WRITER -> {
-                    statement.execute("PRAGMA wal_autocheckpoint = 0");
-                    // its commit forces the log, and with it the pull's frames written just before without a force
-                    statement.execute("PRAGMA synchronous = FULL");
-                }
-                case NO_CHECKPOINT_GUARD -> {
-                    statement.execute("PRAGMA wal_autocheckpoint = 0");
+                    // SQLite takes the lock that keeps a closing connection from checkpointing at the first read
                     statement.executeQuery("SELECT count(*) FROM sqlite_schema").close();
                 }
                 // quick_check reads every page once: mapped, it saves a read() and a copy per page (about a quarter

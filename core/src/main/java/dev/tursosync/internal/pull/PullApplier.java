@@ -7,6 +7,7 @@ import dev.tursosync.TursoSyncException;
 import dev.tursosync.internal.capture.LogRow;
 import dev.tursosync.internal.capture.PendingLog;
 import dev.tursosync.internal.db.ReplicaConnections;
+import dev.tursosync.internal.db.WindowConnections;
 import dev.tursosync.internal.events.ChangeEventDecoder;
 import dev.tursosync.internal.io.AtomicFile;
 import dev.tursosync.internal.io.Durability;
@@ -166,6 +167,33 @@ public final class PullApplier {
      */
     public AppliedPull apply(StagedPages staged, String revision, long databaseSizePages, String clientId,
                              long fromGeneration, WalPrefix syncedWal, Optional<PendingLog> pending) {
+        try (WindowConnections window = WindowConnections.unmanaged(database)) {
+            return apply(staged, revision, databaseSizePages, clientId, fromGeneration, syncedWal, pending, window);
+        }
+    }
+
+    /**
+     * As {@link #apply(StagedPages, String, long, String, long, WalPrefix, Optional)}, in a window of the
+     * {@code ConnectionManager}: the synced state is read through the window's handle on the database file, and the
+     * replay's connection and the read-only one opened before it stay open in the window (for the manager's pool),
+     * so the first connection after the pull does not make SQLite rebuild its WAL index once more. On failure the
+     * window is closed before the WAL is cut back.
+     *
+     * @param staged            the staged pages (the caller closes them)
+     * @param revision          the staged revision
+     * @param databaseSizePages the database size at the staged revision
+     * @param clientId          this client's id
+     * @param fromGeneration    the current pull generation
+     * @param syncedWal         the synced prefix of the WAL the metadata records, or {@code null}
+     * @param pending           the change log read in this window, or empty to read it here
+     * @param window            the window's connections and its read handle on the database file
+     * @return the applied pull, with the change events of the remote changes
+     * @throws ReplayFailedException if a pending change cannot be replayed; the pull is then undone
+     * @throws SyncProtocolException  if the staged pages are malformed; nothing is written then
+     */
+    public AppliedPull apply(StagedPages staged, String revision, long databaseSizePages, String clientId,
+                             long fromGeneration, WalPrefix syncedWal, Optional<PendingLog> pending,
+                             WindowConnections window) {
         if (DatabaseFiles.isEmpty(database)) {
             PullValidator.check(PageNumberSet.of(staged.pageNumbers()), staged::page, pageNumber -> null, 0,
                     databaseSizePages);
@@ -178,7 +206,7 @@ public final class PullApplier {
         int prefix = SyncedPrefix.framesIn(syncedWal, local);
         RevertStore revert = prefix > 0 ? RevertStore.empty(PAGE_SIZE)
                 : RevertStore.open(RevertStore.fileOf(database), PAGE_SIZE);
-        try (SyncedPages synced = SyncedPages.open(database, PAGE_SIZE, revert, local, prefix)) {
+        try (SyncedPages synced = SyncedPages.open(window.databaseFile(), PAGE_SIZE, revert, local, prefix)) {
             PageNumberSet remote = PageNumberSet.of(staged.pageNumbers());
             PullValidator.check(remote, staged::page, synced, synced.sizePages(), databaseSizePages);
             PageSource after = pageNumber -> {
@@ -209,10 +237,10 @@ public final class PullApplier {
                 DatabaseFiles.dropSharedMemory(database);
                 KillPoints.reached("pull.pages-appended");
                 WalPrefix next = SyncedPrefix.endingAt(wal, appended.lastFrame());
-                replayOrUndo(journal, clientId);
+                replayOrUndo(journal, clientId, window);
                 forceUnlessReplayWrote(appended);
                 KillPoints.reached("pull.replayed");
-                List<ChangeEvent> events = decodedOrUndo(decoding, journal);
+                List<ChangeEvent> events = decodedOrUndo(decoding, journal, window);
                 return new AppliedPull(revision, fromGeneration + 1, Optional.of(journal), next,
                         walSize() > foldInWalBytes, events);
             } finally {
@@ -254,10 +282,12 @@ public final class PullApplier {
      * phase, so nothing has touched the database file yet) and the failure is thrown, as a protocol error: the
      * pages came from the server.
      */
-    private List<ChangeEvent> decodedOrUndo(EventDecoding decoding, RebaseJournal journal) {
+    private List<ChangeEvent> decodedOrUndo(EventDecoding decoding, RebaseJournal journal,
+                                            WindowConnections window) {
         try {
             return decoding.await();
         } catch (RuntimeException e) {
+            window.closeConnections();
             undo(journal);
             throw e instanceof TursoSyncException ? e
                     : new SyncProtocolException("the pulled pages cannot be decoded into change events: "
@@ -429,36 +459,29 @@ public final class PullApplier {
     }
 
     /**
-     * The second transaction: capture and the pending changes on top of the remote pages. A failure cuts the WAL
+     * The second transaction: capture and the pending changes on top of the remote pages, on the window's writer,
+     * which stays open once the transaction committed. A failure closes the window's connections and cuts the WAL
      * back, which drops the remote pages too and leaves the local state as it was.
      */
-    private void replayOrUndo(RebaseJournal journal, String clientId) {
+    private void replayOrUndo(RebaseJournal journal, String clientId, WindowConnections window) {
         RuntimeException failure = null;
         try {
-            Connection connection = ReplicaConnections.open(database, ReplicaConnections.Role.NO_CHECKPOINT_WRITER);
-            Connection guard = null;
+            Connection connection = window.writer();
+            connection.setAutoCommit(false);
             try {
-                guard = ReplicaConnections.open(database, ReplicaConnections.Role.NO_CHECKPOINT_GUARD);
-                connection.setAutoCommit(false);
-                try {
-                    replay.replay(connection, clientId, journal.fromGeneration(), journal.revision(),
-                            journal.changes().stream().map(LogRow::toChange).toList(), journal.carried());
-                    connection.commit();
-                } catch (SQLException | RuntimeException e) {
-                    connection.rollback();
-                    failure = e instanceof RuntimeException runtime ? runtime
-                            : new TursoSyncException("replaying the local changes failed: " + e.getMessage(), e);
-                }
-            } finally {
-                connection.close();
-                if (guard != null) {
-                    guard.close();
-                }
+                replay.replay(connection, clientId, journal.fromGeneration(), journal.revision(),
+                        journal.changes().stream().map(LogRow::toChange).toList(), journal.carried());
+                connection.commit();
+                connection.setAutoCommit(true);
+            } catch (SQLException | RuntimeException e) {
+                failure = e instanceof RuntimeException runtime ? runtime
+                        : new TursoSyncException("replaying the local changes failed: " + e.getMessage(), e);
             }
         } catch (SQLException e) {
             failure = new TursoSyncException("cannot open the database to replay the local changes", e);
         }
         if (failure != null) {
+            window.closeConnections();
             undo(journal);
             throw blamingCorruptPages(failure);
         }

@@ -17,12 +17,15 @@ import java.util.Map;
  * has one, the prefix's frames (the latest of each page) over it. Local changes (frames after the prefix) are not
  * visible here, and those a checkpoint folded into the file are replaced by the stored synced versions. While a
  * prefix holds, every page of the revert store is older than it (the pull that wrote the prefix also wrote the
- * synced version of each stored page), so the store is not read. Open only while no connection has the database
- * open (closing the file handle would drop SQLite's locks otherwise).
+ * synced version of each stored page), so the store is not read. Opened on a path, it holds a handle on the
+ * database file of its own: open it only while no connection has the database open (closing the handle would drop
+ * SQLite's locks otherwise). Opened on a handle that the caller closes only after every connection (a pull's window,
+ * whose connections stay open), it may outlive connections opened meanwhile.
  */
 public final class SyncedPages implements PageSource, AutoCloseable {
 
     private final FileChannel file;
+    private final boolean ownsFile;
     private final PageSource filePages;
     private final RevertStore revert;
     private final FileChannel log;
@@ -30,9 +33,10 @@ public final class SyncedPages implements PageSource, AutoCloseable {
     private final Map<Integer, Integer> prefixFrames;
     private final long sizePages;
 
-    private SyncedPages(FileChannel file, int pageSize, RevertStore revert, FileChannel log, WalFrames frames,
-                        int prefix) {
+    private SyncedPages(FileChannel file, boolean ownsFile, int pageSize, RevertStore revert, FileChannel log,
+                        WalFrames frames, int prefix) {
         this.file = file;
+        this.ownsFile = ownsFile;
         this.filePages = PageSource.ofFile(file, pageSize);
         this.log = log;
         this.frames = frames;
@@ -79,10 +83,31 @@ public final class SyncedPages implements PageSource, AutoCloseable {
         try {
             file = FileChannel.open(database, StandardOpenOption.READ);
             FileChannel log = prefix > 0 ? FileChannel.open(frames.scan().file(), StandardOpenOption.READ) : null;
-            return new SyncedPages(file, pageSize, revert, log, frames, prefix);
+            return new SyncedPages(file, true, pageSize, revert, log, frames, prefix);
         } catch (IOException e) {
             closeQuietly(file, e);
             throw new UncheckedIOException("cannot open " + database, e);
+        }
+    }
+
+    /**
+     * Opens the synced state of a database through a read handle on its file that the caller owns and closes only
+     * after every connection to the database has closed; {@link #close()} leaves it open.
+     *
+     * @param databaseFile a read handle on the database file
+     * @param pageSize     the page size
+     * @param revert       its revert store (not read when {@code prefix} is above 0)
+     * @param frames       the WAL's committed frames, read once; may be {@code null} when {@code prefix} is 0
+     * @param prefix       how many frames of the WAL are the synced prefix, 0 for none
+     * @return the pages
+     */
+    public static SyncedPages open(FileChannel databaseFile, int pageSize, RevertStore revert, WalFrames frames,
+                                   int prefix) {
+        try {
+            FileChannel log = prefix > 0 ? FileChannel.open(frames.scan().file(), StandardOpenOption.READ) : null;
+            return new SyncedPages(databaseFile, false, pageSize, revert, log, frames, prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the WAL " + frames.scan().file(), e);
         }
     }
 
@@ -151,10 +176,13 @@ public final class SyncedPages implements PageSource, AutoCloseable {
         return filePages.page(pageNumber);
     }
 
+    /** Closes the WAL's handle, and the database file's if it opened it. */
     @Override
     public void close() {
         try (FileChannel closedLast = log) {
-            file.close();
+            if (ownsFile) {
+                file.close();
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

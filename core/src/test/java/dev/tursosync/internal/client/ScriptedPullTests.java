@@ -9,6 +9,7 @@ import static dev.tursosync.internal.client.ScriptedClients.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tursosync.internal.db.DatabaseLocks;
 import dev.tursosync.internal.rebase.SyncedImage;
 import dev.tursosync.ChangeEvent;
 import dev.tursosync.ChangeOperation;
@@ -260,6 +261,40 @@ final class ScriptedPullTests {
         });
         again.verify();
         assertThat(files(copy)).doesNotContainKey("app.db-rebase");
+    }
+
+    /**
+     * A pull over a pending change leaves its replay's connection open for the pool (SQLite does not rebuild its WAL
+     * index once more for the next one), and this process keeps its POSIX locks on the database file meanwhile,
+     * though the pull read the synced state through a handle of its own: another process that opens and closes the
+     * database leaves the WAL alone, and the client's connection sees the replayed change on the remote's pages.
+     */
+    @Test
+    void aPullOverAPendingChangeKeepsItsConnectionsAndThisProcessItsLocks() throws Exception {
+        session(bootstrapOnly(), database, builder -> builder,
+                client -> write(client, "INSERT INTO t VALUES (1000, 'local')"));
+        ScriptedTransport transport = ScriptedTransport.builder()
+                .expectPull(first).thenRespond(remote.frames(first, second)).build();
+        session(transport, database, builder -> builder, client -> {
+            assertThat(client.pullChanges().collectList().block(WAIT)).hasSize(ROWS / 40);
+
+            if (DatabaseLocks.readable()) {
+                assertThat(DatabaseLocks.heldByThisProcess(database)).as("this process's locks on the database")
+                        .isNotEmpty();
+            }
+            if (DatabaseLocks.shellAvailable()) {
+                Path wal = database.resolveSibling(database.getFileName() + "-wal");
+                long walBefore = Files.size(wal);
+                DatabaseLocks.openAndCloseInAnotherProcess(database);
+                assertThat(wal).as("another process's close did not checkpoint and delete the WAL").exists();
+                assertThat(Files.size(wal)).isEqualTo(walBefore);
+            }
+
+            assertThat(queryLong(client, "SELECT count(*) FROM t WHERE v LIKE 'new-%'")).isEqualTo(ROWS / 40);
+            assertThat(queryLong(client, "SELECT count(*) FROM t WHERE id = 1000 AND v = 'local'")).isEqualTo(1);
+            assertThat(client.stats().block(WAIT).pendingChanges()).isEqualTo(1);
+        });
+        transport.verify();
     }
 
     private static void await(CountDownLatch latch) {

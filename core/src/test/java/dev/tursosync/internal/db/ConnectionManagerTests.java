@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Mono;
@@ -112,7 +113,7 @@ final class ConnectionManagerTests {
             readOn.set(connection);
             readOnReadOnly.set(connection.isReadOnly());
             return count(connection);
-        }, read -> {
+        }, (read, window) -> {
             assertThat(readOn.get().isClosed()).as("the read's connection closed before the work").isTrue();
             return read.orElse(-1L);
         }).toFuture();
@@ -137,10 +138,78 @@ final class ConnectionManagerTests {
         Path db = dir.resolve("app.db");
         ConnectionManager manager = new ConnectionManager(db, 1);
         AtomicBoolean readRan = new AtomicBoolean();
-        Optional<Boolean> read = manager.exclusive(connection -> readRan.getAndSet(true), given -> given).block(WAIT);
+        Optional<Boolean> read = manager.exclusive(connection -> readRan.getAndSet(true), (given, window) -> given)
+                .block(WAIT);
         assertThat(read).isEmpty();
         assertThat(readRan).isFalse();
         manager.close().block(WAIT);
+    }
+
+    /**
+     * A window (a pull's apply) writes through its own connection, then leaves it ready: the manager's pool takes
+     * it, with the read-only one opened before it as the sentinel, and the window's read handle on the database
+     * file stays open until they close, so this process keeps its POSIX locks on the file (another process's close
+     * then leaves the WAL alone) and the next work gets that very connection, which sees the window's write.
+     */
+    @Test
+    void aWindowsConnectionsGoToThePoolAndItsFileHandleClosesOnlyAfterThem() throws Exception {
+        Path db = dir.resolve("app.db");
+        Path wal = db.resolveSibling("app.db-wal");
+        ConnectionManager manager = new ConnectionManager(db, 1);
+        manager.withConnection(connection -> execute(connection, "CREATE TABLE t(x)")).block(WAIT);
+        AtomicReference<java.sql.Connection> kept = new AtomicReference<>();
+        manager.exclusive(connection -> true, (read, window) -> {
+            assertThat(window.databaseFile().size()).isPositive();
+            java.sql.Connection writer = window.writer();
+            writer.setAutoCommit(false);
+            execute(writer, "INSERT INTO t VALUES (1), (2)");
+            writer.commit();
+            writer.setAutoCommit(true);
+            window.keep();
+            kept.set(writer);
+            return true;
+        }).block(WAIT);
+
+        if (DatabaseLocks.readable()) {
+            assertThat(DatabaseLocks.heldByThisProcess(db)).as("this process's locks on the database").isNotEmpty();
+        }
+        if (DatabaseLocks.shellAvailable()) {
+            long walBefore = Files.size(wal);
+            DatabaseLocks.openAndCloseInAnotherProcess(db);
+            assertThat(wal).as("another process's close did not take itself for the last one").exists();
+            assertThat(Files.size(wal)).isEqualTo(walBefore);
+        }
+
+        assertThat(manager.withConnection(connection -> {
+            assertThat(connection).as("the window's connection, from the pool").isSameAs(kept.get());
+            return count(connection);
+        }).block(WAIT)).isEqualTo(2L);
+        manager.close().block(WAIT);
+        assertThat(kept.get().isClosed()).isTrue();
+    }
+
+    /** Work that fails leaves nothing of its window open: its connections close, and the next work opens its own. */
+    @Test
+    void aFailedWindowsConnectionsAreClosed() throws Exception {
+        Path db = dir.resolve("app.db");
+        ConnectionManager manager = new ConnectionManager(db, 1);
+        manager.withConnection(connection -> execute(connection, "CREATE TABLE t(x)")).block(WAIT);
+        AtomicReference<java.sql.Connection> opened = new AtomicReference<>();
+        assertThatThrownBy(() -> manager.exclusive(connection -> true, (read, window) -> {
+            opened.set(window.writer());
+            window.keep();
+            throw new IllegalStateException("failed after keep");
+        }).block(WAIT)).hasMessageContaining("failed after keep");
+
+        assertThat(opened.get().isClosed()).isTrue();
+        assertThat(manager.withConnection(connection -> connection != opened.get()).block(WAIT)).isTrue();
+        manager.close().block(WAIT);
+    }
+
+    private static boolean execute(java.sql.Connection connection, String sql) throws java.sql.SQLException {
+        try (Statement statement = connection.createStatement()) {
+            return statement.execute(sql);
+        }
     }
 
     private static long count(java.sql.Connection connection) throws java.sql.SQLException {

@@ -16,30 +16,6 @@ class ReplicaConnectionsTests {
     @TempDir
     Path folder;
 
-    /**
-     * A pull over pending changes appends its remote transaction without forcing the WAL and relies on the replay's
-     * commit to force it: the replay's connection must commit with {@code synchronous = FULL} (2), whatever SQLite's
-     * compiled default is.
-     */
-    @Test
-    void theReplaysWriterForcesTheWalAtEachCommit() throws SQLException {
-        Path database = folder.resolve("app.db");
-        try (Connection client = ReplicaConnections.open(database, ReplicaConnections.Role.CLIENT)) {
-            exec(client, "CREATE TABLE t(id INTEGER PRIMARY KEY)");
-        }
-        try (Connection writer = ReplicaConnections.open(database, ReplicaConnections.Role.NO_CHECKPOINT_WRITER);
-             Statement statement = writer.createStatement()) {
-            try (ResultSet mode = statement.executeQuery("PRAGMA journal_mode")) {
-                mode.next();
-                assertThat(mode.getString(1)).isEqualTo("wal");
-            }
-            try (ResultSet synchronous = statement.executeQuery("PRAGMA synchronous")) {
-                synchronous.next();
-                assertThat(synchronous.getInt(1)).as("synchronous = FULL").isEqualTo(2);
-            }
-        }
-    }
-
     /** quick_check of a bootstrap reads the file through a memory map, not one read() per page. */
     @Test
     void aCheckOnlyConnectionMapsTheFile() throws Exception {

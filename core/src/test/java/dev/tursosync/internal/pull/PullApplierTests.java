@@ -257,11 +257,11 @@ class PullApplierTests {
         AppliedPull applied;
         try {
             writePending(manager, 5000);
-            applied = manager.exclusive(PendingLog::read, pending -> {
+            applied = manager.exclusive(PendingLog::read, (pending, window) -> {
                 assertThat(pending).as("read on the open sentinel").isPresent();
                 assertThat(pending.get().rows()).extracting(LogRow::table).containsExactly("t");
                 try (StagedPages staged = StagedPages.open(stage(remote, database, false))) {
-                    return applier.apply(staged, "r1", pages(remote), "client", 0, null, pending);
+                    return applier.apply(staged, "r1", pages(remote), "client", 0, null, pending, window);
                 }
             }).block();
         } finally {
@@ -543,9 +543,8 @@ class PullApplierTests {
      * last, so SQLite does not checkpoint.
      */
     private void writeLocally(String sql) throws SQLException {
-        try (Connection guard = ReplicaConnections.open(database, ReplicaConnections.Role.NO_CHECKPOINT_GUARD)) {
-            try (Connection writer = ReplicaConnections.open(database,
-                    ReplicaConnections.Role.NO_CHECKPOINT_WRITER)) {
+        try (Connection guard = ReplicaConnections.open(database, ReplicaConnections.Role.SENTINEL)) {
+            try (Connection writer = ReplicaConnections.open(database, ReplicaConnections.Role.CLIENT)) {
                 exec(writer, sql);
             }
             assertThat(text(guard, "SELECT count(*) FROM t")).isEqualTo(String.valueOf(ROWS));

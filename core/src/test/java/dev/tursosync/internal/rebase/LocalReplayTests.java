@@ -116,8 +116,7 @@ class LocalReplayTests {
     }
 
     private List<CapturedChange> replay(List<CapturedChange> changes) throws SQLException {
-        try (Connection connection = ReplicaConnections.open(database,
-                ReplicaConnections.Role.NO_CHECKPOINT_WRITER)) {
+        try (Connection connection = ReplicaConnections.open(database, ReplicaConnections.Role.CLIENT)) {
             connection.setAutoCommit(false);
             try {
                 int replayed = new LocalReplay(new ChangeCapture(), mutation -> MutationResult.keep())
