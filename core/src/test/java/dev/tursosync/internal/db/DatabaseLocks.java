@@ -22,12 +22,20 @@ public final class DatabaseLocks {
     }
 
     /**
-     * Whether the locks can be read here (Linux).
+     * Whether the locks can be read here (Linux). In CI ({@code CI=true}) they must be: a check that cannot run there
+     * fails instead of passing unnoticed.
      *
      * @return whether {@code /proc/locks} exists
      */
     public static boolean readable() {
-        return Files.isReadable(PROC_LOCKS);
+        return requiredInCi(Files.isReadable(PROC_LOCKS), PROC_LOCKS + " is not readable");
+    }
+
+    private static boolean requiredInCi(boolean available, String missing) {
+        if (!available && "true".equals(System.getenv("CI"))) {
+            throw new AssertionError(missing + ", and CI=true runs every check (.ci/run installs what they need)");
+        }
+        return available;
     }
 
     /**
@@ -51,11 +59,16 @@ public final class DatabaseLocks {
     }
 
     /**
-     * Whether the {@code sqlite3} shell is on the path, for {@link #openAndCloseInAnotherProcess}.
+     * Whether the {@code sqlite3} shell is on the path, for {@link #openAndCloseInAnotherProcess}. In CI
+     * ({@code CI=true}) it must be.
      *
      * @return whether it runs
      */
     public static boolean shellAvailable() {
+        return requiredInCi(shellRuns(), "the sqlite3 shell does not run");
+    }
+
+    private static boolean shellRuns() {
         try {
             Process process = new ProcessBuilder("sqlite3", "-version").redirectErrorStream(true).start();
             process.getInputStream().readAllBytes();
