@@ -200,7 +200,7 @@ public final class PullApplier {
                 boolean continues = scan.headerValid();
                 RebaseJournal journal = new RebaseJournal(RebaseJournal.Phase.PREPARED, fromGeneration, revision,
                         databaseSizePages, continues ? scan.committedLength() : 0,
-                        continues ? scan.lastCommitFrame() : 0, pendingRows, pendingLog.carried());
+                        continues ? scan.lastCommitFrame() : 0, pendingRows, pendingLog.carried(), true);
                 journals.write(journal);
                 KillPoints.reached("pull.journal-written");
                 // not forced: the replay's commit forces the log (synchronous = FULL), these frames with it
@@ -343,6 +343,14 @@ public final class PullApplier {
     /**
      * Finishes or undoes a pull that a crash interrupted. Call with every connection closed, before anything else.
      *
+     * <p>{@link #finish(AppliedPull)} removes a journal without forcing the folder, and the metadata is written in
+     * place, forcing no folder either, so a crash may bring back the journal of a pull recorded any number of
+     * operations ago. It is told apart by the generations: a journal is written in the generation the metadata
+     * records, and until the metadata records its pull (one generation on) it is recovered before any other operation
+     * runs, so a journal more than one generation behind is finished, and so is one exactly one behind whose pull
+     * kept its pages in the WAL while the metadata records no prefix (a checkpoint folded it in since). Both are only
+     * deleted; finishing them again could fold later local writes in without their synced versions.
+     *
      * @param recordedGeneration the pull generation the metadata records now
      * @param recordedWal        the synced prefix the metadata records now, or {@code null}
      * @return a pull that committed but is not recorded yet (record its revision and generation, then pass it to
@@ -355,6 +363,12 @@ public final class PullApplier {
             return Optional.empty();
         }
         RebaseJournal journal = found.get();
+        if (recordedGeneration > journal.fromGeneration() + 1
+                || recordedGeneration == journal.fromGeneration() + 1 && recordedWal == null && journal.keepsPrefix()) {
+            // finished long ago; its removal was not forced and a crash brought it back (see finish)
+            journals.delete();
+            return Optional.empty();
+        }
         if (recordedGeneration == journal.fromGeneration() + 1) {
             if (recordedWal != null) {
                 keepInWal(recordedWal, false);

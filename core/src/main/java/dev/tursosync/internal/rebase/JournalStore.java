@@ -76,9 +76,9 @@ public final class JournalStore {
 
     /**
      * Removes the journal of a pull that the metadata records, without forcing the folder. If a crash brings it back,
-     * recovery finds its pull recorded and only finishes it again (idempotent), and it can come back only until the
-     * next metadata write, whose force of the same folder makes the removal durable too; nothing else changes the
-     * recorded generation that recovery compares with.
+     * recovery finds its pull recorded (the metadata's generation is one past the journal's, or more after later
+     * pulls) and only deletes it, or finishes it again while nothing but pushes and empty pulls came since (each step
+     * is idempotent); see {@code PullApplier.recover}.
      */
     public void deleteRecorded() {
         try {

@@ -21,10 +21,14 @@ import java.util.Objects;
  * @param changes          the pending local changes, as stored in the change log
  * @param carried          where pushes of earlier generations end in the changes' numbering (none in a journal
  *                         of an earlier version)
+ * @param keptInWal        true when the pull keeps its remote transaction in the WAL as the synced prefix, which
+ *                         the metadata records with the pull; {@code null} in a journal of a release that did not
+ *                         write the field (the releases before the prefix, which folded the WAL in, and the first
+ *                         ones with it)
  */
 public record RebaseJournal(Phase phase, long fromGeneration, String revision, long databaseSizePages,
                             long walLengthBefore, int walFramesBefore, List<LogRow> changes,
-                            CarriedPositions carried) {
+                            CarriedPositions carried, Boolean keptInWal) {
 
     /** How far the pull got. */
     public enum Phase {
@@ -52,11 +56,22 @@ public record RebaseJournal(Phase phase, long fromGeneration, String revision, l
      * @param walFramesBefore   see {@link #walFramesBefore()}
      * @param changes           see {@link #changes()}
      * @param carried           see {@link #carried()}
+     * @param keptInWal         see {@link #keptInWal()}
      */
     public RebaseJournal {
         Objects.requireNonNull(phase, "phase");
         Objects.requireNonNull(revision, "revision");
         changes = List.copyOf(changes);
         carried = carried == null ? CarriedPositions.NONE : carried;
+    }
+
+    /**
+     * Whether this journal's pull is known to keep its remote transaction in the WAL, so that once the metadata
+     * records it nothing but deleting stale files is left to do, whatever a checkpoint did since.
+     *
+     * @return true for journals written with the field set
+     */
+    public boolean keepsPrefix() {
+        return Boolean.TRUE.equals(keptInWal);
     }
 }
