@@ -4,6 +4,7 @@ import dev.tursosync.ChangeEvent;
 import dev.tursosync.ReplayFailedException;
 import dev.tursosync.SyncProtocolException;
 import dev.tursosync.TursoSyncException;
+import dev.tursosync.internal.capture.CarriedPositions;
 import dev.tursosync.internal.capture.LogRow;
 import dev.tursosync.internal.capture.PendingLog;
 import dev.tursosync.internal.db.ReplicaConnections;
@@ -198,9 +199,11 @@ public final class PullApplier {
                             fromGeneration, decoding);
                 }
                 boolean continues = scan.headerValid();
+                // no copy of the pending changes: recovery never replays, it keeps a committed replay or cuts the
+                // WAL back to where they are still in the change log
                 RebaseJournal journal = new RebaseJournal(RebaseJournal.Phase.PREPARED, fromGeneration, revision,
                         databaseSizePages, continues ? scan.committedLength() : 0,
-                        continues ? scan.lastCommitFrame() : 0, pendingRows, pendingLog.carried(), true);
+                        continues ? scan.lastCommitFrame() : 0, List.of(), CarriedPositions.NONE, true);
                 journals.write(journal);
                 KillPoints.reached("pull.journal-written");
                 // not forced: the replay's commit forces the log (synchronous = FULL), these frames with it
@@ -209,7 +212,7 @@ public final class PullApplier {
                 DatabaseFiles.dropSharedMemory(database);
                 KillPoints.reached("pull.pages-appended");
                 WalPrefix next = SyncedPrefix.endingAt(wal, appended.lastFrame());
-                replayOrUndo(journal, clientId);
+                replayOrUndo(journal, pendingLog, clientId);
                 forceUnlessReplayWrote(appended);
                 KillPoints.reached("pull.replayed");
                 List<ChangeEvent> events = decodedOrUndo(decoding, journal);
@@ -381,7 +384,7 @@ public final class PullApplier {
         if (journal.phase() == RebaseJournal.Phase.PREPARED) {
             WalFrames frames = WalFrames.read(wal);
             int remoteCommit = frames.nextCommit(journal.walFramesBefore());
-            boolean replayed = journal.changes().isEmpty() || frames.nextCommit(remoteCommit) != 0;
+            boolean replayed = !journal.overPendingChanges() || frames.nextCommit(remoteCommit) != 0;
             if (remoteCommit == 0 || !replayed) {
                 undo(journal);
                 return Optional.empty();
@@ -446,7 +449,7 @@ public final class PullApplier {
      * The second transaction: capture and the pending changes on top of the remote pages. A failure cuts the WAL
      * back, which drops the remote pages too and leaves the local state as it was.
      */
-    private void replayOrUndo(RebaseJournal journal, String clientId) {
+    private void replayOrUndo(RebaseJournal journal, PendingLog pending, String clientId) {
         RuntimeException failure = null;
         try {
             Connection connection = ReplicaConnections.open(database, ReplicaConnections.Role.NO_CHECKPOINT_WRITER);
@@ -456,7 +459,7 @@ public final class PullApplier {
                 connection.setAutoCommit(false);
                 try {
                     replay.replay(connection, clientId, journal.fromGeneration(), journal.revision(),
-                            journal.changes().stream().map(LogRow::toChange).toList(), journal.carried());
+                            pending.rows().stream().map(LogRow::toChange).toList(), pending.carried());
                     connection.commit();
                 } catch (SQLException | RuntimeException e) {
                     connection.rollback();
@@ -514,7 +517,7 @@ public final class PullApplier {
      */
     private void installAndCheckpoint(RebaseJournal journal) {
         try {
-            if (journal.changes().isEmpty()) {
+            if (!journal.overPendingChanges()) {
                 Files.deleteIfExists(nextRevert);
                 AtomicFile.delete(RevertStore.fileOf(database));
             } else if (Files.exists(nextRevert)) {

@@ -268,8 +268,9 @@ class PullApplierTests {
         } finally {
             manager.close().block();
         }
-        assertThat(applied.journal()).as("journaled with the rows read").isPresent();
-        assertThat(applied.journal().get().changes()).extracting(LogRow::table).containsExactly("t");
+        assertThat(applied.journal()).as("journaled").isPresent();
+        assertThat(applied.journal().get().changes()).as("no copy of the rows read: they are replayed from memory")
+                .isEmpty();
         applier.finish(applied);
 
         assertThat(applier.hasJournal()).isFalse();
@@ -349,6 +350,35 @@ class PullApplierTests {
         assertThat(afterRestart.hasJournal()).isFalse();
         assertThat(Files.readAllBytes(DatabaseFiles.walOf(database))).as("the later local write kept, not cut back"
                 + " or folded in").isEqualTo(walBefore);
+    }
+
+    /**
+     * A crash after the remote transaction reached the WAL, before the replay committed: the journal holds no copy of
+     * the pending changes, only where the WAL ended, and cutting the WAL back there brings them back in the change
+     * log, with the local state as it was before the pull.
+     */
+    @Test
+    void aPullWhoseReplayDidNotCommitIsUndoneWithoutACopyOfTheChanges() throws Exception {
+        insertPending(5000);
+        byte[] walBefore = Files.readAllBytes(DatabaseFiles.walOf(database));
+        AppliedPull applied = pull(applier(), remote, database, "r1", 7, null);
+        assertThat(Files.size(ReplicaFiles.rebaseJournal(database))).as("a few hundred bytes").isLessThan(1024);
+        try (FileChannel wal = FileChannel.open(DatabaseFiles.walOf(database), StandardOpenOption.WRITE)) {
+            wal.truncate(32L + (long) applied.syncedWal().frames() * (24 + PAGE_SIZE));
+        }
+
+        PullApplier afterRestart = applier();
+        assertThat(afterRestart.recover(7, null)).as("the replay did not commit: undone").isEmpty();
+
+        assertThat(afterRestart.hasJournal()).isFalse();
+        assertThat(Files.readAllBytes(DatabaseFiles.walOf(database))).as("the WAL as before the pull")
+                .isEqualTo(walBefore);
+        try (Connection connection = open(database)) {
+            assertThat(text(connection, "PRAGMA integrity_check")).isEqualTo("ok");
+            assertThat(text(connection, "SELECT v FROM t WHERE id = 5000")).isEqualTo("local");
+            assertThat(text(connection, "SELECT count(*) FROM t WHERE v LIKE 'new-%'")).isEqualTo("0");
+            assertThat(text(connection, "SELECT count(*) FROM tursosync_changes")).as("pending again").isEqualTo("1");
+        }
     }
 
     /** A crash after the replay committed, before the metadata: recovery hands the pull back with its prefix. */
@@ -446,6 +476,7 @@ class PullApplierTests {
         new SyncCheckpoint(database, PAGE_SIZE).run(null);
         assertThat(RevertStore.fileOf(database)).exists();
         insertPending(5000);
+        List<LogRow> copied = PullApplier.readPendingLog(database).rows();
         pull(applier(), remote, database, "r1", 7, null);
         JournalStore journals = new JournalStore(database);
         RebaseJournal journal = journals.read().orElseThrow();
@@ -456,8 +487,8 @@ class PullApplierTests {
                         "walLengthBefore", "walFramesBefore", "changes", "carried", "keptInWal");
         journals.write(new RebaseJournal(phase, journal.fromGeneration(), journal.revision(),
                 journal.databaseSizePages(), journal.walLengthBefore(), journal.walFramesBefore(),
-                journal.changes(), journal.carried(), null));
-        // that release wrote no carried positions, and did not keep its pages in the WAL
+                copied, journal.carried(), null));
+        // that release copied the pending changes, wrote no carried positions, and did not keep its pages in the WAL
         ObjectMapper json = new ObjectMapper();
         com.fasterxml.jackson.databind.node.ObjectNode older = (com.fasterxml.jackson.databind.node.ObjectNode)
                 json.readTree(ReplicaFiles.rebaseJournal(database).toFile());
