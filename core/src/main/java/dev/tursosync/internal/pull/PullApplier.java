@@ -55,8 +55,9 @@ import java.util.concurrent.Executor;
  * <ol>
  *   <li>starts decoding the change events on another thread, from the synced state and the staged pages, which
  *       stay as they are while it runs;</li>
- *   <li>reads the pending local changes; if there are any, writes them, with where the WAL ends, to the rebase
- *       journal;</li>
+ *   <li>reads the pending local changes; if there are any, writes where the WAL ends to the rebase journal (not
+ *       the changes: they stay in the change log until a replay that recaptures them commits, and recovery never
+ *       replays);</li>
  *   <li>appends one WAL transaction that turns the local state into the remote one: the staged pages, plus the
  *       synced version of every page written locally (after the prefix, or in the revert store) that the remote did
  *       not change, with the remote's size in the commit frame; where it ends is the new synced prefix;</li>

@@ -47,8 +47,8 @@ public final class JournalStore {
         try {
             return Optional.of(JSON.readValue(bytes, RebaseJournal.class));
         } catch (IOException | RuntimeException e) {
-            throw new SyncMetadataException("the rebase journal " + file + " is corrupt; it holds the local changes"
-                    + " of an interrupted pull, keep it and the database for recovery", e);
+            throw new SyncMetadataException("the rebase journal " + file + " is corrupt; it records where the WAL"
+                    + " ended before an interrupted pull, keep it and the database for recovery", e);
         }
     }
 
