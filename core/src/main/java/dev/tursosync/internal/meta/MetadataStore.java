@@ -11,14 +11,20 @@ import dev.tursosync.internal.io.AtomicFile;
 import dev.tursosync.internal.io.ReplicaFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
 /**
- * Reads and writes {@code <db>-info}. Writes are atomic and durable: a temporary file is written and forced, renamed
- * over the old one, and the folder is forced, so a crash leaves the old or the new metadata, never a mix.
+ * Reads and writes {@code <db>-info}. Writes are atomic and durable: a crash leaves the old or the new metadata,
+ * never a mix. The file holds two slots ({@link MetadataSlots}); a write fills the one that does not hold the latest
+ * metadata, in place, and forces the file once, so it creates, renames and forces no folder entry. The file is created
+ * (and metadata written by earlier versions, plain JSON, is converted) by a temporary file, forced, renamed into place,
+ * and a forced folder; metadata too large for a slot is written that way as plain JSON. Both forms are read.
  */
 public final class MetadataStore {
 
@@ -63,6 +69,10 @@ public final class MetadataStore {
         } catch (IOException e) {
             throw new SyncMetadataException("cannot read the sync metadata " + file, e);
         }
+        if (MetadataSlots.isSlotted(bytes)) {
+            bytes = MetadataSlots.latest(bytes).orElseThrow(() -> new SyncMetadataException("the sync metadata "
+                    + file + " is corrupt: neither of its two copies is whole", null)).body();
+        }
         SyncMetadata metadata;
         try {
             metadata = JSON.readValue(bytes, SyncMetadata.class);
@@ -86,9 +96,50 @@ public final class MetadataStore {
      */
     public void write(SyncMetadata metadata) {
         try {
-            AtomicFile.write(file, JSON.writeValueAsBytes(metadata));
+            byte[] body = JSON.writeValueAsBytes(metadata);
+            if (body.length > MetadataSlots.MAX_BODY) {
+                AtomicFile.write(file, body);
+            } else if (!writeInPlace(body)) {
+                AtomicFile.write(file, MetadataSlots.newFile(body));
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the sync metadata " + file, e);
+        }
+    }
+
+    /**
+     * Writes the slot that does not hold the latest metadata and forces the file's data (its size and blocks stay as
+     * they are, so nothing else needs forcing).
+     *
+     * @return false when the file is missing, plain JSON or has no whole slot: it is then written anew
+     */
+    private boolean writeInPlace(byte[] body) throws IOException {
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+        try (channel) {
+            if (channel.size() != MetadataSlots.FILE_BYTES) {
+                return false;
+            }
+            ByteBuffer content = ByteBuffer.allocate(MetadataSlots.FILE_BYTES);
+            while (content.hasRemaining() && channel.read(content, content.position()) >= 0) {
+                // reads until full; the size was checked
+            }
+            Optional<MetadataSlots.Slot> latest = MetadataSlots.latest(content.array());
+            if (latest.isEmpty()) {
+                return false;
+            }
+            int target = 1 - latest.get().index();
+            ByteBuffer slot = ByteBuffer.wrap(MetadataSlots.slotBytes(latest.get().sequence() + 1, body));
+            long position = (long) target * MetadataSlots.SLOT_BYTES;
+            while (slot.hasRemaining()) {
+                position += channel.write(slot, position);
+            }
+            channel.force(false);
+            return true;
         }
     }
 }

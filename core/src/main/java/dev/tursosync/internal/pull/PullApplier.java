@@ -4,6 +4,7 @@ import dev.tursosync.ChangeEvent;
 import dev.tursosync.ReplayFailedException;
 import dev.tursosync.SyncProtocolException;
 import dev.tursosync.TursoSyncException;
+import dev.tursosync.internal.capture.CarriedPositions;
 import dev.tursosync.internal.capture.LogRow;
 import dev.tursosync.internal.capture.PendingLog;
 import dev.tursosync.internal.db.ReplicaConnections;
@@ -55,8 +56,9 @@ import java.util.concurrent.Executor;
  * <ol>
  *   <li>starts decoding the change events on another thread, from the synced state and the staged pages, which
  *       stay as they are while it runs;</li>
- *   <li>reads the pending local changes; if there are any, writes them, with where the WAL ends, to the rebase
- *       journal;</li>
+ *   <li>reads the pending local changes; if there are any, writes where the WAL ends to the rebase journal (not
+ *       the changes: they stay in the change log until a replay that recaptures them commits, and recovery never
+ *       replays);</li>
  *   <li>appends one WAL transaction that turns the local state into the remote one: the staged pages, plus the
  *       synced version of every page written locally (after the prefix, or in the revert store) that the remote did
  *       not change, with the remote's size in the commit frame; where it ends is the new synced prefix;</li>
@@ -226,9 +228,11 @@ public final class PullApplier {
                             fromGeneration, decoding);
                 }
                 boolean continues = scan.headerValid();
+                // no copy of the pending changes: recovery never replays, it keeps a committed replay or cuts the
+                // WAL back to where they are still in the change log
                 RebaseJournal journal = new RebaseJournal(RebaseJournal.Phase.PREPARED, fromGeneration, revision,
                         databaseSizePages, continues ? scan.committedLength() : 0,
-                        continues ? scan.lastCommitFrame() : 0, pendingRows, pendingLog.carried());
+                        continues ? scan.lastCommitFrame() : 0, List.of(), CarriedPositions.NONE, true);
                 journals.write(journal);
                 KillPoints.reached("pull.journal-written");
                 // not forced: the replay's commit forces the log (synchronous = FULL), these frames with it
@@ -237,7 +241,7 @@ public final class PullApplier {
                 DatabaseFiles.dropSharedMemory(database);
                 KillPoints.reached("pull.pages-appended");
                 WalPrefix next = SyncedPrefix.endingAt(wal, appended.lastFrame());
-                replayOrUndo(journal, clientId, window);
+                replayOrUndo(journal, pendingLog, clientId, window);
                 forceUnlessReplayWrote(appended);
                 KillPoints.reached("pull.replayed");
                 List<ChangeEvent> events = decodedOrUndo(decoding, journal, window);
@@ -373,6 +377,14 @@ public final class PullApplier {
     /**
      * Finishes or undoes a pull that a crash interrupted. Call with every connection closed, before anything else.
      *
+     * <p>{@link #finish(AppliedPull)} removes a journal without forcing the folder, and the metadata is written in
+     * place, forcing no folder either, so a crash may bring back the journal of a pull recorded any number of
+     * operations ago. It is told apart by the generations: a journal is written in the generation the metadata
+     * records, and until the metadata records its pull (one generation on) it is recovered before any other operation
+     * runs, so a journal more than one generation behind is finished, and so is one exactly one behind whose pull
+     * kept its pages in the WAL while the metadata records no prefix (a checkpoint folded it in since). Both are only
+     * deleted; finishing them again could fold later local writes in without their synced versions.
+     *
      * @param recordedGeneration the pull generation the metadata records now
      * @param recordedWal        the synced prefix the metadata records now, or {@code null}
      * @return a pull that committed but is not recorded yet (record its revision and generation, then pass it to
@@ -385,6 +397,12 @@ public final class PullApplier {
             return Optional.empty();
         }
         RebaseJournal journal = found.get();
+        if (recordedGeneration > journal.fromGeneration() + 1
+                || recordedGeneration == journal.fromGeneration() + 1 && recordedWal == null && journal.keepsPrefix()) {
+            // finished long ago; its removal was not forced and a crash brought it back (see finish)
+            journals.delete();
+            return Optional.empty();
+        }
         if (recordedGeneration == journal.fromGeneration() + 1) {
             if (recordedWal != null) {
                 keepInWal(recordedWal, false);
@@ -397,7 +415,7 @@ public final class PullApplier {
         if (journal.phase() == RebaseJournal.Phase.PREPARED) {
             WalFrames frames = WalFrames.read(wal);
             int remoteCommit = frames.nextCommit(journal.walFramesBefore());
-            boolean replayed = journal.changes().isEmpty() || frames.nextCommit(remoteCommit) != 0;
+            boolean replayed = !journal.overPendingChanges() || frames.nextCommit(remoteCommit) != 0;
             if (remoteCommit == 0 || !replayed) {
                 undo(journal);
                 return Optional.empty();
@@ -463,14 +481,15 @@ public final class PullApplier {
      * which stays open once the transaction committed. A failure closes the window's connections and cuts the WAL
      * back, which drops the remote pages too and leaves the local state as it was.
      */
-    private void replayOrUndo(RebaseJournal journal, String clientId, WindowConnections window) {
+    private void replayOrUndo(RebaseJournal journal, PendingLog pending, String clientId,
+                              WindowConnections window) {
         RuntimeException failure = null;
         try {
             Connection connection = window.writer();
             connection.setAutoCommit(false);
             try {
                 replay.replay(connection, clientId, journal.fromGeneration(), journal.revision(),
-                        journal.changes().stream().map(LogRow::toChange).toList(), journal.carried());
+                        pending.rows().stream().map(LogRow::toChange).toList(), pending.carried());
                 connection.commit();
                 connection.setAutoCommit(true);
             } catch (SQLException | RuntimeException e) {
@@ -523,7 +542,7 @@ public final class PullApplier {
      */
     private void installAndCheckpoint(RebaseJournal journal) {
         try {
-            if (journal.changes().isEmpty()) {
+            if (!journal.overPendingChanges()) {
                 Files.deleteIfExists(nextRevert);
                 AtomicFile.delete(RevertStore.fileOf(database));
             } else if (Files.exists(nextRevert)) {

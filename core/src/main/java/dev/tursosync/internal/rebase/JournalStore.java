@@ -47,8 +47,8 @@ public final class JournalStore {
         try {
             return Optional.of(JSON.readValue(bytes, RebaseJournal.class));
         } catch (IOException | RuntimeException e) {
-            throw new SyncMetadataException("the rebase journal " + file + " is corrupt; it holds the local changes"
-                    + " of an interrupted pull, keep it and the database for recovery", e);
+            throw new SyncMetadataException("the rebase journal " + file + " is corrupt; it records where the WAL"
+                    + " ended before an interrupted pull, keep it and the database for recovery", e);
         }
     }
 
@@ -76,9 +76,9 @@ public final class JournalStore {
 
     /**
      * Removes the journal of a pull that the metadata records, without forcing the folder. If a crash brings it back,
-     * recovery finds its pull recorded and only finishes it again (idempotent), and it can come back only until the
-     * next metadata write, whose force of the same folder makes the removal durable too; nothing else changes the
-     * recorded generation that recovery compares with.
+     * recovery finds its pull recorded (the metadata's generation is one past the journal's, or more after later
+     * pulls) and only deletes it, or finishes it again while nothing but pushes and empty pulls came since (each step
+     * is idempotent); see {@code PullApplier.recover}.
      */
     public void deleteRecorded() {
         try {

@@ -47,6 +47,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -267,8 +268,9 @@ class PullApplierTests {
         } finally {
             manager.close().block();
         }
-        assertThat(applied.journal()).as("journaled with the rows read").isPresent();
-        assertThat(applied.journal().get().changes()).extracting(LogRow::table).containsExactly("t");
+        assertThat(applied.journal()).as("journaled").isPresent();
+        assertThat(applied.journal().get().changes()).as("no copy of the rows read: they are replayed from memory")
+                .isEmpty();
         applier.finish(applied);
 
         assertThat(applier.hasJournal()).isFalse();
@@ -282,6 +284,49 @@ class PullApplierTests {
      */
     @Test
     void aJournalThatComesBackAfterItsPullWasRecordedAndFinishedIsFinishedAgain() throws Exception {
+        AppliedPull applied = finishedPullWhoseJournalComesBack(pulled -> { });
+
+        assertRecoveryOnlyDeletesTheJournal(8, applied.syncedWal());
+        assertSyncedStateIs(remote, applied.syncedWal());
+        try (Connection connection = open(database)) {
+            assertThat(text(connection, "PRAGMA integrity_check")).isEqualTo("ok");
+            assertThat(text(connection, "SELECT group_concat(id) FROM t WHERE v = 'local'")).isEqualTo("5000,5001");
+            assertThat(text(connection, "SELECT count(*) FROM tursosync_changes")).isEqualTo("2");
+        }
+    }
+
+    /**
+     * The metadata is written in place and forces no folder, so a journal whose removal a crash undid can come back
+     * after later pulls: the metadata's generation is then more than one past the journal's, and recovery only
+     * deletes it. Handed back as committed, the pull would be recorded again, its revision and generation older than
+     * the recorded ones.
+     */
+    @Test
+    void aJournalThatComesBackAfterLaterPullsIsOnlyDeleted() throws Exception {
+        AppliedPull applied = finishedPullWhoseJournalComesBack(pulled -> { });
+
+        assertRecoveryOnlyDeletesTheJournal(10, applied.syncedWal());
+        assertSyncedStateIs(remote, applied.syncedWal());
+    }
+
+    /**
+     * A journal that comes back after a checkpoint folded its pull's prefix into the file (the metadata records its
+     * pull, without a prefix): recovery only deletes it. Finishing it as an older release's journal would fold the
+     * local writes made since the checkpoint into the file without keeping their synced versions.
+     */
+    @Test
+    void aJournalThatComesBackAfterACheckpointFoldedItsPullIsOnlyDeleted() throws Exception {
+        finishedPullWhoseJournalComesBack(pulled -> new SyncCheckpoint(database, PAGE_SIZE).run(pulled.syncedWal()));
+
+        assertRecoveryOnlyDeletesTheJournal(8, null);
+        assertSyncedStateIs(remote, null);
+    }
+
+    /**
+     * A pull over a pending change (generation 7 to 8), recorded and finished; then {@code meanwhile} (before the
+     * local write), a local write (a pending change), and the journal back as a crash could bring it.
+     */
+    private AppliedPull finishedPullWhoseJournalComesBack(Consumer<AppliedPull> meanwhile) throws Exception {
         insertPending(5000);
         PullApplier applier = applier();
         AppliedPull applied = pull(applier, remote, database, "r1", 7, null);
@@ -289,21 +334,50 @@ class PullApplierTests {
         byte[] journalBytes = Files.readAllBytes(journal);
         applier.finish(applied);
         assertThat(applier.hasJournal()).isFalse();
+        meanwhile.accept(applied);
         insertPending(5001);
-        byte[] walBefore = Files.readAllBytes(DatabaseFiles.walOf(database));
         Files.write(journal, journalBytes);
+        return applied;
+    }
+
+    /** Recovery with the given record deletes the journal and leaves the WAL (the later local write) as it is. */
+    private void assertRecoveryOnlyDeletesTheJournal(long recordedGeneration, SyncMetadata.WalPrefix recordedWal)
+            throws Exception {
+        byte[] walBefore = Files.readAllBytes(DatabaseFiles.walOf(database));
+        PullApplier afterRestart = applier();
+        assertThat(afterRestart.recover(recordedGeneration, recordedWal)).as("recorded: nothing to hand back")
+                .isEmpty();
+        assertThat(afterRestart.hasJournal()).isFalse();
+        assertThat(Files.readAllBytes(DatabaseFiles.walOf(database))).as("the later local write kept, not cut back"
+                + " or folded in").isEqualTo(walBefore);
+    }
+
+    /**
+     * A crash after the remote transaction reached the WAL, before the replay committed: the journal holds no copy of
+     * the pending changes, only where the WAL ended, and cutting the WAL back there brings them back in the change
+     * log, with the local state as it was before the pull.
+     */
+    @Test
+    void aPullWhoseReplayDidNotCommitIsUndoneWithoutACopyOfTheChanges() throws Exception {
+        insertPending(5000);
+        byte[] walBefore = Files.readAllBytes(DatabaseFiles.walOf(database));
+        AppliedPull applied = pull(applier(), remote, database, "r1", 7, null);
+        assertThat(Files.size(ReplicaFiles.rebaseJournal(database))).as("a few hundred bytes").isLessThan(1024);
+        try (FileChannel wal = FileChannel.open(DatabaseFiles.walOf(database), StandardOpenOption.WRITE)) {
+            wal.truncate(32L + (long) applied.syncedWal().frames() * (24 + PAGE_SIZE));
+        }
 
         PullApplier afterRestart = applier();
-        assertThat(afterRestart.recover(8, applied.syncedWal())).as("recorded: finished again").isEmpty();
+        assertThat(afterRestart.recover(7, null)).as("the replay did not commit: undone").isEmpty();
 
         assertThat(afterRestart.hasJournal()).isFalse();
-        assertThat(Files.readAllBytes(DatabaseFiles.walOf(database))).as("the later local write kept")
+        assertThat(Files.readAllBytes(DatabaseFiles.walOf(database))).as("the WAL as before the pull")
                 .isEqualTo(walBefore);
-        assertSyncedStateIs(remote, applied.syncedWal());
         try (Connection connection = open(database)) {
             assertThat(text(connection, "PRAGMA integrity_check")).isEqualTo("ok");
-            assertThat(text(connection, "SELECT group_concat(id) FROM t WHERE v = 'local'")).isEqualTo("5000,5001");
-            assertThat(text(connection, "SELECT count(*) FROM tursosync_changes")).isEqualTo("2");
+            assertThat(text(connection, "SELECT v FROM t WHERE id = 5000")).isEqualTo("local");
+            assertThat(text(connection, "SELECT count(*) FROM t WHERE v LIKE 'new-%'")).isEqualTo("0");
+            assertThat(text(connection, "SELECT count(*) FROM tursosync_changes")).as("pending again").isEqualTo("1");
         }
     }
 
@@ -402,21 +476,24 @@ class PullApplierTests {
         new SyncCheckpoint(database, PAGE_SIZE).run(null);
         assertThat(RevertStore.fileOf(database)).exists();
         insertPending(5000);
+        List<LogRow> copied = PullApplier.readPendingLog(database).rows();
         pull(applier(), remote, database, "r1", 7, null);
         JournalStore journals = new JournalStore(database);
         RebaseJournal journal = journals.read().orElseThrow();
         assertThat(new ObjectMapper().readTree(ReplicaFiles.rebaseJournal(database).toFile()).fieldNames())
-                .toIterable().as("the journal's format: the first rebase release's, and the carried positions")
+                .toIterable().as("the journal's format: the first rebase release's, the carried positions, and"
+                        + " whether the pull keeps its pages in the WAL")
                 .containsExactlyInAnyOrder("phase", "fromGeneration", "revision", "databaseSizePages",
-                        "walLengthBefore", "walFramesBefore", "changes", "carried");
+                        "walLengthBefore", "walFramesBefore", "changes", "carried", "keptInWal");
         journals.write(new RebaseJournal(phase, journal.fromGeneration(), journal.revision(),
                 journal.databaseSizePages(), journal.walLengthBefore(), journal.walFramesBefore(),
-                journal.changes(), journal.carried()));
-        // that release wrote no carried positions
+                copied, journal.carried(), null));
+        // that release copied the pending changes, wrote no carried positions, and did not keep its pages in the WAL
         ObjectMapper json = new ObjectMapper();
         com.fasterxml.jackson.databind.node.ObjectNode older = (com.fasterxml.jackson.databind.node.ObjectNode)
                 json.readTree(ReplicaFiles.rebaseJournal(database).toFile());
         older.remove("carried");
+        older.remove("keptInWal");
         java.nio.file.Files.write(ReplicaFiles.rebaseJournal(database), json.writeValueAsBytes(older));
         assertThat(journals.read().orElseThrow().carried()).isEqualTo(CarriedPositions.NONE);
         writeNextRevertAsOlderReleasesDid(journal);
