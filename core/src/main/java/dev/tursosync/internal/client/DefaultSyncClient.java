@@ -143,9 +143,19 @@ public final class DefaultSyncClient implements SyncClient {
                 .onErrorMap(error -> TypedErrors.typed(error, database))
                 .thenReturn(Boolean.TRUE)
                 .takeUntilOther(closing.asMono())
-                .switchIfEmpty(Mono.error(() -> new SyncClosedException("the sync client was closed while opening")))
+                .onErrorMap(error -> closed && !(error instanceof SyncClosedException), error -> closedWhileOpening())
+                .switchIfEmpty(Mono.error(DefaultSyncClient::closedWhileOpening))
                 .then()
                 .cache();
+    }
+
+    /**
+     * What an open that {@link #close()} stopped ends with. Also for an error that reaches the open while the close
+     * stops it: {@code takeUntilOther} cancels the open before it completes, and the close's own release of the
+     * database threads can fail a step of the open on another thread in between ("Scheduler unavailable").
+     */
+    private static SyncClosedException closedWhileOpening() {
+        return new SyncClosedException("the sync client was closed while opening");
     }
 
     /**
@@ -437,7 +447,7 @@ public final class DefaultSyncClient implements SyncClient {
                 .flatMap(found -> found.map(Mono::just).orElseGet(() -> start(transport, connections)))
                 .flatMap(metadata -> {
                     if (closed) {
-                        return Mono.error(new SyncClosedException("the sync client was closed while opening"));
+                        return Mono.error(closedWhileOpening());
                     }
                     State opened = opened(transport, connections, capture, autoCheckpoint, metadata, lock.get());
                     state.set(opened);
