@@ -33,7 +33,11 @@ public class CaptureBenchmark extends MicroBenchmark {
     private Connection connection;
     private PreparedStatement insert;
 
-    /** A new file with the empty table, capture installed for {@code capture}. */
+    /**
+     * A new file with the empty table, capture installed for {@code capture}.
+     *
+     * @throws SQLException if SQLite fails
+     */
     @Setup(Level.Iteration)
     public void open() throws SQLException {
         file = ScratchFile.create();
@@ -45,7 +49,11 @@ public class CaptureBenchmark extends MicroBenchmark {
         insert = connection.prepareStatement(ScratchFile.insert(TABLE));
     }
 
-    /** Closes the connection and deletes the file. */
+    /**
+     * Closes the connection and deletes the file.
+     *
+     * @throws SQLException if SQLite fails
+     */
     @TearDown(Level.Iteration)
     public void close() throws SQLException {
         insert.close();
@@ -53,7 +61,12 @@ public class CaptureBenchmark extends MicroBenchmark {
         file.close();
     }
 
-    /** One transaction of {@value #ROWS} inserts. */
+    /**
+     * One transaction of {@value #ROWS} inserts.
+     *
+     * @return the rows inserted
+     * @throws SQLException if SQLite fails
+     */
     @Benchmark
     @OperationsPerInvocation(ROWS)
     public long insert() throws SQLException {

@@ -34,7 +34,11 @@ public class InsertBenchmark extends MicroBenchmark {
     private PreparedStatement insert;
     private Connection r2dbc;
 
-    /** A new file with an empty table, and both sides open on it. */
+    /**
+     * A new file with an empty table, and both sides open on it.
+     *
+     * @throws SQLException if SQLite fails
+     */
     @Setup(Level.Iteration)
     public void open() throws SQLException {
         sides = BothSides.on(ScratchFile.create());
@@ -44,20 +48,34 @@ public class InsertBenchmark extends MicroBenchmark {
         insert = jdbc.prepareStatement(SQL);
     }
 
-    /** Closes both sides and deletes the file. */
+    /**
+     * Closes both sides and deletes the file.
+     *
+     * @throws SQLException if SQLite fails
+     */
     @TearDown(Level.Iteration)
     public void close() throws SQLException {
         sides.close();
     }
 
-    /** One transaction through raw sqlite-jdbc, one execution per row. */
+    /**
+     * One transaction through raw sqlite-jdbc, one execution per row.
+     *
+     * @return the rows inserted
+     * @throws SQLException if SQLite fails
+     */
     @Benchmark
     @OperationsPerInvocation(ROWS)
     public long jdbcRows() throws SQLException {
         return ScratchFile.insertInOneTransaction(jdbc, insert, texts);
     }
 
-    /** One transaction through raw sqlite-jdbc, in batches. */
+    /**
+     * One transaction through raw sqlite-jdbc, in batches.
+     *
+     * @return the rows inserted
+     * @throws SQLException if SQLite fails
+     */
     @Benchmark
     @OperationsPerInvocation(ROWS)
     public long jdbcBatches() throws SQLException {
@@ -77,7 +95,11 @@ public class InsertBenchmark extends MicroBenchmark {
         return rows;
     }
 
-    /** One transaction through the R2DBC driver, one execution per row, each from the previous one's completion. */
+    /**
+     * One transaction through the R2DBC driver, one execution per row, each from the previous one's completion.
+     *
+     * @return the rows inserted
+     */
     @Benchmark
     @OperationsPerInvocation(ROWS)
     public long r2dbcRows() {
@@ -89,7 +111,11 @@ public class InsertBenchmark extends MicroBenchmark {
                 .block();
     }
 
-    /** One transaction through the R2DBC driver, in batches of {@code Statement.add()}. */
+    /**
+     * One transaction through the R2DBC driver, in batches of {@code Statement.add()}.
+     *
+     * @return the rows inserted
+     */
     @Benchmark
     @OperationsPerInvocation(ROWS)
     public long r2dbcBatches() {

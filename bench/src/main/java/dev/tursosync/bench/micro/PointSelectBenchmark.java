@@ -28,7 +28,11 @@ public class PointSelectBenchmark extends MicroBenchmark {
     private PreparedStatement select;
     private long next;
 
-    /** Creates the file and opens both sides; the R2DBC connection runs one select so its pool holds a connection. */
+    /**
+     * Creates the file and opens both sides; the R2DBC connection runs one select so its pool holds a connection.
+     *
+     * @throws SQLException if SQLite fails
+     */
     @Setup(Level.Trial)
     public void open() throws SQLException {
         sides = BothSides.on(ScratchFile.withItems(ROWS));
@@ -36,13 +40,22 @@ public class PointSelectBenchmark extends MicroBenchmark {
         r2dbcSelects(0, 1);
     }
 
-    /** Closes both sides and deletes the file. */
+    /**
+     * Closes both sides and deletes the file.
+     *
+     * @throws SQLException if SQLite fails
+     */
     @TearDown(Level.Trial)
     public void close() throws SQLException {
         sides.close();
     }
 
-    /** {@value #SELECTS} selects through raw sqlite-jdbc. */
+    /**
+     * {@value #SELECTS} selects through raw sqlite-jdbc.
+     *
+     * @return the sum of the lengths read
+     * @throws SQLException if SQLite fails
+     */
     @Benchmark
     @OperationsPerInvocation(SELECTS)
     public long jdbc() throws SQLException {
@@ -51,7 +64,11 @@ public class PointSelectBenchmark extends MicroBenchmark {
         return jdbcSelects(first, SELECTS);
     }
 
-    /** {@value #SELECTS} selects through the R2DBC driver, each issued from the previous one's completion. */
+    /**
+     * {@value #SELECTS} selects through the R2DBC driver, each issued from the previous one's completion.
+     *
+     * @return the sum of the lengths read
+     */
     @Benchmark
     @OperationsPerInvocation(SELECTS)
     public long r2dbc() {

@@ -24,20 +24,33 @@ public class ScanBenchmark extends MicroBenchmark {
     private BothSides sides;
     private PreparedStatement scan;
 
-    /** Creates the file and opens both sides. */
+    /**
+     * Creates the file and opens both sides.
+     *
+     * @throws SQLException if SQLite fails
+     */
     @Setup(Level.Trial)
     public void open() throws SQLException {
         sides = BothSides.on(ScratchFile.withItems(ROWS));
         scan = sides.jdbc().prepareStatement(SQL);
     }
 
-    /** Closes both sides and deletes the file. */
+    /**
+     * Closes both sides and deletes the file.
+     *
+     * @throws SQLException if SQLite fails
+     */
     @TearDown(Level.Trial)
     public void close() throws SQLException {
         sides.close();
     }
 
-    /** One scan through raw sqlite-jdbc. */
+    /**
+     * One scan through raw sqlite-jdbc.
+     *
+     * @return the sum of the lengths read
+     * @throws SQLException if SQLite fails
+     */
     @Benchmark
     @OperationsPerInvocation(ROWS)
     public long jdbc() throws SQLException {
@@ -51,7 +64,11 @@ public class ScanBenchmark extends MicroBenchmark {
         return lengths;
     }
 
-    /** One scan through the R2DBC driver. */
+    /**
+     * One scan through the R2DBC driver.
+     *
+     * @return the sum of the lengths read
+     */
     @Benchmark
     @OperationsPerInvocation(ROWS)
     public long r2dbc() {

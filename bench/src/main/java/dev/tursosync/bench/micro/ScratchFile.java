@@ -44,9 +44,8 @@ final class ScratchFile implements AutoCloseable {
     static ScratchFile create() {
         try {
             ScratchFile file = new ScratchFile(Files.createTempDirectory("tursosync-micro-"));
-            try (Connection connection = file.open()) {
-                return file;
-            }
+            file.open().close();
+            return file;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (SQLException e) {
