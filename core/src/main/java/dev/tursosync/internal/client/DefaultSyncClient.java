@@ -143,7 +143,10 @@ public final class DefaultSyncClient implements SyncClient {
                 .onErrorMap(error -> TypedErrors.typed(error, database))
                 .thenReturn(Boolean.TRUE)
                 .takeUntilOther(closing.asMono())
-                .onErrorMap(error -> closed && !(error instanceof SyncClosedException), error -> closedWhileOpening())
+                .onErrorMap(error -> closed && !(error instanceof SyncClosedException), error -> {
+                    LOG.debug("an error reached the open after close() stopped it", error);
+                    return closedWhileOpening();
+                })
                 .switchIfEmpty(Mono.error(DefaultSyncClient::closedWhileOpening))
                 .then()
                 .cache();
