@@ -1,11 +1,15 @@
 package dev.tursosync.r2dbc.internal;
 
 import dev.tursosync.spi.LocalDatabase;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
+import org.sqlite.core.Codes;
+import org.sqlite.core.CoreStatement;
+import org.sqlite.core.SafeStmtPtr;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +23,11 @@ import org.slf4j.LoggerFactory;
  * and reported, before anyone asks for its row, and is read without another database task. Later rows are stepped
  * by demand ({@link #next}) and read while the cursor stands on them, only for the columns asked for ({@link
  * LiveRow}).
+ *
+ * <p>A value is read with one call for its storage class and one for the value of that class, on the statement
+ * itself ({@link #value}), as sqlite-jdbc's {@code getObject} does, but without its per-call checks; a text is copied
+ * out of SQLite as its bytes and decoded from UTF-8 (in a UTF-8 database, {@link TextEncoding}), which saves
+ * sqlite-jdbc's direct buffer per text.
  */
 final class Cursor {
 
@@ -29,6 +38,8 @@ final class Cursor {
     private final String sql;
     private final PreparedStatement statement;
     private final ResultSet rows;
+    /** The statement's handle, to read values of the current row; {@code null} unless sqlite-jdbc's own. */
+    private final SafeStmtPtr pointer;
     private final ResultColumns columns;
     private final TursoRowMetadata metadata;
     private final long updateCount;
@@ -39,6 +50,8 @@ final class Cursor {
     private List<TursoRow> first;
     /** Whether the result set stands on a row stepped ahead whose values are not read yet. */
     private boolean ahead;
+    /** Whether a text can be read as its UTF-8 bytes; {@code null} until the first text is read. */
+    private Boolean utf8;
 
     private Cursor(Connection connection, LocalDatabase manager, String sql, PreparedStatement statement,
             ResultSet rows, ResultColumns columns, long updateCount, boolean reusable) {
@@ -47,6 +60,7 @@ final class Cursor {
         this.sql = sql;
         this.statement = statement;
         this.rows = rows;
+        this.pointer = rows != null && statement instanceof CoreStatement core ? core.pointer : null;
         this.columns = columns;
         this.metadata = columns == null ? null : columns.metadata();
         this.updateCount = updateCount;
@@ -215,7 +229,36 @@ final class Cursor {
      * @throws SQLException if SQLite fails
      */
     Object value(int index) throws SQLException {
-        return normalize(rows.getObject(index + 1));
+        SafeStmtPtr live = pointer;
+        if (live == null) {
+            return normalize(rows.getObject(index + 1));
+        }
+        switch (live.safeRunInt((db, handle) -> db.column_type(handle, index))) {
+            case Codes.SQLITE_INTEGER:
+                return live.safeRunLong((db, handle) -> db.column_long(handle, index));
+            case Codes.SQLITE_FLOAT:
+                return live.safeRunDouble((db, handle) -> db.column_double(handle, index));
+            case Codes.SQLITE_TEXT:
+                return text(live, index);
+            case Codes.SQLITE_BLOB:
+                return live.safeRun((db, handle) -> db.column_blob(handle, index));
+            default:
+                return null;
+        }
+    }
+
+    /** A text value: its bytes decoded in a UTF-8 database, else converted to UTF-8 by SQLite. */
+    private String text(SafeStmtPtr live, int index) throws SQLException {
+        Boolean bytesAreUtf8 = utf8;
+        if (bytesAreUtf8 == null) {
+            bytesAreUtf8 = TextEncoding.isUtf8(connection);
+            utf8 = bytesAreUtf8;
+        }
+        if (!bytesAreUtf8) {
+            return live.safeRun((db, handle) -> db.column_text(handle, index));
+        }
+        byte[] bytes = live.safeRun((db, handle) -> db.column_blob(handle, index));
+        return bytes == null ? "" : new String(bytes, StandardCharsets.UTF_8);
     }
 
     /** The values of the row the result set stands on, copied. */

@@ -170,7 +170,13 @@ final class StatementCache {
         }
     }
 
-    private static boolean isClosed(Connection connection) {
+    /**
+     * Whether a JDBC connection was closed (or cannot tell), so what is remembered for it can be forgotten.
+     *
+     * @param connection the connection
+     * @return {@code true} if it is closed
+     */
+    static boolean isClosed(Connection connection) {
         try {
             return connection.isClosed();
         } catch (SQLException e) {
