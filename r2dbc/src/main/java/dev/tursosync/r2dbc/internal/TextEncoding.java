@@ -9,8 +9,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Whether the texts of a connection's database are stored in UTF-8, so that a text's stored bytes are its UTF-8 form.
- * SQLite fixes a database's text encoding when it creates the file (UTF-8 unless a {@code PRAGMA encoding} chose
- * UTF-16 first), so the answer is read once per JDBC connection ({@code PRAGMA encoding}) and remembered while the
+ * SQLite fixes a database's text encoding when it writes the file's first page (UTF-8 unless a {@code PRAGMA encoding}
+ * chose UTF-16 first; the client's and {@code StandaloneDatabase}'s connections write it when they open, as they set
+ * the WAL mode), so the answer is read once per JDBC connection ({@code PRAGMA encoding}) and remembered while the
  * connection is open.
  */
 final class TextEncoding {
