@@ -36,6 +36,23 @@ public final class CaptureTriggers {
      * @throws SQLException if SQLite refuses
      */
     public static void install(Connection connection, CapturedTable table) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            for (String sql : installStatements(connection, table)) {
+                statement.execute(sql);
+            }
+        }
+    }
+
+    /**
+     * The statements {@link #install} runs: drop this table's capture triggers if present (those of its name, and
+     * those a rename left attached to it under an old name), then create them for its current columns.
+     *
+     * @param connection the connection (inside the caller's transaction), to find the triggers attached to the table
+     * @param table      the table
+     * @return the statements, in order
+     * @throws SQLException if reading fails
+     */
+    static List<String> installStatements(Connection connection, CapturedTable table) throws SQLException {
         List<String> attached = new java.util.ArrayList<>();
         try (java.sql.PreparedStatement query = connection.prepareStatement("SELECT name FROM sqlite_schema WHERE "
                 + "type = 'trigger' AND tbl_name = ? AND substr(name, 1, " + CaptureNames.PREFIX.length() + ") = ?")) {
@@ -47,16 +64,15 @@ public final class CaptureTriggers {
                 }
             }
         }
-        try (Statement statement = connection.createStatement()) {
-            drop(statement, table.name());
-            // a renamed table keeps the triggers of its old name, which would log its rows under that name
-            for (String trigger : attached) {
-                statement.execute("DROP TRIGGER IF EXISTS " + quote(trigger));
-            }
-            statement.execute(trigger(table, "INSERT", INSERT, null, "new"));
-            statement.execute(trigger(table, "UPDATE", UPDATE, "old", "new"));
-            statement.execute(trigger(table, "DELETE", DELETE, "old", null));
+        List<String> statements = new java.util.ArrayList<>(dropStatements(table.name()));
+        // a renamed table keeps the triggers of its old name, which would log its rows under that name
+        for (String trigger : attached) {
+            statements.add("DROP TRIGGER IF EXISTS " + quote(trigger));
         }
+        statements.add(trigger(table, "INSERT", INSERT, null, "new"));
+        statements.add(trigger(table, "UPDATE", UPDATE, "old", "new"));
+        statements.add(trigger(table, "DELETE", DELETE, "old", null));
+        return statements;
     }
 
     /**
@@ -88,9 +104,15 @@ public final class CaptureTriggers {
      * @throws SQLException if SQLite refuses
      */
     public static void drop(Statement statement, String table) throws SQLException {
-        for (String operation : List.of("INSERT", "UPDATE", "DELETE")) {
-            statement.execute("DROP TRIGGER IF EXISTS " + quote(triggerName(table, operation)));
+        for (String sql : dropStatements(table)) {
+            statement.execute(sql);
         }
+    }
+
+    private static List<String> dropStatements(String table) {
+        return List.of("INSERT", "UPDATE", "DELETE").stream()
+                .map(operation -> "DROP TRIGGER IF EXISTS " + quote(triggerName(table, operation)))
+                .toList();
     }
 
     /**

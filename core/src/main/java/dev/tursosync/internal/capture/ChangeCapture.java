@@ -34,6 +34,7 @@ public final class ChangeCapture implements ConnectionManager.ConnectionInitiali
             + " rootpage INTEGER NOT NULL, sql TEXT NOT NULL)";
 
     private final TransactionIds transactions = new TransactionIds();
+    private final InstallScripts installScripts = new InstallScripts();
     /** Read before and after every statement, from every lease thread at once: no monitor on that path. */
     private final Map<Connection, PerConnection> connections = new ConcurrentHashMap<>();
 
@@ -158,21 +159,13 @@ public final class ChangeCapture implements ConnectionManager.ConnectionInitiali
                 && SchemaObject.readSnapshot(connection).equals(SchemaObject.readLive(connection));
     }
 
-    /** Creates the log, the snapshot and the triggers of every table: the schema came from the remote. */
+    /**
+     * Creates the log, the snapshot and the triggers of every table: the schema came from the remote. The script is
+     * planned once per schema ({@link InstallScripts}): after each pull over nothing pending the same one runs again.
+     */
     private void install(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            statement.execute(ChangeLog.CREATE_LOG);
-            statement.execute(CREATE_SNAPSHOT);
-        }
-        Map<String, SchemaObject> live = SchemaObject.readLive(connection);
-        for (SchemaObject object : live.values()) {
-            if (object.isTable()) {
-                retrigger(connection, object.name());
-            }
-        }
-        saveSnapshot(connection, live);
-        LOG.debug("change capture installed for {} table(s)", live.values().stream().filter(SchemaObject::isTable)
-                .count());
+        int tables = installScripts.install(connection, ChangeLog.CREATE_LOG, CREATE_SNAPSHOT);
+        LOG.debug("change capture installed for {} table(s)", tables);
     }
 
     private void reconcile(Connection connection, String sql) throws SQLException {

@@ -4,7 +4,9 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -41,18 +43,48 @@ public record SchemaObject(String type, String name, String table, long rootPage
                 + " ORDER BY seq");
     }
 
-    private static Map<String, SchemaObject> read(Connection connection, String query) throws SQLException {
+    /**
+     * Every row of {@code sqlite_schema} as it is stored, SQLite's and the client's objects included (the SQL of an
+     * automatic index is {@code null}), in the order SQLite scans it.
+     *
+     * @param connection the connection
+     * @return the rows
+     * @throws SQLException if reading fails
+     */
+    public static List<SchemaObject> readAll(Connection connection) throws SQLException {
+        return rows(connection, "SELECT type, name, tbl_name, rootpage, sql FROM sqlite_schema");
+    }
+
+    /**
+     * The user objects among rows of {@code sqlite_schema}, as {@link #readLive} reads them.
+     *
+     * @param all rows as {@link #readAll} reads them
+     * @return the objects by name, in the rows' order
+     */
+    public static Map<String, SchemaObject> userObjects(List<SchemaObject> all) {
         Map<String, SchemaObject> objects = new LinkedHashMap<>();
-        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(query)) {
-            while (rows.next()) {
-                SchemaObject object = new SchemaObject(rows.getString(1), rows.getString(2), rows.getString(3),
-                        rows.getLong(4), rows.getString(5));
-                if (!CaptureNames.isInternal(object.name()) && !CaptureNames.isInternal(object.table())) {
-                    objects.put(object.name(), object);
-                }
+        for (SchemaObject object : all) {
+            if (object.sql() != null && !CaptureNames.isInternal(object.name())
+                    && !CaptureNames.isInternal(object.table())) {
+                objects.put(object.name(), object);
             }
         }
         return objects;
+    }
+
+    private static Map<String, SchemaObject> read(Connection connection, String query) throws SQLException {
+        return userObjects(rows(connection, query));
+    }
+
+    private static List<SchemaObject> rows(Connection connection, String query) throws SQLException {
+        List<SchemaObject> rows = new ArrayList<>();
+        try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(query)) {
+            while (row.next()) {
+                rows.add(new SchemaObject(row.getString(1), row.getString(2), row.getString(3), row.getLong(4),
+                        row.getString(5)));
+            }
+        }
+        return rows;
     }
 
     /**

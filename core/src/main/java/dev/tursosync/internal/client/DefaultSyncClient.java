@@ -95,7 +95,10 @@ public final class DefaultSyncClient implements SyncClient {
 
     private static final Logger LOG = LoggerFactory.getLogger(DefaultSyncClient.class);
 
-    /** Where a pull's events are decoded while its apply writes: Reactor's shared threads for blocking work. */
+    /**
+     * Where a pull's events are decoded while its apply writes, and its metadata written while its window's
+     * connections open: Reactor's shared threads for blocking work.
+     */
     private static final Executor DECODE_THREADS = task -> Schedulers.boundedElastic().schedule(task);
 
     private final SyncClientOptions options;
@@ -488,7 +491,7 @@ public final class DefaultSyncClient implements SyncClient {
         PageStage stager = new PageStage(connections.scheduler(),
                 (int) Math.min(Integer.MAX_VALUE, options.pullMemoryBytes() / PulledPage.PAGE_SIZE));
         PullOperation pull = new PullOperation(database, options.longPollTimeout(), transport, connections, applier,
-                stager, turns, recorded, recovery, changes::tryEmitNext);
+                stager, turns, recorded, recovery, changes::tryEmitNext, DECODE_THREADS);
         PushOperation push = new PushOperation(new LogicalPusher(transport, connections, options.transform(),
                 options.pushBatchSize()), connections, turns, recorded, recovery);
         return new State(transport, connections, recorded, recovery, pull, push,

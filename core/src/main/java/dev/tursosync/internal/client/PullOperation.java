@@ -5,6 +5,7 @@ import dev.tursosync.internal.capture.PendingLog;
 import dev.tursosync.internal.db.ConnectionManager;
 import dev.tursosync.internal.db.WindowConnections;
 import dev.tursosync.internal.io.KillPoints;
+import dev.tursosync.internal.io.SideWork;
 import dev.tursosync.internal.io.ReplicaFiles;
 import dev.tursosync.internal.meta.SyncMetadata;
 import dev.tursosync.internal.proto.PullUpdatesReqProtoBody;
@@ -25,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -54,11 +56,12 @@ final class PullOperation {
     private final ReplicaMetadata metadata;
     private final PullRecovery recovery;
     private final Consumer<ChangeEvent> changes;
+    private final Executor alongside;
     private final AtomicLong stageCount = new AtomicLong();
 
     PullOperation(Path database, Duration longPollTimeout, SyncTransport transport, ConnectionManager connections,
                   PullApplier applier, PageStage stager, OperationTurns turns, ReplicaMetadata metadata,
-                  PullRecovery recovery, Consumer<ChangeEvent> changes) {
+                  PullRecovery recovery, Consumer<ChangeEvent> changes, Executor alongside) {
         this.database = database;
         this.longPollTimeout = longPollTimeout;
         this.transport = transport;
@@ -69,6 +72,7 @@ final class PullOperation {
         this.metadata = metadata;
         this.recovery = recovery;
         this.changes = changes;
+        this.alongside = alongside;
     }
 
     /**
@@ -140,13 +144,15 @@ final class PullOperation {
      * pull must not leave the new log's ids, which start again from 1, in a generation the remote has pushes of);
      * then the apply (pages and replay), then the metadata with the new synced prefix (the
      * point of no return), then the finish (revert store and journal deleted, the WAL folded in only past a size),
-     * then the events on {@code changes()} (here, so that a subscriber who cancels meanwhile does not lose them for
-     * the others), then the window's connections made ready for the pool: the replay's, or new ones that install
+     * then the window's connections made ready for the pool: the replay's, or new ones that install
      * capture on the remote's pages (a connection does it when it opens, and at once rather than on the first local
      * work: capture installed on a database it has not seen takes every table for the remote's, so a table another
-     * connection created in between would never be pushed). A fold-in of the WAL needs every connection closed, so
-     * the window's close before it. An apply that fails half-way is recovered in the same window, with the window's
-     * connections closed, before any other work can see the database.
+     * connection created in between would never be pushed); over nothing pending, with the pages kept in the WAL,
+     * the connections open while the metadata is written ({@link #recordWhileKeeping}). Then the events on
+     * {@code changes()} (here, so that a subscriber who cancels meanwhile does not lose them for the others). A
+     * fold-in of the WAL needs every connection closed, so the window's close before it. An apply that fails half-way
+     * is recovered in the same window, with the window's connections closed, before any other work can see the
+     * database.
      */
     private List<ChangeEvent> applyInWindow(PageStage.Staged staged, Optional<PendingLog> read,
                                             WindowConnections window) throws SQLException {
@@ -156,6 +162,18 @@ final class PullOperation {
             KillPoints.reached("pull.generation-moved-on");
         }
         AppliedPull applied = applyStaged(staged, log, window);
+        if (applied.journal().isEmpty() && applied.syncedWal() != null && !applied.foldIn()) {
+            recordWhileKeeping(applied, window);
+        } else {
+            recordAndFinish(applied, window);
+            window.keep();
+        }
+        applied.events().forEach(changes);
+        return applied.events();
+    }
+
+    /** The metadata with the new revision, generation and synced prefix (the point of no return), then the finish. */
+    private void recordAndFinish(AppliedPull applied, WindowConnections window) {
         metadata.record(current -> current.rebased(applied.revision(), applied.nextGeneration(),
                 applied.syncedWal(), Instant.now()));
         KillPoints.reached("pull.recorded");
@@ -163,9 +181,32 @@ final class PullOperation {
             window.close();
         }
         applier.finish(applied);
-        applied.events().forEach(changes);
-        window.keep();
-        return applied.events();
+    }
+
+    /**
+     * A pull over nothing pending that keeps its pages in the WAL: the metadata is written and forced (and the finish
+     * deletes a revert store) on another thread while this one opens the window's connections and installs capture
+     * on the remote's pages. Neither waits on the other: the WAL transaction is forced already, the connections
+     * only add a transaction after it, and the metadata file is not the database's. A crash in between leaves
+     * what a crash after the recording or before it leaves (docs/sync-client.md, crash safety): a capture install
+     * after a recorded prefix, or one after a committed pull the metadata does not record yet, which is a local
+     * transaction for the next pull like the pull's own, with an empty change log. Both end before the window does.
+     */
+    private void recordWhileKeeping(AppliedPull applied, WindowConnections window) throws SQLException {
+        SideWork<Boolean> recorded = SideWork.start(() -> {
+            recordAndFinish(applied, window);
+            return true;
+        }, alongside);
+        try {
+            window.keep();
+        } catch (SQLException | RuntimeException | Error e) {
+            Throwable failed = recorded.awaitQuietly();
+            if (failed != null) {
+                e.addSuppressed(failed);
+            }
+            throw e;
+        }
+        recorded.await();
     }
 
     private AppliedPull applyStaged(PageStage.Staged staged, PendingLog pending, WindowConnections window) {

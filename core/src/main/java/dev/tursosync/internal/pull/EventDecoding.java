@@ -1,11 +1,9 @@
 package dev.tursosync.internal.pull;
 
 import dev.tursosync.ChangeEvent;
+import dev.tursosync.internal.io.SideWork;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 
 /**
@@ -16,9 +14,9 @@ import java.util.function.Supplier;
  */
 final class EventDecoding {
 
-    private final CompletableFuture<List<ChangeEvent>> running;
+    private final SideWork<List<ChangeEvent>> running;
 
-    private EventDecoding(CompletableFuture<List<ChangeEvent>> running) {
+    private EventDecoding(SideWork<List<ChangeEvent>> running) {
         this.running = running;
     }
 
@@ -30,17 +28,7 @@ final class EventDecoding {
      * @return the running decoding
      */
     static EventDecoding start(Supplier<List<ChangeEvent>> decode, Executor executor) {
-        try {
-            return new EventDecoding(CompletableFuture.supplyAsync(decode, executor));
-        } catch (RejectedExecutionException busy) {
-            CompletableFuture<List<ChangeEvent>> inline = new CompletableFuture<>();
-            try {
-                inline.complete(decode.get());
-            } catch (RuntimeException | Error failure) {
-                inline.completeExceptionally(failure);
-            }
-            return new EventDecoding(inline);
-        }
+        return new EventDecoding(SideWork.start(decode, executor));
     }
 
     /**
@@ -50,21 +38,11 @@ final class EventDecoding {
      * @throws RuntimeException what decoding threw
      */
     List<ChangeEvent> await() {
-        try {
-            return running.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException failure) {
-                throw failure;
-            }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw e;
-        }
+        return running.await();
     }
 
     /** Waits until decoding stopped, whatever its outcome, so that nothing reads the files after the apply. */
     void awaitQuietly() {
-        running.exceptionally(error -> null).join();
+        running.awaitQuietly();
     }
 }
