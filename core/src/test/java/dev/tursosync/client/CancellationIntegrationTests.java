@@ -10,6 +10,7 @@ import dev.tursosync.SyncClient;
 import dev.tursosync.SyncClosedException;
 import dev.tursosync.internal.client.DefaultSyncClient;
 import dev.tursosync.internal.db.ExclusiveWindowProbe;
+import dev.tursosync.internal.rebase.JournalStore;
 import dev.tursosync.testing.LocalSyncServer;
 import dev.tursosync.testing.TursoServerExtension;
 import java.io.IOException;
@@ -185,7 +186,7 @@ final class CancellationIntegrationTests {
             replica.localChurn(random, 5);
             replica.remoteChurn(random, 4);
             disposePullWhileHeld(replica, replica.transformHook, next, context, () -> {
-                assertThat(Files.exists(replica.sibling("-rebase"))).as(context + ": inside the apply").isTrue();
+                assertThat(holdsJournal(replica)).as(context + ": inside the apply").isTrue();
                 return CompletableFuture.runAsync(() -> replica.localTokens(1));
             });
             replica.verifyConsistent(context);
@@ -222,7 +223,7 @@ final class CancellationIntegrationTests {
                     pull.dispose();
                     nextOperation(replica, next, context);
                     replica.verifyConsistent(context + ", attempt " + attempt);
-                    assertThat(replica.sibling("-rebase")).as("no journal without pending changes").doesNotExist();
+                    assertThat(holdsJournal(replica)).as("no journal without pending changes").isFalse();
                 }
                 caught.merge(walWritten ? "WAL written" : "decoding", hit ? 1 : 0, Integer::sum);
                 round++;
@@ -254,7 +255,7 @@ final class CancellationIntegrationTests {
             replica.localChurn(random, 2);
             replica.remoteManyRows(6000);
             Disposable pull = replica.client.pullChanges().subscribe(event -> { }, replica::failure);
-            boolean hit = spinUntil(() -> probe.exclusiveHeld() && !Files.exists(replica.sibling("-rebase")),
+            boolean hit = spinUntil(() -> probe.exclusiveHeld() && !holdsJournal(replica),
                     pull::isDisposed);
             pull.dispose();
             replica.client.push().block(WAIT);
@@ -925,12 +926,18 @@ final class CancellationIntegrationTests {
         return condition.getAsBoolean();
     }
 
+    /** Whether the replica's rebase journal (kept once created) holds a journal: a pull over pending changes runs. */
+    private static boolean holdsJournal(Replica replica) {
+        return new JournalStore(replica.path).holdsJournal();
+    }
+
     /** Files of a pull or a bootstrap in progress. */
     private static List<String> leftovers(Path database) {
         String name = database.getFileName().toString();
         try (Stream<Path> files = Files.list(database.getParent())) {
             return files.map(file -> file.getFileName().toString())
-                    .filter(file -> file.startsWith(name + "-changes") || file.equals(name + "-rebase")
+                    .filter(file -> file.startsWith(name + "-changes")
+                            || file.equals(name + "-rebase") && new JournalStore(database).holdsJournal()
                             || file.equals(name + "-revert.next") || file.startsWith(name + ".pulled")
                             || file.startsWith(name + ".bootstrap"))
                     .sorted().toList();

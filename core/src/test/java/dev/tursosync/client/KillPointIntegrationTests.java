@@ -9,6 +9,7 @@ import dev.tursosync.TursoSyncException;
 import dev.tursosync.internal.io.KillPoints;
 import dev.tursosync.internal.io.ReplicaFiles;
 import dev.tursosync.internal.meta.MetadataStore;
+import dev.tursosync.internal.rebase.JournalStore;
 import dev.tursosync.internal.rebase.RevertStore;
 import dev.tursosync.testing.LocalSyncServer;
 import dev.tursosync.testing.TursoServerExtension;
@@ -167,11 +168,11 @@ final class KillPointIntegrationTests {
         tags.addAll(wrote(lines));
         assertThat(wrote(lines)).as("the child committed its rows before the point").isEqualTo(childTags);
         if (trial.setup().action.equals("pull")) {
-            assertThat(Files.exists(ReplicaFiles.rebaseJournal(db))).as("%s: a rebase journal exists exactly when the"
+            assertThat(new JournalStore(db).holdsJournal()).as("%s: a rebase journal is there exactly when the"
                     + " halted pull rebased pending changes", trial).isEqualTo(trial.setup().childRows > 0);
         }
         if (trial.thenAtOpen() != null) {
-            assertThat(ReplicaFiles.rebaseJournal(db)).as("a journal for the second child to recover").exists();
+            assertThat(new JournalStore(db).holdsJournal()).as("a journal for the second child to recover").isTrue();
             haltAt(trial.thenAtOpen(), db, "open", List.of(), trial + " (second child)");
         }
         verify(db, tags, trial.toString());
@@ -256,7 +257,7 @@ final class KillPointIntegrationTests {
                 .hasMessageContaining("I/O error").hasMessageContaining("revert store");
 
         assertThat(ReplicaFileDigests.of(db)).as("the failed recovery changed no file").isEqualTo(before);
-        assertThat(ReplicaFiles.rebaseJournal(db)).exists();
+        assertThat(new JournalStore(db).holdsJournal()).isTrue();
         Files.delete(blocker);
         Files.delete(ReplicaFiles.nextRevertStore(db));
         verify(db, tags, "after the I/O error was gone");

@@ -1,6 +1,7 @@
 package dev.tursosync.bench.crash;
 
 import dev.tursosync.SyncClient;
+import dev.tursosync.internal.rebase.JournalStore;
 import java.nio.file.Path;
 
 /** The one client configuration of the suite: the child and the parent open the replica alike. */
@@ -27,12 +28,13 @@ final class CrashClients {
     }
 
     /**
-     * The rebase journal of a replica, present while a pull is being applied.
+     * Whether the rebase journal of a replica ({@code <db>-rebase}, kept once created) holds a journal: a pull was
+     * being applied.
      *
      * @param db the database file
-     * @return {@code <db>-rebase}
+     * @return whether recovery has a journal to read
      */
-    static Path journalOf(Path db) {
-        return db.resolveSibling(db.getFileName() + "-rebase");
+    static boolean holdsJournal(Path db) {
+        return new JournalStore(db).holdsJournal();
     }
 }

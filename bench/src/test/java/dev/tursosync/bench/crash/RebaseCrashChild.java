@@ -3,7 +3,6 @@ package dev.tursosync.bench.crash;
 import dev.tursosync.SyncClient;
 import dev.tursosync.internal.client.DefaultSyncClient;
 import dev.tursosync.internal.db.ConnectionManager;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Random;
@@ -39,7 +38,7 @@ public final class RebaseCrashChild {
             Random random = new Random(Long.parseLong(args[4]));
             int writers = Integer.parseInt(args[5]);
             long exitAfterMillis = args.length > 6 ? Long.parseLong(args[6]) : 0;
-            say("STARTING journal=" + Files.exists(CrashClients.journalOf(db)));
+            say("STARTING journal=" + CrashClients.holdsJournal(db));
             SyncClient client = CrashClients.replica(db, url);
             client.open().block(WAIT);
             say("READY");

@@ -91,7 +91,7 @@ final class RebaseCrashSuiteIntegrationTests {
                 String context = "seed " + seed + ", kill " + run + " of " + kills;
                 String phase = killOneChild(jvm, db, logs, run, random, killDuringOpen, context);
                 context += " (" + phase + ")";
-                boolean journal = Files.exists(CrashClients.journalOf(db));
+                boolean journal = CrashClients.holdsJournal(db);
                 boolean defer = run < kills && !killDuringOpen
                         && random.nextInt(100) < (journal ? DEFER_WITH_JOURNAL_PERCENT : DEFER_PERCENT);
                 if (defer) {

@@ -2,7 +2,6 @@ package dev.tursosync.bench.crash;
 
 import dev.tursosync.SyncClient;
 import dev.tursosync.internal.client.DefaultSyncClient;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -51,7 +50,7 @@ final class ReplicaVerifier {
      * @throws AssertionError if a check fails
      */
     void verify(String context) {
-        boolean journal = Files.exists(CrashClients.journalOf(db));
+        boolean journal = CrashClients.holdsJournal(db);
         ReplicaState local = reopenAndRead(context);
         counts.add(CHECKS, "reopen succeeded (recovery on open)");
         if (journal) {

@@ -86,6 +86,19 @@ public record CarriedPositions(List<Entry> entries) {
     }
 
     /**
+     * Creates the table if it does not exist (inside the caller's transaction). A replay creates it before it installs
+     * capture, so that capture has seen the schema the replay's transaction leaves.
+     *
+     * @param connection a read-write connection
+     * @throws SQLException if SQLite refuses
+     */
+    public static void createTable(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(CREATE);
+        }
+    }
+
+    /**
      * Writes these entries in place of the ones the connection sees (inside the caller's transaction); writes
      * nothing, and creates no table, when there are none and no table exists.
      *
@@ -96,8 +109,8 @@ public record CarriedPositions(List<Entry> entries) {
         if (entries.isEmpty() && read(connection).entries().isEmpty()) {
             return;
         }
+        createTable(connection);
         try (Statement statement = connection.createStatement()) {
-            statement.execute(CREATE);
             statement.execute("DELETE FROM " + CaptureNames.CARRIED);
         }
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + CaptureNames.CARRIED

@@ -11,12 +11,9 @@ import dev.tursosync.internal.io.AtomicFile;
 import dev.tursosync.internal.io.ReplicaFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
 /**
@@ -99,47 +96,11 @@ public final class MetadataStore {
             byte[] body = JSON.writeValueAsBytes(metadata);
             if (body.length > MetadataSlots.MAX_BODY) {
                 AtomicFile.write(file, body);
-            } else if (!writeInPlace(body)) {
+            } else if (!MetadataSlots.LAYOUT.writeInPlace(file, body, true)) {
                 AtomicFile.write(file, MetadataSlots.newFile(body));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the sync metadata " + file, e);
-        }
-    }
-
-    /**
-     * Writes the slot that does not hold the latest metadata and forces the file's data (its size and blocks stay as
-     * they are, so nothing else needs forcing).
-     *
-     * @return false when the file is missing, plain JSON or has no whole slot: it is then written anew
-     */
-    private boolean writeInPlace(byte[] body) throws IOException {
-        FileChannel channel;
-        try {
-            channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        } catch (NoSuchFileException e) {
-            return false;
-        }
-        try (channel) {
-            if (channel.size() != MetadataSlots.FILE_BYTES) {
-                return false;
-            }
-            ByteBuffer content = ByteBuffer.allocate(MetadataSlots.FILE_BYTES);
-            while (content.hasRemaining() && channel.read(content, content.position()) >= 0) {
-                // reads until full; the size was checked
-            }
-            Optional<MetadataSlots.Slot> latest = MetadataSlots.latest(content.array());
-            if (latest.isEmpty()) {
-                return false;
-            }
-            int target = 1 - latest.get().index();
-            ByteBuffer slot = ByteBuffer.wrap(MetadataSlots.slotBytes(latest.get().sequence() + 1, body));
-            long position = (long) target * MetadataSlots.SLOT_BYTES;
-            while (slot.hasRemaining()) {
-                position += channel.write(slot, position);
-            }
-            channel.force(false);
-            return true;
         }
     }
 }

@@ -302,10 +302,10 @@ public final class PullApplier {
     /**
      * Whether an interrupted pull waits for {@link #recover}.
      *
-     * @return whether the rebase journal exists
+     * @return whether the rebase journal holds a journal (or cannot be read, which recovery then reports)
      */
     public boolean hasJournal() {
-        return journals.exists();
+        return journals.holdsJournal();
     }
 
     /**

@@ -71,6 +71,17 @@ final class CarryOver {
     }
 
     /**
+     * Whether {@link #result()} will hold entries once these changes are replayed: one for the last of them at
+     * least, and one per entry of an earlier generation still possible.
+     *
+     * @param pending the changes above the floor, to be replayed
+     * @return whether the replay writes carried positions
+     */
+    boolean writesEntries(List<CapturedChange> pending) {
+        return !pending.isEmpty() || !earlier.isEmpty();
+    }
+
+    /**
      * Whether the replay must report the new log's last id after this change.
      *
      * @param change a replayed change

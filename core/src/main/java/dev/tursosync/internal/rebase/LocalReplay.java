@@ -69,8 +69,13 @@ public final class LocalReplay {
     public int replay(Connection connection, String clientId, long fromGeneration, String revision,
                       List<CapturedChange> changes, CarriedPositions carried) throws SQLException {
         CarryOver carryOver = CarryOver.from(remotePosition(connection, clientId), fromGeneration, carried);
-        capture.initialize(connection);
         List<CapturedChange> pending = changes.stream().filter(change -> change.id() > carryOver.floor()).toList();
+        if (carryOver.writesEntries(pending)) {
+            // before capture is installed: capture then knows the schema this transaction leaves, and the connection,
+            // which goes to the pool, needs no capture check when it is next prepared
+            CarriedPositions.createTable(connection);
+        }
+        capture.initialize(connection);
         TableKeys keys = TableKeys.read(connection, pending.stream().map(CapturedChange::table).distinct().toList());
         int replayed = 0;
         Map<String, PreparedStatement> prepared = new HashMap<>();

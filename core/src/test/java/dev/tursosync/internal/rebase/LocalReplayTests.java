@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tursosync.MutationResult;
 import dev.tursosync.ReplayFailedException;
+import dev.tursosync.internal.capture.CaptureNames;
 import dev.tursosync.internal.capture.CapturedChange;
 import dev.tursosync.internal.capture.CapturedChange.Operation;
 import dev.tursosync.internal.capture.CarriedPositions;
@@ -113,6 +114,40 @@ class LocalReplayTests {
                         .contains("local change " + gone.id() + " (INSERT on \"u\")").contains("no such table"));
         assertThat(rows("SELECT id FROM t ORDER BY id")).as("the failed transaction was rolled back")
                 .containsExactly("1");
+    }
+
+    /**
+     * The replay's connection goes to the pool once it committed, and capture checks it again when it is next
+     * prepared unless the schema is the one capture saw when it installed itself in the replay: so nothing of the
+     * replay may change the schema after that, the carried positions' table included (created before).
+     */
+    @Test
+    void theReplayChangesNoSchemaAfterCaptureIsInstalled() throws SQLException {
+        List<Long> versionsDuringTheReplay = new ArrayList<>();
+        try (Connection connection = ReplicaConnections.open(database, ReplicaConnections.Role.CLIENT)) {
+            connection.setAutoCommit(false);
+            new LocalReplay(new ChangeCapture(), mutation -> {
+                versionsDuringTheReplay.add(schemaVersion(connection));
+                return MutationResult.keep();
+            }).replay(connection, "client", 1, "revision", List.of(insert("t", row("id", 2L, "a", "a2")),
+                    update("t", row("id", 1L, "a", "remote"), row("id", 1L, "a", "local"))), CarriedPositions.NONE);
+            connection.commit();
+            connection.setAutoCommit(true);
+
+            assertThat(rows("SELECT count(*) FROM " + CaptureNames.CARRIED))
+                    .as("the carried positions were written").containsExactly("2");
+            assertThat(versionsDuringTheReplay).hasSize(2).containsOnly(schemaVersion(connection));
+        }
+    }
+
+    private static long schemaVersion(Connection connection) {
+        try (Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery("PRAGMA schema_version")) {
+            result.next();
+            return result.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private List<CapturedChange> replay(List<CapturedChange> changes) throws SQLException {
