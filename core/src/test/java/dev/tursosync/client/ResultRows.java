@@ -6,12 +6,19 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Reads a JDBC result into lists, with integers widened to {@code Long} to compare with remote rows. */
-final class ResultRows {
+public final class ResultRows {
 
     private ResultRows() {
     }
 
-    static List<List<Object>> read(ResultSet rows) throws SQLException {
+    /**
+     * Reads every row of a result.
+     *
+     * @param rows the result, before its first row
+     * @return its rows, each as its values in column order
+     * @throws SQLException if reading fails
+     */
+    public static List<List<Object>> read(ResultSet rows) throws SQLException {
         List<List<Object>> result = new ArrayList<>();
         int columns = rows.getMetaData().getColumnCount();
         while (rows.next()) {

@@ -2,13 +2,16 @@ package dev.tursosync.internal.capture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tursosync.client.ResultRows;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,7 +91,7 @@ class InstallScriptsTests {
                 statement.execute("INSERT INTO t VALUES (x'01', x'02')");
             }
             assertThat(rows(after, "SELECT rid, new FROM " + CaptureNames.LOG)).containsExactly(
-                    List.of(1, "{\"id\":{\"$b\":\"01\"},\"v\":{\"$b\":\"02\"}}"));
+                    List.of(1L, "{\"id\":{\"$b\":\"01\"},\"v\":{\"$b\":\"02\"}}"));
         }
     }
 
@@ -115,24 +118,15 @@ class InstallScriptsTests {
             statement.execute("PRAGMA wal_checkpoint(TRUNCATE)");
         }
         try {
-            return java.nio.file.Files.readAllBytes(folder.resolve(name));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            return Files.readAllBytes(folder.resolve(name));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
     private static List<List<Object>> rows(Connection connection, String query) throws SQLException {
-        List<List<Object>> rows = new ArrayList<>();
-        try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(query)) {
-            int columns = row.getMetaData().getColumnCount();
-            while (row.next()) {
-                List<Object> values = new ArrayList<>();
-                for (int column = 1; column <= columns; column++) {
-                    values.add(row.getObject(column));
-                }
-                rows.add(values);
-            }
+        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(query)) {
+            return ResultRows.read(rows);
         }
-        return rows;
     }
 }
