@@ -546,7 +546,7 @@ public final class DefaultSyncClient implements SyncClient {
 
     private Mono<SyncMetadata> start(SyncTransport transport, ConnectionManager connections) {
         SyncMetadata fresh = new SyncMetadata(SyncMetadata.CURRENT_VERSION,
-                options.clientName() + "-" + UUID.randomUUID(), null, null, null, 0, null,
+                options.clientName() + "-" + UUID.randomUUID(), null, null, null, null,
                 new SyncMetadata.SavedConfiguration(RemoteUrl.parse(options.url()).toString(),
                         options.clientName()), 0, null);
         if (!options.bootstrapIfEmpty()) {

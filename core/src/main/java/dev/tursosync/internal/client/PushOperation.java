@@ -37,11 +37,11 @@ final class PushOperation {
         return recovery.recover()
                 .then(Mono.defer(() -> pusher.push(metadata.current().clientId(),
                         () -> metadata.current().pullGeneration())))
-                .flatMap(outcome -> outcome.result().changesPushed() == 0
-                        ? Mono.just(outcome.result())
+                .flatMap(result -> result.changesPushed() == 0
+                        ? Mono.just(result)
                         : turns.detach(Mono.fromCallable(() -> {
-                            metadata.record(current -> current.pushed(outcome.lastChangeId(), Instant.now()));
-                            return outcome.result();
+                            metadata.record(current -> current.pushed(Instant.now()));
+                            return result;
                         }).subscribeOn(connections.scheduler())));
     }
 }

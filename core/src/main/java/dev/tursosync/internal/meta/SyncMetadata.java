@@ -11,7 +11,6 @@ import java.util.Objects;
  * @param revision         the remote revision the database mirrors, or {@code null} before the first pull
  * @param lastPull         when the last pull completed, or {@code null}
  * @param lastPush         when the last push completed, or {@code null}
- * @param lastPushedChange the last local change id the remote has, 0 if none
  * @param pendingPull      a pull recorded as pending by an earlier version, or {@code null}
  * @param configuration    the configuration the client was opened with
  * @param pullGeneration   how many pulls replaced the local database (and restarted the change log's numbering);
@@ -21,7 +20,7 @@ import java.util.Objects;
  *                         store alone are the synced state (metadata written before the field existed reads so)
  */
 public record SyncMetadata(int version, String clientId, String revision, Instant lastPull, Instant lastPush,
-                           long lastPushedChange, PendingPull pendingPull, SavedConfiguration configuration,
+                           PendingPull pendingPull, SavedConfiguration configuration,
                            long pullGeneration, WalPrefix syncedWal) {
 
     /** The format this client writes. */
@@ -35,8 +34,7 @@ public record SyncMetadata(int version, String clientId, String revision, Instan
      * @param revision         the remote revision the database mirrors, or {@code null} before the first pull
      * @param lastPull         when the last pull completed, or {@code null}
      * @param lastPush         when the last push completed, or {@code null}
-     * @param lastPushedChange the last local change id the remote has, 0 if none
-     * @param pendingPull      a pull recorded as pending by an earlier version, or {@code null}
+         * @param pendingPull      a pull recorded as pending by an earlier version, or {@code null}
      * @param configuration    the configuration the client was opened with
      * @param pullGeneration   how many pulls replaced the local database (and restarted the change log's numbering);
      *                         pushes record it on the remote next to the change id, as the official clients do
@@ -90,7 +88,7 @@ public record SyncMetadata(int version, String clientId, String revision, Instan
      * @return the copy
      */
     public SyncMetadata withPendingPull(PendingPull pending) {
-        return new SyncMetadata(version, clientId, revision, lastPull, lastPush, lastPushedChange, pending,
+        return new SyncMetadata(version, clientId, revision, lastPull, lastPush, pending,
                 configuration, pullGeneration, syncedWal);
     }
 
@@ -102,7 +100,7 @@ public record SyncMetadata(int version, String clientId, String revision, Instan
      * @return the copy
      */
     public SyncMetadata pulled(String newRevision, Instant at) {
-        return new SyncMetadata(version, clientId, newRevision, at, lastPush, lastPushedChange, null, configuration,
+        return new SyncMetadata(version, clientId, newRevision, at, lastPush, null, configuration,
                 pullGeneration, syncedWal);
     }
 
@@ -118,7 +116,7 @@ public record SyncMetadata(int version, String clientId, String revision, Instan
      * @return the new metadata
      */
     public SyncMetadata rebased(String newRevision, long newGeneration, WalPrefix newSyncedWal, Instant at) {
-        return new SyncMetadata(version, clientId, newRevision, at, lastPush, 0, null, configuration,
+        return new SyncMetadata(version, clientId, newRevision, at, lastPush, null, configuration,
                 newGeneration, newSyncedWal);
     }
 
@@ -130,19 +128,19 @@ public record SyncMetadata(int version, String clientId, String revision, Instan
      * @return the copy
      */
     public SyncMetadata nextGeneration() {
-        return new SyncMetadata(version, clientId, revision, lastPull, lastPush, 0, pendingPull, configuration,
+        return new SyncMetadata(version, clientId, revision, lastPull, lastPush, pendingPull, configuration,
                 pullGeneration + 1, syncedWal);
     }
 
     /**
-     * A copy after a push.
+     * A copy after a push. Which changes the remote has is the remote's to say (its
+     * {@code turso_sync_last_change_id} table), so only the time is kept here.
      *
-     * @param lastChange the last local change id the remote has
-     * @param at         when the push completed
+     * @param at when the push completed
      * @return the copy
      */
-    public SyncMetadata pushed(long lastChange, Instant at) {
-        return new SyncMetadata(version, clientId, revision, lastPull, at, lastChange, pendingPull, configuration,
+    public SyncMetadata pushed(Instant at) {
+        return new SyncMetadata(version, clientId, revision, lastPull, at, pendingPull, configuration,
                 pullGeneration, syncedWal);
     }
 
@@ -152,7 +150,7 @@ public record SyncMetadata(int version, String clientId, String revision, Instan
      * @return the copy
      */
     public SyncMetadata folded() {
-        return new SyncMetadata(version, clientId, revision, lastPull, lastPush, lastPushedChange, pendingPull,
+        return new SyncMetadata(version, clientId, revision, lastPull, lastPush, pendingPull,
                 configuration, pullGeneration, null);
     }
 }

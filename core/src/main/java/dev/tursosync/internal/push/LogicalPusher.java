@@ -65,28 +65,19 @@ public final class LogicalPusher {
     }
 
     /**
-     * What a push did, and the last change id the remote has.
-     *
-     * @param result       the result for the caller
-     * @param lastChangeId the last pushed change id (0 if none)
-     */
-    public record Outcome(PushResult result, long lastChangeId) {
-    }
-
-    /**
      * Pushes every change captured before the push started.
      *
      * @param clientId       this client's id
      * @param pullGeneration reads this client's pull generation; read under the same permit as the change log, so
      *                       that the two always belong to one state (a pull's apply changes both under its exclusive
      *                       permit, and pairing one state's change ids with another's generation drops changes)
-     * @return the outcome
+     * @return what the push did
      */
-    public Mono<Outcome> push(String clientId, LongSupplier pullGeneration) {
+    public Mono<PushResult> push(String clientId, LongSupplier pullGeneration) {
         return connections.withConnection(connection -> new Bound(ChangeLog.lastChangeId(connection),
                         pullGeneration.getAsLong()))
                 .flatMap(bound -> bound.lastChangeId() == 0
-                        ? Mono.just(new Outcome(PushResult.NOTHING, 0))
+                        ? Mono.just(PushResult.NOTHING)
                         : Mono.defer(() -> pushFrom(clientId, bound, known.getAndSet(null))));
     }
 
@@ -94,10 +85,10 @@ public final class LogicalPusher {
      * Pushes from the remembered position, or from one read now when none is remembered. A batch whose guard finds
      * the remote elsewhere than remembered committed nothing, so the push reads the position and starts again.
      */
-    private Mono<Outcome> pushFrom(String clientId, Bound bound, KnownPosition remembered) {
+    private Mono<PushResult> pushFrom(String clientId, Bound bound, KnownPosition remembered) {
         Mono<Timed<Optional<RemotePosition>>> position = remembered == null ? timedPosition(clientId)
                 : Mono.just(new Timed<>(Optional.ofNullable(remembered.position()), 0));
-        Mono<Outcome> push = position
+        Mono<PushResult> push = position
                 .flatMap(start -> start(start, bound.generation(), bound.lastChangeId()))
                 .flatMap(start -> sendFrom(clientId, bound.generation(), bound.lastChangeId(),
                         new Progress(start.after(), start.remote(), 0, 0, 0, start.remoteNanos())));
@@ -125,8 +116,8 @@ public final class LogicalPusher {
     /** What a push did so far; {@code remote} is the position the remote holds after the last batch sent. */
     private record Progress(long lastChangeId, RemotePosition remote, long changes, int batches, long bytes,
                             long remoteNanos) {
-        Outcome outcome() {
-            return new Outcome(new PushResult(changes, batches, bytes, Duration.ofNanos(remoteNanos)), lastChangeId);
+        PushResult result() {
+            return new PushResult(changes, batches, bytes, Duration.ofNanos(remoteNanos));
         }
     }
 
@@ -180,7 +171,7 @@ public final class LogicalPusher {
         });
     }
 
-    private Mono<Outcome> sendFrom(String clientId, long pullGeneration, long bound, Progress progress) {
+    private Mono<PushResult> sendFrom(String clientId, long pullGeneration, long bound, Progress progress) {
         return connections.withConnection(connection -> {
                     List<CapturedChange> changes = ChangeLog.readBetween(connection, progress.lastChangeId(), bound,
                             batchSize);
@@ -195,7 +186,7 @@ public final class LogicalPusher {
                 .flatMap(next -> next.isEmpty()
                         ? Mono.fromSupplier(() -> {
                             known.set(new KnownPosition(progress.remote()));
-                            return progress.outcome();
+                            return progress.result();
                         })
                         : send(next.get(), pullGeneration, progress)
                                 .flatMap(sent -> sendFrom(clientId, pullGeneration, bound, sent)));

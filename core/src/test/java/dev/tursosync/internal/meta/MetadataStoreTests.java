@@ -23,7 +23,7 @@ class MetadataStoreTests {
 
     private static SyncMetadata metadata(long generation) {
         return new SyncMetadata(SyncMetadata.CURRENT_VERSION, "app-0f6c1d2e-3b4a-4c5d-8e9f-0a1b2c3d4e5f",
-                "rev-" + generation, Instant.parse("2026-12-07T06:00:00Z"), null, generation, null,
+                "rev-" + generation, Instant.parse("2026-12-07T06:00:00Z"), null, null,
                 new SyncMetadata.SavedConfiguration("http://127.0.0.1:8080", "app"), generation,
                 new SyncMetadata.WalPrefix((int) generation, 12, 3, 4, 5, 6));
     }
@@ -127,7 +127,7 @@ class MetadataStoreTests {
         Path database = folder.resolve("app.db");
         MetadataStore store = new MetadataStore(database);
         store.write(metadata(1));
-        SyncMetadata large = new SyncMetadata(SyncMetadata.CURRENT_VERSION, "app-1", "r", null, null, 0, null,
+        SyncMetadata large = new SyncMetadata(SyncMetadata.CURRENT_VERSION, "app-1", "r", null, null, null,
                 new SyncMetadata.SavedConfiguration("http://h/" + "p".repeat(5000), "app"), 2, null);
         store.write(large);
         assertThat(Files.readString(store.file(), StandardCharsets.UTF_8)).startsWith("{");
