@@ -32,6 +32,8 @@ final class FrameChecksum {
     private final int m11;
 
     /**
+     * The checksum of one log's frames.
+     *
      * @param pageSize  the log's page size, a power of two of at least 512 bytes
      * @param bigEndian whether the log's checksums read big-endian words
      */
