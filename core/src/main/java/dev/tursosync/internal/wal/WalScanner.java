@@ -96,7 +96,7 @@ public final class WalScanner {
             throws IOException {
         int pageSize = header.pageSize();
         int frameSize = WalFormat.frameSize(pageSize);
-        boolean bigEndian = header.bigEndianChecksums();
+        FrameChecksum checksum = new FrameChecksum(pageSize, header.bigEndianChecksums());
         long completeFrames = (size - WalFormat.HEADER_SIZE) / frameSize;
         int perChunk = WalFormat.framesPerChunk(pageSize);
         byte[] chunk = new byte[perChunk * frameSize];
@@ -136,8 +136,7 @@ public final class WalScanner {
                     stop = "page number 0 at frame " + index;
                     break scan;
                 }
-                long next = WalFormat.checksum(chunk, offset, 8, bigEndian, running);
-                next = WalFormat.checksum(chunk, offset + WalFormat.FRAME_HEADER_SIZE, pageSize, bigEndian, next);
+                long next = checksum.continueOverFrame(chunk, offset, running);
                 if (next != WalFormat.pack(WalFormat.getInt(chunk, offset + 16), WalFormat.getInt(chunk, offset + 20))) {
                     stop = "checksum mismatch at frame " + index;
                     break scan;

@@ -17,6 +17,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The scanner on synthetic logs (every kind of damage) and against SQLite's own view of a live log. */
@@ -281,6 +282,65 @@ final class WalScannerTests {
             assertThat(restarted.stopReason()).startsWith("salt mismatch at frame ");
             assertThat(restarted.tailLength()).isPositive();
             assertThat(Sqlite.checkpoint(c, "PASSIVE")[1]).isEqualTo(restarted.lastCommitFrame());
+        }
+    }
+
+    enum Damage {
+        FLIP_A_PAGE_BYTE, FLIP_A_CHECKSUM_BYTE, CUT_INSIDE_THE_FRAME
+    }
+
+    /**
+     * A log SQLite wrote (transactions of one to many frames), damaged at each of its frames in turn: the scanner's
+     * last commit frame is the one SQLite's own recovery reaches (the log column of {@code wal_checkpoint} on a copy
+     * opened without its {@code -shm}), the last commit before the damaged frame. A page byte is flipped in a
+     * different quarter of the page from frame to frame, so a frame checksum that skipped any part of a page shows.
+     */
+    @ParameterizedTest
+    @EnumSource(Damage.class)
+    void stopsAtADamagedFrameWhereSqlitesRecoveryDoes(Damage damage) throws Exception {
+        Path db = dir.resolve("written.db");
+        Sqlite.createBase(db, 40);
+        try (Connection writer = Sqlite.open(db)) {
+            Sqlite.exec(writer, "pragma wal_autocheckpoint=0");
+            Sqlite.fill(writer, 1_000, 1);
+            Sqlite.fill(writer, 2_000, 120);
+            Sqlite.exec(writer, "update t set v = randomblob(300) where id % 3 = 0", "delete from t where id % 5 = 0");
+            Sqlite.fill(writer, 3_000, 2);
+            try (Connection reader = Sqlite.openReadOnly(db)) {   // closes last: SQLite keeps the log
+                Sqlite.number(reader, "select 1");
+                writer.close();
+            }
+        }
+        byte[] log = Files.readAllBytes(Sqlite.wal(db));
+        WalScan whole = WalScanner.scan(Sqlite.wal(db));
+        assertThat(whole.transactions()).isEqualTo(5);   // the update and the delete commit apart
+        assertThat(whole.lastCommitFrame()).isEqualTo(whole.validFrames()).isGreaterThan(20);
+        int frameSize = frameSize(Sqlite.PAGE_SIZE);
+
+        for (int frame = 1; frame <= whole.validFrames(); frame++) {
+            Path copy = dir.resolve("copy-" + damage + "-" + frame + ".db");
+            Files.copy(db, copy);
+            int start = 32 + (frame - 1) * frameSize;
+            byte[] damaged = log.clone();
+            switch (damage) {
+                case FLIP_A_PAGE_BYTE -> damaged[start + 24 + (frame % 4) * (Sqlite.PAGE_SIZE / 4) + 13] ^= 0x40;
+                case FLIP_A_CHECKSUM_BYTE -> damaged[start + 16 + frame % 8] ^= 0x01;
+                case CUT_INSIDE_THE_FRAME -> damaged = Arrays.copyOf(damaged, start + frameSize - 1 - frame);
+            }
+            Files.write(Sqlite.wal(copy), damaged);
+            WalScan scan = WalScanner.scan(Sqlite.wal(copy));
+            int lastCommitBefore = 0;
+            for (int earlier = 1; earlier < frame; earlier++) {
+                if (WalFormat.getInt(log, 32 + (earlier - 1) * frameSize + 4) != 0) {
+                    lastCommitBefore = earlier;
+                }
+            }
+            try (Connection recovered = Sqlite.open(copy)) {
+                assertThat(scan.lastCommitFrame()).as("%s at frame %d", damage, frame)
+                        .isEqualTo(lastCommitBefore)
+                        .isEqualTo(Sqlite.checkpoint(recovered, "PASSIVE")[1]);
+            }
+            assertThat(scan.validFrames()).as("%s at frame %d", damage, frame).isEqualTo(frame - 1);
         }
     }
 }
