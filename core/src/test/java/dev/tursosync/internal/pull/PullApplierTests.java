@@ -53,6 +53,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * {@link PullApplier} on real files, without a server: the "remote" is a copy of the database changed through SQLite,
@@ -66,7 +68,8 @@ class PullApplierTests {
     @TempDir
     Path folder;
 
-    private final ExecutorService decodeThread = Executors.newSingleThreadExecutor();
+    private final Scheduler files = Schedulers.newSingle("files");
+    private final Scheduler decoding = Schedulers.newSingle("decoding");
     private Path database;
     private Path remote;
 
@@ -88,7 +91,8 @@ class PullApplierTests {
 
     @AfterEach
     void stop() {
-        decodeThread.shutdownNow();
+        files.dispose();
+        decoding.dispose();
     }
 
     @Test
@@ -258,12 +262,14 @@ class PullApplierTests {
         AppliedPull applied;
         try {
             writePending(manager, 5000);
+            Path stage = stage(remote, database, false);
+            long size = pages(remote);
             applied = manager.exclusive(PendingLog::read, (pending, window) -> {
                 assertThat(pending).as("read on the open sentinel").isPresent();
                 assertThat(pending.get().rows()).extracting(LogRow::table).containsExactly("t");
-                try (StagedPages staged = StagedPages.open(stage(remote, database, false))) {
-                    return applier.apply(staged, "r1", pages(remote), "client", 0, null, pending, window);
-                }
+                StagedPages staged = StagedPages.open(stage);
+                return applier.apply(staged, "r1", size, "client", 0, null, pending, window)
+                        .doFinally(ended -> staged.close());
             }).block();
         } finally {
             manager.close().block();
@@ -551,7 +557,7 @@ class PullApplierTests {
         PullApplier applier = applier();
 
         try (StagedPages staged = StagedPages.of(inMemory(stage(remote, true)))) {
-            assertThatThrownBy(() -> applier.apply(staged, "r1", pages(remote), "client", 0, null))
+            assertThatThrownBy(() -> applier.apply(staged, "r1", pages(remote), "client", 0, null).block())
                     .isInstanceOf(SyncProtocolException.class)
                     .hasMessageContaining("cell pointer array");
         }
@@ -593,11 +599,11 @@ class PullApplierTests {
         }
         pages.put(3L, Arrays.copyOfRange(Files.readAllBytes(older), 2 * PAGE_SIZE, 3 * PAGE_SIZE));
         Path empty = Files.createFile(folder.resolve("empty.db"));
-        PullApplier applier = new PullApplier(empty, new ChangeEventDecoder(0.5),
-                new LocalReplay(new ChangeCapture(), mutation -> MutationResult.keep()), decodeThread);
+        PullApplier applier = new PullApplier(empty, new ChangeEventDecoder(0.5)::decode,
+                new LocalReplay(new ChangeCapture(), mutation -> MutationResult.keep()), files, decoding);
 
         try (StagedPages staged = StagedPages.of(pages)) {
-            assertThatThrownBy(() -> applier.apply(staged, "r1", pages(newer), "client", 0, null))
+            assertThatThrownBy(() -> applier.apply(staged, "r1", pages(newer), "client", 0, null).block())
                     .isInstanceOf(SyncProtocolException.class).hasMessageContaining("quick_check")
                     .hasMessageContaining("s_v");
         }
@@ -610,8 +616,8 @@ class PullApplierTests {
     }
 
     private PullApplier applier(long foldInWalBytes) {
-        return new PullApplier(database, new ChangeEventDecoder(0.5),
-                new LocalReplay(new ChangeCapture(), mutation -> MutationResult.keep()), decodeThread,
+        return new PullApplier(database, new ChangeEventDecoder(0.5)::decode,
+                new LocalReplay(new ChangeCapture(), mutation -> MutationResult.keep()), files, decoding,
                 foldInWalBytes);
     }
 
@@ -632,7 +638,7 @@ class PullApplierTests {
     private AppliedPull pull(PullApplier applier, Path source, Path from, String revision, long generation,
                              SyncMetadata.WalPrefix prefix) throws IOException {
         try (StagedPages staged = StagedPages.open(stage(source, from, false))) {
-            return applier.apply(staged, revision, pages(source), "client", generation, prefix);
+            return applier.apply(staged, revision, pages(source), "client", generation, prefix).block();
         }
     }
 
