@@ -20,7 +20,6 @@ import dev.tursosync.internal.pull.PullApplier;
 import dev.tursosync.internal.rebase.JournalStore;
 import dev.tursosync.internal.rebase.LocalReplay;
 import dev.tursosync.internal.transport.ScriptedTransport;
-import dev.tursosync.internal.transport.SqliteRemote;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.ResultSet;
@@ -54,22 +53,15 @@ final class PullWindowTests {
     Path folder;
 
     private Path database;
-    private SqliteRemote remote;
-    private String first;
-    private String second;
+    private ScriptedClients.TwoRevisions remote;
 
     @BeforeEach
-    void remote() throws Exception {
+    void bootstrapped() throws Exception {
         database = folder.resolve("app.db");
-        remote = SqliteRemote.create(folder.resolve("remote.db"),
-                "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT NOT NULL)",
-                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " + ROWS + ") "
-                        + "INSERT INTO t SELECT i, printf('old-%060d', i) FROM n");
-        first = remote.commitRevision();
-        remote.run("UPDATE t SET v = printf('new-%060d', id) WHERE id % 40 = 0");
-        second = remote.commitRevision();
-        session(ScriptedTransport.builder().expectPull(null).thenRespond(remote.frames(null, first)).build(),
-                database, builder -> builder, client -> { });
+        remote = ScriptedClients.TwoRevisions.create(folder, ROWS, 40);
+        ScriptedTransport bootstrap = ScriptedTransport.builder().expectPull(null)
+                .thenRespond(remote.remote().frames(null, remote.first())).build();
+        session(bootstrap, database, builder -> builder, client -> { });
     }
 
     @Test
@@ -95,7 +87,7 @@ final class PullWindowTests {
         Map<String, String> before = files(database);
         Engine engine = new Engine(failingDecoder(), false);
         try {
-            assertThatThrownBy(() -> engine.pull(first, first, second))
+            assertThatThrownBy(() -> engine.pull(remote.first(), remote.first(), remote.second()))
                     .isInstanceOf(SyncProtocolException.class).hasMessageContaining("cannot be decoded");
         } finally {
             engine.close();
@@ -124,9 +116,9 @@ final class PullWindowTests {
     void aWindowWhoseConnectionsCannotBeMadeReadyStillRecordsThePullAndReportsTheFailure() throws Exception {
         Engine engine = new Engine(new ChangeEventDecoder(0.5)::decode, true);
         try {
-            assertThatThrownBy(() -> engine.pull(first, first, second))
+            assertThatThrownBy(() -> engine.pull(remote.first(), remote.first(), remote.second()))
                     .hasMessageContaining("an initializer that fails on purpose");
-            assertThat(new MetadataStore(database).read().orElseThrow().revision()).isEqualTo(second);
+            assertThat(new MetadataStore(database).read().orElseThrow().revision()).isEqualTo(remote.second());
             assertThat(engine.count("SELECT count(*) FROM t WHERE v LIKE 'new-%'")).isEqualTo(ROWS / 40);
         } finally {
             engine.close();
@@ -144,7 +136,7 @@ final class PullWindowTests {
             Files.delete(info);
             Files.createDirectory(info);
             Files.writeString(info.resolve("in-the-way"), "a folder where the metadata file was");
-            assertThatThrownBy(() -> engine.pull(first, first, second))
+            assertThatThrownBy(() -> engine.pull(remote.first(), remote.first(), remote.second()))
                     .hasMessageContaining("an initializer that fails on purpose")
                     .satisfies(failure -> assertThat(Exceptions.unwrap(failure).getSuppressed())
                             .as("the metadata write's failure")
@@ -190,7 +182,7 @@ final class PullWindowTests {
                     new LocalReplay(capture, mutation -> MutationResult.keep()), connections.scheduler(),
                     Schedulers.boundedElastic());
             ScriptedTransport transport = ScriptedTransport.builder().expectPull(expected)
-                    .thenRespond(remote.frames(from, to)).build();
+                    .thenRespond(remote.remote().frames(from, to)).build();
             OperationTurns turns = new OperationTurns();
             PullOperation operation = new PullOperation(database, Duration.ZERO, transport, connections, applier,
                     new PageStage(connections.scheduler(), 1_000), turns, metadata,
