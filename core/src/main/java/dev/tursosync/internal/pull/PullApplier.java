@@ -56,8 +56,9 @@ import reactor.core.scheduler.Scheduler;
  * prefix, with the revert store's pages put back ({@link SyncedPages}); the WAL frames after the prefix are what
  * was written locally since. A pull, in order:
  * <ol>
- *   <li>starts decoding the change events on another thread, from the synced state and the staged pages, which
- *       stay as they are while it runs;</li>
+ *   <li>decodes the change events on the decoding scheduler, from the synced state and the staged pages, which
+ *       stay as they are while it runs, as one part of a pipeline whose other part is the steps below, on the
+ *       database threads; neither waits for the other, and the apply ends once both have;</li>
  *   <li>reads the pending local changes; if there are any, writes where the WAL ends to the rebase journal (not
  *       the changes: they stay in the change log until a replay that recaptures them commits, and recovery never
  *       replays);</li>
@@ -67,10 +68,11 @@ import reactor.core.scheduler.Scheduler;
  *   <li>if changes were pending, replays them in a second transaction (capture reinstalled, the transform hook
  *       applied; if a change fails, the WAL is cut back to where it ended, which restores the local state
  *       exactly): its frames follow the prefix, so they are local changes;</li>
- *   <li>waits for the events; if decoding failed, the pull is undone like a failed replay.</li>
+ *   <li>once both parts have ended: if decoding failed, the pull is undone like a failed replay.</li>
  * </ol>
- * The caller then records the new revision, generation and prefix in the metadata, which is the pull's point of no
- * return, and calls {@link #finish(AppliedPull)}: the revert store goes (the prefix holds the synced version of each
+ * The caller then forces the WAL if the transaction was appended without a force ({@link #forceAppended}: over no
+ * pending change), and records the new revision, generation and prefix in the metadata, which is the pull's point
+ * of no return, and calls {@link #finish(AppliedPull)}: the revert store goes (the prefix holds the synced version of each
  * of its pages), the journal goes, and the WAL is folded into the file only once it passed a size. Without pending
  * changes no journal is needed: a torn transaction is ignored by SQLite, and a committed one the metadata does not
  * record is, for the next pull, a local transaction whose pages it writes back. After a crash with a journal,
