@@ -113,7 +113,7 @@ final class KillPointIntegrationTests {
             trials.add(new Trial(point, Setup.BOOTSTRAP, null));
         }
         for (String point : List.of("pull.generation-moved-on", "wal.frames-written", "pull.pages-appended",
-                "pull.recorded", "pull.revert-store-deleted", "pull.kept-in-wal")) {
+                "pull.wal-forced", "pull.recorded", "pull.revert-store-deleted", "pull.kept-in-wal")) {
             trials.add(new Trial(point, Setup.QUIET, null));
         }
         for (String point : List.of("pull.journal-written", "wal.frames-written", "pull.pages-appended",
@@ -135,7 +135,7 @@ final class KillPointIntegrationTests {
         for (String point : List.of("checkpoint.store-written", "checkpoint.truncated")) {
             trials.add(new Trial(point, Setup.CHECKPOINT_NO_PREFIX, null));
         }
-        for (String point : List.of("wal.chunk-written", "pull.recorded", "checkpoint.store-deleted",
+        for (String point : List.of("wal.chunk-written", "pull.wal-forced", "pull.recorded", "checkpoint.store-deleted",
                 "checkpoint.store-written", "checkpoint.truncated", "pull.folded-in", "pull.kept-in-wal")) {
             trials.add(new Trial(point, Setup.BIG, null));
         }

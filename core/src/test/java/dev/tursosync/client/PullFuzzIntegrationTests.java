@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import reactor.core.scheduler.Schedulers;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -85,8 +86,9 @@ final class PullFuzzIntegrationTests {
             PullReply reply = PullReply.decode(recorded);
             String mutation = i < 0 ? "none: the recorded pull" : mutate(reply, new Random(iterationSeed));
             String what = "seed " + iterationSeed + " (" + mutation + ")";
-            PullApplier applier = new PullApplier(db, new ChangeEventDecoder(0.5),
-                    new LocalReplay(new ChangeCapture(), change -> MutationResult.keep()), Runnable::run);
+            PullApplier applier = new PullApplier(db, new ChangeEventDecoder(0.5)::decode,
+                    new LocalReplay(new ChangeCapture(), change -> MutationResult.keep()), Schedulers.immediate(),
+                    Schedulers.immediate());
             Map<Long, byte[]> pages = new LinkedHashMap<>();
             for (int page = 0; page < reply.size(); page++) {
                 pages.put(reply.number(page), reply.images.get(page));
@@ -94,7 +96,7 @@ final class PullFuzzIntegrationTests {
             boolean accepted;
             try (StagedPages staged = StagedPages.of(pages)) {
                 applier.finish(applier.apply(staged, reply.header.getServerRevision(), reply.dbSize(),
-                        metadata.clientId(), metadata.pullGeneration(), metadata.syncedWal()));
+                        metadata.clientId(), metadata.pullGeneration(), metadata.syncedWal()).block());
                 accepted = true;
             } catch (TursoSyncException e) {
                 accepted = false;

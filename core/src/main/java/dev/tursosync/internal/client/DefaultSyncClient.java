@@ -59,7 +59,6 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
-import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
@@ -73,6 +72,7 @@ import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -94,12 +94,6 @@ import reactor.core.scheduler.Schedulers;
 public final class DefaultSyncClient implements SyncClient {
 
     private static final Logger LOG = LoggerFactory.getLogger(DefaultSyncClient.class);
-
-    /**
-     * Where a pull's events are decoded while its apply writes, and its metadata written while its window's
-     * connections open: Reactor's shared threads for blocking work.
-     */
-    private static final Executor DECODE_THREADS = task -> Schedulers.boundedElastic().schedule(task);
 
     private final SyncClientOptions options;
     private final TransportOptions transportOptions;
@@ -485,13 +479,16 @@ public final class DefaultSyncClient implements SyncClient {
                          AutoCheckpoint autoCheckpoint, SyncMetadata metadata, ReplicaLock lock) {
         ReplicaMetadata recorded = new ReplicaMetadata(store, metadata);
         OperationTurns turns = new OperationTurns();
-        PullApplier applier = new PullApplier(database, new ChangeEventDecoder(options.resetShare()),
-                new LocalReplay(capture, options.transform()), DECODE_THREADS);
+        // a pull's events are decoded while its apply writes, and its metadata written while its window's connections
+        // open, on Reactor's shared threads for blocking work
+        Scheduler alongside = Schedulers.boundedElastic();
+        PullApplier applier = new PullApplier(database, new ChangeEventDecoder(options.resetShare())::decode,
+                new LocalReplay(capture, options.transform()), connections.scheduler(), alongside);
         PullRecovery recovery = new PullRecovery(applier, connections, recorded);
         PageStage stager = new PageStage(connections.scheduler(),
                 (int) Math.min(Integer.MAX_VALUE, options.pullMemoryBytes() / PulledPage.PAGE_SIZE));
         PullOperation pull = new PullOperation(database, options.longPollTimeout(), transport, connections, applier,
-                stager, turns, recorded, recovery, changes::tryEmitNext, DECODE_THREADS);
+                stager, turns, recorded, recovery, changes::tryEmitNext, alongside);
         PushOperation push = new PushOperation(new LogicalPusher(transport, connections, options.transform(),
                 options.pushBatchSize()), connections, turns, recorded, recovery);
         return new State(transport, connections, recorded, recovery, pull, push,

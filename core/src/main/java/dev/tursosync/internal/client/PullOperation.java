@@ -5,7 +5,6 @@ import dev.tursosync.internal.capture.PendingLog;
 import dev.tursosync.internal.db.ConnectionManager;
 import dev.tursosync.internal.db.WindowConnections;
 import dev.tursosync.internal.io.KillPoints;
-import dev.tursosync.internal.io.SideWork;
 import dev.tursosync.internal.io.ReplicaFiles;
 import dev.tursosync.internal.meta.SyncMetadata;
 import dev.tursosync.internal.proto.PullUpdatesReqProtoBody;
@@ -21,12 +20,11 @@ import dev.tursosync.internal.transport.SyncTransport;
 import dev.tursosync.internal.transport.ThrownErrors;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executor;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -34,6 +32,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
 
 /**
  * One pull, top to bottom (docs/architecture.md, the life of a pull): recover what an earlier pull left, then, with
@@ -56,12 +55,12 @@ final class PullOperation {
     private final ReplicaMetadata metadata;
     private final PullRecovery recovery;
     private final Consumer<ChangeEvent> changes;
-    private final Executor alongside;
+    private final Scheduler alongside;
     private final AtomicLong stageCount = new AtomicLong();
 
     PullOperation(Path database, Duration longPollTimeout, SyncTransport transport, ConnectionManager connections,
                   PullApplier applier, PageStage stager, OperationTurns turns, ReplicaMetadata metadata,
-                  PullRecovery recovery, Consumer<ChangeEvent> changes, Executor alongside) {
+                  PullRecovery recovery, Consumer<ChangeEvent> changes, Scheduler alongside) {
         this.database = database;
         this.longPollTimeout = longPollTimeout;
         this.transport = transport;
@@ -123,8 +122,7 @@ final class PullOperation {
      */
     private Mono<List<ChangeEvent>> apply(PageStage.Staged staged) {
         if (staged.pageCount() == 0) {
-            return turns.detach(Mono.fromCallable(() -> recordUnchanged(staged))
-                    .subscribeOn(connections.scheduler()));
+            return turns.detach(onDatabase(() -> recordUnchanged(staged)));
         }
         return turns.detach(connections.exclusive(PendingLog::read,
                 (log, window) -> applyInWindow(staged, log, window)));
@@ -139,41 +137,75 @@ final class PullOperation {
     }
 
     /**
-     * In the exclusive window: over nothing pending, when the change log has handed out ids, the next pull generation
-     * first ({@link PendingLog#idsStartAgain()}: the pages drop the log, and a crash before the metadata records the
-     * pull must not leave the new log's ids, which start again from 1, in a generation the remote has pushes of);
-     * then the apply (pages and replay), then the metadata with the new synced prefix (the
-     * point of no return), then the finish (revert store and journal deleted, the WAL folded in only past a size),
-     * then the window's connections made ready for the pool: the replay's, or new ones that install
-     * capture on the remote's pages (a connection does it when it opens, and at once rather than on the first local
-     * work: capture installed on a database it has not seen takes every table for the remote's, so a table another
-     * connection created in between would never be pushed); over nothing pending, with the pages kept in the WAL,
-     * the connections open while the metadata is written ({@link #recordWhileKeeping}). Then the events on
-     * {@code changes()} (here, so that a subscriber who cancels meanwhile does not lose them for the others). A
-     * fold-in of the WAL needs every connection closed, so the window's close before it. An apply that fails half-way
-     * is recovered in the same window, with the window's connections closed, before any other work can see the
-     * database.
+     * The exclusive window, as one pipeline that ends once every part of it has (the window, with its permit and its
+     * connections, lasts until then): over nothing pending, when the change log has handed out ids, the next pull
+     * generation first ({@link PendingLog#idsStartAgain()}: the pages drop the log, and a crash before the metadata
+     * records the pull must not leave the new log's ids, which start again from 1, in a generation the remote has
+     * pushes of); then the apply (pages and replay, with the events decoded alongside), then the WAL transaction
+     * made durable and the metadata with the new synced prefix (the point of no return), then the finish (revert
+     * store and journal deleted, the WAL folded in only past a size), and the window's connections made ready for
+     * the pool: the replay's, or new ones that install capture on the remote's pages (a connection does it when it
+     * opens, and at once rather than on the first local work: capture installed on a database it has not seen takes
+     * every table for the remote's, so a table another connection created in between would never be pushed); over
+     * nothing pending, with the pages kept in the WAL, the connections open while the WAL is forced and the metadata
+     * written ({@link #recordWhileKeeping}). Then the events on {@code changes()} (here, so that a subscriber who
+     * cancels meanwhile does not lose them for the others). A fold-in of the WAL needs every connection closed, so
+     * the window's close before it. An apply that fails half-way is recovered in the same window, with the window's
+     * connections closed, before any other work can see the database.
      */
-    private List<ChangeEvent> applyInWindow(PageStage.Staged staged, Optional<PendingLog> read,
-                                            WindowConnections window) throws SQLException {
+    private Mono<List<ChangeEvent>> applyInWindow(PageStage.Staged staged, Optional<PendingLog> read,
+                                                  WindowConnections window) {
+        return onDatabase(() -> pendingLog(read))
+                .flatMap(log -> applyStaged(staged, log, window))
+                .flatMap(applied -> recordAndKeep(applied, window).thenReturn(applied.events()))
+                .doOnNext(events -> events.forEach(changes));
+    }
+
+    /** The pending changes (read on the sentinel, or here), with the next generation recorded first if needed. */
+    private PendingLog pendingLog(Optional<PendingLog> read) {
         PendingLog log = read.orElseGet(() -> PullApplier.readPendingLog(database));
         if (log.idsStartAgain()) {
             metadata.record(SyncMetadata::nextGeneration);
             KillPoints.reached("pull.generation-moved-on");
         }
-        AppliedPull applied = applyStaged(staged, log, window);
-        if (applied.journal().isEmpty() && applied.syncedWal() != null && !applied.foldIn()) {
-            recordWhileKeeping(applied, window);
-        } else {
-            recordAndFinish(applied, window);
-            window.keep();
-        }
-        applied.events().forEach(changes);
-        return applied.events();
+        return log;
     }
 
-    /** The metadata with the new revision, generation and synced prefix (the point of no return), then the finish. */
+    /** The staged pages applied; once the apply has ended, the stage is closed, or the failure recovered. */
+    private Mono<AppliedPull> applyStaged(PageStage.Staged staged, PendingLog pending, WindowConnections window) {
+        SyncMetadata current = metadata.current();
+        return Mono.usingWhen(onDatabase(staged::open),
+                        pages -> applier.apply(pages, staged.header().revision(), staged.header().databaseSizePages(),
+                                current.clientId(), current.pullGeneration(), current.syncedWal(),
+                                Optional.of(pending), window),
+                        pages -> Mono.fromRunnable(pages::close))
+                .onErrorResume(RuntimeException.class, failure -> onDatabase(() -> {
+                    window.close();
+                    throw recovery.afterFailedApply(failure);
+                }));
+    }
+
+    /**
+     * The pull recorded and the window's connections kept: over nothing pending, with the pages kept in the WAL, at
+     * the same time ({@link #recordWhileKeeping}); else one after the other, on the database threads.
+     */
+    private Mono<Void> recordAndKeep(AppliedPull applied, WindowConnections window) {
+        if (applied.journal().isEmpty() && applied.syncedWal() != null && !applied.foldIn()) {
+            return recordWhileKeeping(applied, window);
+        }
+        return onDatabase(() -> {
+            recordAndFinish(applied, window);
+            window.keep();
+            return true;
+        }).then();
+    }
+
+    /**
+     * The WAL transaction made durable, then the metadata with the new revision, generation and synced prefix (the
+     * point of no return), then the finish.
+     */
     private void recordAndFinish(AppliedPull applied, WindowConnections window) {
+        applier.forceAppended(applied);
         metadata.record(current -> current.rebased(applied.revision(), applied.nextGeneration(),
                 applied.syncedWal(), Instant.now()));
         KillPoints.reached("pull.recorded");
@@ -184,40 +216,43 @@ final class PullOperation {
     }
 
     /**
-     * A pull over nothing pending that keeps its pages in the WAL: the metadata is written and forced (and the finish
-     * deletes a revert store) on another thread while this one opens the window's connections and installs capture
-     * on the remote's pages. Neither waits on the other: the WAL transaction is forced already, the connections
-     * only add a transaction after it, and the metadata file is not the database's. A crash in between leaves
-     * what a crash after the recording or before it leaves (docs/sync-client.md, crash safety): a capture install
-     * after a recorded prefix, or one after a committed pull the metadata does not record yet, which is a local
-     * transaction for the next pull like the pull's own, with an empty change log. Both end before the window does.
+     * A pull over nothing pending that keeps its pages in the WAL: the WAL transaction is forced, then the metadata
+     * written and forced (and the finish deletes a revert store), on a blocking thread, while the database thread
+     * opens the window's connections and installs capture on the remote's pages. Neither waits on the other: the
+     * force happens before the metadata records the prefix, the connections only add a transaction after the pull's
+     * frames (a crash before the force may keep any part of both, and SQLite's recovery, which follows the checksum
+     * chain, drops a torn pull and everything after it), and the metadata file is not the database's. A crash in
+     * between leaves what a crash after the recording or before it leaves (docs/sync-client.md, crash safety): a
+     * capture install after a recorded prefix, or one after a committed pull the metadata does not record yet, which
+     * is a local transaction for the next pull like the pull's own, with an empty change log. The window ends once
+     * both have: if the connections cannot be made ready, that failure is reported, with the record's if it failed too.
      */
-    private void recordWhileKeeping(AppliedPull applied, WindowConnections window) throws SQLException {
-        SideWork<Boolean> recorded = SideWork.start(() -> {
+    private Mono<Void> recordWhileKeeping(AppliedPull applied, WindowConnections window) {
+        Mono<Boolean> recorded = Mono.fromCallable(() -> {
             recordAndFinish(applied, window);
             return true;
-        }, alongside);
-        try {
+        }).subscribeOn(alongside);
+        Mono<Boolean> kept = onDatabase(() -> {
             window.keep();
-        } catch (SQLException | RuntimeException | Error e) {
-            Throwable failed = recorded.awaitQuietly();
-            if (failed != null) {
-                e.addSuppressed(failed);
-            }
-            throw e;
-        }
-        recorded.await();
+            return true;
+        });
+        return Mono.zip(kept.materialize(), recorded.materialize())
+                .handle((ended, out) -> {
+                    Throwable keeping = ended.getT1().getThrowable();
+                    Throwable recording = ended.getT2().getThrowable();
+                    if (keeping != null && recording != null) {
+                        keeping.addSuppressed(recording);
+                    }
+                    if (keeping != null || recording != null) {
+                        out.error(keeping != null ? keeping : recording);
+                    }
+                })
+                .then();
     }
 
-    private AppliedPull applyStaged(PageStage.Staged staged, PendingLog pending, WindowConnections window) {
-        SyncMetadata current = metadata.current();
-        try (StagedPages pages = staged.open()) {
-            return applier.apply(pages, staged.header().revision(), staged.header().databaseSizePages(),
-                    current.clientId(), current.pullGeneration(), current.syncedWal(), Optional.of(pending), window);
-        } catch (RuntimeException e) {
-            window.close();
-            throw recovery.afterFailedApply(e);
-        }
+    /** Blocking work on the connection manager's database threads. */
+    private <T> Mono<T> onDatabase(Callable<T> work) {
+        return Mono.fromCallable(work).subscribeOn(connections.scheduler());
     }
 
     private PullUpdatesReqProtoBody request(SyncMetadata current) {

@@ -22,6 +22,8 @@ import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Signal;
+import reactor.core.publisher.SynchronousSink;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -61,8 +63,11 @@ public final class ConnectionManager implements StandaloneDatabase {
     }
 
     /**
-     * Blocking work that starts with no connection open anywhere in this client, given what a read made just before
-     * the connections closed, and the window's own connections to open on the state it leaves.
+     * The work of an exclusive window that starts with no connection open anywhere in this client, given what a read
+     * made just before the connections closed, and the window's own connections to open on the state it leaves: a
+     * pipeline whose blocking steps run on the manager's {@link #scheduler()} and whose other steps (CPU work, writes
+     * of other files) may run elsewhere at the same time. The window, with its permit and its connections, lasts until
+     * the pipeline has ended: it must end only once every one of its parts has.
      *
      * @param <R> what the read returns
      * @param <T> the result type
@@ -70,16 +75,17 @@ public final class ConnectionManager implements StandaloneDatabase {
     @FunctionalInterface
     public interface ExclusiveWorkAfterRead<R, T> {
         /**
-         * Runs on a database thread, starting while every connection is closed, as {@link ExclusiveWork#run()}.
-         * Connections the work opens through {@code window} and makes ready ({@link WindowConnections#keep()}) go to
-         * the manager when it returns; if it throws, they are closed.
+         * Builds the window's pipeline; called on a database thread while every connection is closed, and subscribed
+         * there. The database file, its WAL and its shared memory file may be read and written, as for
+         * {@link ExclusiveWork#run()}. Connections the pipeline opens through {@code window} and makes ready
+         * ({@link WindowConnections#keep()}) go to the manager when it completes; if it fails, they are closed.
+         * Nothing cancels it: a subscriber that cancels only stops waiting for its result.
          *
          * @param read   what the read returned, or empty if no connection was open to read on
          * @param window the window's connections and its read handle on the database file
-         * @return the result
-         * @throws Exception any failure, delivered to the subscriber
+         * @return the pipeline
          */
-        T run(Optional<R> read, WindowConnections window) throws Exception;
+        Mono<T> run(Optional<R> read, WindowConnections window);
     }
 
     /** Prepares every read-write connection the manager opens, before any work runs on it. */
@@ -386,16 +392,33 @@ public final class ConnectionManager implements StandaloneDatabase {
      * here, on a connection that is still open, spares the work a connection of its own: the first connection opened
      * after all have closed makes SQLite rebuild its WAL index from the whole WAL. For the same reason the
      * connections the work leaves ready in its {@link WindowConnections} become the pool's and the sentinel when it
-     * ends, before any other work can start.
+     * ends, before any other work can start. The work is a pipeline: the window (its permit, its connections, its
+     * file handle) lasts until the pipeline has ended, and no thread waits for it meanwhile; cancelling the returned
+     * {@code Mono} only stops waiting for its result.
      *
      * @param read a read on the read-only sentinel
-     * @param work the work, with every connection closed
+     * @param work builds the window's pipeline, with every connection closed
      * @param <R>  what the read returns
      * @param <T>  the result type
      * @return the result
      */
     public <R, T> Mono<T> exclusive(SqlWork<R> read, ExclusiveWorkAfterRead<R, T> work) {
-        return whileOpen(runHolding(gate.exclusive(), () -> runExclusive(read, work)));
+        return whileOpen(gate.exclusive().flatMap(granted -> Mono.<T>create(sink -> Mono.fromCallable(() ->
+                        openWindow(read))
+                .subscribeOn(scheduler)
+                .flatMap(opened -> Mono.defer(() -> work.run(opened.read(), opened.window()))
+                        .materialize()
+                        .publishOn(scheduler)
+                        .<T>handle((ended, out) -> endWindow(opened.window(), ended, out)))
+                // subscribed here, not by the caller: cancelling stops the wait, never the window's work, and the
+                // permit goes back once the window has ended
+                .subscribe(sink::success, error -> {
+                    sink.error(error);
+                    granted.release();
+                }, () -> {
+                    sink.success();
+                    granted.release();
+                }))));
     }
 
     /**
@@ -487,7 +510,11 @@ public final class ConnectionManager implements StandaloneDatabase {
         return work.run();
     }
 
-    private <R, T> T runExclusive(SqlWork<R> read, ExclusiveWorkAfterRead<R, T> work) throws Exception {
+    /** What a window starts with: the read made on the sentinel, then every connection closed. */
+    private record OpenedWindow<R>(Optional<R> read, WindowConnections window) {
+    }
+
+    private <R> OpenedWindow<R> openWindow(SqlWork<R> read) throws Exception {
         Optional<R> result = Optional.empty();
         synchronized (this) {
             ensureOpen();
@@ -499,16 +526,21 @@ public final class ConnectionManager implements StandaloneDatabase {
                 closeAll();
             }
         }
-        WindowConnections window = new WindowConnections(database, this::openUninitialized, initializer);
-        T value;
-        try {
-            value = work.run(result, window);
-        } catch (Throwable e) {
+        return new OpenedWindow<>(result, new WindowConnections(database, this::openUninitialized, initializer));
+    }
+
+    /** Once the window's work has ended: its connections to the manager, or closed if it failed. */
+    private <T> void endWindow(WindowConnections window, Signal<T> ended,
+                               SynchronousSink<T> out) {
+        if (ended.isOnError()) {
             window.close();
-            throw e;
+            out.error(ended.getThrowable());
+            return;
         }
         adopt(window);
-        return value;
+        if (ended.hasValue()) {
+            out.next(ended.get());
+        }
     }
 
     /**

@@ -9,8 +9,8 @@ import java.util.Optional;
 
 /**
  * A pull written to the replica but not recorded yet, as {@link PullApplier#apply} or {@link PullApplier#recover}
- * hands it back: record its revision and generation in the metadata (the pull's point of no return), then pass it to
- * {@link PullApplier#finish(AppliedPull)}.
+ * hands it back: make its WAL transaction durable ({@link PullApplier#forceAppended}), record its revision and
+ * generation in the metadata (the pull's point of no return), then pass it to {@link PullApplier#finish(AppliedPull)}.
  *
  * @param revision       the revision the metadata must record
  * @param nextGeneration the pull generation the metadata must record
@@ -22,9 +22,12 @@ import java.util.Optional;
  *                       pages in the WAL until the WAL passes a size)
  * @param events         the change events of the remote changes; empty for a pull that recovery finishes (its
  *                       events were not decoded by this process)
+ * @param walForced      whether its WAL transaction is durable already; a pull over no pending change appends it
+ *                       without a force, which {@link PullApplier#forceAppended} makes before the metadata records it
  */
 public record AppliedPull(String revision, long nextGeneration, Optional<RebaseJournal> journal,
-                          WalPrefix syncedWal, boolean foldIn, List<ChangeEvent> events) {
+                          WalPrefix syncedWal, boolean foldIn, List<ChangeEvent> events,
+                          boolean walForced) {
 
     /**
      * Validates and copies the components.
@@ -35,6 +38,7 @@ public record AppliedPull(String revision, long nextGeneration, Optional<RebaseJ
      * @param syncedWal      see {@link #syncedWal()}
      * @param foldIn         see {@link #foldIn()}
      * @param events         see {@link #events()}
+     * @param walForced      see {@link #walForced()}
      */
     public AppliedPull {
         Objects.requireNonNull(revision, "revision");
@@ -45,6 +49,6 @@ public record AppliedPull(String revision, long nextGeneration, Optional<RebaseJ
     /** The pull a journal of an older version describes, once its WAL transactions committed. */
     static AppliedPull of(RebaseJournal journal, List<ChangeEvent> events) {
         return new AppliedPull(journal.revision(), journal.fromGeneration() + 1, Optional.of(journal), null, true,
-                events);
+                events, true);
     }
 }

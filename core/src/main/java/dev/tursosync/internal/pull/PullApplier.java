@@ -9,7 +9,6 @@ import dev.tursosync.internal.capture.LogRow;
 import dev.tursosync.internal.capture.PendingLog;
 import dev.tursosync.internal.db.ReplicaConnections;
 import dev.tursosync.internal.db.WindowConnections;
-import dev.tursosync.internal.events.ChangeEventDecoder;
 import dev.tursosync.internal.io.AtomicFile;
 import dev.tursosync.internal.io.Durability;
 import dev.tursosync.internal.io.KillPoints;
@@ -44,7 +43,10 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executor;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Signal;
+import reactor.core.publisher.SynchronousSink;
+import reactor.core.scheduler.Scheduler;
 
 /**
  * Applies a staged pull while no connection is open (the caller holds the exclusive permit), rebasing the pending
@@ -54,8 +56,9 @@ import java.util.concurrent.Executor;
  * prefix, with the revert store's pages put back ({@link SyncedPages}); the WAL frames after the prefix are what
  * was written locally since. A pull, in order:
  * <ol>
- *   <li>starts decoding the change events on another thread, from the synced state and the staged pages, which
- *       stay as they are while it runs;</li>
+ *   <li>decodes the change events on the decoding scheduler, from the synced state and the staged pages, which
+ *       stay as they are while it runs, as one part of a pipeline whose other part is the steps below, on the
+ *       database threads; neither waits for the other, and the apply ends once both have;</li>
  *   <li>reads the pending local changes; if there are any, writes where the WAL ends to the rebase journal (not
  *       the changes: they stay in the change log until a replay that recaptures them commits, and recovery never
  *       replays);</li>
@@ -65,10 +68,11 @@ import java.util.concurrent.Executor;
  *   <li>if changes were pending, replays them in a second transaction (capture reinstalled, the transform hook
  *       applied; if a change fails, the WAL is cut back to where it ended, which restores the local state
  *       exactly): its frames follow the prefix, so they are local changes;</li>
- *   <li>waits for the events; if decoding failed, the pull is undone like a failed replay.</li>
+ *   <li>once both parts have ended: if decoding failed, the pull is undone like a failed replay.</li>
  * </ol>
- * The caller then records the new revision, generation and prefix in the metadata, which is the pull's point of no
- * return, and calls {@link #finish(AppliedPull)}: the revert store goes (the prefix holds the synced version of each
+ * The caller then forces the WAL if the transaction was appended without a force ({@link #forceAppended}: over no
+ * pending change), and records the new revision, generation and prefix in the metadata, which is the pull's point
+ * of no return, and calls {@link #finish(AppliedPull)}: the revert store goes (the prefix holds the synced version of each
  * of its pages), the journal goes, and the WAL is folded into the file only once it passed a size. Without pending
  * changes no journal is needed: a torn transaction is ignored by SQLite, and a committed one the metadata does not
  * record is, for the next pull, a local transaction whose pages it writes back. After a crash with a journal,
@@ -90,22 +94,25 @@ public final class PullApplier {
     private final Path database;
     private final Path wal;
     private final Path nextRevert;
-    private final ChangeEventDecoder decoder;
+    private final EventDecoder decoder;
     private final LocalReplay replay;
     private final JournalStore journals;
-    private final Executor decodeExecutor;
+    private final Scheduler files;
+    private final Scheduler decoding;
     private final long foldInWalBytes;
 
     /**
      * Creates an applier.
      *
-     * @param database       the database file
-     * @param decoder        computes change events from old and new pages
-     * @param replay         replays pending local changes
-     * @param decodeExecutor runs the decoder while the apply writes (never interrupt its threads)
+     * @param database the database file
+     * @param decoder  computes change events from old and new pages
+     * @param replay   replays pending local changes
+     * @param files    runs the apply's blocking steps (the connection manager's database threads)
+     * @param decoding runs the decoder while the apply writes
      */
-    public PullApplier(Path database, ChangeEventDecoder decoder, LocalReplay replay, Executor decodeExecutor) {
-        this(database, decoder, replay, decodeExecutor, FOLD_IN_WAL_BYTES);
+    public PullApplier(Path database, EventDecoder decoder, LocalReplay replay, Scheduler files,
+                       Scheduler decoding) {
+        this(database, decoder, replay, files, decoding, FOLD_IN_WAL_BYTES);
     }
 
     /**
@@ -114,10 +121,11 @@ public final class PullApplier {
      * @param database       the database file
      * @param decoder        computes change events from old and new pages
      * @param replay         replays pending local changes
-     * @param decodeExecutor runs the decoder while the apply writes (never interrupt its threads)
+     * @param files          runs the apply's blocking steps (the connection manager's database threads)
+     * @param decoding       runs the decoder while the apply writes
      * @param foldInWalBytes the WAL size past which such a pull folds the WAL in; 0 folds every time
      */
-    public PullApplier(Path database, ChangeEventDecoder decoder, LocalReplay replay, Executor decodeExecutor,
+    public PullApplier(Path database, EventDecoder decoder, LocalReplay replay, Scheduler files, Scheduler decoding,
                        long foldInWalBytes) {
         this.database = database;
         this.wal = DatabaseFiles.walOf(database);
@@ -125,177 +133,218 @@ public final class PullApplier {
         this.decoder = decoder;
         this.replay = replay;
         this.journals = new JournalStore(database);
-        this.decodeExecutor = decodeExecutor;
+        this.files = files;
+        this.decoding = decoding;
         this.foldInWalBytes = foldInWalBytes;
     }
 
     /**
-     * Applies a staged pull and replays the pending local changes on top. Call only with every connection closed.
-     * On success a journal (written when changes were pending) is left in place: record the returned pull's
-     * revision, generation and synced prefix, then pass it to {@link #finish(AppliedPull)}.
+     * Applies a staged pull and replays the pending local changes on top, in a window of its own that it closes when
+     * the apply has ended. Subscribe only with every connection closed. On success a journal (written when changes
+     * were pending) is left in place: make the returned pull's WAL transaction durable ({@link #forceAppended}), record
+     * its revision, generation and synced prefix, then pass it to {@link #finish(AppliedPull)}.
      *
-     * @param staged            the staged pages (the caller closes them)
+     * @param staged            the staged pages (the caller closes them once the apply has ended)
      * @param revision          the staged revision
      * @param databaseSizePages the database size at the staged revision
      * @param clientId          this client's id
      * @param fromGeneration    the current pull generation
      * @param syncedWal         the synced prefix of the WAL the metadata records, or {@code null}
      * @return the applied pull, with the change events of the remote changes
-     * @throws ReplayFailedException if a pending change cannot be replayed; the pull is then undone
-     * @throws SyncProtocolException  if the staged pages are malformed; nothing is written then
      */
-    public AppliedPull apply(StagedPages staged, String revision, long databaseSizePages, String clientId,
-                             long fromGeneration, WalPrefix syncedWal) {
-        return apply(staged, revision, databaseSizePages, clientId, fromGeneration, syncedWal, Optional.empty());
+    public Mono<AppliedPull> apply(StagedPages staged, String revision, long databaseSizePages, String clientId,
+                                   long fromGeneration, WalPrefix syncedWal) {
+        return Mono.usingWhen(Mono.fromCallable(() -> WindowConnections.unmanaged(database)),
+                window -> apply(staged, revision, databaseSizePages, clientId, fromGeneration, syncedWal,
+                        Optional.empty(), window),
+                window -> Mono.fromRunnable(window::close).subscribeOn(files));
     }
 
     /**
-     * As {@link #apply(StagedPages, String, long, String, long, WalPrefix)}, with the pending local changes already
-     * read: by the caller, in the same exclusive window, on a connection that was still open
-     * ({@code ConnectionManager.exclusive(read, work)}), which spares the apply a connection of its own and SQLite
-     * the rebuild of its WAL index that the first connection opened after all have closed makes.
+     * Applies a staged pull in a window of the {@code ConnectionManager}, as one pipeline that ends only once every
+     * part of it has: the synced state is read through the window's handle on the database file; the events are
+     * decoded on the decoding scheduler while the blocking steps (the WAL transaction, the journal and the replay)
+     * run on the database threads, and no thread waits for the other. The replay's connection and the read-only one
+     * opened before it stay open in the window (for the manager's pool), so the first connection after the pull
+     * does not make SQLite rebuild its WAL index once more. If the events cannot be decoded, the pull is undone once
+     * the writes have ended (the window's connections closed, the WAL cut back, the journal dropped), before the
+     * caller records anything.
      *
-     * @param staged            the staged pages (the caller closes them)
+     * @param staged            the staged pages (the caller closes them once the apply has ended)
      * @param revision          the staged revision
      * @param databaseSizePages the database size at the staged revision
      * @param clientId          this client's id
      * @param fromGeneration    the current pull generation
      * @param syncedWal         the synced prefix of the WAL the metadata records, or {@code null}
      * @param pending           the change log (its rows and carried positions), read in this window once every other
-     *                          work had ended; empty to read it here
-     * @return the applied pull, with the change events of the remote changes
-     * @throws ReplayFailedException if a pending change cannot be replayed; the pull is then undone
-     * @throws SyncProtocolException  if the staged pages are malformed; nothing is written then
-     */
-    public AppliedPull apply(StagedPages staged, String revision, long databaseSizePages, String clientId,
-                             long fromGeneration, WalPrefix syncedWal, Optional<PendingLog> pending) {
-        try (WindowConnections window = WindowConnections.unmanaged(database)) {
-            return apply(staged, revision, databaseSizePages, clientId, fromGeneration, syncedWal, pending, window);
-        }
-    }
-
-    /**
-     * As {@link #apply(StagedPages, String, long, String, long, WalPrefix, Optional)}, in a window of the
-     * {@code ConnectionManager}: the synced state is read through the window's handle on the database file, and the
-     * replay's connection and the read-only one opened before it stay open in the window (for the manager's pool),
-     * so the first connection after the pull does not make SQLite rebuild its WAL index once more. On failure the
-     * window is closed before the WAL is cut back.
-     *
-     * @param staged            the staged pages (the caller closes them)
-     * @param revision          the staged revision
-     * @param databaseSizePages the database size at the staged revision
-     * @param clientId          this client's id
-     * @param fromGeneration    the current pull generation
-     * @param syncedWal         the synced prefix of the WAL the metadata records, or {@code null}
-     * @param pending           the change log read in this window, or empty to read it here
+     *                          work had ended ({@code ConnectionManager.exclusive(read, work)}); empty to read it here
      * @param window            the window's connections and its read handle on the database file
-     * @return the applied pull, with the change events of the remote changes
-     * @throws ReplayFailedException if a pending change cannot be replayed; the pull is then undone
-     * @throws SyncProtocolException  if the staged pages are malformed; nothing is written then
+     * @return the applied pull, with the change events of the remote changes; fails with
+     *         {@link ReplayFailedException} if a pending change cannot be replayed, and with
+     *         {@link SyncProtocolException} if the staged pages are malformed or cannot be decoded (the pull is then
+     *         undone)
      */
-    public AppliedPull apply(StagedPages staged, String revision, long databaseSizePages, String clientId,
-                             long fromGeneration, WalPrefix syncedWal, Optional<PendingLog> pending,
-                             WindowConnections window) {
-        if (DatabaseFiles.isEmpty(database)) {
-            PullValidator.check(PageNumberSet.of(staged.pageNumbers()), staged::page, pageNumber -> null, 0,
-                    databaseSizePages);
-            List<ChangeEvent> events = decoder.decode(pageNumber -> null, staged::page,
-                    PageNumberSet.of(staged.pageNumbers()));
-            replaceEmptyDatabase(staged, databaseSizePages);
-            return new AppliedPull(revision, fromGeneration + 1, Optional.empty(), null, false, events);
+    public Mono<AppliedPull> apply(StagedPages staged, String revision, long databaseSizePages, String clientId,
+                                   long fromGeneration, WalPrefix syncedWal, Optional<PendingLog> pending,
+                                   WindowConnections window) {
+        Target target = new Target(staged, revision, databaseSizePages, clientId, fromGeneration);
+        return Mono.defer(() -> DatabaseFiles.isEmpty(database)
+                        ? Mono.fromCallable(() -> intoEmptyDatabase(target))
+                        : Mono.usingWhen(Mono.fromCallable(() -> SyncedBefore.open(database, wal, syncedWal, window)),
+                                before -> Mono.defer(() -> applyOver(target, before, pending, window)),
+                                before -> Mono.fromRunnable(before::close)))
+                .subscribeOn(files);
+    }
+
+    /** What a pull applies, and from where. */
+    private record Target(StagedPages staged, String revision, long sizePages, String clientId,
+                          long fromGeneration) {
+    }
+
+    /** The state a pull starts from: the WAL as read once, its synced prefix, the revert store, the synced pages. */
+    private record SyncedBefore(WalFrames local, int prefix, RevertStore revert, SyncedPages synced)
+            implements AutoCloseable {
+
+        static SyncedBefore open(Path database, Path wal, WalPrefix syncedWal, WindowConnections window) {
+            WalFrames local = WalFrames.read(wal);
+            int prefix = SyncedPrefix.framesIn(syncedWal, local);
+            RevertStore revert = prefix > 0 ? RevertStore.empty(PAGE_SIZE)
+                    : RevertStore.open(RevertStore.fileOf(database), PAGE_SIZE);
+            return new SyncedBefore(local, prefix, revert,
+                    SyncedPages.open(window.databaseFile(), PAGE_SIZE, revert, local, prefix));
         }
-        WalFrames local = WalFrames.read(wal);
-        int prefix = SyncedPrefix.framesIn(syncedWal, local);
-        RevertStore revert = prefix > 0 ? RevertStore.empty(PAGE_SIZE)
-                : RevertStore.open(RevertStore.fileOf(database), PAGE_SIZE);
-        try (SyncedPages synced = SyncedPages.open(window.databaseFile(), PAGE_SIZE, revert, local, prefix)) {
-            PageNumberSet remote = PageNumberSet.of(staged.pageNumbers());
-            PullValidator.check(remote, staged::page, synced, synced.sizePages(), databaseSizePages);
-            PageSource after = pageNumber -> {
-                byte[] page = staged.page(pageNumber);
-                return page != null ? page : synced.page(pageNumber);
-            };
-            EventDecoding decoding = EventDecoding.start(() -> decoder.decode(synced, after, remote),
-                    decodeExecutor);
-            try {
-                PendingLog pendingLog = pending.orElseGet(() -> readPendingLog(database));
-                List<LogRow> pendingRows = pendingLog.rows();
-                WalScan scan = local.scan();
-                long[] reverted = revertedPages(local, prefix, revert, remote, synced.sizePages(),
-                        databaseSizePages);
-                if (pendingRows.isEmpty()) {
-                    return appendAlone(staged, reverted, synced, scan, revision, databaseSizePages,
-                            fromGeneration, decoding);
-                }
-                boolean continues = scan.headerValid();
-                // no copy of the pending changes: recovery never replays, it keeps a committed replay or cuts the
-                // WAL back to where they are still in the change log
-                RebaseJournal journal = new RebaseJournal(RebaseJournal.Phase.PREPARED, fromGeneration, revision,
-                        databaseSizePages, continues ? scan.committedLength() : 0,
-                        continues ? scan.lastCommitFrame() : 0, List.of(), CarriedPositions.NONE, true);
-                journals.write(journal);
-                KillPoints.reached("pull.journal-written");
-                // not forced: the replay's commit forces the log (synchronous = FULL), these frames with it
-                WalAppend appended = WalWriter.appendTransaction(scan, PAGE_SIZE,
-                        frames(staged, reverted, synced), Math.toIntExact(databaseSizePages), false);
-                DatabaseFiles.dropSharedMemory(database);
-                KillPoints.reached("pull.pages-appended");
-                WalPrefix next = SyncedPrefix.endingAt(wal, appended.lastFrame());
-                replayOrUndo(journal, pendingLog, clientId, window);
-                forceUnlessReplayWrote(appended);
-                KillPoints.reached("pull.replayed");
-                List<ChangeEvent> events = decodedOrUndo(decoding, journal, window);
-                return new AppliedPull(revision, fromGeneration + 1, Optional.of(journal), next,
-                        walSize() > foldInWalBytes, events);
-            } finally {
-                decoding.awaitQuietly();
-            }
+
+        @Override
+        public void close() {
+            synced.close();
         }
     }
 
+    /** What the writing part of an apply left: the WAL as it was, the transaction appended, the journal if any. */
+    private record Written(WalScan scan, WalAppend appended, WalPrefix next, Optional<RebaseJournal> journal) {
+    }
+
+    /** The first pages of an empty database: checked, decoded, then written into a new file renamed into place. */
+    private AppliedPull intoEmptyDatabase(Target target) {
+        PageNumberSet remote = PageNumberSet.of(target.staged().pageNumbers());
+        PullValidator.check(remote, target.staged()::page, pageNumber -> null, 0, target.sizePages());
+        List<ChangeEvent> events = decoder.decode(pageNumber -> null, target.staged()::page, remote);
+        replaceEmptyDatabase(target.staged(), target.sizePages());
+        return new AppliedPull(target.revision(), target.fromGeneration() + 1, Optional.empty(), null, false,
+                events, true);
+    }
+
     /**
-     * A pull over no pending change: one WAL transaction, kept in the WAL as the new synced prefix, without a
-     * journal. A crash before it commits leaves a torn transaction that SQLite's recovery ignores; one after it
-     * commits but before the metadata records the prefix leaves a transaction after the recorded prefix, that is
-     * local frames as far as the synced state goes, and the next pull writes their synced versions back like any
-     * other local write (docs/sync-client.md, crash safety). If the events cannot be decoded, the WAL is cut back.
+     * Over a database with pages: the checks, then the events decoded on the decoding scheduler while the pages are
+     * written on the database threads; once both have ended, the outcome ({@link #settle}).
      */
-    private AppliedPull appendAlone(StagedPages staged, long[] reverted, SyncedPages synced, WalScan scan,
-                                    String revision, long databaseSizePages, long fromGeneration,
-                                    EventDecoding decoding) {
-        WalAppend appended = WalWriter.appendTransaction(scan, PAGE_SIZE, frames(staged, reverted, synced),
-                Math.toIntExact(databaseSizePages));
+    private Mono<AppliedPull> applyOver(Target target, SyncedBefore before, Optional<PendingLog> pending,
+                                        WindowConnections window) {
+        PageNumberSet remote = PageNumberSet.of(target.staged().pageNumbers());
+        SyncedPages synced = before.synced();
+        PullValidator.check(remote, target.staged()::page, synced, synced.sizePages(), target.sizePages());
+        PageSource after = pageNumber -> {
+            byte[] page = target.staged().page(pageNumber);
+            return page != null ? page : synced.page(pageNumber);
+        };
+        // nothing cancels either part: the files they read stay open until both have ended
+        Mono<List<ChangeEvent>> events = Mono.fromCallable(() -> decoder.decode(synced, after, remote))
+                .subscribeOn(decoding);
+        Mono<Written> written = Mono.fromCallable(() -> write(target, before, remote, pending, window))
+                .subscribeOn(files);
+        return Mono.zip(events.materialize(), written.materialize())
+                .publishOn(files)
+                .handle((ended, out) -> settle(target, ended.getT1(), ended.getT2(), window, out));
+    }
+
+    /**
+     * The writing part: reads the pending changes (unless the window read them), then, over none, appends one WAL
+     * transaction without forcing it ({@link #forceAppended} forces it before the metadata records it) and without a
+     * journal: a crash before it commits leaves a torn transaction that SQLite's recovery ignores, one after it
+     * commits but before the metadata records the prefix leaves a transaction after the recorded prefix, that is
+     * local frames as far as the synced state goes, whose synced versions the next pull writes back like any other
+     * local write (docs/sync-client.md, crash safety). Over pending changes: the journal, the same transaction, then
+     * the replay on top, whose commit forces both.
+     */
+    private Written write(Target target, SyncedBefore before, PageNumberSet remote, Optional<PendingLog> pending,
+                          WindowConnections window) {
+        PendingLog pendingLog = pending.orElseGet(() -> readPendingLog(database));
+        WalScan scan = before.local().scan();
+        long[] reverted = revertedPages(before.local(), before.prefix(), before.revert(), remote,
+                before.synced().sizePages(), target.sizePages());
+        Iterator<WalFrame> frames = frames(target.staged(), reverted, before.synced());
+        int sizePages = Math.toIntExact(target.sizePages());
+        if (pendingLog.rows().isEmpty()) {
+            WalAppend appended = WalWriter.appendTransaction(scan, PAGE_SIZE, frames, sizePages, false);
+            DatabaseFiles.dropSharedMemory(database);
+            KillPoints.reached("pull.pages-appended");
+            return new Written(scan, appended, SyncedPrefix.endingAt(wal, appended.lastFrame()), Optional.empty());
+        }
+        boolean continues = scan.headerValid();
+        // no copy of the pending changes: recovery never replays, it keeps a committed replay or cuts the WAL back
+        // to where they are still in the change log
+        RebaseJournal journal = new RebaseJournal(RebaseJournal.Phase.PREPARED, target.fromGeneration(),
+                target.revision(), target.sizePages(), continues ? scan.committedLength() : 0,
+                continues ? scan.lastCommitFrame() : 0, List.of(), CarriedPositions.NONE, true);
+        journals.write(journal);
+        KillPoints.reached("pull.journal-written");
+        // not forced: the replay's commit forces the log (synchronous = FULL), these frames with it
+        WalAppend appended = WalWriter.appendTransaction(scan, PAGE_SIZE, frames, sizePages, false);
         DatabaseFiles.dropSharedMemory(database);
         KillPoints.reached("pull.pages-appended");
-        WalPrefix prefix = SyncedPrefix.endingAt(wal, appended.lastFrame());
-        List<ChangeEvent> events;
-        try {
-            events = decoding.await();
-        } catch (RuntimeException e) {
-            DatabaseFiles.truncateWal(database, scan.headerValid() ? scan.committedLength() : 0);
-            throw e instanceof TursoSyncException ? e
-                    : new SyncProtocolException("the pulled pages cannot be decoded into change events: "
-                            + e.getMessage() + "; the pull was undone", e);
-        }
-        return new AppliedPull(revision, fromGeneration + 1, Optional.empty(), prefix,
-                appended.endOffset() > foldInWalBytes, events);
+        WalPrefix next = SyncedPrefix.endingAt(wal, appended.lastFrame());
+        replayOrUndo(journal, pendingLog, target.clientId(), window);
+        forceUnlessReplayWrote(appended);
+        KillPoints.reached("pull.replayed");
+        return new Written(scan, appended, next, Optional.of(journal));
     }
 
     /**
-     * The events, once decoded. If decoding failed, the pull is undone (the journal is still in its prepared
-     * phase, so nothing has touched the database file yet) and the failure is thrown, as a protocol error: the
-     * pages came from the server.
+     * Once decoding and the writes have both ended: a failed write (a replay it undid already) fails the apply; events
+     * that cannot be decoded undo the written pull (the window's connections closed, the WAL cut back to where it
+     * ended, the journal dropped: nothing has touched the database file yet) and fail it as a protocol error, since
+     * the pages came from the server; else the applied pull.
      */
-    private List<ChangeEvent> decodedOrUndo(EventDecoding decoding, RebaseJournal journal,
-                                            WindowConnections window) {
-        try {
-            return decoding.await();
-        } catch (RuntimeException e) {
+    private void settle(Target target, Signal<List<ChangeEvent>> decoded, Signal<Written> written,
+                        WindowConnections window, SynchronousSink<AppliedPull> out) {
+        if (written.isOnError()) {
+            out.error(written.getThrowable());
+            return;
+        }
+        Written done = written.get();
+        if (decoded.isOnError()) {
             window.closeConnections();
-            undo(journal);
-            throw e instanceof TursoSyncException ? e
-                    : new SyncProtocolException("the pulled pages cannot be decoded into change events: "
-                            + e.getMessage() + "; the pull was undone", e);
+            if (done.journal().isPresent()) {
+                undo(done.journal().get());
+            } else {
+                DatabaseFiles.truncateWal(database, done.scan().headerValid() ? done.scan().committedLength() : 0);
+            }
+            out.error(notDecoded(decoded.getThrowable()));
+            return;
+        }
+        long walEnd = done.journal().isPresent() ? walSize() : done.appended().endOffset();
+        out.next(new AppliedPull(target.revision(), target.fromGeneration() + 1, done.journal(), done.next(),
+                walEnd > foldInWalBytes, decoded.get(), done.journal().isPresent()));
+    }
+
+    private static Throwable notDecoded(Throwable failure) {
+        return failure instanceof TursoSyncException || failure instanceof Error ? failure
+                : new SyncProtocolException("the pulled pages cannot be decoded into change events: "
+                        + failure.getMessage() + "; the pull was undone", failure);
+    }
+
+    /**
+     * Makes a pull's WAL transaction durable before the metadata records it as the synced prefix: a pull over no
+     * pending change appends it without a force, so that the force runs alongside the window's connections opening
+     * (their capture transaction only follows these frames in the WAL, and a torn chain drops both); the other pulls'
+     * transactions are durable already (the replay's commit forced them, and a first pull's file was forced).
+     *
+     * @param pull the pull {@link #apply} handed back
+     */
+    public void forceAppended(AppliedPull pull) {
+        if (!pull.walForced()) {
+            DatabaseFiles.forceWal(database);
+            KillPoints.reached("pull.wal-forced");
         }
     }
 
@@ -421,7 +470,7 @@ public final class PullApplier {
                 return Optional.empty();
             }
             return Optional.of(new AppliedPull(journal.revision(), journal.fromGeneration() + 1,
-                    Optional.of(journal), SyncedPrefix.endingAt(wal, remoteCommit), false, List.of()));
+                    Optional.of(journal), SyncedPrefix.endingAt(wal, remoteCommit), false, List.of(), true));
         }
         return Optional.of(AppliedPull.of(journal, List.of()));
     }

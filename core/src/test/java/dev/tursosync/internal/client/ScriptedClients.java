@@ -3,6 +3,7 @@ package dev.tursosync.internal.client;
 import dev.tursosync.RetryOptions;
 import dev.tursosync.SyncClient;
 import dev.tursosync.internal.transport.ScriptedTransport;
+import dev.tursosync.internal.transport.SqliteRemote;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -61,6 +62,27 @@ final class ScriptedClients {
             throw e;
         }
         client.close().block(WAIT);
+    }
+
+    /**
+     * A remote table {@code t} of {@code rows} rows at two revisions: {@code first} as created, {@code second} with
+     * every {@code every}-th row's value changed from {@code old-...} to {@code new-...}.
+     *
+     * @param remote the remote
+     * @param first  its first revision
+     * @param second its second revision
+     */
+    record TwoRevisions(SqliteRemote remote, String first, String second) {
+
+        static TwoRevisions create(Path folder, int rows, int every) {
+            SqliteRemote remote = SqliteRemote.create(folder.resolve("remote.db"),
+                    "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT NOT NULL)",
+                    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " + rows + ") "
+                            + "INSERT INTO t SELECT i, printf('old-%060d', i) FROM n");
+            String first = remote.commitRevision();
+            remote.run("UPDATE t SET v = printf('new-%060d', id) WHERE id % " + every + " = 0");
+            return new TwoRevisions(remote, first, remote.commitRevision());
+        }
     }
 
     /** What a session does with its open client. */

@@ -113,10 +113,10 @@ final class ConnectionManagerTests {
             readOn.set(connection);
             readOnReadOnly.set(connection.isReadOnly());
             return count(connection);
-        }, (read, window) -> {
+        }, (read, window) -> Mono.fromCallable(() -> {
             assertThat(readOn.get().isClosed()).as("the read's connection closed before the work").isTrue();
             return read.orElse(-1L);
-        }).toFuture();
+        })).toFuture();
         var laterWrite = manager.withConnection(connection -> {
             try (Statement statement = connection.createStatement()) {
                 return statement.executeUpdate("INSERT INTO t VALUES (2)");
@@ -138,7 +138,7 @@ final class ConnectionManagerTests {
         Path db = dir.resolve("app.db");
         ConnectionManager manager = new ConnectionManager(db, 1);
         AtomicBoolean readRan = new AtomicBoolean();
-        Optional<Boolean> read = manager.exclusive(connection -> readRan.getAndSet(true), (given, window) -> given)
+        Optional<Boolean> read = manager.exclusive(connection -> readRan.getAndSet(true), (given, window) -> Mono.just(given))
                 .block(WAIT);
         assertThat(read).isEmpty();
         assertThat(readRan).isFalse();
@@ -158,7 +158,7 @@ final class ConnectionManagerTests {
         ConnectionManager manager = new ConnectionManager(db, 1);
         manager.withConnection(connection -> execute(connection, "CREATE TABLE t(x)")).block(WAIT);
         AtomicReference<java.sql.Connection> kept = new AtomicReference<>();
-        manager.exclusive(connection -> true, (read, window) -> {
+        manager.exclusive(connection -> true, (read, window) -> Mono.fromCallable(() -> {
             assertThat(window.databaseFile().size()).isPositive();
             java.sql.Connection writer = window.writer();
             writer.setAutoCommit(false);
@@ -168,7 +168,7 @@ final class ConnectionManagerTests {
             window.keep();
             kept.set(writer);
             return true;
-        }).block(WAIT);
+        })).block(WAIT);
 
         if (DatabaseLocks.readable()) {
             assertThat(DatabaseLocks.heldByThisProcess(db)).as("this process's locks on the database").isNotEmpty();
@@ -195,11 +195,11 @@ final class ConnectionManagerTests {
         ConnectionManager manager = new ConnectionManager(db, 1);
         manager.withConnection(connection -> execute(connection, "CREATE TABLE t(x)")).block(WAIT);
         AtomicReference<java.sql.Connection> opened = new AtomicReference<>();
-        assertThatThrownBy(() -> manager.exclusive(connection -> true, (read, window) -> {
+        assertThatThrownBy(() -> manager.exclusive(connection -> true, (read, window) -> Mono.fromCallable(() -> {
             opened.set(window.writer());
             window.keep();
             throw new IllegalStateException("failed after keep");
-        }).block(WAIT)).hasMessageContaining("failed after keep");
+        })).block(WAIT)).hasMessageContaining("failed after keep");
 
         assertThat(opened.get().isClosed()).isTrue();
         assertThat(manager.withConnection(connection -> connection != opened.get()).block(WAIT)).isTrue();

@@ -33,6 +33,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -45,14 +46,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * {@link PullApplier} on real files, without a server: the "remote" is a copy of the database changed through SQLite,
@@ -66,7 +70,8 @@ class PullApplierTests {
     @TempDir
     Path folder;
 
-    private final ExecutorService decodeThread = Executors.newSingleThreadExecutor();
+    private final Scheduler files = Schedulers.newSingle("files");
+    private final Scheduler decoding = Schedulers.newSingle("decoding");
     private Path database;
     private Path remote;
 
@@ -88,7 +93,8 @@ class PullApplierTests {
 
     @AfterEach
     void stop() {
-        decodeThread.shutdownNow();
+        files.dispose();
+        decoding.dispose();
     }
 
     @Test
@@ -258,12 +264,14 @@ class PullApplierTests {
         AppliedPull applied;
         try {
             writePending(manager, 5000);
+            Path stage = stage(remote, database, false);
+            long size = pages(remote);
             applied = manager.exclusive(PendingLog::read, (pending, window) -> {
                 assertThat(pending).as("read on the open sentinel").isPresent();
                 assertThat(pending.get().rows()).extracting(LogRow::table).containsExactly("t");
-                try (StagedPages staged = StagedPages.open(stage(remote, database, false))) {
-                    return applier.apply(staged, "r1", pages(remote), "client", 0, null, pending, window);
-                }
+                StagedPages staged = StagedPages.open(stage);
+                return applier.apply(staged, "r1", size, "client", 0, null, pending, window)
+                        .doFinally(ended -> staged.close());
             }).block();
         } finally {
             manager.close().block();
@@ -545,13 +553,123 @@ class PullApplierTests {
         }
     }
 
+    /**
+     * Events that cannot be decoded, found once the pull's WAL transaction is appended (the decoder fails only after
+     * the database thread has run a task queued behind the writes, which it can only do if it does not wait for the
+     * decoding): the pull is undone, the WAL cut back to its bytes before the pull, and no journal is left.
+     */
+    @Test
+    void eventsThatCannotBeDecodedAfterTheAppendUndoThePullOverNothingPending() throws Exception {
+        writeLocally("UPDATE t SET v = 'local' WHERE id = 7");
+        assertDecodingFailureUndoesThePull();
+        try (Connection connection = open(database)) {
+            assertThat(text(connection, "SELECT v FROM t WHERE id = 7")).isEqualTo("local");
+        }
+    }
+
+    /** As above over a pending change: the replay committed, and is cut back with the remote transaction. */
+    @Test
+    void eventsThatCannotBeDecodedAfterTheReplayUndoThePullOverPendingChanges() throws Exception {
+        insertPending(5000);
+        assertDecodingFailureUndoesThePull();
+        try (Connection connection = open(database)) {
+            assertThat(text(connection, "SELECT v FROM t WHERE id = 5000")).isEqualTo("local");
+            assertThat(text(connection, "SELECT count(*) FROM tursosync_changes")).as("still pending").isEqualTo("1");
+        }
+    }
+
+    private void assertDecodingFailureUndoesThePull() throws Exception {
+        byte[] fileBefore = Files.readAllBytes(database);
+        byte[] walBefore = Files.readAllBytes(DatabaseFiles.walOf(database));
+        CountDownLatch writesEnded = new CountDownLatch(1);
+        PullApplier applier = new PullApplier(database, (before, after, changed) -> {
+            files.schedule(writesEnded::countDown);
+            awaitSignal(writesEnded, "the database thread ran a task queued behind the writes");
+            throw new IllegalStateException("a decoder that fails on purpose");
+        }, new LocalReplay(new ChangeCapture(), mutation -> MutationResult.keep()), files, decoding);
+
+        assertThatThrownBy(() -> pull(applier, remote, database, "r1", 0, null))
+                .isInstanceOf(SyncProtocolException.class).hasMessageContaining("cannot be decoded")
+                .hasMessageContaining("a decoder that fails on purpose").hasMessageContaining("undone");
+
+        assertThat(applier.hasJournal()).isFalse();
+        assertThat(Files.readAllBytes(DatabaseFiles.walOf(database))).as("the WAL cut back to its bytes before")
+                .isEqualTo(walBefore);
+        assertThat(Files.readAllBytes(database)).as("the file untouched").isEqualTo(fileBefore);
+        try (Connection connection = open(database)) {
+            assertThat(text(connection, "PRAGMA integrity_check")).isEqualTo("ok");
+            assertThat(text(connection, "SELECT count(*) FROM t WHERE v LIKE 'new-%'")).isEqualTo("0");
+        }
+    }
+
+    /**
+     * In a window of the connection manager, with one database thread: the decoder waits until that thread has run
+     * a task queued while it decodes, so the apply completes only if no database thread waits on the decoding, over
+     * nothing pending and over a pending change.
+     */
+    @Test
+    void noDatabaseThreadWaitsWhileTheEventsAreDecoded() throws Exception {
+        for (boolean pending : new boolean[] {false, true}) {
+            Path copy = folder.resolve("before-" + pending + ".db");
+            if (pending) {
+                Files.copy(copy.resolveSibling("before-false.db"), database, StandardCopyOption.REPLACE_EXISTING);
+                Files.deleteIfExists(DatabaseFiles.walOf(database));
+                DatabaseFiles.dropSharedMemory(database);
+                insertPending(5000);
+            } else {
+                Files.copy(database, copy);
+            }
+            ConnectionManager manager = capturingManager();
+            AtomicInteger decoded = new AtomicInteger();
+            PullApplier applier = new PullApplier(database, (before, after, changed) -> {
+                CountDownLatch ran = new CountDownLatch(1);
+                manager.scheduler().schedule(ran::countDown);
+                awaitSignal(ran, "the window's database thread ran a task queued during the decoding");
+                decoded.incrementAndGet();
+                return new ChangeEventDecoder(0.5).decode(before, after, changed);
+            }, new LocalReplay(new ChangeCapture(), mutation -> MutationResult.keep()), manager.scheduler(),
+                    decoding);
+            Path stage = stage(remote, database, false);
+            long size = pages(remote);
+            AppliedPull applied;
+            try {
+                applied = manager.exclusive(PendingLog::read, (read, window) -> {
+                    StagedPages staged = StagedPages.open(stage);
+                    return applier.apply(staged, "r1", size, "client", 0, null, read, window)
+                            .doFinally(ended -> staged.close());
+                }).block(java.time.Duration.ofSeconds(60));
+            } finally {
+                manager.close().block();
+            }
+            assertThat(decoded).hasValue(1);
+            assertThat(applied.events()).as("pending: " + pending).hasSize(ROWS / 100);
+            assertThat(applied.journal().isPresent()).isEqualTo(pending);
+            assertThat(applied.walForced()).as("only the pull over nothing pending leaves its force to the caller")
+                    .isEqualTo(pending);
+            applier.forceAppended(applied);
+            applier.finish(applied);
+            assertSyncedStateIs(remote, applied.syncedWal());
+        }
+    }
+
+    private static void awaitSignal(CountDownLatch signal, String what) {
+        try {
+            if (!signal.await(30, TimeUnit.SECONDS)) {
+                throw new AssertionError("no signal within 30 s: " + what);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     @Test
     void aPullWithMalformedPagesIsRefusedAndChangesNothing() throws Exception {
         byte[] before = Files.readAllBytes(database);
         PullApplier applier = applier();
 
         try (StagedPages staged = StagedPages.of(inMemory(stage(remote, true)))) {
-            assertThatThrownBy(() -> applier.apply(staged, "r1", pages(remote), "client", 0, null))
+            assertThatThrownBy(() -> applier.apply(staged, "r1", pages(remote), "client", 0, null).block())
                     .isInstanceOf(SyncProtocolException.class)
                     .hasMessageContaining("cell pointer array");
         }
@@ -593,11 +711,11 @@ class PullApplierTests {
         }
         pages.put(3L, Arrays.copyOfRange(Files.readAllBytes(older), 2 * PAGE_SIZE, 3 * PAGE_SIZE));
         Path empty = Files.createFile(folder.resolve("empty.db"));
-        PullApplier applier = new PullApplier(empty, new ChangeEventDecoder(0.5),
-                new LocalReplay(new ChangeCapture(), mutation -> MutationResult.keep()), decodeThread);
+        PullApplier applier = new PullApplier(empty, new ChangeEventDecoder(0.5)::decode,
+                new LocalReplay(new ChangeCapture(), mutation -> MutationResult.keep()), files, decoding);
 
         try (StagedPages staged = StagedPages.of(pages)) {
-            assertThatThrownBy(() -> applier.apply(staged, "r1", pages(newer), "client", 0, null))
+            assertThatThrownBy(() -> applier.apply(staged, "r1", pages(newer), "client", 0, null).block())
                     .isInstanceOf(SyncProtocolException.class).hasMessageContaining("quick_check")
                     .hasMessageContaining("s_v");
         }
@@ -610,8 +728,8 @@ class PullApplierTests {
     }
 
     private PullApplier applier(long foldInWalBytes) {
-        return new PullApplier(database, new ChangeEventDecoder(0.5),
-                new LocalReplay(new ChangeCapture(), mutation -> MutationResult.keep()), decodeThread,
+        return new PullApplier(database, new ChangeEventDecoder(0.5)::decode,
+                new LocalReplay(new ChangeCapture(), mutation -> MutationResult.keep()), files, decoding,
                 foldInWalBytes);
     }
 
@@ -632,7 +750,7 @@ class PullApplierTests {
     private AppliedPull pull(PullApplier applier, Path source, Path from, String revision, long generation,
                              SyncMetadata.WalPrefix prefix) throws IOException {
         try (StagedPages staged = StagedPages.open(stage(source, from, false))) {
-            return applier.apply(staged, revision, pages(source), "client", generation, prefix);
+            return applier.apply(staged, revision, pages(source), "client", generation, prefix).block();
         }
     }
 
