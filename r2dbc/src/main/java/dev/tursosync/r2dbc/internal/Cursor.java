@@ -74,16 +74,17 @@ final class Cursor {
      * @param connection the leased connection
      * @param manager    the manager to tell about the statement
      * @param sql        one statement
+     * @param kind       what it is ({@link StatementKind#of})
      * @param values     SQLite values by parameter number - 1
      * @return the cursor
      * @throws SQLException if the statement or the change capture fails
      */
-    static Cursor open(Connection connection, LocalDatabase manager, String sql, Object[] values)
+    static Cursor open(Connection connection, LocalDatabase manager, String sql, StatementKind kind, Object[] values)
             throws SQLException {
         manager.beforeStatement(connection, sql);
-        boolean cacheable = StatementCache.isCacheable(sql);
-        boolean query = !cacheable && StatementCache.isQuery(sql);
-        StatementCache.Kept kept = cacheable || query ? StatementCache.take(connection, sql, values.length) : null;
+        boolean cacheable = kind == StatementKind.ROW_CHANGE;
+        boolean query = kind == StatementKind.QUERY;
+        StatementCache.Kept kept = kind.kept() ? StatementCache.take(connection, sql, values.length) : null;
         PreparedStatement statement = kept != null ? kept.statement() : prepare(connection, sql);
         try {
             for (int i = 0; i < values.length; i++) {
