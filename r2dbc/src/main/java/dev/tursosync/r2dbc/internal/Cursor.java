@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.util.List;
 import org.sqlite.core.Codes;
 import org.sqlite.core.CoreStatement;
+import org.sqlite.core.DB;
 import org.sqlite.core.SafeStmtPtr;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,16 +75,17 @@ final class Cursor {
      * @param connection the leased connection
      * @param manager    the manager to tell about the statement
      * @param sql        one statement
+     * @param kind       what it is ({@link StatementKind#of})
      * @param values     SQLite values by parameter number - 1
      * @return the cursor
      * @throws SQLException if the statement or the change capture fails
      */
-    static Cursor open(Connection connection, LocalDatabase manager, String sql, Object[] values)
+    static Cursor open(Connection connection, LocalDatabase manager, String sql, StatementKind kind, Object[] values)
             throws SQLException {
         manager.beforeStatement(connection, sql);
-        boolean cacheable = StatementCache.isCacheable(sql);
-        boolean query = !cacheable && StatementCache.isQuery(sql);
-        StatementCache.Kept kept = cacheable || query ? StatementCache.take(connection, sql, values.length) : null;
+        boolean cacheable = kind == StatementKind.ROW_CHANGE;
+        boolean query = kind == StatementKind.QUERY;
+        StatementCache.Kept kept = kind.kept() ? StatementCache.take(connection, sql, values.length) : null;
         PreparedStatement statement = kept != null ? kept.statement() : prepare(connection, sql);
         try {
             for (int i = 0; i < values.length; i++) {
@@ -233,39 +235,58 @@ final class Cursor {
         if (live == null) {
             return normalize(rows.getObject(index + 1));
         }
-        switch (live.safeRunInt((db, handle) -> db.column_type(handle, index))) {
-            case Codes.SQLITE_INTEGER:
-                return live.safeRunLong((db, handle) -> db.column_long(handle, index));
-            case Codes.SQLITE_FLOAT:
-                return live.safeRunDouble((db, handle) -> db.column_double(handle, index));
-            case Codes.SQLITE_TEXT:
-                return text(live, index);
-            case Codes.SQLITE_BLOB:
-                return live.safeRun((db, handle) -> db.column_blob(handle, index));
-            default:
-                return null;
-        }
+        boolean bytesAreUtf8 = utf8();
+        return live.safeRun((db, handle) -> stored(db, handle, index, bytesAreUtf8));
     }
 
-    /** A text value: its bytes decoded in a UTF-8 database, else converted to UTF-8 by SQLite. */
-    private String text(SafeStmtPtr live, int index) throws SQLException {
+    /** Whether a text can be read as its stored bytes: asked of the connection once per cursor. */
+    private boolean utf8() throws SQLException {
         Boolean bytesAreUtf8 = utf8;
         if (bytesAreUtf8 == null) {
             bytesAreUtf8 = TextEncoding.isUtf8(connection);
             utf8 = bytesAreUtf8;
         }
-        if (!bytesAreUtf8) {
-            return live.safeRun((db, handle) -> db.column_text(handle, index));
-        }
-        byte[] bytes = live.safeRun((db, handle) -> db.column_blob(handle, index));
-        return bytes == null ? "" : new String(bytes, StandardCharsets.UTF_8);
+        return bytesAreUtf8;
     }
 
-    /** The values of the row the result set stands on, copied. */
+    /**
+     * A value of the current row: one call for its storage class and one for the value of that class; a text as its
+     * bytes decoded in a UTF-8 database, else converted to UTF-8 by SQLite.
+     */
+    private static Object stored(DB db, long handle, int index, boolean bytesAreUtf8) throws SQLException {
+        switch (db.column_type(handle, index)) {
+            case Codes.SQLITE_INTEGER:
+                return db.column_long(handle, index);
+            case Codes.SQLITE_FLOAT:
+                return db.column_double(handle, index);
+            case Codes.SQLITE_TEXT:
+                if (!bytesAreUtf8) {
+                    return db.column_text(handle, index);
+                }
+                byte[] bytes = db.column_blob(handle, index);
+                return bytes == null ? "" : new String(bytes, StandardCharsets.UTF_8);
+            case Codes.SQLITE_BLOB:
+                return db.column_blob(handle, index);
+            default:
+                return null;
+        }
+    }
+
+    /** The values of the row the result set stands on, copied under one hold of the statement. */
     private TursoRow row() throws SQLException {
         Object[] values = new Object[metadata.size()];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = value(i);
+        SafeStmtPtr live = pointer;
+        if (live == null) {
+            for (int i = 0; i < values.length; i++) {
+                values[i] = normalize(rows.getObject(i + 1));
+            }
+        } else {
+            boolean bytesAreUtf8 = utf8();
+            live.safeRunConsume((db, handle) -> {
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = stored(db, handle, i, bytesAreUtf8);
+                }
+            });
         }
         return new TursoRow(values, metadata);
     }

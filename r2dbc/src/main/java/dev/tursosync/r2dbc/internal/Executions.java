@@ -18,8 +18,9 @@ final class Executions {
      * @param sql    one statement
      * @param values encoded values by the statement's own parameter number - 1; {@link io.r2dbc.spi.Blob} and
      *               {@link io.r2dbc.spi.Clob} values are read before it runs
+     * @param kind   what the statement is ({@link StatementKind#of})
      */
-    record Work(String sql, Object[] values) {
+    record Work(String sql, Object[] values, StatementKind kind) {
     }
 
     private Executions() {
@@ -64,7 +65,7 @@ final class Executions {
     static Mono<Void> command(Operation operation, String... sql) {
         return Flux.fromArray(sql)
                 .concatMap(each -> operation.run(connection -> {
-                    operation.session().ran(each);
+                    operation.session().ran(StatementKind.of(each));
                     operation.manager().beforeStatement(connection, each);
                     try (Statement statement = connection.createStatement()) {
                         statement.execute(each);

@@ -4,10 +4,11 @@ import dev.tursosync.spi.Lease;
 import dev.tursosync.spi.LocalDatabase;
 import dev.tursosync.spi.SqlWork;
 import dev.tursosync.spi.Turns;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
@@ -20,9 +21,21 @@ import reactor.core.scheduler.Schedulers;
  */
 final class Operation {
 
+    private static final VarHandle HOLDS;
+
+    static {
+        try {
+            HOLDS = MethodHandles.lookup().findVarHandle(Operation.class, "holds", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final Session session;
     private final Turns.Turn turn;
-    private final AtomicInteger holds = new AtomicInteger(1);
+    /** Holds on the turn, through {@link #HOLDS}: a field rather than an object per turn. */
+    @SuppressWarnings("unused")
+    private volatile int holds = 1;
     private Lease lease;
     private LocalDatabase database;
 
@@ -47,12 +60,12 @@ final class Operation {
 
     /** Keeps the turn until a matching {@link #done()}, for a result that is still to be consumed. */
     void hold() {
-        holds.incrementAndGet();
+        HOLDS.getAndAdd(this, 1);
     }
 
     /** Ends one hold; the last ends the turn. */
     void done() {
-        if (holds.decrementAndGet() == 0) {
+        if ((int) HOLDS.getAndAdd(this, -1) == 1) {
             session.finish(turn);
         }
     }

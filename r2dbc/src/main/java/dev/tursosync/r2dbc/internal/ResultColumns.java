@@ -45,11 +45,11 @@ final class ResultColumns {
     static ResultColumns read(PreparedStatement statement, ResultSet rows, ResultColumns previous)
             throws SQLException {
         String[] labels = labels(rows);
-        String[] declared = declaredTypes(statement, labels.length);
-        if (previous != null && declared != null && Arrays.equals(labels, previous.labels)
-                && Arrays.equals(declared, previous.declared)) {
+        if (previous != null && previous.declared != null && Arrays.equals(labels, previous.labels)
+                && sameDeclaredTypes(statement, previous.declared)) {
             return previous;
         }
+        String[] declared = declaredTypes(statement, labels.length);
         ResultSetMetaData jdbc = rows.getMetaData();
         TursoColumnMetadata[] columns = new TursoColumnMetadata[labels.length];
         for (int i = 0; i < columns.length; i++) {
@@ -94,6 +94,21 @@ final class ResultColumns {
             declared[i] = core.pointer.safeRun((db, pointer) -> db.column_decltype(pointer, column));
         }
         return declared;
+    }
+
+    /** Whether SQLite's declared types of the columns are these, read under one hold of the statement. */
+    private static boolean sameDeclaredTypes(PreparedStatement statement, String[] expected) throws SQLException {
+        if (!(statement instanceof CoreStatement core)) {
+            return false;
+        }
+        return core.pointer.safeRun((db, pointer) -> {
+            for (int i = 0; i < expected.length; i++) {
+                if (!expected[i].equals(db.column_decltype(pointer, i))) {
+                    return false;
+                }
+            }
+            return true;
+        });
     }
 
     private static boolean reusable(String[] declared) {

@@ -3,7 +3,6 @@ package dev.tursosync.r2dbc.internal;
 import dev.tursosync.spi.Lane;
 import dev.tursosync.spi.Lease;
 import dev.tursosync.spi.LocalDatabase;
-import dev.tursosync.spi.StatementKinds;
 import dev.tursosync.spi.Turns;
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
@@ -208,10 +207,10 @@ final class Session {
      * Notes a statement about to run on the lease: unless every statement of the lease is a query or a row change,
      * releasing it resets the connection (rolls back what the SQL may have left open).
      *
-     * @param sql the statement
+     * @param kind what the statement is
      */
-    void ran(String sql) {
-        if (onlyRowStatements && !StatementKinds.isRowStatement(sql)) {
+    void ran(StatementKind kind) {
+        if (onlyRowStatements && !kind.rowStatement()) {
             onlyRowStatements = false;
         }
     }

@@ -20,8 +20,9 @@ public final class SqlScript {
      *
      * @param sql        the statement text
      * @param parameters local parameter number - 1 mapped to the script parameter number
+     * @param kind       what the driver does with the statement ({@link StatementKind#of}), decided once per text
      */
-    public record Unit(String sql, int[] parameters) {
+    public record Unit(String sql, int[] parameters, StatementKind kind) {
 
         /**
          * Whether the statement's parameters are the script's parameters 1 to {@code count}, in order: then a binding
@@ -293,7 +294,8 @@ public final class SqlScript {
                 for (int i = 0; i < parameters.length; i++) {
                     parameters[i] = local.get(i) == null ? 0 : local.get(i);
                 }
-                units.add(new Unit(sql.substring(start, end).strip(), parameters));
+                String text = sql.substring(start, end).strip();
+                units.add(new Unit(text, parameters, StatementKind.of(text)));
             }
             start = position;
             local.clear();

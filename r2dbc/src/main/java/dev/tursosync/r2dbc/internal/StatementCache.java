@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * when the schema changed. Such a statement runs as a JDBC batch of one ({@link #run}), which resets it when it ends:
  * a statement left un-reset would count as running, and SQLite would then never clear an interrupt meant for another
  * statement. Only a statement that ran to its end without an error comes back into the cache ({@link #keep}); one in
- * use is taken out of it ({@link #take}), so an interrupted or failed statement is closed, never reused. Queries
+ * use is marked taken ({@link #take}) and handed out to nobody else, so an interrupted or failed statement, which its
+ * user closes, is never reused. Queries
  * ({@code SELECT}, {@code VALUES}) are kept too once stepped to their last row and reset, with the columns of that
  * execution: their column names and types are read from the live statement at every execution (sqlite-jdbc reads the
  * names again each time it executes, and SQLite re-compiles the statement against a changed schema) and compared with
@@ -36,7 +37,10 @@ final class StatementCache {
      * holder kept), so it needs no lock, and connections never wait for each other here.
      */
     private static final Map<Connection, Map<String, Kept>> CACHES = new ConcurrentHashMap<>();
-    /** {@link #isCacheable} by text, as the driver asks about the same texts for every execution. */
+    /**
+     * {@link #isCacheable} by text: {@link StatementKind#of} asks once per parsed text, and again for each execution
+     * of a statement whose {@code RETURNING} clause was appended to its text.
+     */
     private static final Map<String, Boolean> CACHEABLE = new ConcurrentHashMap<>();
     /** Distinct texts remembered; beyond that the memory starts over. */
     private static final int REMEMBERED = 512;
@@ -73,16 +77,6 @@ final class StatementCache {
     }
 
     /**
-     * Whether a statement is a query this cache keeps once it ran to its end.
-     *
-     * @param sql one statement
-     * @return {@code true} for {@code SELECT} and {@code VALUES}
-     */
-    static boolean isQuery(String sql) {
-        return StatementKinds.isQuery(sql);
-    }
-
-    /**
      * Runs a cacheable statement, its parameters bound, as a batch of one, which leaves it reset.
      *
      * @param statement the statement
@@ -102,40 +96,64 @@ final class StatementCache {
     }
 
     /**
-     * A kept statement with the columns of its last execution.
-     *
-     * @param statement the statement, reset
-     * @param columns   for a query, the columns its last execution read ({@link ResultColumns}); else {@code null}
+     * A kept statement with the columns of its last execution. It stays in its connection's map while in use, marked
+     * taken, so that running it again costs no removal and insertion: a taken statement is never handed out again,
+     * and one that does not come back through {@link #keep} (it failed or was interrupted) is closed by its user and
+     * dropped by the next {@link #take} of its text.
      */
-    record Kept(PreparedStatement statement, ResultColumns columns) {
+    static final class Kept {
+        private final PreparedStatement statement;
+        private ResultColumns columns;
+        private boolean taken;
+
+        private Kept(PreparedStatement statement, ResultColumns columns) {
+            this.statement = statement;
+            this.columns = columns;
+        }
+
+        /** The statement, reset. */
+        PreparedStatement statement() {
+            return statement;
+        }
+
+        /** For a query, the columns its last execution read ({@link ResultColumns}); else {@code null}. */
+        ResultColumns columns() {
+            return columns;
+        }
     }
 
     /**
-     * Takes a kept statement for this text out of the cache.
+     * Takes a kept statement for this text: it stays in the cache, marked taken, until {@link #keep} gives it back.
      *
      * @param connection the connection
      * @param sql        the statement text
      * @param bound      how many parameters the caller binds (numbers 1 to {@code bound}): when that is all of them,
      *                   the last run's values are all replaced and are not cleared first
-     * @return the statement, its parameters cleared unless all are bound, or {@code null} when none is kept
+     * @return the statement, its parameters cleared unless all are bound, or {@code null} when none is kept (or the
+     *         one kept is in use)
      * @throws SQLException if clearing the parameters fails
      */
     static Kept take(Connection connection, String sql, int bound) throws SQLException {
         Map<String, Kept> cache = CACHES.get(connection);
-        Kept kept = cache == null ? null : cache.remove(sql);
-        if (kept == null || kept.statement().isClosed()) {
+        Kept kept = cache == null ? null : cache.get(sql);
+        if (kept == null || kept.taken) {
             return null;
         }
-        if (kept.statement().getParameterMetaData().getParameterCount() != bound) {
-            kept.statement().clearParameters();
+        if (kept.statement.isClosed()) {
+            cache.remove(sql);
+            return null;
+        }
+        kept.taken = true;
+        if (kept.statement.getParameterMetaData().getParameterCount() != bound) {
+            kept.statement.clearParameters();
         }
         return kept;
     }
 
     /**
      * Keeps a statement taken from (or prepared for) this cache: a cacheable statement ({@link #isCacheable}) that ran
-     * to its end through {@link #run}, or a query ({@link #isQuery}) stepped to its end and reset. The caller knows
-     * which it ran, so the text is not looked at again.
+     * to its end through {@link #run}, or a query ({@link StatementKind#QUERY}) stepped to its end and reset. The caller
+     * knows which it ran, so the text is not looked at again.
      *
      * @param connection the connection
      * @param sql        the statement text, cacheable or a query
@@ -150,14 +168,25 @@ final class StatementCache {
             cache = new LinkedHashMap<>(16, 0.75f, true);
             CACHES.put(connection, cache);
         }
-        Kept evicted = cache.put(sql, new Kept(statement, columns));
-        if (evicted == null && cache.size() > PER_CONNECTION) {
-            var eldest = cache.entrySet().iterator();
-            evicted = eldest.next().getValue();
-            eldest.remove();
+        Kept kept = cache.get(sql);
+        if (kept != null && kept.statement == statement) {
+            kept.columns = columns;
+            kept.taken = false;
+            return;
         }
-        if (evicted != null && evicted.statement() != statement) {
-            close(evicted.statement());
+        // another statement of this text (prepared while the kept one was in use, or the other way round): one stays
+        Kept replaced = cache.put(sql, new Kept(statement, columns));
+        if (replaced != null && !replaced.taken) {
+            close(replaced.statement);
+        }
+        if (replaced == null && cache.size() > PER_CONNECTION) {
+            var eldest = cache.entrySet().iterator();
+            Kept evicted = eldest.next().getValue();
+            eldest.remove();
+            if (!evicted.taken) {
+                // a taken one is closed by its user, or comes back through keep
+                close(evicted.statement);
+            }
         }
     }
 

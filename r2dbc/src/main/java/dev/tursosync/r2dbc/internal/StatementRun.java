@@ -4,9 +4,10 @@ import dev.tursosync.spi.Turns;
 import io.r2dbc.spi.Blob;
 import io.r2dbc.spi.Clob;
 import io.r2dbc.spi.Result;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.Disposable;
@@ -24,6 +25,16 @@ final class StatementRun extends Flux<Result> {
 
     /** Row changes run in one database task at most, so a long batch does not hold the lane for long. */
     private static final int ROW_CHANGES_PER_TASK = 256;
+    /** {@link Run}'s emission counter, a field rather than an object per execution. */
+    private static final VarHandle WIP;
+
+    static {
+        try {
+            WIP = MethodHandles.lookup().findVarHandle(Run.class, "wip", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final Session session;
     private final List<Executions.Work> work;
@@ -56,7 +67,8 @@ final class StatementRun extends Flux<Result> {
     private final class Run implements Subscription {
 
         private final CoreSubscriber<? super Result> actual;
-        private final AtomicInteger wip = new AtomicInteger();
+        @SuppressWarnings("unused") // through WIP
+        private volatile int wip;
         private long requested;
         private TursoResult pending;
         private CursorResult unsent;
@@ -160,17 +172,18 @@ final class StatementRun extends Flux<Result> {
             } else if (rowChanges != null) {
                 openRowChanges(rowChanges);
             } else if (needsResolving(item.values())) {
-                Executions.resolve(item.values()).subscribe(values -> open(item.sql(), values), this::fail);
+                Executions.resolve(item.values()).subscribe(values -> open(item, values), this::fail);
             } else {
-                open(item.sql(), item.values());
+                open(item, item.values());
             }
         }
 
-        private void open(String sql, Object[] values) {
+        private void open(Executions.Work item, Object[] values) {
             Operation current = operation;
+            String sql = item.sql();
             current.run(connection -> {
-                session.ran(sql);
-                return Cursor.open(connection, current.manager(), sql, values);
+                session.ran(item.kind());
+                return Cursor.open(connection, current.manager(), sql, item.kind(), values);
             }, sql, (cursor, failure) -> {
                 if (failure != null) {
                     fail(failure);
@@ -186,8 +199,9 @@ final class StatementRun extends Flux<Result> {
                 List<Cursor> cursors = new ArrayList<>(items.size());
                 for (Executions.Work each : items) {
                     try {
-                        session.ran(each.sql());
-                        cursors.add(Cursor.open(connection, current.manager(), each.sql(), each.values()));
+                        session.ran(each.kind());
+                        cursors.add(Cursor.open(connection, current.manager(), each.sql(), each.kind(),
+                                each.values()));
                     } catch (Exception e) {
                         failed = Errors.translate(e, each.sql());
                         break;
@@ -330,7 +344,7 @@ final class StatementRun extends Flux<Result> {
         }
 
         private void drain() {
-            if (wip.getAndIncrement() != 0) {
+            if ((int) WIP.getAndAdd(this, 1) != 0) {
                 return;
             }
             int missed = 1;
@@ -369,14 +383,14 @@ final class StatementRun extends Flux<Result> {
                         actual.onError(failure);
                     }
                 }
-                missed = wip.addAndGet(-missed);
+                missed = (int) WIP.getAndAdd(this, -missed) - missed;
             } while (missed != 0);
         }
     }
 
     /** Whether a statement is a row change the run may batch with its neighbours: no result rows, no streams. */
     private static boolean isRowChange(Executions.Work item) {
-        return StatementCache.isCacheable(item.sql()) && !needsResolving(item.values());
+        return item.kind() == StatementKind.ROW_CHANGE && !needsResolving(item.values());
     }
 
     private static boolean needsResolving(Object[] values) {

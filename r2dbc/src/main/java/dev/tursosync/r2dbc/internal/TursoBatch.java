@@ -25,7 +25,7 @@ final class TursoBatch implements Batch {
         if (script.parameterCount() > 0) {
             throw new IllegalArgumentException("batch statements take no parameters; use Statement.bind");
         }
-        script.units().forEach(unit -> work.add(new Executions.Work(unit.sql(), new Object[0])));
+        script.units().forEach(unit -> work.add(new Executions.Work(unit.sql(), new Object[0], unit.kind())));
         return this;
     }
 

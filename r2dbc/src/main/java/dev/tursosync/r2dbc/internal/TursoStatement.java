@@ -21,7 +21,8 @@ final class TursoStatement implements Statement {
 
     private final Session session;
     private final SqlScript script;
-    private final List<Object[]> bindings = new ArrayList<>();
+    /** The sets given to {@link #add()}, {@code null} until the first. */
+    private List<Object[]> bindings;
     private Object[] current;
     private String returning;
     private int fetchSize;
@@ -43,6 +44,9 @@ final class TursoStatement implements Statement {
     @Override
     public Statement add() {
         requireComplete(current);
+        if (bindings == null) {
+            bindings = new ArrayList<>();
+        }
         bindings.add(current);
         current = fresh();
         return this;
@@ -93,17 +97,24 @@ final class TursoStatement implements Statement {
     @Override
     public Flux<Result> execute() {
         boolean untouched = isUntouched(current);
-        boolean runCurrent = !untouched || bindings.isEmpty();
+        boolean added = bindings != null;
+        boolean runCurrent = !untouched || !added;
         if (runCurrent) {
             requireComplete(current);
         }
-        if (!bindings.isEmpty() && untouched && script.parameterCount() > 0) {
+        if (added && untouched && script.parameterCount() > 0) {
             return Flux.error(new IllegalStateException("add() was called without binding a new set of values"));
         }
         List<SqlScript.Unit> units = script.units();
-        List<Executions.Work> work = new ArrayList<>((bindings.size() + 1) * units.size());
-        for (Object[] values : bindings) {
-            addWork(work, units, values, true);
+        if (!added && units.size() == 1) {
+            // the common case, one statement and one set: no list to grow
+            return Executions.execute(session, List.of(work(units.get(0), current, false)), fetchSize);
+        }
+        List<Executions.Work> work = new ArrayList<>(((added ? bindings.size() : 0) + 1) * units.size());
+        if (added) {
+            for (Object[] values : bindings) {
+                addWork(work, units, values, true);
+            }
         }
         if (runCurrent) {
             addWork(work, units, current, false);
@@ -118,9 +129,15 @@ final class TursoStatement implements Statement {
      */
     private void addWork(List<Executions.Work> work, List<SqlScript.Unit> units, Object[] values, boolean added) {
         for (SqlScript.Unit unit : units) {
-            Object[] local = added && unit.takesAllInOrder(values.length) ? values : localValues(unit, values);
-            work.add(new Executions.Work(withReturning(unit.sql()), local));
+            work.add(work(unit, values, added));
         }
+    }
+
+    /** One statement of a binding set (see {@link #addWork}). */
+    private Executions.Work work(SqlScript.Unit unit, Object[] values, boolean added) {
+        Object[] local = added && unit.takesAllInOrder(values.length) ? values : localValues(unit, values);
+        return returning == null ? new Executions.Work(unit.sql(), local, unit.kind())
+                : withReturning(unit.sql(), local);
     }
 
     /** Whether no value of a set was bound: what {@link #fresh()} gives, without making one. */
@@ -133,12 +150,11 @@ final class TursoStatement implements Statement {
         return true;
     }
 
-    private String withReturning(String sql) {
-        if (returning == null) {
-            return sql;
-        }
+    /** A statement with the {@code RETURNING} clause appended, which makes it another statement, of its own kind. */
+    private Executions.Work withReturning(String sql, Object[] values) {
         String body = sql.endsWith(";") ? sql.substring(0, sql.length() - 1) : sql;
-        return body + " RETURNING " + returning;
+        String text = body + " RETURNING " + returning;
+        return new Executions.Work(text, values, StatementKind.of(text));
     }
 
     private static Object[] localValues(SqlScript.Unit unit, Object[] values) {
