@@ -280,10 +280,14 @@ final class ReplayFuzzIntegrationTests {
      * Epochs that failed once, replayed by every run (each failing seed becomes a named test). Epoch seed
      * 14650062674149 (the 2,000-round profile): replica b changed a row's key and kept its unique value while replica
      * a moved that value to a new row, a two-replica {@code UNIQUE} conflict the model leaves out; the generator now
-     * gives the unique column a fresh value on a key change, and the epoch must converge.
+     * gives the unique column a fresh value on a key change, and the epoch must converge. Epoch seed 37545818747009: a
+     * pull emitted an {@code UPDATE} of row 1 with equal old and new values {@code (1, NULL)}, because replica a's
+     * pushed upsert made tursodb rewrite the row with the rowid stored in the {@code INTEGER PRIMARY KEY} column
+     * (record {@code 03 09 00}, SQLite's {@code 03 00 00}); the decoder now emits an {@code UPDATE} only when the
+     * values differ.
      */
     @ParameterizedTest(name = "epoch seed {0}")
-    @ValueSource(longs = {14650062674149L})
+    @ValueSource(longs = {14650062674149L, 37545818747009L})
     void epochsThatFailedOnceConverge(long seed) {
         SyncClient a = open("a-" + seed);
         SyncClient b = open("b-" + seed);

@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
  * tree's height per look-up), so the cost follows the changed pages, not the size of the table. The changed leaves
  * are decoded in both versions (each from the image read to find it, {@link LeafRows}: no payload copied) and rows
  * matched by rowid in one ascending walk of both ({@link LeafRowsInOrder}): new rows are INSERTs, vanished rows
- * DELETEs, rows whose record bytes differ UPDATEs; a row that only moved between changed pages (a page split) emits
- * nothing, and a record is decoded only for the rows that get an event, once, straight into the event's map
+ * DELETEs, rows whose record bytes differ UPDATEs unless their values as SQL reads them are equal (a record
+ * rewritten with other bytes for the same values); a row that only moved between changed pages (a page split) emits
+ * nothing, and a record is decoded only for the rows whose bytes changed, once, straight into the event's map
  * ({@link RowValues}). A table with more than the reset share, and at least
  * {@value #MIN_RESET_LEAVES}, of its leaf pages changed gets one RESET instead (only then are its leaves counted,
  * by walking its interior pages).
@@ -163,9 +164,11 @@ public final class ChangeEventDecoder {
                     if (rows.overflowPages(i).stream().anyMatch(orphans::contains)) {
                         previous = previous != null ? previous : LeafRows.read(old.source(), leaf, old.header());
                         int before = previous.indexOf(rows.rowid(i));
-                        events.add(before < 0
-                                ? diff.event(ChangeOperation.INSERT, rows.rowid(i), null, 0, rows, i)
-                                : diff.event(ChangeOperation.UPDATE, rows.rowid(i), previous, before, rows, i));
+                        if (before < 0) {
+                            events.add(diff.event(ChangeOperation.INSERT, rows.rowid(i), null, 0, rows, i));
+                        } else {
+                            diff.update(events, rows.rowid(i), previous, before, rows, i);
+                        }
                     }
                 }
             }
@@ -262,12 +265,28 @@ public final class ChangeEventDecoder {
                     now.next();
                 } else {
                     if (!old.leaf().samePayload(old.index(), now.leaf(), now.index())) {
-                        events.add(event(ChangeOperation.UPDATE, now.rowid(), old.leaf(), old.index(), now.leaf(),
-                                now.index()));
+                        update(events, now.rowid(), old.leaf(), old.index(), now.leaf(), now.index());
                     }
                     old.next();
                     now.next();
                 }
+            }
+        }
+
+        /**
+         * Adds the UPDATE of a row whose record bytes changed, unless its values as SQL reads them are equal: a
+         * record can be rewritten with other bytes for the same values (tursodb stores the rowid in the INTEGER
+         * PRIMARY KEY column where SQLite stores NULL, a record written before {@code ADD COLUMN} lacks the
+         * trailing NULL, a REAL column's whole number may be stored as an integer or as a REAL), which the
+         * application cannot see.
+         */
+        void update(List<ChangeEvent> events, long rowid, LeafRows oldLeaf, int oldIndex, LeafRows newLeaf,
+                    int newIndex) {
+            Long boxed = rowid;
+            RowValues newValues = RowValues.decode(shape, newLeaf, newIndex, boxed);
+            RowValues oldValues = RowValues.decode(shape, oldLeaf, oldIndex, boxed);
+            if (!newValues.sameValues(oldValues)) {
+                events.add(new ChangeEvent(table.name(), ChangeOperation.UPDATE, boxed, newValues, oldValues));
             }
         }
 

@@ -4,6 +4,7 @@ import dev.tursosync.internal.sqlite.LeafRows;
 import dev.tursosync.internal.sqlite.Record;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Set;
@@ -48,6 +49,17 @@ public final class RowValues extends AbstractMap<String, Object> {
             values[i] = shape.sqlValue(i, values[i]);
         }
         return new RowValues(shape, values);
+    }
+
+    /**
+     * Whether another row of the same table has the same values as SQL reads them: same types, text and blobs
+     * by content, REALs by their bits ({@code -0.0} differs from {@code 0.0}).
+     *
+     * @param other the other row's values
+     * @return true if every column holds an equal value
+     */
+    boolean sameValues(RowValues other) {
+        return Arrays.deepEquals(values, other.values);
     }
 
     @Override

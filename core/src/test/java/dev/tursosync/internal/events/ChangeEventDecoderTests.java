@@ -114,6 +114,59 @@ final class ChangeEventDecoderTests {
                 .containsExactly(tuple("b", ChangeOperation.UPDATE, 2L));
     }
 
+    /**
+     * Replay fuzz epoch seed 37545818747009: tursodb rewrote a row {@code (1, NULL)} (an upsert pushed by another
+     * replica) with the rowid stored in the INTEGER PRIMARY KEY column ({@code 03 09 00}) where SQLite stores NULL
+     * ({@code 03 00 00}). The bytes differ, the values SQL reads do not: no event.
+     */
+    @Test
+    void aRowidStoredInTheIntegerPrimaryKeyColumnIsNoUpdate() throws Exception {
+        Path file = dir.resolve("alias.db");
+        TestTables.run(file, "PRAGMA journal_mode=DELETE", "CREATE TABLE s(id INTEGER PRIMARY KEY, a)",
+                "INSERT INTO s VALUES (1, NULL), (2, 'x')");
+        Map<Long, byte[]> old = pages(file);
+        long root = SchemaReader.read(old::get).stream().filter(entry -> entry.name().equals("s")).findFirst()
+                .orElseThrow().rootPage();
+        Map<Long, byte[]> now = new HashMap<>(old);
+        byte[] leaf = old.get(root).clone();
+        // the cell of row 1: payload size 3, rowid 1, record header size 3, serial types NULL and NULL
+        int cell = indexOf(leaf, new byte[] {3, 1, 3, 0, 0});
+        leaf[cell + 3] = 9;
+        now.put(root, leaf);
+
+        List<ChangeEvent> events = new ChangeEventDecoder(0.5).decode(old::get, now::get, PageNumberSet.of(root));
+
+        assertThat(events).isEmpty();
+    }
+
+    /**
+     * A row written before {@code ADD COLUMN} (its record lacks the new column) rewritten with the same values (the
+     * record now holds the column's NULL): no event; a real change of another row still is one.
+     */
+    @Test
+    void aRowRewrittenWithTheSameValuesIsNoUpdate() throws Exception {
+        Path before = table("rewrite.db", 1, 50, 1, 10);
+        TestTables.run(before, "ALTER TABLE t ADD COLUMN c");
+
+        List<ChangeEvent> events = eventsAfter(before, 0.9, "UPDATE t SET v = v WHERE id = 3",
+                "UPDATE t SET v = 'x' WHERE id = 4");
+
+        assertThat(events).extracting(ChangeEvent::operation, ChangeEvent::rowid)
+                .containsExactly(tuple(ChangeOperation.UPDATE, 4L));
+    }
+
+    private static int indexOf(byte[] bytes, byte[] part) {
+        int found = -1;
+        for (int i = 0; i + part.length <= bytes.length; i++) {
+            if (Arrays.equals(bytes, i, i + part.length, part, 0, part.length)) {
+                assertThat(found).as("one match of " + Arrays.toString(part)).isEqualTo(-1);
+                found = i;
+            }
+        }
+        assertThat(found).as("a match of " + Arrays.toString(part)).isNotNegative();
+        return found;
+    }
+
     @Test
     void manyChangedLeavesResetTheTable() throws Exception {
         Path before = table("reset.db", 1, 5_000, 1, 100);
