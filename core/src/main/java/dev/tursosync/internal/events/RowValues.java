@@ -29,7 +29,8 @@ public final class RowValues extends AbstractMap<String, Object> {
 
     /**
      * The values of a row as SQL would return them: the rowid in the INTEGER PRIMARY KEY column, whole numbers of
-     * REAL columns as {@code Double}, {@code null} for columns the record does not have (added after it was written).
+     * REAL columns as {@code Double}, the column's default for columns the record does not have (added after it was
+     * written), as SQLite reads them.
      *
      * @param shape the table's columns
      * @param rows  the leaf holding the row
@@ -41,7 +42,10 @@ public final class RowValues extends AbstractMap<String, Object> {
      */
     static RowValues decode(TableShape shape, LeafRows rows, int index, Long rowid) {
         Object[] values = new Object[shape.columnCount()];
-        rows.decodeInto(index, values);
+        int stored = rows.decodeInto(index, values);
+        for (int i = stored; i < values.length; i++) {
+            values[i] = i == shape.aliasColumn() ? null : shape.missingValue(i);
+        }
         if (shape.aliasColumn() >= 0) {
             Record.putRowid(values, shape.aliasColumn(), rowid);
         }

@@ -6,8 +6,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The stored columns of a rowid table, in record order, which one is the rowid alias, and which have REAL affinity.
- * Immutable; shared by every {@link RowValues} of the table.
+ * The stored columns of a rowid table, in record order, which one is the rowid alias, which have REAL affinity, and
+ * the value SQL reads for each in a record written before the column was added. Immutable; shared by every
+ * {@link RowValues} of the table.
  */
 final class TableShape {
 
@@ -15,9 +16,10 @@ final class TableShape {
     private final Map<String, Integer> positions;
     private final boolean[] realColumns;
     private final int aliasColumn;
+    private final Object[] missingValues;
 
     /**
-     * Creates a shape.
+     * Creates a shape whose columns read as {@code null} where a record does not have them.
      *
      * @param columns     column names as stored in records (virtual generated columns excluded), distinct
      * @param realColumns for each column, whether it has REAL affinity: SQLite stores whole-number values of such
@@ -25,9 +27,26 @@ final class TableShape {
      * @param aliasColumn index of the INTEGER PRIMARY KEY column, whose stored value is the rowid, or -1
      */
     TableShape(List<String> columns, List<Boolean> realColumns, int aliasColumn) {
-        if (columns.size() != realColumns.size()) {
-            throw new IllegalArgumentException(columns.size() + " columns but " + realColumns.size() + " affinities");
+        this(columns, realColumns, aliasColumn, new Object[columns.size()]);
+    }
+
+    /**
+     * Creates a shape.
+     *
+     * @param columns       column names as stored in records (virtual generated columns excluded), distinct
+     * @param realColumns   for each column, whether it has REAL affinity: SQLite stores whole-number values of such
+     *                      columns as integers on disk and reads them back as REAL
+     * @param aliasColumn   index of the INTEGER PRIMARY KEY column, whose stored value is the rowid, or -1
+     * @param missingValues for each column, what SQL reads where a record does not have it (a record written before
+     *                      {@code ALTER TABLE ADD COLUMN}): the column's default, its affinity applied, or
+     *                      {@code null}
+     */
+    TableShape(List<String> columns, List<Boolean> realColumns, int aliasColumn, Object[] missingValues) {
+        if (columns.size() != realColumns.size() || columns.size() != missingValues.length) {
+            throw new IllegalArgumentException(columns.size() + " columns but " + realColumns.size()
+                    + " affinities and " + missingValues.length + " defaults");
         }
+        this.missingValues = missingValues.clone();
         this.columns = columns.toArray(String[]::new);
         this.positions = new HashMap<>(2 * this.columns.length);
         this.realColumns = new boolean[this.columns.length];
@@ -63,6 +82,11 @@ final class TableShape {
     int position(Object column) {
         Integer position = positions.get(column);
         return position != null ? position : -1;
+    }
+
+    /** What SQL reads for a column a record does not have: its default, or {@code null}. */
+    Object missingValue(int column) {
+        return missingValues[column];
     }
 
     /** Index of the INTEGER PRIMARY KEY column, or -1. */

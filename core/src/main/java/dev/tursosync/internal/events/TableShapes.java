@@ -10,8 +10,10 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Works out table shapes by letting SQLite itself parse the {@code CREATE TABLE} statements, in a private in-memory
@@ -26,6 +28,9 @@ final class TableShapes {
 
     /** Above this many remembered definitions the memory is cleared (a schema that keeps changing). */
     static final int MAX_REMEMBERED = 1024;
+
+    /** Defaults that {@code ALTER TABLE ADD COLUMN} refuses, besides expressions in parentheses. */
+    private static final Set<String> TIME_DEFAULTS = Set.of("CURRENT_TIME", "CURRENT_DATE", "CURRENT_TIMESTAMP");
 
     private final Map<String, Optional<TableShape>> bySql = new HashMap<>();
 
@@ -64,10 +69,12 @@ final class TableShapes {
             statement.execute(table.sql());
             List<String> columns = new ArrayList<>();
             List<Boolean> realColumns = new ArrayList<>();
+            List<String> types = new ArrayList<>();
+            List<String> defaults = new ArrayList<>();
             List<String> primaryKeyTypes = new ArrayList<>();
             int primaryKeyIndex = -1;
             try (PreparedStatement info = memory.prepareStatement(
-                    "SELECT name, type, pk, hidden FROM pragma_table_xinfo(?) ORDER BY cid")) {
+                    "SELECT name, type, pk, hidden, dflt_value FROM pragma_table_xinfo(?) ORDER BY cid")) {
                 info.setString(1, table.name());
                 try (ResultSet rows = info.executeQuery()) {
                     while (rows.next()) {
@@ -81,13 +88,53 @@ final class TableShapes {
                         }
                         columns.add(rows.getString(1));
                         realColumns.add(TableShape.hasRealAffinity(rows.getString(2)));
+                        types.add(rows.getString(2));
+                        defaults.add(rows.getString(5));
                     }
                 }
             }
+            Object[] missingValues = new Object[columns.size()];
+            for (int i = 0; i < missingValues.length; i++) {
+                missingValues[i] = missingValue(memory, i, defaults.get(i), types.get(i));
+            }
             boolean rowidAlias = primaryKeyTypes.size() == 1 && "INTEGER".equalsIgnoreCase(primaryKeyTypes.get(0));
-            return Optional.of(new TableShape(columns, realColumns, rowidAlias ? primaryKeyIndex : -1));
+            return Optional.of(new TableShape(columns, realColumns, rowidAlias ? primaryKeyIndex : -1,
+                    missingValues));
         } catch (SQLException e) {
             return Optional.empty();
+        }
+    }
+
+    /**
+     * What SQLite reads for a column that a record does not have (one written before {@code ALTER TABLE ADD COLUMN}):
+     * its default with the column's affinity applied, worked out by SQLite itself (the default stored through a
+     * column of the same declared type). {@code ADD COLUMN} takes only constant defaults (no {@code CURRENT_TIME},
+     * {@code CURRENT_DATE}, {@code CURRENT_TIMESTAMP} or expression in parentheses); a column whose default is one
+     * of those was in the table from its creation, so every record SQLite wrote holds it, and it reads as
+     * {@code null} here.
+     */
+    private static Object missingValue(Connection memory, int column, String defaultSql, String declaredType)
+            throws SQLException {
+        if (defaultSql == null || defaultSql.startsWith("(")
+                || TIME_DEFAULTS.contains(defaultSql.strip().toUpperCase(Locale.ROOT))) {
+            return null;
+        }
+        String holder = "temp.tursosync_default_" + column;
+        try (Statement statement = memory.createStatement()) {
+            statement.execute("CREATE TABLE " + holder + "(x " + declaredType + ")");
+            statement.execute("INSERT INTO " + holder + " VALUES (" + defaultSql + ")");
+            try (ResultSet value = statement.executeQuery("SELECT typeof(x), x FROM " + holder)) {
+                value.next();
+                return switch (value.getString(1)) {
+                    case "integer" -> value.getLong(2);
+                    case "real" -> value.getDouble(2);
+                    case "text" -> value.getString(2);
+                    case "blob" -> value.getBytes(2);
+                    default -> null;
+                };
+            } finally {
+                statement.execute("DROP TABLE " + holder);
+            }
         }
     }
 }
