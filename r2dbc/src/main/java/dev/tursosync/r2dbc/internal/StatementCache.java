@@ -99,7 +99,7 @@ final class StatementCache {
      * A kept statement with the columns of its last execution. It stays in its connection's map while in use, marked
      * taken, so that running it again costs no removal and insertion: a taken statement is never handed out again,
      * and one that does not come back through {@link #keep} (it failed or was interrupted) is closed by its user and
-     * dropped by the next {@link #take} of its text.
+     * replaced when a statement of its text is next kept (until then {@link #take} finds none for that text).
      */
     static final class Kept {
         private final PreparedStatement statement;
