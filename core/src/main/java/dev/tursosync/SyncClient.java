@@ -416,7 +416,7 @@ public interface SyncClient {
 
         /**
          * Time allowed for the remote to start answering and between two reads of a reply; a long-poll pull adds
-         * its long-poll timeout. Default 30 s.
+         * its long-poll timeout to the wait for its reply's first bytes only. Default 30 s.
          *
          * @param timeout a positive duration
          * @return this builder

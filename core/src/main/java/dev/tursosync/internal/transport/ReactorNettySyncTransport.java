@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,7 +92,7 @@ public final class ReactorNettySyncTransport implements SyncTransport {
     public Mono<PipelineResponse> pipeline(List<PipelineRequest> requests) {
         List<PipelineRequest> copy = List.copyOf(requests);
         return Mono.defer(() -> exchange(PIPELINE, "application/json", HranaJsonCodec.encode(copy),
-                        options.responseTimeout(), this::readPipelineReply)
+                        () -> ReplyTimeouts.uniform(options.responseTimeout()), this::readPipelineReply)
                 .single());
     }
 
@@ -99,7 +100,7 @@ public final class ReactorNettySyncTransport implements SyncTransport {
     public Flux<PullFrame> pullUpdates(PullUpdatesReqProtoBody request) {
         Duration longPoll = Duration.ofMillis(Integer.toUnsignedLong(request.getLongPollTimeoutMs()));
         return Flux.defer(() -> exchange(PULL_UPDATES, "application/protobuf", request.toByteArray(),
-                options.responseTimeout().plus(longPoll), this::decodePageStream));
+                () -> ReplyTimeouts.withLongPoll(options.responseTimeout(), longPoll), this::decodePageStream));
     }
 
     @Override
@@ -171,9 +172,9 @@ public final class ReactorNettySyncTransport implements SyncTransport {
                 .concatWith(Mono.fromRunnable(decoder::finish));
     }
 
-    private <T> Flux<T> exchange(String endpoint, String contentType, byte[] body, Duration timeout,
+    private <T> Flux<T> exchange(String endpoint, String contentType, byte[] body, Supplier<ReplyTimeouts> timeouts,
                                  BiFunction<ByteBufFlux, Optional<Secret>, Publisher<T>> onSuccess) {
-        Flux<T> attempt = attempt(endpoint, contentType, body, timeout, onSuccess);
+        Flux<T> attempt = Flux.defer(() -> attempt(endpoint, contentType, body, timeouts.get(), onSuccess));
         if (!options.authToken().refreshable()) {
             return attempt;
         }
@@ -185,7 +186,7 @@ public final class ReactorNettySyncTransport implements SyncTransport {
                 });
     }
 
-    private <T> Flux<T> attempt(String endpoint, String contentType, byte[] body, Duration timeout,
+    private <T> Flux<T> attempt(String endpoint, String contentType, byte[] body, ReplyTimeouts timeouts,
                                 BiFunction<ByteBufFlux, Optional<Secret>, Publisher<T>> onSuccess) {
         String operation = "POST " + endpoint;
         return options.authToken().token()
@@ -193,12 +194,14 @@ public final class ReactorNettySyncTransport implements SyncTransport {
                 .defaultIfEmpty(Optional.empty())
                 .flatMapMany(token -> http
                         .headers(headers -> setHeaders(headers, contentType, body.length, token))
-                        .responseTimeout(timeout)
+                        .responseTimeout(timeouts.first())
                         .post()
                         .uri(options.url().resolve(endpoint))
                         .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)))
-                        .response((response, content) -> {
+                        .responseConnection((response, connection) -> {
                             stats.addSent(body.length);
+                            ByteBufFlux content = ByteBufFlux.fromInbound(
+                                    timeouts.watch(connection, connection.inbound().receive()));
                             int status = response.status().code();
                             LOG.debug("{} -> HTTP {}", operation, status);
                             if (status == 200) {
@@ -207,7 +210,7 @@ public final class ReactorNettySyncTransport implements SyncTransport {
                             return excerpt(content, token).flatMap(excerpt ->
                                     Mono.error(TransportErrors.forStatus(operation, status, excerpt)));
                         }))
-                .onErrorMap(error -> TransportErrors.forFailure(operation, options.url(), timeout, error));
+                .onErrorMap(error -> TransportErrors.forFailure(operation, options.url(), timeouts.silence(), error));
     }
 
     private void setHeaders(HttpHeaders headers, String contentType, int contentLength, Optional<Secret> token) {

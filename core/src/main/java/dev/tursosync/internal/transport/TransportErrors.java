@@ -14,7 +14,6 @@ import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.handler.timeout.ReadTimeoutException;
 import java.io.IOException;
 import java.net.ConnectException;
-import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLHandshakeException;
 import reactor.netty.http.client.PrematureCloseException;
@@ -38,13 +37,13 @@ final class TransportErrors {
     /**
      * Maps a network error; other errors are returned unchanged.
      */
-    static Throwable forFailure(String operation, RemoteUrl url, Duration timeout, Throwable error) {
+    static Throwable forFailure(String operation, RemoteUrl url, String silence, Throwable error) {
         if (error instanceof TursoSyncException) {
             return error;
         }
         String where = operation + " to " + url.authority();
         if (error instanceof ReadTimeoutException || error instanceof TimeoutException) {
-            return new SyncTimeoutException(where + ": no reply within " + timeout.toMillis() + " ms", error);
+            return new SyncTimeoutException(where + ": " + silence, error);
         }
         if (error instanceof io.netty.channel.ConnectTimeoutException) {
             return new SyncTimeoutException(where + ": could not connect in time", error);

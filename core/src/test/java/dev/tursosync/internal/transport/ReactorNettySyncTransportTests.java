@@ -55,12 +55,21 @@ final class ReactorNettySyncTransportTests {
         }
     }
 
+    /** A server and a transport whose response timeout no test's reply comes near, however loaded the machine. */
     private void start(FakeSyncServer.Script script) throws Exception {
+        start(script, Duration.ofSeconds(30));
+    }
+
+    /**
+     * A server and a transport with the given response timeout. Only a test that waits for that timeout to strike
+     * sets it short: a short one would also strike while a loaded machine is slow to send a reply's first bytes.
+     */
+    private void start(FakeSyncServer.Script script, Duration responseTimeout) throws Exception {
         server = new FakeSyncServer(script);
         transport = ReactorNettySyncTransport.create(TransportOptions.of(server.url())
                 .withAuthToken(AuthTokenSource.of(TOKEN))
                 .withEncryptionKey(Secret.of(KEY))
-                .withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(700)));
+                .withTimeouts(Duration.ofSeconds(2), responseTimeout));
     }
 
     private static List<PipelineRequest> selectOne() {
@@ -303,23 +312,44 @@ final class ReactorNettySyncTransportTests {
 
     @Test
     void serverThatNeverAnswersTimesOut() throws Exception {
-        start((request, reply) -> reply.hang());
+        start((request, reply) -> reply.hang(), Duration.ofMillis(700));
         expectPipelineError(SyncTimeoutException.class, "no reply within 700 ms");
         expectPullError(SyncTimeoutException.class, "no reply within 700 ms");
     }
 
     @Test
-    void serverThatStallsInTheMiddleOfAPageStreamTimesOut() throws Exception {
+    void aStallInTheMiddleOfAPageStreamTimesOutAfterTheResponseTimeoutNotTheLongPoll() throws Exception {
+        // the long poll gives the reply's first bytes a minute, so a loaded machine slow to send them changes
+        // nothing; once the body streams, a silence of the response timeout ends it
         byte[] body = stream(rawHeader("3", 2), pageData(0, page(1)), pageData(1, page(2)));
         start((request, reply) -> {
             reply.head(200, "application/protobuf", body.length);
             reply.write(Arrays.copyOf(body, 6000));
             reply.hang();
-        });
-        StepVerifier.create(transport.pullUpdates(bootstrap()))
+        }, Duration.ofMillis(700));
+        StepVerifier.create(transport.pullUpdates(longPoll(Duration.ofMinutes(1))))
                 .expectNextCount(2)
-                .expectError(SyncTimeoutException.class)
+                .expectErrorSatisfies(error -> assertThat(error).isInstanceOf(SyncTimeoutException.class)
+                        .hasMessageContaining("the reply stopped: no data for 700 ms"))
                 .verify(QUICK);
+    }
+
+    @Test
+    void aLongPollGivesTheReplysFirstBytesTheResponseTimeoutAndTheLongPoll() throws Exception {
+        byte[] body = stream(rawHeader("3", 1), pageData(0, page(1)));
+        start((request, reply) -> {
+            // a server holding a pull until it has changes, here twice the response timeout alone
+            Thread.sleep(1400);
+            reply.send(200, "application/protobuf", body);
+        }, Duration.ofMillis(700));
+        StepVerifier.create(transport.pullUpdates(longPoll(Duration.ofSeconds(20))))
+                .expectNextCount(2)
+                .verifyComplete();
+    }
+
+    private static PullUpdatesReqProtoBody longPoll(Duration wait) {
+        return PullUpdatesReqProtoBody.newBuilder().setClientRevision("2")
+                .setLongPollTimeoutMs((int) wait.toMillis()).build();
     }
 
     @Test

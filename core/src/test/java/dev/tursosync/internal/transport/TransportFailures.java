@@ -3,7 +3,6 @@ package dev.tursosync.internal.transport;
 import com.google.protobuf.ByteString;
 import dev.tursosync.TursoSyncException;
 import java.net.SocketException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -36,7 +35,7 @@ public final class TransportFailures {
      * @return the error: transient
      */
     public static TursoSyncException connectionReset(String endpoint) {
-        return (TursoSyncException) TransportErrors.forFailure("POST " + endpoint, URL, Duration.ofSeconds(30),
+        return (TursoSyncException) TransportErrors.forFailure("POST " + endpoint, URL, "no reply within 30000 ms",
                 new SocketException("Connection reset"));
     }
 
