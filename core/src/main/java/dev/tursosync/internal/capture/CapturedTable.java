@@ -6,12 +6,15 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What capture needs to know about one user table: its stored columns (generated columns are left out: the remote
- * computes them) and whether it has a rowid.
+ * computes them), whether it has a rowid, and which columns never hold a blob.
  *
  * @param name         the table name
  * @param columns      the stored columns, in declaration order
@@ -20,9 +23,15 @@ import java.util.Optional;
  *                     {@code WITHOUT ROWID} table or one whose columns shadow every alias
  * @param integerKey   the {@code INTEGER PRIMARY KEY} column that is the row id itself (so it only ever holds an
  *                     integer), or {@code null}
+ * @param typed        the columns of a {@code STRICT} table declared {@code INT}, {@code INTEGER}, {@code REAL} or
+ *                     {@code TEXT}: SQLite refuses to write a blob into them, so a row it has just written holds
+ *                     none there (empty for a table that is not {@code STRICT})
  */
 public record CapturedTable(String name, List<String> columns, boolean withoutRowid, String rowidAlias,
-                            String integerKey) {
+                            String integerKey, Set<String> typed) {
+
+    /** The types a {@code STRICT} table's column refuses a blob under ({@code ANY} and {@code BLOB} take one). */
+    private static final Set<String> BLOB_FREE_TYPES = Set.of("INT", "INTEGER", "REAL", "TEXT");
 
     /**
      * Reads a table's shape on a connection (inside its transaction, so it sees uncommitted DDL).
@@ -34,19 +43,22 @@ public record CapturedTable(String name, List<String> columns, boolean withoutRo
      */
     public static Optional<CapturedTable> read(Connection connection, String table) throws SQLException {
         boolean withoutRowid;
+        boolean strict;
         try (PreparedStatement kind = connection.prepareStatement(
-                "SELECT type, wr FROM pragma_table_list WHERE schema = 'main' AND name = ?")) {
+                "SELECT type, wr, strict FROM pragma_table_list WHERE schema = 'main' AND name = ?")) {
             kind.setString(1, table);
             try (ResultSet row = kind.executeQuery()) {
                 if (!row.next() || !"table".equals(row.getString(1))) {
                     return Optional.empty();
                 }
                 withoutRowid = row.getInt(2) != 0;
+                strict = row.getInt(3) != 0;
             }
         }
         List<String> columns = new ArrayList<>();
         List<String> all = new ArrayList<>();
         List<String> integerKeys = new ArrayList<>();
+        Set<String> typed = new HashSet<>();
         int keyColumns = 0;
         try (PreparedStatement info = connection.prepareStatement(
                 "SELECT name, hidden, pk, type FROM pragma_table_xinfo(?) ORDER BY cid")) {
@@ -56,6 +68,10 @@ public record CapturedTable(String name, List<String> columns, boolean withoutRo
                     all.add(rows.getString(1));
                     if (rows.getInt(2) == 0) {
                         columns.add(rows.getString(1));
+                        if (strict && BLOB_FREE_TYPES.contains(String.valueOf(rows.getString(4))
+                                .toUpperCase(Locale.ROOT))) {
+                            typed.add(rows.getString(1));
+                        }
                     }
                     if (rows.getInt(3) > 0) {
                         keyColumns++;
@@ -69,7 +85,8 @@ public record CapturedTable(String name, List<String> columns, boolean withoutRo
         String rowidAlias = withoutRowid ? null : RowidAlias.of(all).orElse(null);
         String integerKey = !withoutRowid && keyColumns == 1 && integerKeys.size() == 1
                 && !hasKeyIndex(connection, table) ? integerKeys.get(0) : null;
-        return Optional.of(new CapturedTable(table, List.copyOf(columns), withoutRowid, rowidAlias, integerKey));
+        return Optional.of(new CapturedTable(table, List.copyOf(columns), withoutRowid, rowidAlias, integerKey,
+                Set.copyOf(typed)));
     }
 
     /**

@@ -170,6 +170,93 @@ class ChangeCaptureTests {
     }
 
     @Test
+    void aStrictTableLogsTheImagesOfTheTypeofCheckWithoutCheckingTheTypedColumnsOfTheRowItWrote() {
+        List<String> strict = List.of("i INT", "n INTEGER", "r REAL", "t text", "b BLOB", "a ANY");
+        List<String> names = strict.stream().map(column -> column.substring(0, 1)).toList();
+        run("CREATE TABLE s(id INTEGER PRIMARY KEY, " + String.join(", ", strict) + ") STRICT");
+        String typeofImage = "json_object('id', s.id, " + String.join(", ", names.stream()
+                .map(name -> "'" + name + "', " + TYPEOF_CHECK.formatted("s." + name)).toList()) + ")";
+        List<String> refusedBlobs = new ArrayList<>();
+        manager.withConnection(connection -> {
+            for (String name : names) {
+                for (Object value : VALUES) {
+                    try (PreparedStatement insert = connection.prepareStatement("INSERT INTO s(" + name
+                            + ") VALUES (?)")) {
+                        insert.setObject(1, value);
+                        insert.executeUpdate();
+                    } catch (SQLException refused) {
+                        if (value instanceof byte[]) {
+                            refusedBlobs.add(name);
+                        }
+                    }
+                }
+            }
+            return true;
+        }).block();
+        run("UPDATE s SET id = id", "DELETE FROM s WHERE id % 2 = 0");
+
+        assertThat(refusedBlobs).as("SQLite keeps blobs out of typed columns").hasSize(4 * 4)
+                .containsOnly("i", "n", "r", "t");
+        String insertTrigger = triggerSql("tursosync_insert_s");
+        String updateTrigger = triggerSql("tursosync_update_s");
+        for (String name : names) {
+            boolean mayHoldBlob = name.equals("b") || name.equals("a");
+            assertThat(insertTrigger.contains("new.\"" + name + "\" >= x''")).as(name).isEqualTo(mayHoldBlob);
+            assertThat(updateTrigger.contains("new.\"" + name + "\" >= x''")).as(name).isEqualTo(mayHoldBlob);
+            assertThat(updateTrigger).as("the row read back keeps the check").contains("old.\"" + name + "\" >= x''");
+            assertThat(triggerSql("tursosync_delete_s")).contains("old.\"" + name + "\" >= x''");
+        }
+        List<List<String>> images = manager.withConnection(connection -> {
+            List<List<String>> pairs = new ArrayList<>();
+            try (Statement statement = connection.createStatement();
+                 ResultSet rows = statement.executeQuery("SELECT l.op, l.old, l.new, i.new, "
+                         + "(SELECT " + typeofImage + " FROM s WHERE s.id = l.rid) FROM " + CaptureNames.LOG
+                         + " AS l JOIN " + CaptureNames.LOG + " AS i ON i.rid = l.rid AND i.op = 1"
+                         + " WHERE l.tbl = 's' ORDER BY l.id")) {
+                while (rows.next()) {
+                    pairs.add(Arrays.asList(rows.getString(1), rows.getString(2), rows.getString(3),
+                            rows.getString(4), rows.getString(5)));
+                }
+            }
+            return pairs;
+        }).block();
+
+        long rows = images.stream().filter(image -> image.get(0).equals("1")).count();
+        assertThat(rows).isGreaterThan(VALUES.size() * 3L);
+        assertThat(images).filteredOn(image -> image.get(0).equals("1")).hasSize((int) rows)
+                .allSatisfy(image -> assertThat(image.get(2)).isNotNull());
+        for (List<String> image : images) {
+            String current = image.get(4);
+            switch (image.get(0)) {
+                case "1" -> assertThat(image.get(2)).isEqualTo(current == null ? image.get(3) : current);
+                case "0" -> assertThat(List.of(image.get(1), image.get(2))).as("update of an unchanged row")
+                        .containsOnly(image.get(3));
+                default -> assertThat(image.get(1)).as("delete").isEqualTo(image.get(3));
+            }
+        }
+        assertThat(images).filteredOn(image -> image.get(0).equals("1") && image.get(4) != null)
+                .allSatisfy(image -> assertThat(image.get(2)).isEqualTo(image.get(4)));
+        assertThat(images).extracting(image -> image.get(0)).contains("0", "-1");
+        assertThat(images).filteredOn(image -> image.get(0).equals("1")).extracting(image -> image.get(2))
+                .anySatisfy(image -> assertThat(image).contains("\"b\":{\"$b\":\"00FF41\"}"))
+                .anySatisfy(image -> assertThat(image).contains("\"a\":{\"$b\":\"\"}"))
+                .anySatisfy(image -> assertThat(image).contains("\"t\":\"with \\\"quotes\\\" and \\\\\""));
+    }
+
+    private String triggerSql(String name) {
+        return manager.withConnection(connection -> {
+            try (PreparedStatement query = connection.prepareStatement(
+                    "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = ?")) {
+                query.setString(1, name);
+                try (ResultSet row = query.executeQuery()) {
+                    row.next();
+                    return row.getString(1);
+                }
+            }
+        }).block();
+    }
+
+    @Test
     void blobsInColumnsOfEveryDeclaredTypeComeBackAsBytesAndTextAsText() {
         CapturedDatabase.run(manager, "CREATE TABLE t(id INTEGER PRIMARY KEY, a TEXT, b INTEGER, c)");
         byte[] blob = {0, 1, (byte) 255};
