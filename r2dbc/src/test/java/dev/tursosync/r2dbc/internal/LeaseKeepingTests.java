@@ -193,6 +193,20 @@ class LeaseKeepingTests {
     }
 
     @Test
+    void aStatementWhoseSubscriberCancelsItOnItsResultGivesTheLeaseBackOnceIdle() throws InterruptedException {
+        Connection connection = connection();
+
+        // Mono.from cancels the execution on its result, so the execution ends without a completion signal
+        String row = Mono.from(connection.createStatement(SELECT).bind(0, 3).execute())
+                .flatMap(result -> Mono.from(result.map(readable -> readable.get(0, String.class))))
+                .block(WAIT);
+
+        assertThat(row).isEqualTo("row 3");
+        leases.awaitNoneHeld(WAIT);
+        assertThat(leases.laneTasks()).as("the idle check that gave the lease back").isEqualTo(1);
+    }
+
+    @Test
     void aStatementThatIsNotARowChangeGivesItsLeaseBackAtItsEnd() throws InterruptedException {
         Connection connection = connection();
 
