@@ -71,6 +71,16 @@ final class Operation {
     }
 
     /**
+     * As {@link #done()}, for the execution's own hold right before it signals its end: when that ends the turn and
+     * the lease is kept, the caller calls {@link Session#checkIdleAfterSignal()} once it has signalled.
+     *
+     * @return whether the caller must call {@link Session#checkIdleAfterSignal()}
+     */
+    boolean doneBeforeSignal() {
+        return (int) HOLDS.getAndAdd(this, -1) == 1 && session.finishBeforeSignal(turn);
+    }
+
+    /**
      * Runs JDBC work on the leased connection under the connection's statement timeout: when it elapses, SQLite is
      * interrupted and the work fails with {@link io.r2dbc.spi.R2dbcTimeoutException}.
      *

@@ -19,7 +19,9 @@ import reactor.core.publisher.Mono;
  * <p>In auto-commit mode a statement that ran only queries and row changes keeps its lease for the next statement
  * when that follows at once: when the statement ends, a check is queued on the lane, and a statement already waiting
  * for the turn, or issued from the ended one's signal, takes the turn before the check runs and uses the lease
- * without taking a permit and a connection again. The check gives the lease back when nothing holds the turn, so an
+ * without taking a permit and a connection again. An execution that ends with its completion signal queues the check
+ * only after that signal, and only if no statement took the turn from it ({@link #checkIdleAfterSignal()}): statements
+ * issued back to back then queue one lane task each, not two. The check gives the lease back when nothing holds the turn, so an
  * idle connection holds no lease. A pull (or any request that waits for the database) is never kept out: a statement
  * that ends while one waits gives the lease back at once.
  */
@@ -160,6 +162,45 @@ final class Session {
     }
 
     /**
+     * As {@link #finish}, for an execution that signals its end right after: a lease kept for the statement that
+     * follows at once is not checked yet. The caller then calls {@link #checkIdleAfterSignal()} once it has signalled,
+     * so that a statement its subscriber issued from that signal (the usual back-to-back case) holds the turn by then
+     * and no idle check is queued for it: that statement's end decides again.
+     *
+     * @param turn the turn to end
+     * @return whether the lease was kept: then call {@link #checkIdleAfterSignal()}
+     */
+    boolean finishBeforeSignal(Turns.Turn turn) {
+        Lease held = lease;
+        boolean kept = false;
+        if (held != null && !transaction) {
+            kept = onlyRowStatements && !held.othersWait();
+            if (!kept) {
+                giveBack(held);
+            }
+        }
+        turn.release();
+        return kept;
+    }
+
+    /**
+     * After the signal that ended an execution whose lease {@link #finishBeforeSignal} kept: queues the idle check
+     * unless a command holds or waits for the turn (that command ends its turn in {@link #finish} or {@link
+     * #finishBeforeSignal}, which decide again). When the lane takes no more work (the database closed), gives the
+     * lease back at once if nothing holds the turn.
+     */
+    void checkIdleAfterSignal() {
+        Turns.Turn turn = turns.tryNow();
+        if (turn == null) {
+            return;
+        }
+        turn.release();
+        if (!checkWhenIdle()) {
+            releaseIfIdle();
+        }
+    }
+
+    /**
      * Whether an auto-commit statement's lease stays for the statements that follow at once: only after row
      * statements, while no other work waits for the database, and once the idle check that gives it back is queued.
      */
@@ -181,8 +222,9 @@ final class Session {
     }
 
     /**
-     * On the lane, after what was queued behind a statement's end: gives a kept lease back unless a command holds
-     * or waits for the turn (that command ends its turn in {@link #finish}, which decides again).
+     * On the lane, after what was queued behind a statement's end (or at once when the lane takes no more work): gives
+     * a kept lease back unless a command holds or waits for the turn (that command ends its turn in {@link #finish},
+     * which decides again).
      */
     private void releaseIfIdle() {
         Turns.Turn turn = turns.tryNow();

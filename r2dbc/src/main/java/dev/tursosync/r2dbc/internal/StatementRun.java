@@ -27,10 +27,14 @@ final class StatementRun extends Flux<Result> {
     private static final int ROW_CHANGES_PER_TASK = 256;
     /** {@link Run}'s emission counter, a field rather than an object per execution. */
     private static final VarHandle WIP;
+    /** {@link Run}'s idle check to run after its terminal signal. */
+    private static final VarHandle IDLE_CHECK;
 
     static {
         try {
-            WIP = MethodHandles.lookup().findVarHandle(Run.class, "wip", int.class);
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            WIP = lookup.findVarHandle(Run.class, "wip", int.class);
+            IDLE_CHECK = lookup.findVarHandle(Run.class, "idleCheckDue", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -64,28 +68,33 @@ final class StatementRun extends Flux<Result> {
      * The state of one subscription. Fields are guarded by the monitor; signals go out in {@link #drain()}, one thread
      * at a time, outside it.
      */
-    private final class Run implements Subscription {
+    private final class Run implements Subscription, Runnable {
 
         private final CoreSubscriber<? super Result> actual;
         @SuppressWarnings("unused") // through WIP
         private volatile int wip;
+        /**
+         * Set when the run ended its turn with the lease kept: the session's idle check is then due once the
+         * terminal signal went out (or the subscriber cancelled), taken once through IDLE_CHECK.
+         */
+        private volatile boolean idleCheckDue;
         private long requested;
         private TursoResult pending;
         private CursorResult unsent;
         private Disposable waiting;
         private Operation operation;
         private int next;
-        private boolean cancelled;
+        /** Written under the monitor; volatile for the idle check's look after a drain. */
+        private volatile boolean cancelled;
         private boolean released;
         private Throwable error;
         /** The results of a group of row changes that ran together; those from {@code readyAt} on are not sent. */
         private List<CursorResult> ready = List.of();
         private int readyAt;
-        /** Told by each result when it ended: one callback for all of them. */
-        private final Runnable resultEnded = this::resultEnded;
         private volatile Throwable failed;
         private boolean complete;
-        private boolean terminated;
+        /** Written under the monitor; volatile for the idle check's look after a drain. */
+        private volatile boolean terminated;
 
         Run(CoreSubscriber<? super Result> actual) {
             this.actual = actual;
@@ -188,7 +197,7 @@ final class StatementRun extends Flux<Result> {
                 if (failure != null) {
                     fail(failure);
                 } else {
-                    opened(new CursorResult(current, cursor, sql, fetchSize, resultEnded));
+                    opened(new CursorResult(current, cursor, sql, fetchSize, this));
                 }
             });
         }
@@ -215,8 +224,7 @@ final class StatementRun extends Flux<Result> {
                 }
                 List<CursorResult> results = new ArrayList<>(cursors.size());
                 for (int i = 0; i < cursors.size(); i++) {
-                    results.add(new CursorResult(current, cursors.get(i), items.get(i).sql(), fetchSize,
-                            resultEnded));
+                    results.add(new CursorResult(current, cursors.get(i), items.get(i).sql(), fetchSize, this));
                 }
                 if (results.isEmpty()) {
                     resultEnded();
@@ -255,6 +263,12 @@ final class StatementRun extends Flux<Result> {
             }
         }
 
+        /** Told by each result when it ended (the run is every result's callback, no object per run). */
+        @Override
+        public void run() {
+            resultEnded();
+        }
+
         /** After a result ended: emits the next one already run, signals a failure that followed it, or opens on. */
         private void resultEnded() {
             CursorResult following;
@@ -272,7 +286,12 @@ final class StatementRun extends Flux<Result> {
             }
         }
 
-        /** Gives back the run's own hold on the turn (once), then completes unless the subscriber cancelled. */
+        /**
+         * Gives back the run's own hold on the turn (once), then completes unless the subscriber cancelled. A lease
+         * kept for a next statement is checked for idleness only after the completion signal, from which the
+         * subscriber typically issues that statement ({@link Session#checkIdleAfterSignal()}): by whichever drain
+         * sends it (this one, or one this was called from), else by a cancellation, else here.
+         */
         private void release() {
             Operation held;
             synchronized (this) {
@@ -283,10 +302,21 @@ final class StatementRun extends Flux<Result> {
                 held = operation;
                 complete = !cancelled;
             }
-            if (held != null) {
-                held.done();
+            boolean checkIdle = held != null && held.doneBeforeSignal();
+            if (checkIdle) {
+                IDLE_CHECK.setVolatile(this, true);
             }
             drain();
+            if (checkIdle && (terminated || cancelled)) {
+                checkIdleIfDue();
+            }
+        }
+
+        /** Runs the idle check a {@link #release()} left due, once. */
+        private void checkIdleIfDue() {
+            if (idleCheckDue && (boolean) IDLE_CHECK.getAndSet(this, false)) {
+                session.checkIdleAfterSignal();
+            }
         }
 
         private void fail(Throwable failure) {
@@ -341,15 +371,22 @@ final class StatementRun extends Flux<Result> {
                 notSent.abandon();
             }
             queued.forEach(CursorResult::abandon);
+            checkIdleIfDue();
         }
 
+        /**
+         * Sends what is due. A change of the state is always followed by a call of this method, which then counts as
+         * missed if a drain runs: so after a result is emitted the state is looked at again only when a terminal
+         * signal was due as well, and after the terminal signal not at all (one hold of the monitor for each).
+         */
         private void drain() {
             if ((int) WIP.getAndAdd(this, 1) != 0) {
                 return;
             }
             int missed = 1;
             do {
-                for (;;) {
+                boolean again = true;
+                while (again) {
                     TursoResult emit = null;
                     Throwable failure = null;
                     boolean completing = false;
@@ -367,20 +404,25 @@ final class StatementRun extends Flux<Result> {
                             if (requested != Long.MAX_VALUE) {
                                 requested--;
                             }
+                            again = error != null || complete;
                         } else if (error != null || complete) {
                             terminated = true;
                             failure = error;
                             completing = error == null;
+                            again = false;
                         } else {
                             break;
                         }
                     }
                     if (emit != null) {
                         actual.onNext(emit);
-                    } else if (completing) {
-                        actual.onComplete();
                     } else {
-                        actual.onError(failure);
+                        if (completing) {
+                            actual.onComplete();
+                        } else {
+                            actual.onError(failure);
+                        }
+                        checkIdleIfDue();
                     }
                 }
                 missed = (int) WIP.getAndAdd(this, -missed) - missed;

@@ -18,12 +18,18 @@ import reactor.core.publisher.Flux;
 final class TursoStatement implements Statement {
 
     private static final Object UNSET = new Object();
+    private static final Object[] NO_VALUES = new Object[0];
 
     private final Session session;
     private final SqlScript script;
     /** The sets given to {@link #add()}, {@code null} until the first. */
     private List<Object[]> bindings;
     private Object[] current;
+    /**
+     * Whether {@code current} went to an execution as it is (see {@link #work}): it is copied before it is bound
+     * again, as the execution runs the values bound when {@code execute()} was called.
+     */
+    private boolean currentRuns;
     private String returning;
     private int fetchSize;
 
@@ -34,6 +40,9 @@ final class TursoStatement implements Statement {
     }
 
     private Object[] fresh() {
+        if (script.parameterCount() == 0) {
+            return NO_VALUES;
+        }
         Object[] values = new Object[script.parameterCount()];
         for (int i = 0; i < values.length; i++) {
             values[i] = script.isUsed(i) ? UNSET : Encoding.NULL;
@@ -49,31 +58,41 @@ final class TursoStatement implements Statement {
         }
         bindings.add(current);
         current = fresh();
+        currentRuns = false;
         return this;
     }
 
     @Override
     public Statement bind(int index, Object value) {
-        current[checkIndex(index)] = Encoding.encode(value);
+        bindable()[checkIndex(index)] = Encoding.encode(value);
         return this;
     }
 
     @Override
     public Statement bind(String name, Object value) {
-        current[indexOf(name)] = Encoding.encode(value);
+        bindable()[indexOf(name)] = Encoding.encode(value);
         return this;
     }
 
     @Override
     public Statement bindNull(int index, Class<?> type) {
-        current[checkIndex(index)] = Encoding.encodeNull(type);
+        bindable()[checkIndex(index)] = Encoding.encodeNull(type);
         return this;
     }
 
     @Override
     public Statement bindNull(String name, Class<?> type) {
-        current[indexOf(name)] = Encoding.encodeNull(type);
+        bindable()[indexOf(name)] = Encoding.encodeNull(type);
         return this;
+    }
+
+    /** The current set, to bind a value into: a copy once the set went to an execution as it is. */
+    private Object[] bindable() {
+        if (currentRuns) {
+            current = current.clone();
+            currentRuns = false;
+        }
+        return current;
     }
 
     @Override
@@ -123,9 +142,9 @@ final class TursoStatement implements Statement {
     }
 
     /**
-     * Adds one binding set's statements. A set given to {@link #add()} is never bound again, so a statement that takes
-     * its parameters in order runs with that set as it is; the current set may still be bound after {@code execute()}
-     * (before the execution is subscribed to), so it is always copied.
+     * Adds one binding set's statements. A statement that takes its parameters in order runs with its set as it is: a
+     * set given to {@link #add()} is never bound again, and the current set, which may still be bound after {@code
+     * execute()} (before the execution is subscribed to), is copied by the next bind instead ({@link #bindable()}).
      */
     private void addWork(List<Executions.Work> work, List<SqlScript.Unit> units, Object[] values, boolean added) {
         for (SqlScript.Unit unit : units) {
@@ -135,7 +154,13 @@ final class TursoStatement implements Statement {
 
     /** One statement of a binding set (see {@link #addWork}). */
     private Executions.Work work(SqlScript.Unit unit, Object[] values, boolean added) {
-        Object[] local = added && unit.takesAllInOrder(values.length) ? values : localValues(unit, values);
+        Object[] local;
+        if (unit.takesAllInOrder(values.length)) {
+            local = values;
+            currentRuns |= !added;
+        } else {
+            local = localValues(unit, values);
+        }
         return returning == null ? new Executions.Work(unit.sql(), local, unit.kind())
                 : withReturning(unit.sql(), local);
     }

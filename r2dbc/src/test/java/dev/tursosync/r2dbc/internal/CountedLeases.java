@@ -12,8 +12,9 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
- * A {@link LocalDatabase} that counts the leases a statement layer takes and gives back, over a real one. Its leases
- * can be told to report that other work waits, as a lease under a waiting pull does.
+ * A {@link LocalDatabase} that counts the leases a statement layer takes and gives back, over a real one, and the
+ * tasks the layer queues on its lanes itself (not through a lease, such as its idle checks). Its leases can be told to
+ * report that other work waits, as a lease under a waiting pull does.
  */
 final class CountedLeases implements LocalDatabase {
 
@@ -21,6 +22,7 @@ final class CountedLeases implements LocalDatabase {
     private volatile boolean othersWait;
     private int taken;
     private int released;
+    private int laneTasks;
 
     CountedLeases(LocalDatabase database) {
         this.database = database;
@@ -39,10 +41,16 @@ final class CountedLeases implements LocalDatabase {
         return released;
     }
 
+    /** Tasks the statement layer queued on a lane itself, not through a lease. */
+    synchronized int laneTasks() {
+        return laneTasks;
+    }
+
     /** Starts counting again from zero; call while no lease is held. */
     synchronized void reset() {
         taken = 0;
         released = 0;
+        laneTasks = 0;
     }
 
     /**
@@ -70,19 +78,44 @@ final class CountedLeases implements LocalDatabase {
         notifyAll();
     }
 
+    private synchronized void queuedOnLane() {
+        laneTasks++;
+    }
+
     @Override
     public Lane lane() {
-        return database.lane();
+        return new CountedLane(database.lane());
     }
 
     @Override
     public Mono<Lease> lease(Lane lane) {
-        return database.lease(lane).map(this::counted);
+        return database.lease(real(lane)).map(this::counted);
     }
 
     @Override
     public void lease(Lane lane, BiConsumer<? super @Nullable Lease, ? super @Nullable Throwable> done) {
-        database.lease(lane, (lease, error) -> done.accept(lease == null ? null : counted(lease), error));
+        database.lease(real(lane), (lease, error) -> done.accept(lease == null ? null : counted(lease), error));
+    }
+
+    /** The database's own lane, so that its leases run as without this wrapper and only direct tasks are counted. */
+    private static Lane real(Lane lane) {
+        return lane instanceof CountedLane counted ? counted.lane : lane;
+    }
+
+    /** A lane that counts the tasks queued on it directly. */
+    private final class CountedLane implements Lane {
+
+        private final Lane lane;
+
+        CountedLane(Lane lane) {
+            this.lane = lane;
+        }
+
+        @Override
+        public void execute(Runnable task) {
+            lane.execute(task);
+            queuedOnLane();
+        }
     }
 
     private Lease counted(Lease lease) {

@@ -74,6 +74,11 @@ class LeaseKeepingTests {
         assertThat(leases.taken()).as("leases taken by 200 statements issued back to back").isEqualTo(1);
         leases.awaitNoneHeld(WAIT);
         assertThat(leases.released()).as("the lease, once the connection is idle").isEqualTo(1);
+        // each statement's successor took the turn from its completion signal, before an idle check was queued: the
+        // last statement's check gave the lease back (the first statement's signal may also have reached the test
+        // thread's subscription first, which then issued the second statement after the check was queued)
+        assertThat(leases.laneTasks()).as("idle checks queued for 200 statements issued back to back")
+                .isBetween(1, 2);
     }
 
     @Test
@@ -185,6 +190,20 @@ class LeaseKeepingTests {
 
         assertThat(select(connection, 50).block(WAIT)).as("the connection after the cancel").isEqualTo("row 50");
         leases.awaitNoneHeld(WAIT);
+    }
+
+    @Test
+    void aStatementWhoseSubscriberCancelsItOnItsResultGivesTheLeaseBackOnceIdle() throws InterruptedException {
+        Connection connection = connection();
+
+        // Mono.from cancels the execution on its result, so the execution ends without a completion signal
+        String row = Mono.from(connection.createStatement(SELECT).bind(0, 3).execute())
+                .flatMap(result -> Mono.from(result.map(readable -> readable.get(0, String.class))))
+                .block(WAIT);
+
+        assertThat(row).isEqualTo("row 3");
+        leases.awaitNoneHeld(WAIT);
+        assertThat(leases.laneTasks()).as("the idle check that gave the lease back").isEqualTo(1);
     }
 
     @Test
