@@ -13,6 +13,7 @@ import dev.tursosync.internal.pull.PageStage;
 import dev.tursosync.internal.pull.PullApplier;
 import dev.tursosync.internal.pull.PullValidator;
 import dev.tursosync.internal.pull.StagedPages;
+import dev.tursosync.internal.pull.StartedStep;
 import dev.tursosync.internal.rebase.SyncedPages;
 import dev.tursosync.internal.transport.PullFrame;
 import dev.tursosync.internal.transport.PulledPage;
@@ -147,9 +148,11 @@ final class PullOperation {
      * the pool: the replay's, or new ones that install capture on the remote's pages (a connection does it when it
      * opens, and at once rather than on the first local work: capture installed on a database it has not seen takes
      * every table for the remote's, so a table another connection created in between would never be pushed); over
-     * nothing pending, with the pages kept in the WAL, the connections open while the WAL is forced and the metadata
-     * written ({@link #recordWhileKeeping}). Then the events on {@code changes()} (here, so that a subscriber who
-     * cancels meanwhile does not lose them for the others). A fold-in of the WAL needs every connection closed, so
+     * nothing pending, with the pages kept in the WAL, the apply starts the WAL's force and the connections' open as
+     * soon as it appended its transaction, while the events are still decoded, and the metadata is written once the
+     * force and the decoding have ended, while the connections may still open ({@link #recordWhileKeeping}). Then
+     * the events on {@code changes()} (here, so that a subscriber who cancels meanwhile does not lose them for the
+     * others). A fold-in of the WAL needs every connection closed, so
      * the window's close before it. An apply that fails half-way is recovered in the same window, with the window's
      * connections closed, before any other work can see the database.
      */
@@ -190,22 +193,21 @@ final class PullOperation {
      * the same time ({@link #recordWhileKeeping}); else one after the other, on the database threads.
      */
     private Mono<Void> recordAndKeep(AppliedPull applied, WindowConnections window) {
-        if (applied.journal().isEmpty() && applied.syncedWal() != null && !applied.foldIn()) {
-            return recordWhileKeeping(applied, window);
+        if (applied.keeping().isPresent()) {
+            return recordWhileKeeping(applied, applied.keeping().get(), window);
         }
-        return onDatabase(() -> {
+        return applied.walForce().ended().then(onDatabase(() -> {
             recordAndFinish(applied, window);
             window.keep();
             return true;
-        }).then();
+        })).then();
     }
 
     /**
-     * The WAL transaction made durable, then the metadata with the new revision, generation and synced prefix (the
-     * point of no return), then the finish.
+     * Once the WAL transaction is durable ({@link AppliedPull#walForce()} has ended): the metadata with the new
+     * revision, generation and synced prefix (the point of no return), then the finish.
      */
     private void recordAndFinish(AppliedPull applied, WindowConnections window) {
-        applier.forceAppended(applied);
         metadata.record(current -> current.rebased(applied.revision(), applied.nextGeneration(),
                 applied.syncedWal(), Instant.now()));
         KillPoints.reached("pull.recorded");
@@ -216,9 +218,11 @@ final class PullOperation {
     }
 
     /**
-     * A pull over nothing pending that keeps its pages in the WAL: the WAL transaction is forced, then the metadata
-     * written and forced (and the finish deletes a revert store), on a blocking thread, while the database thread
-     * opens the window's connections and installs capture on the remote's pages. Neither waits on the other: the
+     * A pull over nothing pending that keeps its pages in the WAL: once the force of the WAL transaction, which the
+     * apply started as soon as it was appended, has ended, the metadata is written and forced (and the finish deletes
+     * a revert store), on a blocking thread, while a database thread goes on opening the window's connections and
+     * installing capture on the remote's pages ({@code connectionsKept}, which the apply also started once it had
+     * appended the transaction, while the events were decoded). Neither waits on the other: the
      * force happens before the metadata records the prefix, the connections only add a transaction after the pull's
      * frames (a crash before the force may keep any part of both, and SQLite's recovery, which follows the checksum
      * chain, drops a torn pull and everything after it), and the metadata file is not the database's. A crash in
@@ -227,15 +231,13 @@ final class PullOperation {
      * is a local transaction for the next pull like the pull's own, with an empty change log. The window ends once
      * both have: if the connections cannot be made ready, that failure is reported, with the record's if it failed too.
      */
-    private Mono<Void> recordWhileKeeping(AppliedPull applied, WindowConnections window) {
-        Mono<Boolean> recorded = Mono.fromCallable(() -> {
+    private Mono<Void> recordWhileKeeping(AppliedPull applied, StartedStep connectionsKept,
+                                          WindowConnections window) {
+        Mono<Boolean> recorded = applied.walForce().ended().then(Mono.fromCallable(() -> {
             recordAndFinish(applied, window);
             return true;
-        }).subscribeOn(alongside);
-        Mono<Boolean> kept = onDatabase(() -> {
-            window.keep();
-            return true;
-        });
+        }).subscribeOn(alongside));
+        Mono<Boolean> kept = connectionsKept.ended().thenReturn(true);
         return Mono.zip(kept.materialize(), recorded.materialize())
                 .handle((ended, out) -> {
                     Throwable keeping = ended.getT1().getThrowable();

@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /**
  * A pull written to the replica but not recorded yet, as {@link PullApplier#apply} or {@link PullApplier#recover}
- * hands it back: make its WAL transaction durable ({@link PullApplier#forceAppended}), record its revision and
+ * hands it back: wait until its WAL transaction is durable ({@link #walForce()}), record its revision and
  * generation in the metadata (the pull's point of no return), then pass it to {@link PullApplier#finish(AppliedPull)}.
  *
  * @param revision       the revision the metadata must record
@@ -22,12 +22,16 @@ import java.util.Optional;
  *                       pages in the WAL until the WAL passes a size)
  * @param events         the change events of the remote changes; empty for a pull that recovery finishes (its
  *                       events were not decoded by this process)
- * @param walForced      whether its WAL transaction is durable already; a pull over no pending change appends it
- *                       without a force, which {@link PullApplier#forceAppended} makes before the metadata records it
+ * @param walForce       the force of its WAL transaction, to wait for before the metadata records it: a pull over no
+ *                       pending change appends it without a force and starts the force at once, on another thread,
+ *                       so that it runs while the events are decoded; {@link StartedStep#DONE} for the others
+ * @param keeping        the window's connections being made ready for the pool (opened, capture installed), which a
+ *                       pull over no pending change that keeps its pages in the WAL starts as soon as its transaction
+ *                       is appended; empty when the caller makes them ready itself, after the finish
  */
 public record AppliedPull(String revision, long nextGeneration, Optional<RebaseJournal> journal,
                           WalPrefix syncedWal, boolean foldIn, List<ChangeEvent> events,
-                          boolean walForced) {
+                          StartedStep walForce, Optional<StartedStep> keeping) {
 
     /**
      * Validates and copies the components.
@@ -38,17 +42,20 @@ public record AppliedPull(String revision, long nextGeneration, Optional<RebaseJ
      * @param syncedWal      see {@link #syncedWal()}
      * @param foldIn         see {@link #foldIn()}
      * @param events         see {@link #events()}
-     * @param walForced      see {@link #walForced()}
+     * @param walForce       see {@link #walForce()}
+     * @param keeping        see {@link #keeping()}
      */
     public AppliedPull {
         Objects.requireNonNull(revision, "revision");
         Objects.requireNonNull(journal, "journal");
+        Objects.requireNonNull(walForce, "walForce");
+        Objects.requireNonNull(keeping, "keeping");
         events = List.copyOf(events);
     }
 
     /** The pull a journal of an older version describes, once its WAL transactions committed. */
     static AppliedPull of(RebaseJournal journal, List<ChangeEvent> events) {
         return new AppliedPull(journal.revision(), journal.fromGeneration() + 1, Optional.of(journal), null, true,
-                events, true);
+                events, StartedStep.DONE, Optional.empty());
     }
 }

@@ -45,7 +45,6 @@ import java.util.List;
 import java.util.Optional;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Signal;
-import reactor.core.publisher.SynchronousSink;
 import reactor.core.scheduler.Scheduler;
 
 /**
@@ -70,16 +69,17 @@ import reactor.core.scheduler.Scheduler;
  *       exactly): its frames follow the prefix, so they are local changes;</li>
  *   <li>once both parts have ended: if decoding failed, the pull is undone like a failed replay.</li>
  * </ol>
- * The caller then forces the WAL if the transaction was appended without a force ({@link #forceAppended}: over no
- * pending change), and records the new revision, generation and prefix in the metadata, which is the pull's point
- * of no return, and calls {@link #finish(AppliedPull)}: the revert store goes (the prefix holds the synced version of each
- * of its pages), the journal goes, and the WAL is folded into the file only once it passed a size. Without pending
- * changes no journal is needed: a torn transaction is ignored by SQLite, and a committed one the metadata does not
- * record is, for the next pull, a local transaction whose pages it writes back. After a crash with a journal,
- * {@link #recover} reads it: if the metadata records the pull, only {@link #finish(AppliedPull)} is redone; if not,
- * without the last transaction's commit in the WAL the pull is undone (the journal's changes are still in the
- * database), and with it the caller records the pull. So no change is lost or applied twice. An empty database gets
- * its first pages through a new file renamed into place instead.
+ * The caller then waits for the force of the WAL transaction if it is still under way ({@link AppliedPull#walForce}:
+ * over no pending change the transaction is appended without a force, which starts at once on the decoding scheduler,
+ * alongside the decoding), and records the new revision, generation and prefix in the metadata, which is the pull's
+ * point of no return, and calls {@link #finish(AppliedPull)}: the revert store goes (the prefix holds the synced
+ * version of each of its pages), the journal goes, and the WAL is folded into the file only once it passed a size.
+ * Without pending changes no journal is needed: a torn transaction is ignored by SQLite, and a committed one the
+ * metadata does not record is, for the next pull, a local transaction whose pages it writes back. After a crash with a
+ * journal, {@link #recover} reads it: if the metadata records the pull, only {@link #finish(AppliedPull)} is redone; if
+ * not, without the last transaction's commit in the WAL the pull is undone (the journal's changes are still in the
+ * database), and with it the caller records the pull. So no change is lost or applied twice. An empty database gets its
+ * first pages through a new file renamed into place instead.
  */
 public final class PullApplier {
 
@@ -141,8 +141,9 @@ public final class PullApplier {
     /**
      * Applies a staged pull and replays the pending local changes on top, in a window of its own that it closes when
      * the apply has ended. Subscribe only with every connection closed. On success a journal (written when changes
-     * were pending) is left in place: make the returned pull's WAL transaction durable ({@link #forceAppended}), record
-     * its revision, generation and synced prefix, then pass it to {@link #finish(AppliedPull)}.
+     * were pending) is left in place: wait until the returned pull's WAL transaction is durable
+     * ({@link AppliedPull#walForce}), record its revision, generation and synced prefix, then pass it to
+     * {@link #finish(AppliedPull)}.
      *
      * @param staged            the staged pages (the caller closes them once the apply has ended)
      * @param revision          the staged revision
@@ -156,7 +157,9 @@ public final class PullApplier {
                                    long fromGeneration, WalPrefix syncedWal) {
         return Mono.usingWhen(Mono.fromCallable(() -> WindowConnections.unmanaged(database)),
                 window -> apply(staged, revision, databaseSizePages, clientId, fromGeneration, syncedWal,
-                        Optional.empty(), window),
+                        Optional.empty(), window)
+                        .flatMap(applied -> applied.keeping().map(step -> step.ended().thenReturn(applied))
+                                .orElse(Mono.just(applied))),
                 window -> Mono.fromRunnable(window::close).subscribeOn(files));
     }
 
@@ -182,7 +185,8 @@ public final class PullApplier {
      * @return the applied pull, with the change events of the remote changes; fails with
      *         {@link ReplayFailedException} if a pending change cannot be replayed, and with
      *         {@link SyncProtocolException} if the staged pages are malformed or cannot be decoded (the pull is then
-     *         undone)
+     *         undone); the window must last until its {@link AppliedPull#keeping()} has ended, and its metadata
+     *         record must wait for its {@link AppliedPull#walForce()}
      */
     public Mono<AppliedPull> apply(StagedPages staged, String revision, long databaseSizePages, String clientId,
                                    long fromGeneration, WalPrefix syncedWal, Optional<PendingLog> pending,
@@ -220,8 +224,19 @@ public final class PullApplier {
         }
     }
 
-    /** What the writing part of an apply left: the WAL as it was, the transaction appended, the journal if any. */
-    private record Written(WalScan scan, WalAppend appended, WalPrefix next, Optional<RebaseJournal> journal) {
+    /**
+     * What the writing part of an apply left: the WAL as it was, the transaction appended, the journal if any, and
+     * the force of the transaction and the window's connections being made ready (both under way over no pending
+     * change).
+     */
+    private record Written(WalScan scan, WalAppend appended, WalPrefix next, Optional<RebaseJournal> journal,
+                           StartedStep force, Optional<StartedStep> keeping) {
+
+        /** Completes once the steps under way have ended, whatever their outcome. */
+        Mono<Void> stepsEnded() {
+            return Mono.when(force.ended().onErrorResume(failed -> Mono.empty()),
+                    keeping.map(step -> step.ended().onErrorResume(failed -> Mono.empty())).orElse(Mono.empty()));
+        }
     }
 
     /** The first pages of an empty database: checked, decoded, then written into a new file renamed into place. */
@@ -231,7 +246,7 @@ public final class PullApplier {
         List<ChangeEvent> events = decoder.decode(pageNumber -> null, target.staged()::page, remote);
         replaceEmptyDatabase(target.staged(), target.sizePages());
         return new AppliedPull(target.revision(), target.fromGeneration() + 1, Optional.empty(), null, false,
-                events, true);
+                events, StartedStep.DONE, Optional.empty());
     }
 
     /**
@@ -253,18 +268,20 @@ public final class PullApplier {
         Mono<Written> written = Mono.fromCallable(() -> write(target, before, remote, pending, window))
                 .subscribeOn(files);
         return Mono.zip(events.materialize(), written.materialize())
-                .publishOn(files)
-                .handle((ended, out) -> settle(target, ended.getT1(), ended.getT2(), window, out));
+                .flatMap(ended -> settle(target, ended.getT1(), ended.getT2(), window));
     }
 
     /**
      * The writing part: reads the pending changes (unless the window read them), then, over none, appends one WAL
-     * transaction without forcing it ({@link #forceAppended} forces it before the metadata records it) and without a
-     * journal: a crash before it commits leaves a torn transaction that SQLite's recovery ignores, one after it
-     * commits but before the metadata records the prefix leaves a transaction after the recorded prefix, that is
-     * local frames as far as the synced state goes, whose synced versions the next pull writes back like any other
-     * local write (docs/sync-client.md, crash safety). Over pending changes: the journal, the same transaction, then
-     * the replay on top, whose commit forces both.
+     * transaction without forcing it and without a journal, and starts its force on the decoding scheduler (it runs
+     * while the events are still decoded; the caller waits for it before the metadata records the pull) and, unless the
+     * WAL is to be folded in, the window's connections made ready on the database threads ({@link
+     * WindowConnections#keep()}: they need neither the events nor the metadata, and their capture transaction only
+     * follows the pull's in the WAL, so a crash before the force drops both or neither): a crash before it commits
+     * leaves a torn transaction that SQLite's recovery ignores, one after it commits but before the metadata records
+     * the prefix leaves a transaction after the recorded prefix, that is local frames as far as the synced state goes,
+     * whose synced versions the next pull writes back like any other local write (docs/sync-client.md, crash safety).
+     * Over pending changes: the journal, the same transaction, then the replay on top, whose commit forces both.
      */
     private Written write(Target target, SyncedBefore before, PageNumberSet remote, Optional<PendingLog> pending,
                           WindowConnections window) {
@@ -278,7 +295,18 @@ public final class PullApplier {
             WalAppend appended = WalWriter.appendTransaction(scan, PAGE_SIZE, frames, sizePages, false);
             DatabaseFiles.dropSharedMemory(database);
             KillPoints.reached("pull.pages-appended");
-            return new Written(scan, appended, SyncedPrefix.endingAt(wal, appended.lastFrame()), Optional.empty());
+            StartedStep force = StartedStep.start(() -> {
+                DatabaseFiles.forceWal(database);
+                KillPoints.reached("pull.wal-forced");
+                return null;
+            }, decoding);
+            Optional<StartedStep> keeping = appended.endOffset() > foldInWalBytes ? Optional.empty()
+                    : Optional.of(StartedStep.start(() -> {
+                        window.keep();
+                        return null;
+                    }, files));
+            return new Written(scan, appended, SyncedPrefix.endingAt(wal, appended.lastFrame()), Optional.empty(),
+                    force, keeping);
         }
         boolean continues = scan.headerValid();
         // no copy of the pending changes: recovery never replays, it keeps a committed replay or cuts the WAL back
@@ -296,56 +324,54 @@ public final class PullApplier {
         replayOrUndo(journal, pendingLog, target.clientId(), window);
         forceUnlessReplayWrote(appended);
         KillPoints.reached("pull.replayed");
-        return new Written(scan, appended, next, Optional.of(journal));
+        return new Written(scan, appended, next, Optional.of(journal), StartedStep.DONE, Optional.empty());
     }
 
     /**
      * Once decoding and the writes have both ended: a failed write (a replay it undid already) fails the apply; events
-     * that cannot be decoded undo the written pull (the window's connections closed, the WAL cut back to where it
-     * ended, the journal dropped: nothing has touched the database file yet) and fail it as a protocol error, since
-     * the pages came from the server; else the applied pull.
+     * that cannot be decoded undo the written pull once the steps it started have ended (its WAL force, the window's
+     * connections' open), with the window's connections closed, the WAL cut back to where it ended (which drops
+     * the capture transaction of those connections too) and the journal dropped (nothing has touched the database
+     * file yet), and fail it as a protocol error, since the pages came from the server; else the applied pull,
+     * whose started steps may still run.
      */
-    private void settle(Target target, Signal<List<ChangeEvent>> decoded, Signal<Written> written,
-                        WindowConnections window, SynchronousSink<AppliedPull> out) {
+    private Mono<AppliedPull> settle(Target target, Signal<List<ChangeEvent>> decoded, Signal<Written> written,
+                                     WindowConnections window) {
         if (written.isOnError()) {
-            out.error(written.getThrowable());
-            return;
+            return Mono.error(written.getThrowable());
         }
         Written done = written.get();
         if (decoded.isOnError()) {
-            window.closeConnections();
-            if (done.journal().isPresent()) {
-                undo(done.journal().get());
-            } else {
-                DatabaseFiles.truncateWal(database, done.scan().headerValid() ? done.scan().committedLength() : 0);
-            }
-            out.error(notDecoded(decoded.getThrowable()));
-            return;
+            // the undo closes the connections and cuts the WAL back only once the steps under way have ended
+            return done.stepsEnded()
+                    .then(Mono.<AppliedPull>fromCallable(() -> {
+                        throw undone(done, decoded.getThrowable(), window);
+                    }).subscribeOn(files));
         }
         long walEnd = done.journal().isPresent() ? walSize() : done.appended().endOffset();
-        out.next(new AppliedPull(target.revision(), target.fromGeneration() + 1, done.journal(), done.next(),
-                walEnd > foldInWalBytes, decoded.get(), done.journal().isPresent()));
+        return Mono.just(new AppliedPull(target.revision(), target.fromGeneration() + 1, done.journal(), done.next(),
+                walEnd > foldInWalBytes, decoded.get(), done.force(), done.keeping()));
+    }
+
+    /** Undoes a written pull whose events could not be decoded; returns the error the apply fails with. */
+    private RuntimeException undone(Written done, Throwable decodingFailure, WindowConnections window) {
+        window.closeConnections();
+        if (done.journal().isPresent()) {
+            undo(done.journal().get());
+        } else {
+            DatabaseFiles.truncateWal(database, done.scan().headerValid() ? done.scan().committedLength() : 0);
+        }
+        Throwable failure = notDecoded(decodingFailure);
+        if (failure instanceof Error error) {
+            throw error;
+        }
+        return (RuntimeException) failure;
     }
 
     private static Throwable notDecoded(Throwable failure) {
         return failure instanceof TursoSyncException || failure instanceof Error ? failure
                 : new SyncProtocolException("the pulled pages cannot be decoded into change events: "
                         + failure.getMessage() + "; the pull was undone", failure);
-    }
-
-    /**
-     * Makes a pull's WAL transaction durable before the metadata records it as the synced prefix: a pull over no
-     * pending change appends it without a force, so that the force runs alongside the window's connections opening
-     * (their capture transaction only follows these frames in the WAL, and a torn chain drops both); the other pulls'
-     * transactions are durable already (the replay's commit forced them, and a first pull's file was forced).
-     *
-     * @param pull the pull {@link #apply} handed back
-     */
-    public void forceAppended(AppliedPull pull) {
-        if (!pull.walForced()) {
-            DatabaseFiles.forceWal(database);
-            KillPoints.reached("pull.wal-forced");
-        }
     }
 
     /**
@@ -470,7 +496,8 @@ public final class PullApplier {
                 return Optional.empty();
             }
             return Optional.of(new AppliedPull(journal.revision(), journal.fromGeneration() + 1,
-                    Optional.of(journal), SyncedPrefix.endingAt(wal, remoteCommit), false, List.of(), true));
+                    Optional.of(journal), SyncedPrefix.endingAt(wal, remoteCommit), false, List.of(),
+                    StartedStep.DONE, Optional.empty()));
         }
         return Optional.of(AppliedPull.of(journal, List.of()));
     }

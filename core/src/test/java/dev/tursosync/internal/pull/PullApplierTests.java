@@ -15,6 +15,7 @@ import dev.tursosync.internal.capture.LogRow;
 import dev.tursosync.internal.capture.PendingLog;
 import dev.tursosync.internal.db.ConnectionManager;
 import dev.tursosync.internal.db.ReplicaConnections;
+import dev.tursosync.internal.db.WindowConnections;
 import dev.tursosync.internal.events.ChangeEventDecoder;
 import dev.tursosync.internal.io.ReplicaFiles;
 import dev.tursosync.internal.rebase.DatabaseFiles;
@@ -55,6 +56,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -629,26 +631,77 @@ class PullApplierTests {
                 return new ChangeEventDecoder(0.5).decode(before, after, changed);
             }, new LocalReplay(new ChangeCapture(), mutation -> MutationResult.keep()), manager.scheduler(),
                     decoding);
-            Path stage = stage(remote, database, false);
-            long size = pages(remote);
             AppliedPull applied;
             try {
-                applied = manager.exclusive(PendingLog::read, (read, window) -> {
-                    StagedPages staged = StagedPages.open(stage);
-                    return applier.apply(staged, "r1", size, "client", 0, null, read, window)
-                            .doFinally(ended -> staged.close());
-                }).block(java.time.Duration.ofSeconds(60));
+                applied = applyInWindow(manager, applier);
             } finally {
                 manager.close().block();
             }
             assertThat(decoded).hasValue(1);
             assertThat(applied.events()).as("pending: " + pending).hasSize(ROWS / 100);
             assertThat(applied.journal().isPresent()).isEqualTo(pending);
-            assertThat(applied.walForced()).as("only the pull over nothing pending leaves its force to the caller")
-                    .isEqualTo(pending);
-            applier.forceAppended(applied);
+            assertThat(applied.walForce().doneAlready())
+                    .as("only the pull over nothing pending hands back a force under way").isEqualTo(pending);
+            applied.walForce().ended().block();
             applier.finish(applied);
             assertSyncedStateIs(remote, applied.syncedWal());
+        }
+    }
+
+    /**
+     * Over nothing pending, the window's connections are made ready (opened, capture installed) while the events
+     * are decoded, not after: the decoder waits until a connection of the window has been initialized, so the apply
+     * completes only if {@code keep()} started before the decoding ended.
+     */
+    @Test
+    void overNothingPendingTheConnectionsOpenWhileTheEventsAreDecoded() throws Exception {
+        ConnectionManager manager = new ConnectionManager(database, 1);
+        ChangeCapture capture = new ChangeCapture();
+        CountDownLatch initialized = new CountDownLatch(1);
+        manager.setConnectionInitializer(connection -> {
+            capture.initialize(connection);
+            initialized.countDown();
+        });
+        manager.setStatementObserver(capture);
+        PullApplier applier = new PullApplier(database, (before, after, changed) -> {
+            awaitSignal(initialized, "a connection of the window was initialized during the decoding");
+            return new ChangeEventDecoder(0.5).decode(before, after, changed);
+        }, new LocalReplay(capture, mutation -> MutationResult.keep()), manager.scheduler(), decoding);
+        AppliedPull applied;
+        try {
+            applied = applyInWindow(manager, applier);
+        } finally {
+            manager.close().block();
+        }
+        assertThat(applied.events()).hasSize(ROWS / 100);
+        applied.walForce().ended().block();
+        applier.finish(applied);
+        assertSyncedStateIs(remote, applied.syncedWal());
+    }
+
+    /**
+     * Applies the remote's pages in a window of the manager, which lasts until the window's connections are ready:
+     * the apply's own {@code keeping}, or, when it started none, a {@code keep()} once the apply has ended.
+     */
+    private AppliedPull applyInWindow(ConnectionManager manager, PullApplier applier) throws Exception {
+        Path stage = stage(remote, database, false);
+        long size = pages(remote);
+        return manager.exclusive(PendingLog::read, (read, window) -> {
+            StagedPages staged = StagedPages.open(stage);
+            return applier.apply(staged, "r1", size, "client", 0, null, read, window)
+                    .flatMap(done -> done.keeping().map(StartedStep::ended)
+                            .orElseGet(() -> Mono.fromRunnable(() -> keep(window))
+                                    .subscribeOn(manager.scheduler()).then())
+                            .thenReturn(done))
+                    .doFinally(ended -> staged.close());
+        }).block(java.time.Duration.ofSeconds(60));
+    }
+
+    private static void keep(WindowConnections window) {
+        try {
+            window.keep();
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError(e);
         }
     }
 
