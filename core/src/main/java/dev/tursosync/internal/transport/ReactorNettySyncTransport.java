@@ -195,13 +195,13 @@ public final class ReactorNettySyncTransport implements SyncTransport {
                 .flatMapMany(token -> http
                         .headers(headers -> setHeaders(headers, contentType, body.length, token))
                         .responseTimeout(timeouts.first())
+                        .doOnResponse((response, connection) -> timeouts.attach(connection))
                         .post()
                         .uri(options.url().resolve(endpoint))
                         .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)))
-                        .responseConnection((response, connection) -> {
+                        .response((response, received) -> {
                             stats.addSent(body.length);
-                            ByteBufFlux content = ByteBufFlux.fromInbound(
-                                    timeouts.watch(connection, connection.inbound().receive()));
+                            ByteBufFlux content = ByteBufFlux.fromInbound(timeouts.watch(received));
                             int status = response.status().code();
                             LOG.debug("{} -> HTTP {}", operation, status);
                             if (status == 200) {

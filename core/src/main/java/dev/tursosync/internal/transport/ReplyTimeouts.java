@@ -21,6 +21,7 @@ final class ReplyTimeouts {
 
     private final Duration first;
     private final Duration later;
+    private volatile Connection connection;
     private volatile boolean streaming;
 
     private ReplyTimeouts(Duration first, Duration later) {
@@ -44,18 +45,27 @@ final class ReplyTimeouts {
     }
 
     /**
+     * Takes the reply's connection when its headers arrive (Reactor Netty's {@code doOnResponse}).
+     *
+     * @param replying the connection the reply comes on
+     */
+    void attach(Connection replying) {
+        this.connection = replying;
+    }
+
+    /**
      * The reply's body, which tightens the limit at its first bytes.
      *
-     * @param connection the reply's connection
-     * @param body       its body
+     * @param body the body
      * @return the same body
      */
-    Flux<ByteBuf> watch(Connection connection, Flux<ByteBuf> body) {
+    Flux<ByteBuf> watch(Flux<ByteBuf> body) {
         return body.doOnNext(chunk -> {
             if (!streaming) {
                 streaming = true;
-                if (later.compareTo(first) < 0) {
-                    tighten(connection.channel().pipeline());
+                Connection replying = connection;
+                if (replying != null && later.compareTo(first) < 0) {
+                    tighten(replying.channel().pipeline());
                 }
             }
         });
