@@ -38,10 +38,12 @@ final class FakeSyncServer implements AutoCloseable {
     static final class Reply {
         private final Socket socket;
         private final OutputStream out;
+        private final boolean keepAlive;
 
-        Reply(Socket socket) throws IOException {
+        Reply(Socket socket, boolean keepAlive) throws IOException {
             this.socket = socket;
             this.out = socket.getOutputStream();
+            this.keepAlive = keepAlive;
         }
 
         void send(int status, String contentType, byte[] body) throws IOException {
@@ -52,7 +54,8 @@ final class FakeSyncServer implements AutoCloseable {
 
         void head(int status, String contentType, long contentLength) throws IOException {
             out.write(("HTTP/1.1 " + status + " X\r\nContent-Type: " + contentType + "\r\nContent-Length: "
-                    + contentLength + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    + contentLength + "\r\nConnection: " + (keepAlive ? "keep-alive" : "close") + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             out.flush();
         }
 
@@ -78,10 +81,21 @@ final class FakeSyncServer implements AutoCloseable {
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private final List<Thread> handlers = new CopyOnWriteArrayList<>();
+    private final boolean keepAlive;
     private volatile Script script;
 
+    /** A server that answers one request per connection and closes it. */
     FakeSyncServer(Script script) throws IOException {
+        this(script, false);
+    }
+
+    /**
+     * A server that, with {@code keepAlive}, answers every request a connection sends, in turn, until the client
+     * closes it, as the real server and Turso Cloud do.
+     */
+    FakeSyncServer(Script script, boolean keepAlive) throws IOException {
         this.script = script;
+        this.keepAlive = keepAlive;
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         this.acceptor = new Thread(this::acceptLoop, "fake-sync-server");
         this.acceptor.setDaemon(true);
@@ -113,9 +127,11 @@ final class FakeSyncServer implements AutoCloseable {
 
     private void handle(Socket socket) {
         try (socket) {
-            RecordedRequest request = read(socket.getInputStream());
-            requests.add(request);
-            script.reply(request, new Reply(socket));
+            do {
+                RecordedRequest request = read(socket.getInputStream());
+                requests.add(request);
+                script.reply(request, new Reply(socket, keepAlive));
+            } while (keepAlive);
         } catch (SocketException | InterruptedException closed) {
             // the test or the client ended the connection
         } catch (Exception e) {

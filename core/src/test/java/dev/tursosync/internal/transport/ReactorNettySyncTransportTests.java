@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -350,6 +351,42 @@ final class ReactorNettySyncTransportTests {
     private static PullUpdatesReqProtoBody longPoll(Duration wait) {
         return PullUpdatesReqProtoBody.newBuilder().setClientRevision("2")
                 .setLongPollTimeoutMs((int) wait.toMillis()).build();
+    }
+
+    @Test
+    void aPullWhoseSubscriberStopsEarlyLeavesNoUnreadBytesForTheNextRequest() throws Exception {
+        // a keep-alive server that holds back a pull's last bytes until the subscriber has gone: a connection
+        // handed back to the pool then would still owe them, and the next reply read on it would start with them
+        byte[] body = stream(rawHeader("3", 2), pageData(0, page(1)), pageData(1, page(2)));
+        CountDownLatch subscriberGone = new CountDownLatch(1);
+        byte[] ok = ("{\"baton\":null,\"results\":[{\"type\":\"ok\",\"response\":{\"type\":\"execute\",\"result\":"
+                + "{\"cols\":[],\"rows\":[],\"affected_row_count\":0,\"last_insert_rowid\":null}}}]}")
+                .getBytes(StandardCharsets.UTF_8);
+        server = new FakeSyncServer((request, reply) -> {
+            if (request.path().equals("/v2/pipeline")) {
+                reply.send(200, "application/json", ok);
+                return;
+            }
+            reply.head(200, "application/protobuf", body.length);
+            reply.write(Arrays.copyOf(body, body.length - 10));
+            subscriberGone.await();
+            reply.write(Arrays.copyOfRange(body, body.length - 10, body.length));
+        }, true);
+        transport = ReactorNettySyncTransport.create(TransportOptions.of(server.url())
+                .withAuthToken(AuthTokenSource.of(TOKEN))
+                .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(30)));
+
+        StepVerifier.create(transport.pullUpdates(bootstrap()).take(1))
+                .expectNextCount(1)
+                .verifyComplete();
+        subscriberGone.countDown();
+
+        for (int i = 0; i < 3; i++) {
+            StepVerifier.create(transport.pipeline(selectOne()))
+                    .assertNext(response -> assertThat(response.results()).hasOnlyElementsOfType(
+                            PipelineResult.ExecuteOk.class))
+                    .verifyComplete();
+        }
     }
 
     @Test
