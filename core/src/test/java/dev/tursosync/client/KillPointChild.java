@@ -11,13 +11,13 @@ import java.time.Duration;
  * The child JVM of {@link KillPointIntegrationTests}, started with {@code -Dtursosync.killPoint=<point>}: it runs
  * one operation that reaches the point, where the JVM halts.
  *
- * <p>Arguments: remote URL, database path, action ({@code open}, {@code pull}, {@code checkpoint}, or
- * {@code pull-writing-at-point}), then the tags of the rows to insert into {@code kp_local} before the action (each
- * in its own committed transaction, printed as {@code WROTE <tag>} once committed); with
- * {@code pull-writing-at-point} the last tag's row is inserted instead at the point, on the thread that reached it,
- * right before the halt (through {@code dataSource()}, committed, then printed), and the action is a pull. It prints {@code STARTING}, {@code READY} after {@code open()}, and
- * {@code DONE} if the action ends without reaching the point, then exits with status 0; a failure exits with
- * status 1 and its stack trace. Halted at the point, it prints {@code KILLPOINT <point>} and exits with
+ * <p>Arguments: remote URL, database path, action ({@code open}, {@code pull}, {@code checkpoint}, or {@code
+ * pull-writing-at-point}), then the tags of the rows to insert into {@code kp_local} before the action (each in its own
+ * committed transaction, printed as {@code WROTE <tag>} once committed); with {@code pull-writing-at-point} the last
+ * tag's row is inserted instead at the point, on the thread that reached it, right before the halt (through {@code
+ * dataSource()}, committed, then printed), and the action is a pull. It prints {@code STARTING}, {@code READY} after
+ * {@code open()}, and {@code DONE} if the action ends without reaching the point, then exits with status 0; a failure
+ * exits with status 1 and its stack trace. Halted at the point, it prints {@code KILLPOINT <point>} and exits with
  * {@link dev.tursosync.internal.io.KillPoints#EXIT_STATUS}.
  */
 public final class KillPointChild {

@@ -144,21 +144,21 @@ final class PullOperation {
      * connections, lasts until then): over nothing pending, when the change log has handed out ids, the next pull
      * generation first ({@link PendingLog#idsStartAgain()}: the pages drop the log, and a crash before the metadata
      * records the pull must not leave the new log's ids, which start again from 1, in a generation the remote has
-     * pushes of); then the apply (pages and replay, with the events decoded alongside); over pending changes the
-     * window then ends with the replay's connection made ready for the pool, its replay committed and forced, and the
-     * record and the finish come after it ({@link #afterWindow}); else the WAL transaction made durable and the
-     * metadata with the new synced prefix (the point of no return), then the finish (revert store deleted, the WAL
-     * folded in only past a size), and the window's connections made ready for the pool: the replay's, or new ones
-     * that install capture on the remote's pages (a connection does it when it opens, and at once rather than on the first local work: capture installed on a database it has not seen takes
-     * every table for the remote's, so a table another connection created in between would never be pushed); over
-     * nothing pending, with the pages kept in the WAL, the apply starts the WAL's force and the connections' open as
-     * soon as it appended its transaction, while the events are still decoded, and the metadata is written once the
-     * force and the decoding have ended, while the connections may still open ({@link #recordWhileKeeping}). Then
-     * the events on {@code changes()} (here, so that a subscriber who cancels meanwhile does not lose them for the
-     * others), once the window and, over pending changes, the record after it have ended. A fold-in of the WAL
-     * needs every connection closed, so the window's close before it (over pending changes, the fold-in's own
-     * exclusive window closes them). An apply that fails half-way is recovered in the same window, with the window's
-     * connections closed, before any other work can see the database.
+     * pushes of); then the apply (pages and replay, with the events decoded alongside); over pending changes the window
+     * then ends with the replay's connection made ready for the pool, its replay committed and forced, and the record
+     * and the finish come after it ({@link #afterWindow}); else the WAL transaction made durable and the metadata with
+     * the new synced prefix (the point of no return), then the finish (revert store deleted, the WAL folded in only
+     * past a size), and the window's connections made ready for the pool: the replay's, or new ones that install
+     * capture on the remote's pages (a connection does it when it opens, and at once rather than on the first local
+     * work: capture installed on a database it has not seen takes every table for the remote's, so a table another
+     * connection created in between would never be pushed); over nothing pending, with the pages kept in the WAL, the
+     * apply starts the WAL's force and the connections' open as soon as it appended its transaction, while the events
+     * are still decoded, and the metadata is written once the force and the decoding have ended, while the connections
+     * may still open ({@link #recordWhileKeeping}). Then the events on {@code changes()} (here, so that a subscriber
+     * who cancels meanwhile does not lose them for the others), once the window and, over pending changes, the record
+     * after it have ended. A fold-in of the WAL needs every connection closed, so the window's close before it (over
+     * pending changes, the fold-in's own exclusive window closes them). An apply that fails half-way is recovered in
+     * the same window, with the window's connections closed, before any other work can see the database.
      */
     private Mono<WindowEnded> applyInWindow(PageStage.Staged staged, Optional<PendingLog> read,
                                             WindowConnections window) {
