@@ -117,13 +117,15 @@ final class KillPointIntegrationTests {
             trials.add(new Trial(point, Setup.QUIET, null));
         }
         for (String point : List.of("pull.journal-written", "wal.frames-written", "pull.pages-appended",
-                "pull.replayed", "pull.recorded", "pull.revert-store-deleted", "pull.kept-in-wal")) {
+                "pull.replayed", "pull.window-ended", "pull.recorded", "pull.revert-store-deleted",
+                "pull.kept-in-wal")) {
             trials.add(new Trial(point, Setup.PENDING, null));
         }
+        trials.add(new Trial("pull.window-ended", Setup.PENDING, "recovery.recorded"));
         trials.add(new Trial("pull.replayed", Setup.PENDING, "recovery.recorded"));
         trials.add(new Trial("pull.pages-appended", Setup.PENDING, "pull.wal-cut-back"));
         for (String point : List.of("pull.journal-written", "pull.pages-appended", "pull.replayed",
-                "pull.recorded")) {
+                "pull.window-ended", "pull.recorded")) {
             trials.add(new Trial(point, Setup.PUSHED_PENDING, null));
         }
         trials.add(new Trial("pull.pages-appended", Setup.PUSHED_PENDING, "pull.wal-cut-back"));
@@ -139,8 +141,9 @@ final class KillPointIntegrationTests {
                 "checkpoint.store-written", "checkpoint.truncated", "pull.folded-in", "pull.kept-in-wal")) {
             trials.add(new Trial(point, Setup.BIG, null));
         }
-        for (String point : List.of("wal.chunk-written", "checkpoint.store-deleted", "checkpoint.store-written",
-                "checkpoint.truncated", "pull.folded-in", "pull.kept-in-wal")) {
+        for (String point : List.of("wal.chunk-written", "pull.window-ended", "pull.recorded",
+                "checkpoint.store-deleted", "checkpoint.store-written", "checkpoint.truncated", "pull.folded-in",
+                "pull.kept-in-wal")) {
             trials.add(new Trial(point, Setup.BIG_PENDING, null));
         }
         String only = System.getProperty("killpoints.only");
@@ -206,6 +209,38 @@ final class KillPointIntegrationTests {
             client.close().block(WAIT);
         }
         verify(db, tags, "rows written after an unrecorded pull over nothing pending, then a pull");
+    }
+
+    /**
+     * A pull over pending changes releases its window once the replay has committed and forced the WAL, and records
+     * the pull after: a local write that commits in between (here at the point {@code pull.window-ended}, right
+     * before the halt) follows a durable replay in the WAL while the metadata still records the revision before the
+     * pull. The reopen must keep both the pull (recorded then from the journal) and that write, once and pending,
+     * never cutting the WAL back under it; with a fold-in due too (the WAL past 8 MiB), the same.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("writingAfterTheWindow")
+    void aLocalWriteCommittedAfterThePullsWindowSurvivesACrashBeforeTheRecord(Setup setup) throws Exception {
+        Path db = dir.resolve("replica.db");
+        List<String> tags = new ArrayList<>(prepare(db, setup));
+        String before = new MetadataStore(db).read().orElseThrow().revision();
+        List<String> childTags = List.of(trialId + "-child-1", trialId + "-child-2");
+        String late = trialId + "-after-window";
+        List<String> arguments = new ArrayList<>(childTags);
+        arguments.add(late);
+        List<String> lines = haltAt("pull.window-ended", db, "pull-writing-at-point", arguments,
+                "a local write after the window of a pull over pending changes (" + setup + ")");
+        assertThat(wrote(lines)).as("the child's rows, then the one written after the window")
+                .containsExactlyElementsOf(arguments);
+        assertThat(new JournalStore(db).holdsJournal()).as("the pull's journal is still there").isTrue();
+        assertThat(new MetadataStore(db).read().orElseThrow().revision())
+                .as("the metadata does not record the pull yet").isEqualTo(before);
+        tags.addAll(arguments);
+        verify(db, tags, "a local write after the window, then a crash before the record (" + setup + ")");
+    }
+
+    static Stream<Setup> writingAfterTheWindow() {
+        return Stream.of(Setup.PENDING, Setup.PUSHED_PENDING, Setup.BIG_PENDING);
     }
 
     /** The check that a trial's child reached its point can fail: a point the operation never reaches fails it. */

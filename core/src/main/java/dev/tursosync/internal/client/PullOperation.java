@@ -126,7 +126,9 @@ final class PullOperation {
             return turns.detach(onDatabase(() -> recordUnchanged(staged)));
         }
         return turns.detach(connections.exclusive(PendingLog::read,
-                (log, window) -> applyInWindow(staged, log, window)));
+                        (log, window) -> applyInWindow(staged, log, window))
+                .flatMap(this::afterWindow)
+                .doOnNext(events -> events.forEach(changes)));
     }
 
     private List<ChangeEvent> recordUnchanged(PageStage.Staged staged) {
@@ -142,26 +144,76 @@ final class PullOperation {
      * connections, lasts until then): over nothing pending, when the change log has handed out ids, the next pull
      * generation first ({@link PendingLog#idsStartAgain()}: the pages drop the log, and a crash before the metadata
      * records the pull must not leave the new log's ids, which start again from 1, in a generation the remote has
-     * pushes of); then the apply (pages and replay, with the events decoded alongside), then the WAL transaction
-     * made durable and the metadata with the new synced prefix (the point of no return), then the finish (revert
-     * store and journal deleted, the WAL folded in only past a size), and the window's connections made ready for
-     * the pool: the replay's, or new ones that install capture on the remote's pages (a connection does it when it
-     * opens, and at once rather than on the first local work: capture installed on a database it has not seen takes
-     * every table for the remote's, so a table another connection created in between would never be pushed); over
-     * nothing pending, with the pages kept in the WAL, the apply starts the WAL's force and the connections' open as
-     * soon as it appended its transaction, while the events are still decoded, and the metadata is written once the
-     * force and the decoding have ended, while the connections may still open ({@link #recordWhileKeeping}). Then
-     * the events on {@code changes()} (here, so that a subscriber who cancels meanwhile does not lose them for the
-     * others). A fold-in of the WAL needs every connection closed, so
-     * the window's close before it. An apply that fails half-way is recovered in the same window, with the window's
-     * connections closed, before any other work can see the database.
+     * pushes of); then the apply (pages and replay, with the events decoded alongside); over pending changes the window
+     * then ends with the replay's connection made ready for the pool, its replay committed and forced, and the record
+     * and the finish come after it ({@link #afterWindow}); else the WAL transaction made durable and the metadata with
+     * the new synced prefix (the point of no return), then the finish (revert store deleted, the WAL folded in only
+     * past a size), and the window's connections made ready for the pool: the replay's, or new ones that install
+     * capture on the remote's pages (a connection does it when it opens, and at once rather than on the first local
+     * work: capture installed on a database it has not seen takes every table for the remote's, so a table another
+     * connection created in between would never be pushed); over nothing pending, with the pages kept in the WAL, the
+     * apply starts the WAL's force and the connections' open as soon as it appended its transaction, while the events
+     * are still decoded, and the metadata is written once the force and the decoding have ended, while the connections
+     * may still open ({@link #recordWhileKeeping}). Then the events on {@code changes()} (here, so that a subscriber
+     * who cancels meanwhile does not lose them for the others), once the window and, over pending changes, the record
+     * after it have ended. A fold-in of the WAL needs every connection closed, so the window's close before it (over
+     * pending changes, the fold-in's own exclusive window closes them). An apply that fails half-way is recovered in
+     * the same window, with the window's connections closed, before any other work can see the database.
      */
-    private Mono<List<ChangeEvent>> applyInWindow(PageStage.Staged staged, Optional<PendingLog> read,
-                                                  WindowConnections window) {
+    private Mono<WindowEnded> applyInWindow(PageStage.Staged staged, Optional<PendingLog> read,
+                                            WindowConnections window) {
         return onDatabase(() -> pendingLog(read))
                 .flatMap(log -> applyStaged(staged, log, window))
-                .flatMap(applied -> recordAndKeep(applied, window).thenReturn(applied.events()))
-                .doOnNext(events -> events.forEach(changes));
+                .flatMap(applied -> recordsAfterWindow(applied)
+                        ? onDatabase(() -> {
+                            window.keep();
+                            return new WindowEnded(applied, false);
+                        })
+                        : recordAndKeep(applied, window).thenReturn(new WindowEnded(applied, true)));
+    }
+
+    /** What the window left: the applied pull, and whether the window recorded it already. */
+    private record WindowEnded(AppliedPull pull, boolean recorded) {
+    }
+
+    /**
+     * Whether the pull is recorded after its window: a pull over pending changes, whose replay has committed and
+     * forced the WAL (both transactions) before the window ends, so that every local write after the window follows a
+     * durable replay, which recovery keeps, never cuts back (docs/sync-client.md, crash safety).
+     */
+    private static boolean recordsAfterWindow(AppliedPull applied) {
+        return applied.journal().isPresent() && applied.syncedWal() != null && applied.keeping().isEmpty();
+    }
+
+    /**
+     * After the window, for a pull over pending changes (writers run again meanwhile): the metadata with the new
+     * revision, generation and synced prefix (the point of no return), then the finish: the revert store and the
+     * journal deleted, which need no exclusive permit (nothing SQLite reads), or, with a WAL past the fold-in size,
+     * the finish in an exclusive window of its own, since the checkpoint needs every connection closed. A crash
+     * before the record leaves a journal whose replay committed and reached the disk before any later local write
+     * could start: recovery records the pull with the prefix that ends at the remote transaction, and the later
+     * local writes stay where they are, after the replay.
+     */
+    private Mono<List<ChangeEvent>> afterWindow(WindowEnded ended) {
+        AppliedPull applied = ended.pull();
+        if (ended.recorded()) {
+            return Mono.just(applied.events());
+        }
+        Mono<Boolean> recorded = onDatabase(() -> {
+            KillPoints.reached("pull.window-ended");
+            record(applied);
+            return true;
+        });
+        Mono<Boolean> finished = applied.foldIn()
+                ? connections.exclusive(() -> {
+                    applier.finish(applied);
+                    return true;
+                })
+                : onDatabase(() -> {
+                    applier.finish(applied);
+                    return true;
+                });
+        return recorded.then(finished).thenReturn(applied.events());
     }
 
     /** The pending changes (read on the sentinel, or here), with the next generation recorded first if needed. */
@@ -208,13 +260,18 @@ final class PullOperation {
      * revision, generation and synced prefix (the point of no return), then the finish.
      */
     private void recordAndFinish(AppliedPull applied, WindowConnections window) {
-        metadata.record(current -> current.rebased(applied.revision(), applied.nextGeneration(),
-                applied.syncedWal(), Instant.now()));
-        KillPoints.reached("pull.recorded");
+        record(applied);
         if (applied.foldIn()) {
             window.close();
         }
         applier.finish(applied);
+    }
+
+    /** The metadata with the pull's revision, generation and synced prefix: the point of no return. */
+    private void record(AppliedPull applied) {
+        metadata.record(current -> current.rebased(applied.revision(), applied.nextGeneration(),
+                applied.syncedWal(), Instant.now()));
+        KillPoints.reached("pull.recorded");
     }
 
     /**

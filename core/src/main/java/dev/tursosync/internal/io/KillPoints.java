@@ -26,6 +26,7 @@ public final class KillPoints {
     private static final String POINT;
     private static final int AT;
     private static final AtomicInteger REACHED = new AtomicInteger();
+    private static volatile Runnable beforeHalt = () -> { };
 
     static {
         String configured = System.getProperty(PROPERTY, "").trim();
@@ -38,6 +39,17 @@ public final class KillPoints {
     }
 
     /**
+     * Work to run at the configured point, on the thread that reached it, right before the halt: for the kill-point
+     * suite's child, a local write that commits at that moment (for example after a pull's window ended and before
+     * its metadata is written), which the crash must keep. Never called unless a point is configured and reached.
+     *
+     * @param action the work; it may block
+     */
+    public static void beforeHalt(Runnable action) {
+        beforeHalt = action;
+    }
+
+    /**
      * Marks a point; halts the JVM if it is the configured one, the configured number of times.
      *
      * @param point the point's name
@@ -46,6 +58,7 @@ public final class KillPoints {
         if (POINT == null || !POINT.equals(point) || REACHED.incrementAndGet() != AT) {
             return;
         }
+        beforeHalt.run();
         try {
             FileOutputStream out = new FileOutputStream(FileDescriptor.out);
             out.write(("KILLPOINT " + point + System.lineSeparator()).getBytes(StandardCharsets.UTF_8));
