@@ -146,6 +146,11 @@ final class ScratchFile implements AutoCloseable {
 
     @Override
     public void close() {
+        deleteFolder(folder);
+    }
+
+    /** Deletes a folder and everything in it. */
+    static void deleteFolder(Path folder) {
         try (Stream<Path> files = Files.walk(folder)) {
             for (Path each : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(each);

@@ -2,14 +2,21 @@ package dev.tursosync.bench.micro;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tursosync.ChangeEvent;
+import dev.tursosync.ChangeOperation;
 import dev.tursosync.internal.capture.CaptureNames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -87,6 +94,34 @@ class MicroBenchmarksTests {
     }
 
     @Test
+    void theEventDecodingYieldsOneUpdatePerChangedRowWithBothVersionsValues() throws SQLException {
+        EventDecodingBenchmark benchmark = new EventDecodingBenchmark();
+        benchmark.open();
+        try {
+            List<String> oldData = changedData(benchmark.beforeFile());
+            List<String> newData = changedData(benchmark.afterFile());
+            assertThat(benchmark.changedPages()).isGreaterThan(EventDecodingBenchmark.CHANGED_ROWS / 40);
+            List<ChangeEvent> events = benchmark.decode();
+            assertThat(events).hasSize(EventDecodingBenchmark.CHANGED_ROWS);
+            for (int i = 0; i < events.size(); i++) {
+                long id = EventDecodingBenchmark.FIRST_CHANGED + i;
+                ChangeEvent event = events.get(i);
+                assertThat(event.table()).isEqualTo(EventDecodingBenchmark.TABLE);
+                assertThat(event.operation()).isEqualTo(ChangeOperation.UPDATE);
+                assertThat(event.rowid()).isEqualTo(id);
+                assertThat(new ArrayList<>(event.newValues().entrySet()))
+                        .containsExactly(Map.entry("id", id), Map.entry("data", newData.get(i)));
+                assertThat(new ArrayList<>(event.oldValues().entrySet()))
+                        .containsExactly(Map.entry("id", id), Map.entry("data", oldData.get(i)));
+                assertThat(newData.get(i)).isNotEqualTo(oldData.get(i)).hasSize(EventDecodingBenchmark.TEXT_LENGTH);
+            }
+            assertThat(benchmark.decode()).isEqualTo(events);
+        } finally {
+            benchmark.close();
+        }
+    }
+
+    @Test
     void theAnnotationProcessorListedEveryBenchmark() throws IOException {
         String list;
         try (InputStream in = getClass().getResourceAsStream("/META-INF/BenchmarkList")) {
@@ -95,7 +130,22 @@ class MicroBenchmarksTests {
         }
         assertThat(list).contains("PointSelectBenchmark_jdbc", "PointSelectBenchmark_r2dbc", "ScanBenchmark_jdbc",
                 "ScanBenchmark_r2dbc", "InsertBenchmark_jdbcRows", "InsertBenchmark_jdbcBatches",
-                "InsertBenchmark_r2dbcRows", "InsertBenchmark_r2dbcBatches", "CaptureBenchmark_insert");
+                "InsertBenchmark_r2dbcRows", "InsertBenchmark_r2dbcBatches", "CaptureBenchmark_insert", "EventDecodingBenchmark_decode");
+    }
+
+    private static List<String> changedData(Path file) throws SQLException {
+        List<String> data = new ArrayList<>();
+        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT data FROM " + EventDecodingBenchmark.TABLE
+                     + " WHERE id BETWEEN " + EventDecodingBenchmark.FIRST_CHANGED + " AND "
+                     + (EventDecodingBenchmark.FIRST_CHANGED + EventDecodingBenchmark.CHANGED_ROWS - 1)
+                     + " ORDER BY id")) {
+            while (rows.next()) {
+                data.add(rows.getString(1));
+            }
+        }
+        return data;
     }
 
     private static long count(Connection connection, String sql) throws SQLException {

@@ -252,24 +252,33 @@ public final class ChangeEventDecoder {
             return (double) changedLeaves / leaves;
         }
 
-        /** Matches the rows of the old and new leaves by rowid (both walks ascend) and adds an event per change. */
+        /**
+         * Matches the rows of the old and new leaves by rowid (both walks ascend) and adds an event per change. The
+         * loop's body is a method of its own, called once per row: the JIT compiles it after the first few thousand
+         * rows, where a loop that runs once per pull would wait for on-stack replacement.
+         */
         void emit(List<ChangeEvent> events) {
             LeafRowsInOrder.Cursor old = before.cursor();
             LeafRowsInOrder.Cursor now = after.cursor();
             while (old.hasRow() || now.hasRow()) {
-                if (!now.hasRow() || old.hasRow() && old.rowid() < now.rowid()) {
-                    events.add(event(ChangeOperation.DELETE, old.rowid(), old.leaf(), old.index(), null, 0));
-                    old.next();
-                } else if (!old.hasRow() || now.rowid() < old.rowid()) {
-                    events.add(event(ChangeOperation.INSERT, now.rowid(), null, 0, now.leaf(), now.index()));
-                    now.next();
-                } else {
-                    if (!old.leaf().samePayload(old.index(), now.leaf(), now.index())) {
-                        update(events, now.rowid(), old.leaf(), old.index(), now.leaf(), now.index());
-                    }
-                    old.next();
-                    now.next();
+                emitNext(events, old, now);
+            }
+        }
+
+        /** Adds the event of the lower rowid of the two walks, if any, and moves past it. */
+        private void emitNext(List<ChangeEvent> events, LeafRowsInOrder.Cursor old, LeafRowsInOrder.Cursor now) {
+            if (!now.hasRow() || old.hasRow() && old.rowid() < now.rowid()) {
+                events.add(event(ChangeOperation.DELETE, old.rowid(), old.leaf(), old.index(), null, 0));
+                old.next();
+            } else if (!old.hasRow() || now.rowid() < old.rowid()) {
+                events.add(event(ChangeOperation.INSERT, now.rowid(), null, 0, now.leaf(), now.index()));
+                now.next();
+            } else {
+                if (!old.leaf().samePayload(old.index(), now.leaf(), now.index())) {
+                    update(events, now.rowid(), old.leaf(), old.index(), now.leaf(), now.index());
                 }
+                old.next();
+                now.next();
             }
         }
 

@@ -35,20 +35,29 @@ final class LeafRowsInOrder {
         return new Cursor();
     }
 
-    /** A position in the walk. */
+    /** A position in the walk; keeps the current leaf and rowid, so reading them costs no look-up. */
     final class Cursor {
 
         private int leaf;
         private int index;
+        private LeafRows rows;
+        private long rowid;
+
+        private Cursor() {
+            if (!leaves.isEmpty()) {
+                rows = leaves.get(0);
+                rowid = rows.rowid(0);
+            }
+        }
 
         /** Whether the cursor is on a row (false after the last one). */
         boolean hasRow() {
-            return leaf < leaves.size();
+            return rows != null;
         }
 
         /** The leaf of the current row. */
         LeafRows leaf() {
-            return leaves.get(leaf);
+            return rows;
         }
 
         /** The index of the current row on its leaf. */
@@ -58,7 +67,7 @@ final class LeafRowsInOrder {
 
         /** The rowid of the current row. */
         long rowid() {
-            return leaves.get(leaf).rowid(index);
+            return rowid;
         }
 
         /**
@@ -67,13 +76,18 @@ final class LeafRowsInOrder {
          * @throws SqliteFormatException if the next row's rowid is not above this one's (two leaves overlap)
          */
         void next() {
-            long previous = rowid();
-            if (++index == leaves.get(leaf).size()) {
-                leaf++;
+            long previous = rowid;
+            if (++index == rows.size()) {
                 index = 0;
+                if (++leaf == leaves.size()) {
+                    rows = null;
+                    return;
+                }
+                rows = leaves.get(leaf);
             }
-            if (hasRow() && rowid() <= previous) {
-                throw new SqliteFormatException("rowid " + rowid() + " of page " + leaf().pageNumber()
+            rowid = rows.rowid(index);
+            if (rowid <= previous) {
+                throw new SqliteFormatException("rowid " + rowid + " of page " + rows.pageNumber()
                         + " is not above rowid " + previous + " of the leaf before it");
             }
         }

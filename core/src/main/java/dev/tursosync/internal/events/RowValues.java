@@ -49,8 +49,10 @@ public final class RowValues extends AbstractMap<String, Object> {
         if (shape.aliasColumn() >= 0) {
             Record.putRowid(values, shape.aliasColumn(), rowid);
         }
-        for (int i = 0; i < values.length; i++) {
-            values[i] = shape.sqlValue(i, values[i]);
+        if (shape.hasRealColumns()) {
+            for (int i = 0; i < values.length; i++) {
+                values[i] = shape.sqlValue(i, values[i]);
+            }
         }
         return new RowValues(shape, values);
     }
@@ -63,7 +65,27 @@ public final class RowValues extends AbstractMap<String, Object> {
      * @return true if every column holds an equal value
      */
     boolean sameValues(RowValues other) {
-        return Arrays.deepEquals(values, other.values);
+        Object[] others = other.values;
+        if (others.length != values.length) {
+            return false;
+        }
+        for (int i = 0; i < values.length; i++) {
+            Object value = values[i];
+            Object otherValue = others[i];
+            if (value == otherValue) {
+                continue;
+            }
+            if (value == null || otherValue == null) {
+                return false;
+            }
+            boolean same = value instanceof byte[] bytes
+                    ? otherValue instanceof byte[] otherBytes && Arrays.equals(bytes, otherBytes)
+                    : value.equals(otherValue);
+            if (!same) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

@@ -15,6 +15,7 @@ final class TableShape {
     private final String[] columns;
     private final Map<String, Integer> positions;
     private final boolean[] realColumns;
+    private final boolean anyRealColumn;
     private final int aliasColumn;
     private final Object[] missingValues;
 
@@ -54,6 +55,7 @@ final class TableShape {
             positions.put(this.columns[i], i);
             this.realColumns[i] = realColumns.get(i);
         }
+        this.anyRealColumn = realColumns.contains(true);
         this.aliasColumn = aliasColumn;
     }
 
@@ -92,6 +94,11 @@ final class TableShape {
     /** Index of the INTEGER PRIMARY KEY column, or -1. */
     int aliasColumn() {
         return aliasColumn;
+    }
+
+    /** Whether a column has REAL affinity, so that {@link #sqlValue} can change a stored value. */
+    boolean hasRealColumns() {
+        return anyRealColumn;
     }
 
     /** The value as SQL would return it. */

@@ -65,16 +65,18 @@ public final class LeafRows {
         long[] overflowPages = new long[0];
         int overflowCount = 0;
         int[] overflowStarts = null;
+        TableLeafCellReader reader = new TableLeafCellReader(image, usableSize);
         for (int i = 0; i < count; i++) {
-            TableLeafCell cell = page.tableLeafCell(i);
-            rowids[i] = cell.rowid();
+            reader.read(page.cellPointer(i));
+            rowids[i] = reader.rowid();
             if (i > 0 && rowids[i] <= rowids[i - 1]) {
                 throw new SqliteFormatException("page " + pageNumber + " holds rowid " + rowids[i] + " after rowid "
                         + rowids[i - 1] + ": rowids twice or out of order");
             }
-            offsets[i] = cell.localPayloadOffset();
-            sizes[i] = (int) cell.payloadSize();
-            if (cell.hasOverflow()) {
+            offsets[i] = reader.localOffset();
+            sizes[i] = (int) reader.payloadSize();
+            if (reader.firstOverflowPage() != 0) {
+                TableLeafCell cell = page.tableLeafCell(i);
                 if (spilled == null) {
                     spilled = new byte[count][];
                     overflowSeen = new PageNumberSet();

@@ -58,12 +58,23 @@ public final class Record {
     public static int decodeInto(byte[] bytes, int offset, int length, TextEncoding encoding, Object[] target) {
         int end = offset + length;
         int headerEnd = headerEnd(bytes, offset, end);
-        int at = offset + SqliteVarint.length(bytes, offset, end);
+        int at = offset + (bytes[offset] >= 0 ? 1 : SqliteVarint.length(bytes, offset, end));
         int body = headerEnd;
         int count = 0;
+        int headerLimit = Math.min(headerEnd, bytes.length);
         while (at < headerEnd) {
-            long serialType = SqliteVarint.read(bytes, at, headerEnd);
-            at += SqliteVarint.length(bytes, at, headerEnd);
+            long serialType;
+            int first = at < headerLimit ? bytes[at] : -1;
+            if (first >= 0) {
+                serialType = first;
+                at++;
+            } else if (at + 1 < headerLimit && bytes[at + 1] >= 0) {
+                serialType = ((first & 0x7f) << 7) | bytes[at + 1];
+                at += 2;
+            } else {
+                serialType = SqliteVarint.read(bytes, at, headerEnd);
+                at += SqliteVarint.length(bytes, at, headerEnd);
+            }
             long size = contentSize(serialType);
             if (size > end - body) {
                 throw new SqliteFormatException("record column " + count + " (serial type " + serialType
@@ -149,6 +160,12 @@ public final class Record {
     /** Where the header of the record at {@code offset} ends, validated against the record's end. */
     static int headerEnd(byte[] bytes, int offset, int end) {
         int length = end - offset;
+        if (offset >= 0 && offset < end && offset < bytes.length) {
+            int first = bytes[offset];
+            if (first >= 1 && first <= length) {
+                return offset + first;
+            }
+        }
         long headerSize = SqliteVarint.read(bytes, offset, end);
         if (headerSize < 1 || headerSize > length) {
             throw new SqliteFormatException("record header size " + headerSize + " outside record of " + length

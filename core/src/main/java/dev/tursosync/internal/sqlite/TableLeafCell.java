@@ -43,29 +43,10 @@ public final class TableLeafCell {
      * @throws SqliteFormatException if the cell runs past the usable area or is otherwise malformed
      */
     public static TableLeafCell parse(byte[] image, int cellOffset, int usableSize) {
-        int limit = Math.min(usableSize, image.length);
-        int at = cellOffset;
-        long payloadSize = SqliteVarint.read(image, at, limit);
-        at += SqliteVarint.length(image, at, limit);
-        if (payloadSize < 0 || payloadSize > OverflowChain.MAX_PAYLOAD_SIZE) {
-            throw new SqliteFormatException("cell at offset " + cellOffset + " has payload size " + payloadSize);
-        }
-        long rowid = SqliteVarint.read(image, at, limit);
-        at += SqliteVarint.length(image, at, limit);
-        int localSize = OverflowChain.localPayloadSizeOfTableLeaf(payloadSize, usableSize);
-        long end = (long) at + localSize + (localSize < payloadSize ? 4 : 0);
-        if (end > limit) {
-            throw new SqliteFormatException("cell at offset " + cellOffset + " (rowid " + rowid
-                    + ") runs past the usable page end " + limit);
-        }
-        long firstOverflow = 0;
-        if (localSize < payloadSize) {
-            firstOverflow = DatabaseHeader.u32(image, at + localSize);
-            if (firstOverflow == 0) {
-                throw new SqliteFormatException("cell with rowid " + rowid + " spills but names no overflow page");
-            }
-        }
-        return new TableLeafCell(image, cellOffset, rowid, payloadSize, at, localSize, firstOverflow, usableSize);
+        TableLeafCellReader cell = new TableLeafCellReader(image, usableSize);
+        cell.read(cellOffset);
+        return new TableLeafCell(image, cellOffset, cell.rowid(), cell.payloadSize(), cell.localOffset(),
+                cell.localSize(), cell.firstOverflowPage(), usableSize);
     }
 
     /**

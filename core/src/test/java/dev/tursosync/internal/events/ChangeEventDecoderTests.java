@@ -155,6 +155,62 @@ final class ChangeEventDecoderTests {
                 .containsExactly(tuple(ChangeOperation.UPDATE, 4L));
     }
 
+    /**
+     * Cells and records read in one pass: rowids whose varints take 1 to 9 bytes (negative ones take 9), payload
+     * sizes of 1 to 3 bytes, serial types of 1 to 3 bytes (text of 0, 57, 58, 8,185 and 8,186 bytes, the last
+     * spilling to overflow pages), each row updated, deleted or left alone: every event with its exact values.
+     */
+    @Test
+    void rowsOfEveryVarintLengthAreDecodedExactly() throws Exception {
+        long[] rowids = {Long.MIN_VALUE, -1, 0, 1, 127, 128, 16_383, 16_384, 2_097_152, 1L << 35, 1L << 49,
+                1L << 56, Long.MAX_VALUE};
+        int[] lengths = {0, 57, 58, 8_185, 8_186};
+        Path before = dir.resolve("varints.db");
+        TestTables.run(before, "PRAGMA journal_mode=DELETE", "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)");
+        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + before);
+             PreparedStatement insert = connection.prepareStatement("INSERT INTO t(id, v) VALUES (?, ?)")) {
+            for (int i = 0; i < rowids.length; i++) {
+                insert.setLong(1, rowids[i]);
+                insert.setString(2, "a".repeat(lengths[i % lengths.length]));
+                insert.executeUpdate();
+            }
+        }
+
+        List<ChangeEvent> events = eventsAfter(before, 0.9,
+                "UPDATE t SET v = replace(v, 'a', 'b') || 'c' WHERE id % 3 <> 0",
+                "DELETE FROM t WHERE id = 128",
+                "INSERT INTO t(id, v) VALUES (-2, 'new')");
+
+        List<long[]> expected = new java.util.ArrayList<>();
+        for (int i = 0; i < rowids.length; i++) {
+            if (rowids[i] % 3 != 0) {
+                expected.add(new long[] {rowids[i], lengths[i % lengths.length]});
+            }
+        }
+        expected.add(new long[] {-2, -1});
+        expected.sort(java.util.Comparator.comparingLong(row -> row[0]));
+        assertThat(events).extracting(ChangeEvent::rowid)
+                .containsExactlyElementsOf(expected.stream().map(row -> row[0]).toList());
+        for (int i = 0; i < events.size(); i++) {
+            ChangeEvent event = events.get(i);
+            long rowid = expected.get(i)[0];
+            int length = (int) expected.get(i)[1];
+            if (rowid == -2) {
+                assertThat(event.operation()).isEqualTo(ChangeOperation.INSERT);
+                assertThat(event.newValues()).containsExactly(Map.entry("id", -2L), Map.entry("v", "new"));
+            } else if (rowid == 128) {
+                assertThat(event.operation()).isEqualTo(ChangeOperation.DELETE);
+                assertThat(event.oldValues()).containsExactly(Map.entry("id", 128L), Map.entry("v", "a".repeat(length)));
+                assertThat(event.newValues()).isEmpty();
+            } else {
+                assertThat(event.operation()).as("row " + rowid).isEqualTo(ChangeOperation.UPDATE);
+                assertThat(event.oldValues()).containsExactly(Map.entry("id", rowid), Map.entry("v", "a".repeat(length)));
+                assertThat(event.newValues())
+                        .containsExactly(Map.entry("id", rowid), Map.entry("v", "b".repeat(length) + "c"));
+            }
+        }
+    }
+
     private static int indexOf(byte[] bytes, byte[] part) {
         int found = -1;
         for (int i = 0; i + part.length <= bytes.length; i++) {

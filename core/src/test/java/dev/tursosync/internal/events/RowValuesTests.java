@@ -49,6 +49,24 @@ final class RowValuesTests {
         assertThat((byte[]) RowValues.decode(SHAPE, rows, 2, 11L).get("extra")).containsExactly(1, 2);
     }
 
+    /** Rows compare as SQL reads them: blobs and texts by content, NULL only equal to NULL, types apart. */
+    @Test
+    void haveTheSameValuesWhenEveryColumnHoldsAnEqualValue() {
+        TableShape shape = new TableShape(List.of("b", "s", "n"), List.of(false, false, false), -1);
+        LeafRows blobs = TestTables.rootLeaf(dir.resolve("blobs.db"), "u", "CREATE TABLE u(b BLOB, s TEXT, n)",
+                "INSERT INTO u VALUES (x'0102', 'a', 1), (x'0102', 'a', 1), (x'0103', 'a', 1), (NULL, 'a', 1),"
+                        + " (x'0102', NULL, 1), (x'0102', 'b', 1), (x'0102', 'a', 1.5), (x'0102', 'a', '1')");
+        RowValues first = RowValues.decode(shape, blobs, 0, 1L);
+
+        assertThat(first.sameValues(RowValues.decode(shape, blobs, 1, 2L))).as("equal blobs, texts, integers").isTrue();
+        assertThat(first.sameValues(first)).isTrue();
+        for (int row = 2; row < blobs.size(); row++) {
+            RowValues other = RowValues.decode(shape, blobs, row, row + 1L);
+            assertThat(first.sameValues(other)).as("row " + row).isFalse();
+            assertThat(other.sameValues(first)).as("row " + row + ", the other way").isFalse();
+        }
+    }
+
     @Test
     void cannotBeChanged() {
         Map<String, Object> values = RowValues.decode(SHAPE, rows, 1, 9L);
