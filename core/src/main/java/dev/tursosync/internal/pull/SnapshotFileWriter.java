@@ -25,8 +25,8 @@ import reactor.core.scheduler.Scheduler;
 /**
  * Writes a full snapshot (a page stream pulled with no client revision) into a new database file.
  *
- * <p>Pages go to {@code <target>.part} at {@code pageId * 4096} as they arrive, so memory stays bounded whatever the
- * database size. Once the stream ends the file is cut to the header's size, forced to disk, and renamed over the
+ * <p>Pages go to {@code <target>.part} at {@code pageId * 4096} as they arrive, gathered into runs of consecutive
+ * pages that are written at once ({@link PageRuns}), so memory stays bounded whatever the database size. Once the stream ends the file is cut to the header's size, forced to disk, and renamed over the
  * target, and the folder is forced too: a crash leaves either no target or a complete one, never a torn file. While
  * the pages arrive, the written data is forced in the background every few MB ({@link WriteBehind}), so the force
  * after the stream has only the tail left to write, and each page gets the per-page part of its checks as it is
@@ -87,6 +87,7 @@ public final class SnapshotFileWriter {
     private Mono<Snapshot> streamInto(FileChannel file, Path part, Flux<PullFrame> frames) {
         PageNumberSet received = new PageNumberSet();
         WriteBehind writeBehind = new WriteBehind(file, blocking, flushBytes);
+        PageRuns runs = new PageRuns(file, PageRuns.DEFAULT_RUN_PAGES, writeBehind::written);
         AtomicReference<StreamedPageChecks> streamed = new AtomicReference<>(StreamedPageChecks.NONE);
         return PageStreamConsumer.consume(frames, blocking,
                         header -> streamed.set(pageChecks
@@ -98,11 +99,10 @@ public final class SnapshotFileWriter {
                                         + ", beyond the largest database this client supports");
                             }
                             boolean firstTime = received.add(page.pageNumber());
-                            PageStreamConsumer.writeFully(file, page.buffer(), page.fileOffset());
-                            writeBehind.written(PulledPage.PAGE_SIZE);
+                            runs.write(page);
                             streamed.get().accept(page, firstTime);
                         })
-                .map(consumed -> cutToSize(file, consumed))
+                .map(consumed -> cutToSize(file, runs, consumed))
                 .flatMap(snapshot -> forceAndCheck(file, part, received, streamed.get(), snapshot));
     }
 
@@ -115,13 +115,14 @@ public final class SnapshotFileWriter {
     public record Snapshot(PullHeader header, long pageCount) {
     }
 
-    private static Snapshot cutToSize(FileChannel file, PageStreamConsumer.Consumed consumed) {
+    private static Snapshot cutToSize(FileChannel file, PageRuns runs, PageStreamConsumer.Consumed consumed) {
         long size = consumed.header().databaseSizePages();
         if (size < 0 || size > PullValidator.MAX_DATABASE_PAGES) {
             throw new SyncProtocolException("the server announced a database of " + size
                     + " pages, beyond the largest this client supports");
         }
         try {
+            runs.flush();
             file.truncate(size * PulledPage.PAGE_SIZE);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -31,6 +31,8 @@ final class StreamedPageChecks {
     private final PageNumberSet interior = new PageNumberSet();
     private final PageNumberSet notBTree = new PageNumberSet();
     private final Map<Long, List<PageValidator.OverflowHead>> overflows = new HashMap<>();
+    /** Each page's image while it is checked; nothing keeps it after {@link #accept}, so one array serves them all. */
+    private final byte[] scratch = new byte[PulledPage.PAGE_SIZE];
     private PageValidator validator;
     private int usableSize = -1;
     private boolean stopped;
@@ -60,7 +62,8 @@ final class StreamedPageChecks {
             return;
         }
         long number = page.pageNumber();
-        byte[] image = page.data().toByteArray();
+        byte[] image = scratch;
+        page.data().copyTo(image, 0);
         if (number == 1) {
             try {
                 DatabaseHeader header = PageValidator.checkHeader(image, PulledPage.PAGE_SIZE, -1,
