@@ -22,9 +22,9 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The pull's event decoding per changed row, the largest part of the bench's {@code pull-10k} that is the client's
- * own: the old and new page images of {@code rows(id INTEGER PRIMARY KEY, data TEXT NOT NULL)}, {@value #TABLE_ROWS}
- * rows of {@value #TEXT_LENGTH} hex characters, of which the {@value #CHANGED_ROWS} rows from id {@value #FIRST_CHANGED}
- * got new data (the bench's remote table and update), decoded into change events by the decoder a client uses
+ * own: the old and new page images of {@code rows(id INTEGER PRIMARY KEY, data TEXT NOT NULL)},
+ * {@value #TABLE_ROWS} rows of {@value #TEXT_LENGTH} hex characters, of which the {@value #CHANGED_ROWS} rows from
+ * id {@value #FIRST_CHANGED} got new data (the bench's remote table and update), decoded into change events by the decoder a client uses
  * ({@link ChangeEventDecoder#decode}, the pull's entry point, with the default reset share). Both states are written
  * by SQLite into two files once, at setup, and held in memory, so an operation is CPU only. Returns the events.
  */

@@ -130,7 +130,8 @@ class MicroBenchmarksTests {
         }
         assertThat(list).contains("PointSelectBenchmark_jdbc", "PointSelectBenchmark_r2dbc", "ScanBenchmark_jdbc",
                 "ScanBenchmark_r2dbc", "InsertBenchmark_jdbcRows", "InsertBenchmark_jdbcBatches",
-                "InsertBenchmark_r2dbcRows", "InsertBenchmark_r2dbcBatches", "CaptureBenchmark_insert", "EventDecodingBenchmark_decode");
+                "InsertBenchmark_r2dbcRows", "InsertBenchmark_r2dbcBatches", "CaptureBenchmark_insert",
+                "EventDecodingBenchmark_decode");
     }
 
     private static List<String> changedData(Path file) throws SQLException {

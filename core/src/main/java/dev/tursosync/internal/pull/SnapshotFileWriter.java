@@ -26,8 +26,8 @@ import reactor.core.scheduler.Scheduler;
  * Writes a full snapshot (a page stream pulled with no client revision) into a new database file.
  *
  * <p>Pages go to {@code <target>.part} at {@code pageId * 4096} as they arrive, gathered into runs of consecutive
- * pages that are written at once ({@link PageRuns}), so memory stays bounded whatever the database size. Once the stream ends the file is cut to the header's size, forced to disk, and renamed over the
- * target, and the folder is forced too: a crash leaves either no target or a complete one, never a torn file. While
+ * pages that are written at once ({@link PageRuns}), so memory stays bounded whatever the database size. Once the
+ * stream ends the file is cut to the header's size, forced to disk, and renamed over the target, and the folder is forced too: a crash leaves either no target or a complete one, never a torn file. While
  * the pages arrive, the written data is forced in the background every few MB ({@link WriteBehind}), so the force
  * after the stream has only the tail left to write, and each page gets the per-page part of its checks as it is
  * written ({@link StreamedPageChecks}), so the checks after the stream have less left to do.

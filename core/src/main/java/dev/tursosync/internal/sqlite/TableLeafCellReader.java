@@ -61,7 +61,10 @@ final class TableLeafCellReader {
         }
     }
 
-    /** Reads the varint at {@code at} in one pass and moves past it; 9-byte varints and errors go to the general reader. */
+    /**
+     * Reads the varint at {@code at} in one pass and moves past it; 9-byte varints and errors go to the general
+     * reader.
+     */
     private long varint() {
         int start = at;
         int stop = Math.min(start + SqliteVarint.MAX_LENGTH - 1, limit);

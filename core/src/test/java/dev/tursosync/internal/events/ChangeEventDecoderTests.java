@@ -200,11 +200,13 @@ final class ChangeEventDecoderTests {
                 assertThat(event.newValues()).containsExactly(Map.entry("id", -2L), Map.entry("v", "new"));
             } else if (rowid == 128) {
                 assertThat(event.operation()).isEqualTo(ChangeOperation.DELETE);
-                assertThat(event.oldValues()).containsExactly(Map.entry("id", 128L), Map.entry("v", "a".repeat(length)));
+                assertThat(event.oldValues())
+                        .containsExactly(Map.entry("id", 128L), Map.entry("v", "a".repeat(length)));
                 assertThat(event.newValues()).isEmpty();
             } else {
                 assertThat(event.operation()).as("row " + rowid).isEqualTo(ChangeOperation.UPDATE);
-                assertThat(event.oldValues()).containsExactly(Map.entry("id", rowid), Map.entry("v", "a".repeat(length)));
+                assertThat(event.oldValues())
+                        .containsExactly(Map.entry("id", rowid), Map.entry("v", "a".repeat(length)));
                 assertThat(event.newValues())
                         .containsExactly(Map.entry("id", rowid), Map.entry("v", "b".repeat(length) + "c"));
             }
