@@ -14,6 +14,7 @@ import dev.tursosync.internal.pull.PullApplier;
 import dev.tursosync.internal.pull.PullValidator;
 import dev.tursosync.internal.pull.StagedPages;
 import dev.tursosync.internal.pull.StartedStep;
+import dev.tursosync.internal.rebase.OpenDatabase;
 import dev.tursosync.internal.rebase.SyncedPages;
 import dev.tursosync.internal.transport.PullFrame;
 import dev.tursosync.internal.transport.PulledPage;
@@ -156,8 +157,9 @@ final class PullOperation {
      * are still decoded, and the metadata is written once the force and the decoding have ended, while the connections
      * may still open ({@link #recordWhileKeeping}). Then the events on {@code changes()} (here, so that a subscriber
      * who cancels meanwhile does not lose them for the others), once the window and, over pending changes, the record
-     * after it have ended. A fold-in of the WAL needs every connection closed, so the window's close before it (over
-     * pending changes, the fold-in's own exclusive window closes them). An apply that fails half-way is recovered in
+     * after it have ended. A fold-in of the WAL in the window needs the window's connections closed, so they close
+     * before it (over pending changes, the fold-in has an exclusive window of its own on the open connections,
+     * {@link #afterWindow}). An apply that fails half-way is recovered in
      * the same window, with the window's connections closed, before any other work can see the database.
      */
     private Mono<WindowEnded> applyInWindow(PageStage.Staged staged, Optional<PendingLog> read,
@@ -189,7 +191,10 @@ final class PullOperation {
      * After the window, for a pull over pending changes (writers run again meanwhile): the metadata with the new
      * revision, generation and synced prefix (the point of no return), then the finish: the revert store and the
      * journal deleted, which need no exclusive permit (nothing SQLite reads), or, with a WAL past the fold-in size,
-     * the finish in an exclusive window of its own, since the checkpoint needs every connection closed. A crash
+     * the finish in an exclusive window of its own ({@link ConnectionManager#exclusiveOnOpen}): SQLite's checkpoint
+     * needs no statement or transaction open anywhere, and it runs on an idle pooled connection, whose WAL index is
+     * current, with the pages read through the manager's kept handle on the file, so that no connection closes, none
+     * rebuilds the WAL index from the whole WAL and none reopens afterwards. A crash
      * before the record leaves a journal whose replay committed and reached the disk before any later local write
      * could start: recovery records the pull with the prefix that ends at the remote transaction, and the later
      * local writes stay where they are, after the replay.
@@ -205,8 +210,8 @@ final class PullOperation {
             return true;
         });
         Mono<Boolean> finished = applied.foldIn()
-                ? connections.exclusive(() -> {
-                    applier.finish(applied);
+                ? connections.exclusiveOnOpen((connection, databaseFile) -> {
+                    applier.finish(applied, new OpenDatabase(connection, databaseFile));
                     return true;
                 })
                 : onDatabase(() -> {

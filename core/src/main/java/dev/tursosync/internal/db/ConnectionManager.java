@@ -4,8 +4,10 @@ import dev.tursosync.SyncClosedException;
 import dev.tursosync.spi.Lane;
 import dev.tursosync.spi.Lease;
 import dev.tursosync.spi.StandaloneDatabase;
+import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Optional;
@@ -60,6 +62,22 @@ public final class ConnectionManager implements StandaloneDatabase {
          * @throws Exception any failure, delivered to the subscriber
          */
         T run() throws Exception;
+    }
+
+    /** Blocking work under the exclusive permit with the connections left open. */
+    @FunctionalInterface
+    public interface ExclusiveWorkOnOpen<T> {
+        /**
+         * Runs on a database thread under the exclusive permit, with every connection left open and idle: no other
+         * work runs, and no statement or transaction is open on any connection. The database file must not be opened
+         * or closed (that drops SQLite's locks on it): its pages are read through {@code databaseFile}.
+         *
+         * @param connection   an idle read-write connection of the pool, in auto-commit mode, given back afterwards
+         * @param databaseFile a read handle on the database file, closed by the manager after every connection
+         * @return the result
+         * @throws Exception any failure, delivered to the subscriber
+         */
+        T run(Connection connection, FileChannel databaseFile) throws Exception;
     }
 
     /**
@@ -142,8 +160,9 @@ public final class ConnectionManager implements StandaloneDatabase {
     private final IdleConnections idle = new IdleConnections();
     private volatile Connection sentinel;
     /**
-     * A read handle on the database file that an exclusive window opened while it left connections open: closed only
-     * after every connection (closing it earlier would drop SQLite's POSIX locks on the file).
+     * A read handle on the database file that an exclusive window opened while it left connections open, or that
+     * {@link #exclusiveOnOpen} opened: closed only after every connection (closing it earlier would drop SQLite's
+     * POSIX locks on the file).
      */
     private FileChannel databaseFile;
     private volatile boolean closed;
@@ -385,6 +404,20 @@ public final class ConnectionManager implements StandaloneDatabase {
     }
 
     /**
+     * Runs work under the exclusive permit with the connections left open: on an idle pooled connection (opened if
+     * none is), with a read handle on the database file that stays open until every connection has closed. Work that
+     * needs no file replaced underneath SQLite (a checkpoint) then spares the closing of every connection, the WAL
+     * index a first connection rebuilds from the whole WAL, and the reopening of the pool afterwards.
+     *
+     * @param work the work
+     * @param <T>  the result type
+     * @return the result
+     */
+    public <T> Mono<T> exclusiveOnOpen(ExclusiveWorkOnOpen<T> work) {
+        return whileOpen(runHolding(gate.exclusive(), () -> runOnOpen(work)));
+    }
+
+    /**
      * As {@link #exclusive(ExclusiveWork)}, with a read first and the window's connections kept: once the exclusive
      * permit is held (every other work has ended and none can start), {@code read} runs on the read-only sentinel if
      * connections are open, then every connection closes and {@code work} runs with what it read (empty when no
@@ -508,6 +541,26 @@ public final class ConnectionManager implements StandaloneDatabase {
             closeAll();
         }
         return work.run();
+    }
+
+    private <T> T runOnOpen(ExclusiveWorkOnOpen<T> work) throws Exception {
+        Connection connection = borrow(IdleConnections.NO_HOME);
+        boolean healthy = false;
+        try {
+            T result = work.run(connection, keptDatabaseFile());
+            healthy = connection.getAutoCommit();
+            return result;
+        } finally {
+            giveBack(connection, healthy, IdleConnections.NO_HOME);
+        }
+    }
+
+    /** The read handle on the database file, opened once connections are (the borrow opened the sentinel). */
+    private synchronized FileChannel keptDatabaseFile() throws IOException {
+        if (databaseFile == null) {
+            databaseFile = FileChannel.open(database, StandardOpenOption.READ);
+        }
+        return databaseFile;
     }
 
     /** What a window starts with: the read made on the sentinel, then every connection closed. */

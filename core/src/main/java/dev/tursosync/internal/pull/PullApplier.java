@@ -18,6 +18,7 @@ import dev.tursosync.internal.rebase.JournalStore;
 import dev.tursosync.internal.rebase.LocalReplay;
 import dev.tursosync.internal.rebase.RebaseJournal;
 import dev.tursosync.internal.rebase.RevertStore;
+import dev.tursosync.internal.rebase.OpenDatabase;
 import dev.tursosync.internal.rebase.SyncCheckpoint;
 import dev.tursosync.internal.rebase.SyncedPages;
 import dev.tursosync.internal.rebase.SyncedPrefix;
@@ -394,12 +395,33 @@ public final class PullApplier {
      */
     public void finish(AppliedPull pull) {
         if (pull.syncedWal() != null) {
-            keepInWal(pull.syncedWal(), pull.foldIn());
-            KillPoints.reached("pull.kept-in-wal");
-            pull.journal().ifPresent(journal -> journals.deleteRecorded());
+            finishKeptInWal(pull, Optional.empty());
         } else {
             pull.journal().ifPresent(this::complete);
         }
+    }
+
+    /**
+     * As {@link #finish(AppliedPull)}, for a pull kept in the WAL (one with a synced prefix) whose fold-in runs on the
+     * database as the client keeps it open: the revert store read and written as with every connection closed, the
+     * pages read through the kept handle on the file, and SQLite's checkpoint run on the idle connection once the new
+     * store is written and forced. Call under the exclusive permit, with no statement or transaction open anywhere.
+     *
+     * @param pull the pull, kept in the WAL
+     * @param open the idle connection and the kept handle on the database file
+     * @throws IllegalArgumentException if the pull has no synced prefix (its finish needs every connection closed)
+     */
+    public void finish(AppliedPull pull, OpenDatabase open) {
+        if (pull.syncedWal() == null) {
+            throw new IllegalArgumentException("only a pull kept in the WAL is finished on an open database");
+        }
+        finishKeptInWal(pull, Optional.of(open));
+    }
+
+    private void finishKeptInWal(AppliedPull pull, Optional<OpenDatabase> open) {
+        keepInWal(pull.syncedWal(), pull.foldIn(), open);
+        KillPoints.reached("pull.kept-in-wal");
+        pull.journal().ifPresent(journal -> journals.deleteRecorded());
     }
 
     /**
@@ -408,7 +430,7 @@ public final class PullApplier {
      * checkpoint had folded the prefix, the store is the checkpoint's and stays); then, past the size, the WAL is
      * folded in by a {@link SyncCheckpoint}, which keeps the synced version of the replayed pages in a new store.
      */
-    private void keepInWal(WalPrefix prefix, boolean foldIn) {
+    private void keepInWal(WalPrefix prefix, boolean foldIn, Optional<OpenDatabase> open) {
         try {
             Files.deleteIfExists(nextRevert);
             if (SyncedPrefix.holds(prefix, wal)) {
@@ -419,7 +441,12 @@ public final class PullApplier {
         }
         KillPoints.reached("pull.revert-store-deleted");
         if (foldIn) {
-            new SyncCheckpoint(database, PAGE_SIZE).run(prefix);
+            SyncCheckpoint checkpoint = new SyncCheckpoint(database, PAGE_SIZE);
+            if (open.isPresent()) {
+                checkpoint.run(prefix, open.get());
+            } else {
+                checkpoint.run(prefix);
+            }
             KillPoints.reached("pull.folded-in");
         }
     }
@@ -480,7 +507,7 @@ public final class PullApplier {
         }
         if (recordedGeneration == journal.fromGeneration() + 1) {
             if (recordedWal != null) {
-                keepInWal(recordedWal, false);
+                keepInWal(recordedWal, false, Optional.empty());
                 journals.delete();
             } else {
                 complete(journal);

@@ -13,7 +13,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
-/** The files of a database and the operations on them that need every connection closed. */
+/**
+ * The files of a database and the operations on them, most of which need every connection closed (the checkpoint can
+ * also run on an idle connection the client keeps open).
+ */
 public final class DatabaseFiles {
 
     private DatabaseFiles() {
@@ -50,13 +53,38 @@ public final class DatabaseFiles {
         try (Connection connection = ReplicaConnections.open(database, ReplicaConnections.Role.CHECKPOINT);
              Statement statement = connection.createStatement();
              ResultSet result = statement.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
-            result.next();
-            if (result.getInt(1) != 0 || result.getInt(2) != result.getInt(3)) {
-                throw new IllegalStateException("the checkpoint of " + database + " did not complete: busy="
-                        + result.getInt(1) + " log=" + result.getInt(2) + " checkpointed=" + result.getInt(3));
-            }
+            checkComplete(result, database);
         } catch (SQLException e) {
             throw new IllegalStateException("the checkpoint of " + database + " failed", e);
+        }
+    }
+
+    /**
+     * As {@link #checkpointTruncate(Path)}, on a read-write connection the client keeps open, with every other
+     * connection of the process open too: none may have a statement or a transaction open (SQLite's
+     * {@code TRUNCATE} waits for every reader to end), nothing else may write meanwhile, and no file handle on the
+     * database or its shared memory is opened or closed around it. The connection's WAL index is current, so SQLite
+     * does not rebuild it from the whole WAL as a connection opened for the checkpoint does, and the others keep
+     * theirs (SQLite sees the WAL restart in the shared memory).
+     *
+     * @param connection an idle read-write connection to the database, in auto-commit mode
+     * @param database   the database file, for messages
+     * @throws IllegalStateException if the checkpoint does not complete
+     */
+    public static void checkpointTruncate(Connection connection, Path database) {
+        try (Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+            checkComplete(result, database);
+        } catch (SQLException e) {
+            throw new IllegalStateException("the checkpoint of " + database + " failed", e);
+        }
+    }
+
+    private static void checkComplete(ResultSet result, Path database) throws SQLException {
+        result.next();
+        if (result.getInt(1) != 0 || result.getInt(2) != result.getInt(3)) {
+            throw new IllegalStateException("the checkpoint of " + database + " did not complete: busy="
+                    + result.getInt(1) + " log=" + result.getInt(2) + " checkpointed=" + result.getInt(3));
         }
     }
 

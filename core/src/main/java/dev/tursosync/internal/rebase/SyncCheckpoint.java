@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The sync-aware checkpoint: folds the WAL into the database file while keeping the synced state recoverable.
@@ -28,6 +29,10 @@ import java.util.Map;
  * checkpoint empties the WAL the prefix still holds and the store is not read; once it is empty the recorded prefix
  * no longer matches, so the file with the new store is the synced state. The caller then records that there is no
  * prefix, which is only tidying.
+ *
+ * <p>It runs either with every connection closed, on a connection of its own, or on a database the client keeps
+ * open ({@link OpenDatabase}): the pages are then read through the kept handle on the file and SQLite's checkpoint
+ * runs on an idle pooled connection. The order is the same: the store written and forced, then the checkpoint.
  */
 public final class SyncCheckpoint {
 
@@ -54,31 +59,62 @@ public final class SyncCheckpoint {
      * @return how many pages were added to the revert store
      */
     public int run(WalPrefix prefix) {
+        return run(prefix, Optional.empty());
+    }
+
+    /**
+     * Runs the checkpoint on a database the client keeps open: its pages read through the kept handle, SQLite's
+     * checkpoint on the idle connection. Call under the exclusive permit, with no statement or transaction open on
+     * any connection.
+     *
+     * @param prefix the synced prefix the metadata records, or {@code null}
+     * @param open   the idle connection and the kept handle on the file
+     * @return how many pages were added to the revert store
+     */
+    public int run(WalPrefix prefix, OpenDatabase open) {
+        return run(prefix, Optional.of(open));
+    }
+
+    private int run(WalPrefix prefix, Optional<OpenDatabase> open) {
         if (DatabaseFiles.isEmpty(database)) {
             return 0;
         }
         WalFrames frames = WalFrames.read(DatabaseFiles.walOf(database));
         if (frames.count() == 0) {
-            DatabaseFiles.checkpointTruncate(database);
+            checkpointTruncate(open);
             return 0;
         }
         int prefixFrames = SyncedPrefix.framesIn(prefix, frames);
-        int saved = prefixFrames > 0 ? replaceStore(frames, prefixFrames) : addToStore(frames);
+        int saved = prefixFrames > 0 ? replaceStore(frames, prefixFrames, open) : addToStore(frames, open);
         KillPoints.reached("checkpoint.store-written");
-        DatabaseFiles.checkpointTruncate(database);
+        checkpointTruncate(open);
         KillPoints.reached("checkpoint.truncated");
         return saved;
+    }
+
+    private void checkpointTruncate(Optional<OpenDatabase> open) {
+        if (open.isPresent()) {
+            DatabaseFiles.checkpointTruncate(open.get().connection(), database);
+        } else {
+            DatabaseFiles.checkpointTruncate(database);
+        }
+    }
+
+    /** The synced pages, read through the kept handle on a database kept open, else through one of their own. */
+    private SyncedPages synced(RevertStore revert, WalFrames frames, int prefixFrames, Optional<OpenDatabase> open) {
+        return open.isPresent()
+                ? SyncedPages.open(open.get().databaseFile(), pageSize, revert, frames, prefixFrames)
+                : SyncedPages.open(database, pageSize, revert, frames, prefixFrames);
     }
 
     /**
      * With a synced prefix: a new store, of the pages the local frames after the prefix wrote. It is written in
      * place of the old one: while the prefix holds, the store is not read, so a crash half-way through is harmless.
      */
-    private int replaceStore(WalFrames frames, int prefixFrames) {
+    private int replaceStore(WalFrames frames, int prefixFrames, Optional<OpenDatabase> open) {
         Path file = RevertStore.fileOf(database);
         int saved = 0;
-        try (SyncedPages synced = SyncedPages.open(database, pageSize, RevertStore.empty(pageSize), frames,
-                prefixFrames)) {
+        try (SyncedPages synced = synced(RevertStore.empty(pageSize), frames, prefixFrames, open)) {
             AtomicFile.delete(file);
             KillPoints.reached("checkpoint.store-deleted");
             RevertStore fresh = RevertStore.open(file, pageSize);
@@ -99,10 +135,10 @@ public final class SyncCheckpoint {
     }
 
     /** Without a synced prefix: the synced versions the store lacks are appended to it. */
-    private int addToStore(WalFrames frames) {
+    private int addToStore(WalFrames frames, Optional<OpenDatabase> open) {
         RevertStore revert = RevertStore.open(RevertStore.fileOf(database), pageSize);
         int saved = 0;
-        try (SyncedPages synced = SyncedPages.open(database, pageSize, revert)) {
+        try (SyncedPages synced = synced(revert, null, 0, open)) {
             long syncedSize = synced.sizePages();
             long localSize = frames.commitSize(frames.count());
             Map<Integer, byte[]> chunk = new HashMap<>();

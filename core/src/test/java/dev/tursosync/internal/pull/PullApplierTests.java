@@ -24,12 +24,15 @@ import dev.tursosync.internal.rebase.RebaseJournal;
 import dev.tursosync.internal.sqlite.PageNumberSet;
 import dev.tursosync.internal.meta.SyncMetadata;
 import dev.tursosync.internal.rebase.LocalReplay;
+import dev.tursosync.internal.rebase.OpenDatabase;
 import dev.tursosync.internal.rebase.RevertStore;
 import dev.tursosync.internal.rebase.SyncCheckpoint;
 import dev.tursosync.internal.rebase.SyncedPages;
 import dev.tursosync.internal.rebase.SyncedPrefix;
 import dev.tursosync.internal.wal.WalFrames;
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -433,6 +436,67 @@ class PullApplierTests {
         assertThat(SyncedPrefix.holds(applied.syncedWal(), DatabaseFiles.walOf(database))).as("folded").isFalse();
         assertSyncedStateIs(remote, null);
         assertReplayed(5000);
+    }
+
+    /**
+     * A fold-in on the database as the client keeps it open ({@link ConnectionManager#exclusiveOnOpen}, as a pull over
+     * pending changes runs it after its window): SQLite's checkpoint runs on the pool's idle connection only once the
+     * new revert store is written, the WAL is emptied, the file plus the store is the synced state, and the local
+     * writes (the replayed one and one made after the pull) stay, through the connections that stayed open and after
+     * a reopen.
+     */
+    @Test
+    void aFoldInOnTheOpenDatabaseCheckpointsOnlyOnceTheStoreIsWrittenAndKeepsTheLocalWrites() throws Exception {
+        insertPending(5000);
+        PullApplier applier = applier(0);
+        AppliedPull applied = pull(applier, remote, database, "r1", 7, null);
+        assertThat(applied.foldIn()).isTrue();
+        ConnectionManager manager = capturingManager();
+        AtomicInteger storedAtCheckpoint = new AtomicInteger(-1);
+        try {
+            writePending(manager, 5001);
+            manager.exclusiveOnOpen((connection, databaseFile) -> {
+                applier.finish(applied, new OpenDatabase(watchingCheckpoint(connection, storedAtCheckpoint),
+                        databaseFile));
+                return true;
+            }).block();
+            assertThat(Files.size(DatabaseFiles.walOf(database))).as("the WAL emptied").isZero();
+            assertThat(manager.withConnection(connection -> text(connection,
+                    "SELECT count(*) FROM t WHERE v = 'local'")).block()).as("through the open pool").isEqualTo("2");
+        } finally {
+            manager.close().block();
+        }
+        assertThat(storedAtCheckpoint.get()).as("pages in the new revert store when SQLite's checkpoint ran")
+                .isPositive()
+                .isEqualTo(RevertStore.open(RevertStore.fileOf(database), PAGE_SIZE).pageCount());
+        assertThat(applier.hasJournal()).isFalse();
+        assertSyncedStateIs(remote, null);
+        try (Connection connection = open(database)) {
+            assertThat(text(connection, "PRAGMA integrity_check")).isEqualTo("ok");
+            assertThat(text(connection, "SELECT count(*) FROM t WHERE id IN (5000, 5001) AND v = 'local'"))
+                    .isEqualTo("2");
+            assertThat(text(connection, "SELECT count(*) FROM t WHERE v LIKE 'new-%'")).isEqualTo("20");
+            assertThat(text(connection, "SELECT count(*) FROM tursosync_changes")).isEqualTo("2");
+        }
+    }
+
+    /**
+     * A connection that, when a statement is made on it (the checkpoint's), notes how many pages the revert store
+     * holds at that moment.
+     */
+    private Connection watchingCheckpoint(Connection connection, AtomicInteger stored) {
+        Path store = RevertStore.fileOf(database);
+        return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("createStatement")) {
+                        stored.set(Files.exists(store) ? RevertStore.open(store, PAGE_SIZE).pageCount() : 0);
+                    }
+                    try {
+                        return method.invoke(connection, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     /**
