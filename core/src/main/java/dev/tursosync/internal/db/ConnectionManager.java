@@ -35,9 +35,10 @@ import reactor.core.scheduler.Schedulers;
  *
  * <p>Ordinary work ({@link #withConnection}) holds a shared permit. Work that must replace the database underneath
  * SQLite ({@link #exclusive}) waits for the in-flight work to finish, queues new work without blocking threads,
- * closes every connection, runs, and reopens. A read-only "sentinel" connection stays open whenever connections are
- * and is always closed last: SQLite never checkpoints the WAL when a read-only connection is the last to close, so
- * the write-ahead log survives every close (see the sqlite-lab notes, Q1).
+ * closes every connection, runs, and reopens; work that only needs nothing else running (a checkpoint,
+ * {@link #exclusiveOnOpen}) gets the same permit and keeps the connections open. A read-only "sentinel" connection
+ * stays open whenever connections are and is always closed last: SQLite never checkpoints the WAL when a read-only
+ * connection is the last to close, so the write-ahead log survives every close (see the sqlite-lab notes, Q1).
  *
  * <p>It is the {@link dev.tursosync.spi.LocalDatabase} a statement layer leases its connections from
  * ({@code SyncClient.localDatabase()}), and, built without a sync client, a {@link StandaloneDatabase}.
