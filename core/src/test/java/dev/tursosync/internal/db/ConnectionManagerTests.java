@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tursosync.SyncClosedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -81,6 +82,64 @@ final class ConnectionManagerTests {
         releaseReader.countDown();
 
         assertThat(result.get(10, TimeUnit.SECONDS)).as("the reader had finished").isTrue();
+        manager.close().block(WAIT);
+    }
+
+    /**
+     * Work on the open connections ({@link ConnectionManager#exclusiveOnOpen}, a pull's fold-in): it waits for a
+     * lease in flight, runs on the pool's idle connection, where {@code wal_checkpoint(TRUNCATE)} completes with the
+     * sentinel open, and closes nothing: this process keeps its locks on the database file, so another process that
+     * opens and closes it leaves the WAL written after the checkpoint alone.
+     */
+    @Test
+    void exclusiveWorkOnOpenWaitsForALeaseAndCheckpointsOnThePooledConnectionWithTheOthersOpen() throws Exception {
+        Path db = dir.resolve("app.db");
+        ConnectionManager manager = new ConnectionManager(db, 1);
+        AtomicReference<Connection> pooled = new AtomicReference<>();
+        manager.withConnection(connection -> {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("CREATE TABLE t(x)");
+                statement.execute("INSERT INTO t VALUES (1), (2)");
+            }
+            pooled.set(connection);
+            return true;
+        }).block(WAIT);
+        ConnectionLease lease = manager.lease().block(WAIT);
+
+        var result = manager.exclusiveOnOpen((connection, databaseFile) -> {
+            assertThat(connection).as("the pool's idle connection").isSameAs(pooled.get());
+            try (ResultSet row = connection.createStatement().executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+                row.next();
+                return row.getInt(1) + "/" + (row.getInt(2) == row.getInt(3)) + "/" + databaseFile.size();
+            }
+        }).toFuture();
+        ConnectionLeaseTests.awaitOthersWaitFor(lease);
+        assertThat(result).as("it waits for the lease").isNotDone();
+        lease.release().block(WAIT);
+
+        assertThat(result.get(10, TimeUnit.SECONDS)).as("not busy, all copied, read through the kept handle")
+                .isEqualTo("0/true/" + Files.size(db));
+        Path wal = db.resolveSibling("app.db-wal");
+        assertThat(Files.size(wal)).as("emptied").isZero();
+        manager.withConnection(connection -> connection.createStatement().execute("INSERT INTO t VALUES (3)"))
+                .block(WAIT);
+        long walAfterWrite = Files.size(wal);
+        assertThat(walAfterWrite).isPositive();
+        if (DatabaseLocks.readable()) {
+            assertThat(DatabaseLocks.heldByThisProcess(db)).as("this process's locks on the database").isNotEmpty();
+        }
+        if (DatabaseLocks.shellAvailable()) {
+            DatabaseLocks.openAndCloseInAnotherProcess(db);
+            assertThat(Files.size(wal)).as("another process's close did not checkpoint the WAL")
+                    .isEqualTo(walAfterWrite);
+        }
+        long count = manager.withConnection(connection -> {
+            try (ResultSet rows = connection.createStatement().executeQuery("SELECT count(*) FROM t")) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }).block(WAIT);
+        assertThat(count).isEqualTo(3);
         manager.close().block(WAIT);
     }
 
