@@ -72,7 +72,6 @@ import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
-import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -479,16 +478,15 @@ public final class DefaultSyncClient implements SyncClient {
                          AutoCheckpoint autoCheckpoint, SyncMetadata metadata, ReplicaLock lock) {
         ReplicaMetadata recorded = new ReplicaMetadata(store, metadata);
         OperationTurns turns = new OperationTurns();
-        // a pull's events are decoded while its apply writes, and its metadata written while its window's connections
-        // open, on Reactor's shared threads for blocking work
-        Scheduler alongside = Schedulers.boundedElastic();
+        // a pull's events are decoded, and its WAL forced, while its apply writes, on Reactor's shared threads for
+        // blocking work
         PullApplier applier = new PullApplier(database, new ChangeEventDecoder(options.resetShare())::decode,
-                new LocalReplay(capture, options.transform()), connections.scheduler(), alongside);
+                new LocalReplay(capture, options.transform()), connections.scheduler(), Schedulers.boundedElastic());
         PullRecovery recovery = new PullRecovery(applier, connections, recorded);
         PageStage stager = new PageStage(connections.scheduler(),
                 (int) Math.min(Integer.MAX_VALUE, options.pullMemoryBytes() / PulledPage.PAGE_SIZE));
         PullOperation pull = new PullOperation(database, options.longPollTimeout(), transport, connections, applier,
-                stager, turns, recorded, recovery, changes::tryEmitNext, alongside);
+                stager, turns, recorded, recovery, changes::tryEmitNext);
         PushOperation push = new PushOperation(new LogicalPusher(transport, connections, options.transform(),
                 options.pushBatchSize()), connections, turns, recorded, recovery);
         return new State(transport, connections, recorded, recovery, pull, push,

@@ -34,7 +34,6 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
-import reactor.core.scheduler.Scheduler;
 
 /**
  * One pull, top to bottom (docs/architecture.md, the life of a pull): recover what an earlier pull left, then, with
@@ -57,12 +56,11 @@ final class PullOperation {
     private final ReplicaMetadata metadata;
     private final PullRecovery recovery;
     private final Consumer<ChangeEvent> changes;
-    private final Scheduler alongside;
     private final AtomicLong stageCount = new AtomicLong();
 
     PullOperation(Path database, Duration longPollTimeout, SyncTransport transport, ConnectionManager connections,
                   PullApplier applier, PageStage stager, OperationTurns turns, ReplicaMetadata metadata,
-                  PullRecovery recovery, Consumer<ChangeEvent> changes, Scheduler alongside) {
+                  PullRecovery recovery, Consumer<ChangeEvent> changes) {
         this.database = database;
         this.longPollTimeout = longPollTimeout;
         this.transport = transport;
@@ -73,7 +71,6 @@ final class PullOperation {
         this.metadata = metadata;
         this.recovery = recovery;
         this.changes = changes;
-        this.alongside = alongside;
     }
 
     /**
@@ -282,9 +279,9 @@ final class PullOperation {
     /**
      * A pull over nothing pending that keeps its pages in the WAL: once the force of the WAL transaction, which the
      * apply started as soon as it was appended, has ended, the metadata is written and forced (and the finish deletes
-     * a revert store), on a blocking thread, while a database thread goes on opening the window's connections and
-     * installing capture on the remote's pages ({@code connectionsKept}, which the apply also started once it had
-     * appended the transaction, while the events were decoded). Neither waits on the other: the
+     * a revert store), while a database thread goes on opening the window's connections and installing capture on
+     * the remote's pages ({@code connectionsKept}, which the apply also started once it had appended the transaction,
+     * while the events were decoded). Neither waits on the other: the
      * force happens before the metadata records the prefix, the connections only add a transaction after the pull's
      * frames (a crash before the force may keep any part of both, and SQLite's recovery, which follows the checksum
      * chain, drops a torn pull and everything after it), and the metadata file is not the database's. A crash in
@@ -292,13 +289,18 @@ final class PullOperation {
      * capture install after a recorded prefix, or one after a committed pull the metadata does not record yet, which
      * is a local transaction for the next pull like the pull's own, with an empty change log. The window ends once
      * both have: if the connections cannot be made ready, that failure is reported, with the record's if it failed too.
+     * The record runs on the thread that ended the later of the force and the apply, with no hop to another: the
+     * force's or the decoding's {@code boundedElastic} thread, or the database thread of the apply's writing part, all
+     * of which allow blocking work (never a Netty event loop). On a database thread it holds that one while
+     * {@code keep()} runs on another, or, with a single database thread, before {@code keep()}, which waits in the
+     * queue: neither waits for the other to end, so neither holds a thread the other needs.
      */
     private Mono<Void> recordWhileKeeping(AppliedPull applied, StartedStep connectionsKept,
                                           WindowConnections window) {
         Mono<Boolean> recorded = applied.walForce().ended().then(Mono.fromCallable(() -> {
             recordAndFinish(applied, window);
             return true;
-        }).subscribeOn(alongside));
+        }));
         Mono<Boolean> kept = connectionsKept.ended().thenReturn(true);
         return Mono.zip(kept.materialize(), recorded.materialize())
                 .handle((ended, out) -> {

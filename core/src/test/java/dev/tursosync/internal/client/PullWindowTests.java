@@ -186,7 +186,7 @@ final class PullWindowTests {
             OperationTurns turns = new OperationTurns();
             PullOperation operation = new PullOperation(database, Duration.ZERO, transport, connections, applier,
                     new PageStage(connections.scheduler(), 1_000), turns, metadata,
-                    new PullRecovery(applier, connections, metadata), events::add, Schedulers.boundedElastic());
+                    new PullRecovery(applier, connections, metadata), events::add);
             failInitializer.set(failKeep);
             return turns.run(operation.run(Mono.never())).block(WAIT);
         }
