@@ -44,6 +44,11 @@ import java.util.Objects;
  * is a cheap guard on top, not the argument. The read itself, like a full scan, must not overlap a write of the
  * log (the pull reads it with every connection of this process idle or closed).
  *
+ * <p><b>What a continued read does not see</b>, and a full scan did: a committed frame damaged in place after it was
+ * read (the storage corrupting it, or a tool writing into the middle of the file without a new header). Neither
+ * SQLite nor this client writes a log that way; such damage is found again by the first full scan (after a reopen,
+ * a checkpoint or a cut-back).
+ *
  * <p>Thread-safe: reads and notices are serialised.
  */
 public final class WalReader {
