@@ -88,8 +88,9 @@ public final class PullApplier {
     private static final int PAGE_SIZE = 4096;
 
     /**
-     * The WAL size past which a pull over no pending change folds the WAL into the file after all: every apply
-     * scans the whole WAL, and SQLite rebuilds its index from it when the connections open again.
+     * The WAL size past which a pull over no pending change folds the WAL into the file after all: SQLite rebuilds
+     * its index from the whole WAL when the connections open again (the apply's own read continues from the last
+     * one, {@link WalReader}).
      */
     public static final long FOLD_IN_WAL_BYTES = 8L << 20;
 
