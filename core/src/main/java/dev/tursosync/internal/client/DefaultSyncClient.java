@@ -41,6 +41,7 @@ import dev.tursosync.internal.transport.RemoteUrl;
 import dev.tursosync.internal.transport.SyncTransport;
 import dev.tursosync.internal.transport.ThrownErrors;
 import dev.tursosync.internal.transport.TransportOptions;
+import dev.tursosync.internal.wal.WalReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -480,8 +481,11 @@ public final class DefaultSyncClient implements SyncClient {
         OperationTurns turns = new OperationTurns();
         // a pull's events are decoded, and its WAL forced, while its apply writes, on Reactor's shared threads for
         // blocking work
+        // one reader of the WAL for the client's lifetime, shared by everything of the client that writes the WAL
+        WalReader walReader = new WalReader(DatabaseFiles.walOf(database));
         PullApplier applier = new PullApplier(database, new ChangeEventDecoder(options.resetShare())::decode,
-                new LocalReplay(capture, options.transform()), connections.scheduler(), Schedulers.boundedElastic());
+                new LocalReplay(capture, options.transform()), connections.scheduler(), Schedulers.boundedElastic(),
+                PullApplier.FOLD_IN_WAL_BYTES, walReader);
         PullRecovery recovery = new PullRecovery(applier, connections, recorded);
         PageStage stager = new PageStage(connections.scheduler(),
                 (int) Math.min(Integer.MAX_VALUE, options.pullMemoryBytes() / PulledPage.PAGE_SIZE));
@@ -490,7 +494,7 @@ public final class DefaultSyncClient implements SyncClient {
         PushOperation push = new PushOperation(new LogicalPusher(transport, connections, options.transform(),
                 options.pushBatchSize()), connections, turns, recorded, recovery);
         return new State(transport, connections, recorded, recovery, pull, push,
-                new SyncCheckpoint(database, PulledPage.PAGE_SIZE), turns, autoCheckpoint, lock);
+                new SyncCheckpoint(database, PulledPage.PAGE_SIZE, walReader), turns, autoCheckpoint, lock);
     }
 
     /** Gives up the replica's lock once nothing of a failed or cancelled open touches the files any more. */

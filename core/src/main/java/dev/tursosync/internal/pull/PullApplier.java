@@ -28,6 +28,7 @@ import dev.tursosync.internal.sqlite.PageNumberSet;
 import dev.tursosync.internal.sqlite.PageSource;
 import dev.tursosync.internal.wal.WalFrame;
 import dev.tursosync.internal.wal.WalFrames;
+import dev.tursosync.internal.wal.WalReader;
 import dev.tursosync.internal.wal.WalScan;
 import dev.tursosync.internal.wal.WalWriter;
 import java.io.IOException;
@@ -87,13 +88,15 @@ public final class PullApplier {
     private static final int PAGE_SIZE = 4096;
 
     /**
-     * The WAL size past which a pull over no pending change folds the WAL into the file after all: every apply
-     * scans the whole WAL, and SQLite rebuilds its index from it when the connections open again.
+     * The WAL size past which a pull over no pending change folds the WAL into the file after all: SQLite rebuilds
+     * its index from the whole WAL when the connections open again (the apply's own read continues from the last
+     * one, {@link WalReader}).
      */
-    static final long FOLD_IN_WAL_BYTES = 8L << 20;
+    public static final long FOLD_IN_WAL_BYTES = 8L << 20;
 
     private final Path database;
     private final Path wal;
+    private final WalReader walReader;
     private final Path nextRevert;
     private final EventDecoder decoder;
     private final LocalReplay replay;
@@ -128,8 +131,28 @@ public final class PullApplier {
      */
     public PullApplier(Path database, EventDecoder decoder, LocalReplay replay, Scheduler files, Scheduler decoding,
                        long foldInWalBytes) {
+        this(database, decoder, replay, files, decoding, foldInWalBytes,
+                new WalReader(DatabaseFiles.walOf(database)));
+    }
+
+    /**
+     * Creates an applier that reads the WAL through the client's reader, which continues from its last read; the
+     * applier tells it of every write of its own to the WAL, so every other writer of the WAL in this process must
+     * share it (the client's {@link SyncCheckpoint}).
+     *
+     * @param database       the database file
+     * @param decoder        computes change events from old and new pages
+     * @param replay         replays pending local changes
+     * @param files          runs the apply's blocking steps (the connection manager's database threads)
+     * @param decoding       runs the decoder while the apply writes
+     * @param foldInWalBytes the WAL size past which such a pull folds the WAL in; 0 folds every time
+     * @param walReader      the client's reader of the database's WAL
+     */
+    public PullApplier(Path database, EventDecoder decoder, LocalReplay replay, Scheduler files, Scheduler decoding,
+                       long foldInWalBytes, WalReader walReader) {
         this.database = database;
         this.wal = DatabaseFiles.walOf(database);
+        this.walReader = walReader;
         this.nextRevert = ReplicaFiles.nextRevertStore(database);
         this.decoder = decoder;
         this.replay = replay;
@@ -195,7 +218,8 @@ public final class PullApplier {
         Target target = new Target(staged, revision, databaseSizePages, clientId, fromGeneration);
         return Mono.defer(() -> DatabaseFiles.isEmpty(database)
                         ? Mono.fromCallable(() -> intoEmptyDatabase(target))
-                        : Mono.usingWhen(Mono.fromCallable(() -> SyncedBefore.open(database, wal, syncedWal, window)),
+                        : Mono.usingWhen(Mono.fromCallable(() -> SyncedBefore.open(database, walReader, syncedWal,
+                                        window)),
                                 before -> Mono.defer(() -> applyOver(target, before, pending, window)),
                                 before -> Mono.fromRunnable(before::close)))
                 .subscribeOn(files);
@@ -210,8 +234,8 @@ public final class PullApplier {
     private record SyncedBefore(WalFrames local, int prefix, RevertStore revert, SyncedPages synced)
             implements AutoCloseable {
 
-        static SyncedBefore open(Path database, Path wal, WalPrefix syncedWal, WindowConnections window) {
-            WalFrames local = WalFrames.read(wal);
+        static SyncedBefore open(Path database, WalReader wal, WalPrefix syncedWal, WindowConnections window) {
+            WalFrames local = wal.read();
             int prefix = SyncedPrefix.framesIn(syncedWal, local);
             RevertStore revert = prefix > 0 ? RevertStore.empty(PAGE_SIZE)
                     : RevertStore.open(RevertStore.fileOf(database), PAGE_SIZE);
@@ -292,6 +316,7 @@ public final class PullApplier {
                 before.synced().sizePages(), target.sizePages());
         Iterator<WalFrame> frames = frames(target.staged(), reverted, before.synced());
         int sizePages = Math.toIntExact(target.sizePages());
+        walReader.rewriting(scan);
         if (pendingLog.rows().isEmpty()) {
             WalAppend appended = WalWriter.appendTransaction(scan, PAGE_SIZE, frames, sizePages, false);
             DatabaseFiles.dropSharedMemory(database);
@@ -361,6 +386,7 @@ public final class PullApplier {
             undo(done.journal().get());
         } else {
             DatabaseFiles.truncateWal(database, done.scan().headerValid() ? done.scan().committedLength() : 0);
+            walReader.forget();
         }
         Throwable failure = notDecoded(decodingFailure);
         if (failure instanceof Error error) {
@@ -441,7 +467,7 @@ public final class PullApplier {
         }
         KillPoints.reached("pull.revert-store-deleted");
         if (foldIn) {
-            SyncCheckpoint checkpoint = new SyncCheckpoint(database, PAGE_SIZE);
+            SyncCheckpoint checkpoint = new SyncCheckpoint(database, PAGE_SIZE, walReader);
             if (open.isPresent()) {
                 checkpoint.run(prefix, open.get());
             } else {
@@ -515,7 +541,7 @@ public final class PullApplier {
             return Optional.empty();
         }
         if (journal.phase() == RebaseJournal.Phase.PREPARED) {
-            WalFrames frames = WalFrames.read(wal);
+            WalFrames frames = walReader.read();
             int remoteCommit = frames.nextCommit(journal.walFramesBefore());
             boolean replayed = !journal.overPendingChanges() || frames.nextCommit(remoteCommit) != 0;
             if (remoteCommit == 0 || !replayed) {
@@ -629,6 +655,7 @@ public final class PullApplier {
 
     private void undo(RebaseJournal journal) {
         DatabaseFiles.truncateWal(database, journal.walLengthBefore());
+        walReader.forget();
         KillPoints.reached("pull.wal-cut-back");
         try {
             Files.deleteIfExists(nextRevert);
@@ -655,6 +682,7 @@ public final class PullApplier {
             throw new UncheckedIOException("cannot replace the revert store of " + database, e);
         }
         DatabaseFiles.checkpointTruncate(database);
+        walReader.forget();
     }
 
     /**
@@ -706,6 +734,7 @@ public final class PullApplier {
                 checkBeforeInstalling(fresh);
             }
             Files.deleteIfExists(wal);
+            walReader.forget();
             Files.deleteIfExists(RevertStore.fileOf(database));
             Files.move(fresh, database, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             Durability.forceFolder(database);

@@ -2,6 +2,7 @@ package dev.tursosync.internal.rebase;
 
 import dev.tursosync.internal.meta.SyncMetadata.WalPrefix;
 import dev.tursosync.internal.wal.WalFrames;
+import dev.tursosync.internal.wal.WalReader;
 import dev.tursosync.internal.io.AtomicFile;
 import dev.tursosync.internal.io.KillPoints;
 import java.io.IOException;
@@ -40,16 +41,30 @@ public final class SyncCheckpoint {
 
     private final Path database;
     private final int pageSize;
+    private final WalReader walReader;
 
     /**
-     * Creates the checkpoint of a database.
+     * Creates the checkpoint of a database, with a WAL reader of its own.
      *
      * @param database the database file
      * @param pageSize its page size
      */
     public SyncCheckpoint(Path database, int pageSize) {
+        this(database, pageSize, new WalReader(DatabaseFiles.walOf(database)));
+    }
+
+    /**
+     * Creates the checkpoint of a database that reads the WAL through the client's reader, and tells it when the
+     * checkpoint has emptied the WAL.
+     *
+     * @param database  the database file
+     * @param pageSize  its page size
+     * @param walReader the client's reader of the database's WAL
+     */
+    public SyncCheckpoint(Path database, int pageSize, WalReader walReader) {
         this.database = database;
         this.pageSize = pageSize;
+        this.walReader = walReader;
     }
 
     /**
@@ -79,7 +94,7 @@ public final class SyncCheckpoint {
         if (DatabaseFiles.isEmpty(database)) {
             return 0;
         }
-        WalFrames frames = WalFrames.read(DatabaseFiles.walOf(database));
+        WalFrames frames = walReader.read();
         if (frames.count() == 0) {
             checkpointTruncate(open);
             return 0;
@@ -93,6 +108,7 @@ public final class SyncCheckpoint {
     }
 
     private void checkpointTruncate(Optional<OpenDatabase> open) {
+        walReader.forget();
         if (open.isPresent()) {
             DatabaseFiles.checkpointTruncate(open.get().connection(), database);
         } else {

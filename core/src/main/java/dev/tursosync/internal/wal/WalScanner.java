@@ -8,7 +8,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -44,6 +43,29 @@ public final class WalScanner {
      * @throws UncheckedIOException if the file exists but cannot be read
      */
     static WalFrames scanWithFrames(Path walFile) {
+        return scan(walFile, null).frames();
+    }
+
+    /**
+     * One pass over a log, and where the next pass may continue from.
+     *
+     * @param frames   what the pass found
+     * @param progress for a valid header, the scan's state to continue from; null otherwise
+     */
+    record Pass(WalFrames frames, WalScanProgress progress) {
+    }
+
+    /**
+     * Scans a WAL file, continuing an earlier pass's progress when the log still holds its committed part (see
+     * {@link WalScanProgress#stillHolds}), else from the header.
+     *
+     * @param walFile the {@code -wal} file; it may be missing
+     * @param resume  the progress of an earlier pass over the same file, or null; it is continued in place, so
+     *                it must not be used again unless this call returns it
+     * @return the pass
+     * @throws UncheckedIOException if the file exists but cannot be read
+     */
+    static Pass scan(Path walFile, WalScanProgress resume) {
         Objects.requireNonNull(walFile, "walFile");
         FileChannel channel;
         try {
@@ -54,14 +76,18 @@ public final class WalScanner {
             throw new UncheckedIOException("cannot open " + walFile, e);
         }
         try (channel) {
-            return scan(walFile, channel);
+            long size = channel.size();
+            if (resume != null && resume.stillHolds(channel, size)) {
+                resume.backToLastCommit();
+                return frames(walFile, channel, size, resume);
+            }
+            return scan(walFile, channel, size);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + walFile, e);
         }
     }
 
-    private static WalFrames scan(Path file, FileChannel channel) throws IOException {
-        long size = channel.size();
+    private static Pass scan(Path file, FileChannel channel, long size) throws IOException {
         if (size < WalFormat.HEADER_SIZE) {
             return headerless(file, size, HeaderStatus.EMPTY, null, "shorter than a WAL header");
         }
@@ -89,98 +115,17 @@ public final class WalScanner {
         if (headerChecksum != WalFormat.pack(header.checksum1(), header.checksum2())) {
             return headerless(file, size, HeaderStatus.INVALID, header, "bad header checksum");
         }
-        return frames(file, channel, size, header, headerChecksum);
+        return frames(file, channel, size, new WalScanProgress(bytes, header, headerChecksum));
     }
 
-    private static WalFrames frames(Path file, FileChannel channel, long size, WalHeader header, long headerChecksum)
+    private static Pass frames(Path file, FileChannel channel, long size, WalScanProgress progress)
             throws IOException {
-        int pageSize = header.pageSize();
-        int frameSize = WalFormat.frameSize(pageSize);
-        FrameChecksum checksum = new FrameChecksum(pageSize, header.bigEndianChecksums());
-        long completeFrames = (size - WalFormat.HEADER_SIZE) / frameSize;
-        int perChunk = WalFormat.framesPerChunk(pageSize);
-        byte[] chunk = new byte[perChunk * frameSize];
-
-        long running = headerChecksum;
-        long commitChecksum = headerChecksum;
-        int valid = 0;
-        int lastCommit = 0;
-        int dbSize = 0;
-        int transactions = 0;
-        Map<Integer, Integer> committed = new HashMap<>();
-        int[] pending = new int[64];   // page numbers of the valid frames after the last commit
-        int pendingCount = 0;
-        int[] pageNumbers = new int[64];   // of every valid frame
-        int[] commitSizes = new int[64];
-        String stop = null;
-
-        scan:
-        for (long done = 0; done < completeFrames; ) {
-            int count = (int) Math.min(perChunk, completeFrames - done);
-            WalFormat.readFully(channel, chunk, count * frameSize, WalFormat.HEADER_SIZE + done * frameSize);
-            for (int k = 0; k < count; k++) {
-                int offset = k * frameSize;
-                long index = done + k + 1;
-                if (index > Integer.MAX_VALUE) {
-                    stop = "more than " + Integer.MAX_VALUE + " frames";
-                    break scan;
-                }
-                int pageNumber = WalFormat.getInt(chunk, offset);
-                int commitSize = WalFormat.getInt(chunk, offset + 4);
-                if (WalFormat.getInt(chunk, offset + 8) != header.salt1()
-                        || WalFormat.getInt(chunk, offset + 12) != header.salt2()) {
-                    stop = "salt mismatch at frame " + index;
-                    break scan;
-                }
-                if (pageNumber == 0) {
-                    stop = "page number 0 at frame " + index;
-                    break scan;
-                }
-                long next = checksum.continueOverFrame(chunk, offset, running);
-                if (next != WalFormat.pack(WalFormat.getInt(chunk, offset + 16), WalFormat.getInt(chunk, offset + 20))) {
-                    stop = "checksum mismatch at frame " + index;
-                    break scan;
-                }
-                running = next;
-                valid = (int) index;
-                if (valid > pageNumbers.length) {
-                    pageNumbers = Arrays.copyOf(pageNumbers, pageNumbers.length * 2);
-                    commitSizes = Arrays.copyOf(commitSizes, commitSizes.length * 2);
-                }
-                pageNumbers[valid - 1] = pageNumber;
-                commitSizes[valid - 1] = commitSize;
-                if (pendingCount == pending.length) {
-                    pending = Arrays.copyOf(pending, pending.length * 2);
-                }
-                pending[pendingCount++] = pageNumber;
-                if (commitSize != 0) {
-                    for (int i = 0; i < pendingCount; i++) {
-                        committed.put(pending[i], lastCommit + 1 + i);
-                    }
-                    pendingCount = 0;
-                    lastCommit = valid;
-                    dbSize = commitSize;
-                    commitChecksum = running;
-                    transactions++;
-                }
-            }
-            done += count;
-        }
-        if (stop == null) {
-            long end = WalFormat.HEADER_SIZE + completeFrames * frameSize;
-            stop = end == size ? "end of file" : "torn frame " + (completeFrames + 1) + " (" + (size - end) + " of "
-                    + frameSize + " bytes)";
-        }
-        int finalDbSize = dbSize;
-        committed.keySet().removeIf(page -> Integer.compareUnsigned(page, finalDbSize) > 0);
-        WalScan scan = new WalScan(file, size, HeaderStatus.VALID, header, valid, lastCommit, dbSize,
-                WalFormat.high(commitChecksum), WalFormat.low(commitChecksum),
-                WalFormat.HEADER_SIZE + (long) lastCommit * frameSize, transactions, committed, stop);
-        return new WalFrames(scan, Arrays.copyOf(pageNumbers, lastCommit), Arrays.copyOf(commitSizes, lastCommit));
+        progress.continueOver(channel, size);
+        return new Pass(progress.frames(file, size), progress);
     }
 
-    private static WalFrames headerless(Path file, long size, HeaderStatus status, WalHeader header, String reason) {
-        return new WalFrames(new WalScan(file, size, status, header, 0, 0, 0, 0, 0, 0, 0, Map.of(), reason),
-                new int[0], new int[0]);
+    private static Pass headerless(Path file, long size, HeaderStatus status, WalHeader header, String reason) {
+        return new Pass(new WalFrames(new WalScan(file, size, status, header, 0, 0, 0, 0, 0, 0, 0, Map.of(), reason),
+                new int[0], new int[0]), null);
     }
 }
