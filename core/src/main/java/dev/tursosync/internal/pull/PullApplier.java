@@ -385,8 +385,8 @@ public final class PullApplier {
         if (done.journal().isPresent()) {
             undo(done.journal().get());
         } else {
-            DatabaseFiles.truncateWal(database, done.scan().headerValid() ? done.scan().committedLength() : 0);
             walReader.forget();
+            DatabaseFiles.truncateWal(database, done.scan().headerValid() ? done.scan().committedLength() : 0);
         }
         Throwable failure = notDecoded(decodingFailure);
         if (failure instanceof Error error) {
@@ -654,8 +654,8 @@ public final class PullApplier {
     }
 
     private void undo(RebaseJournal journal) {
-        DatabaseFiles.truncateWal(database, journal.walLengthBefore());
         walReader.forget();
+        DatabaseFiles.truncateWal(database, journal.walLengthBefore());
         KillPoints.reached("pull.wal-cut-back");
         try {
             Files.deleteIfExists(nextRevert);
@@ -681,8 +681,8 @@ public final class PullApplier {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot replace the revert store of " + database, e);
         }
-        DatabaseFiles.checkpointTruncate(database);
         walReader.forget();
+        DatabaseFiles.checkpointTruncate(database);
     }
 
     /**
@@ -733,8 +733,8 @@ public final class PullApplier {
             if (databaseSizePages > 0) {
                 checkBeforeInstalling(fresh);
             }
-            Files.deleteIfExists(wal);
             walReader.forget();
+            Files.deleteIfExists(wal);
             Files.deleteIfExists(RevertStore.fileOf(database));
             Files.move(fresh, database, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             Durability.forceFolder(database);

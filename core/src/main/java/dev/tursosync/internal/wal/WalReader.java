@@ -37,7 +37,7 @@ import java.util.Objects;
  *   <li>This client writes the log itself only while every connection is closed or under the exclusive permit,
  *   and tells the reader: before a pull appends its transaction, {@link #rewriting} (the writer cuts the log back
  *   to the committed length of the read it was given, which keeps what this reader keeps from that same read,
- *   and forgets a read that reached further); after cutting the log back, deleting it or checkpointing it,
+ *   and forgets a read that reached further); before cutting the log back, deleting it or checkpointing it,
  *   {@link #forget}. A fresh header from {@link WalWriter} has random salts.</li>
  * </ul>
  * The re-read of the kept commit frame's header (its salts and the cumulative checksum over everything before it)
@@ -103,7 +103,10 @@ public final class WalReader {
         }
     }
 
-    /** Notice that this client cut the log back, deleted it or checkpointed it: the next read is a full scan. */
+    /**
+     * Notice that this client is about to cut the log back, delete it or checkpoint it: the next read is a full scan.
+     * Called before the write, so that a write that fails half-way leaves nothing kept.
+     */
     public synchronized void forget() {
         kept = null;
     }
