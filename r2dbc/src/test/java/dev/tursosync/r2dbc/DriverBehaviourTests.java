@@ -555,6 +555,30 @@ class DriverBehaviourTests {
     }
 
     @Test
+    void anExecutionSubscribedAgainRunsItsStatementsAgainForTheNewSubscriber() {
+        database.jdbc().execute("CREATE TABLE again (n INTEGER)");
+        List<Object> seen = with(connection -> {
+            Publisher<? extends Result> one = connection.createStatement("INSERT INTO again VALUES (?)").bind(0, 1)
+                    .execute();
+            Publisher<? extends Result> sets = connection.createStatement("INSERT INTO again VALUES (?)").bind(0, 2)
+                    .add().bind(0, 3).execute();
+            Publisher<? extends Result> lookup = connection.createStatement("SELECT count(*) FROM again WHERE n = ?")
+                    .bind(0, 1).execute();
+            return Flux.from(one).concatMap(Result::getRowsUpdated).cast(Object.class)
+                    .concatWith(Flux.from(one).concatMap(Result::getRowsUpdated))
+                    .concatWith(Flux.from(sets).concatMap(Result::getRowsUpdated))
+                    .concatWith(Flux.from(sets).concatMap(Result::getRowsUpdated))
+                    .concatWith(Flux.from(lookup).concatMap(result -> result.map(row -> "n=1: " + row.get(0))))
+                    .concatWith(Flux.from(one).concatMap(Result::getRowsUpdated))
+                    .concatWith(Flux.from(lookup).concatMap(result -> result.map(row -> "n=1: " + row.get(0))));
+        });
+        assertThat(seen).as("each subscription executes the statements once more")
+                .containsExactly(1L, 1L, 1L, 1L, 1L, 1L, "n=1: 2", 1L, "n=1: 3");
+        assertThat(database.jdbc().queryForList("SELECT n FROM again ORDER BY n", Long.class))
+                .containsExactly(1L, 1L, 1L, 2L, 2L, 3L, 3L);
+    }
+
+    @Test
     void bindingSetsOfAScriptWhoseStatementsNumberTheirMarkersOtherwiseBindEachValueToItsMarker() {
         database.jdbc().execute("CREATE TABLE swapped (a TEXT, b TEXT, c TEXT)");
         with(connection -> Flux.from(connection.createStatement("INSERT INTO swapped VALUES (?2, ?1, ?3)")

@@ -1,11 +1,12 @@
 package dev.tursosync.internal.db;
 
 import dev.tursosync.spi.Turns;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
@@ -26,9 +27,21 @@ public final class AccessGate {
 
     /** A granted permit; {@link #release()} is idempotent. An exclusive permit is a turn of {@link CommandTurns}. */
     public static final class Permit implements Turns.Turn {
+        /** {@link #released}, set once: a field rather than an atomic object, as every command's turn is a permit. */
+        private static final VarHandle RELEASED;
+
+        static {
+            try {
+                RELEASED = MethodHandles.lookup().findVarHandle(Permit.class, "released", boolean.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
         private final AccessGate gate;
         private final boolean exclusive;
-        private final AtomicBoolean released = new AtomicBoolean();
+        @SuppressWarnings("unused") // through RELEASED
+        private volatile boolean released;
 
         private Permit(AccessGate gate, boolean exclusive) {
             this.gate = gate;
@@ -38,7 +51,7 @@ public final class AccessGate {
         /** Gives the permit back; later calls do nothing. */
         @Override
         public void release() {
-            if (released.compareAndSet(false, true)) {
+            if (RELEASED.compareAndSet(this, false, true)) {
                 gate.release(exclusive);
             }
         }

@@ -6,7 +6,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.List;
 import org.sqlite.core.Codes;
 import org.sqlite.core.CoreStatement;
 import org.sqlite.core.DB;
@@ -30,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * out of SQLite as its bytes and decoded from UTF-8 (in a UTF-8 database, {@link TextEncoding}), which saves
  * sqlite-jdbc's direct buffer per text.
  */
-final class Cursor {
+final class Cursor implements SafeStmtPtr.SafePtrConsumer<SQLException> {
 
     private static final Logger LOG = LoggerFactory.getLogger(Cursor.class);
 
@@ -47,12 +46,16 @@ final class Cursor {
     private final boolean reusable;
     private boolean exhausted;
     private volatile boolean closed;
-    /** The rows read with the execution, until {@link #takeFirst()}. */
-    private List<TursoRow> first;
+    /** The row read with the execution ({@code null} for none), until {@link #takeFirst()}. */
+    private TursoRow first;
+    /** Whether the execution's reading (its row or none) was not taken yet. */
+    private boolean firstPending;
     /** Whether the result set stands on a row stepped ahead whose values are not read yet. */
     private boolean ahead;
     /** Whether a text can be read as its UTF-8 bytes; {@code null} until the first text is read. */
     private Boolean utf8;
+    /** The values {@link #row()} copies the current row into, while it holds the statement. */
+    private Object[] filling;
 
     private Cursor(Connection connection, LocalDatabase manager, String sql, PreparedStatement statement,
             ResultSet rows, ResultColumns columns, long updateCount, boolean reusable) {
@@ -158,13 +161,13 @@ final class Cursor {
      * goes back to the cache). A failure of that second step fails the execution, under its statement timeout.
      */
     private Cursor readFirst() throws SQLException {
+        firstPending = true;
         if (!rows.next()) {
-            first = List.of();
             exhausted = true;
             close(reusable);
             return this;
         }
-        first = List.of(row());
+        first = row();
         ahead = rows.next();
         if (!ahead) {
             exhausted = true;
@@ -174,13 +177,23 @@ final class Cursor {
     }
 
     /**
-     * The rows read with the execution, once; the subscriber must have asked for at least that many.
+     * Whether the execution's reading of a query is still to be taken ({@link #takeFirst()}).
      *
-     * @return the rows (none or one), or {@code null} once taken
+     * @return {@code true} until taken
      */
-    List<TursoRow> takeFirst() {
-        List<TursoRow> taken = first;
+    boolean firstPending() {
+        return firstPending;
+    }
+
+    /**
+     * The row read with the execution, once; the subscriber must have asked for it.
+     *
+     * @return the row, or {@code null} when the query had none or it was taken
+     */
+    TursoRow takeFirst() {
+        TursoRow taken = first;
         first = null;
+        firstPending = false;
         return taken;
     }
 
@@ -281,14 +294,28 @@ final class Cursor {
                 values[i] = normalize(rows.getObject(i + 1));
             }
         } else {
-            boolean bytesAreUtf8 = utf8();
-            live.safeRunConsume((db, handle) -> {
-                for (int i = 0; i < values.length; i++) {
-                    values[i] = stored(db, handle, i, bytesAreUtf8);
-                }
-            });
+            utf8();
+            filling = values;
+            try {
+                live.safeRunConsume(this);
+            } finally {
+                filling = null;
+            }
         }
         return new TursoRow(values, metadata);
+    }
+
+    /**
+     * Copies the current row's values into {@link #filling}, under the statement's hold: {@link #row()}'s work, the
+     * cursor itself rather than an object per row.
+     */
+    @Override
+    public void run(DB db, long handle) throws SQLException {
+        Object[] values = filling;
+        boolean bytesAreUtf8 = utf8;
+        for (int i = 0; i < values.length; i++) {
+            values[i] = stored(db, handle, i, bytesAreUtf8);
+        }
     }
 
     private static Object normalize(Object value) {

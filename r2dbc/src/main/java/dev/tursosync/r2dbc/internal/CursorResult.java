@@ -1,24 +1,30 @@
 package dev.tursosync.r2dbc.internal;
 
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
+import io.r2dbc.spi.Readable;
 import io.r2dbc.spi.Result;
 import io.r2dbc.spi.Row;
+import io.r2dbc.spi.RowMetadata;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.sql.SQLException;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.LongFunction;
+import java.util.function.Predicate;
+import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
 
 /**
- * The segments of one executed statement, readable once. Rows are stepped on the database thread only as far as
+ * The result of one executed statement, as the execution emits it: its segments, readable once (a filtered result is
+ * a {@link TursoResult} over them). Rows are stepped on the database thread only as far as
  * the subscriber asked (at most {@code fetchSize} per database task). Completion, cancellation or an error closes the
  * cursor and ends the statement's hold on the connection's turn, then tells the execution (which opens the next
  * statement or completes).
@@ -28,7 +34,7 @@ import reactor.core.publisher.Operators;
  * a row, maps it while the cursor stands on it (reading only the columns the function asks for) and emits it, as long
  * as the subscriber asks for more: a row is never copied, and no row is stepped beyond the demand.
  */
-final class CursorResult {
+final class CursorResult implements Result {
 
     private static final int MAX_BATCH = 256;
     private static final VarHandle SUBSCRIBED;
@@ -77,12 +83,41 @@ final class CursorResult {
         operation.session().track(this);
     }
 
+    @Override
+    public Mono<Long> getRowsUpdated() {
+        return Mono.fromDirect(read(null, Long::valueOf));
+    }
+
+    @Override
+    public <T> Flux<T> map(BiFunction<Row, RowMetadata, ? extends T> mappingFunction) {
+        TursoResult.requireNonNull(mappingFunction, "mappingFunction");
+        return read(row -> mappingFunction.apply(row, row.getMetadata()), null);
+    }
+
+    @Override
+    public <T> Flux<T> map(Function<? super Readable, ? extends T> mappingFunction) {
+        TursoResult.requireNonNull(mappingFunction, "mappingFunction");
+        return read(mappingFunction, null);
+    }
+
+    @Override
+    public Result filter(Predicate<Segment> filter) {
+        TursoResult.requireNonNull(filter, "filter");
+        return new TursoResult(segments().filter(filter));
+    }
+
+    @Override
+    public <T> Flux<T> flatMap(Function<Segment, ? extends Publisher<? extends T>> mappingFunction) {
+        TursoResult.requireNonNull(mappingFunction, "mappingFunction");
+        return segments().concatMap(mappingFunction);
+    }
+
     /**
      * The segments; a second subscription fails.
      *
      * @return rows, or one update count
      */
-    Flux<Result.Segment> segments() {
+    private Flux<Segment> segments() {
         return read(row -> new RowSegment(row.detached()), UpdateCount::new);
     }
 
@@ -187,11 +222,11 @@ final class CursorResult {
                 if (!cursor.hasRows()) {
                     return count == null ? null : count.apply(cursor.updateCount());
                 }
-                List<TursoRow> first = cursor.takeFirst();
-                if (rows == null || first == null || first.isEmpty()) {
+                TursoRow first = cursor.takeFirst();
+                if (rows == null || first == null) {
                     return null;
                 }
-                T value = rows.apply(first.get(0));
+                T value = rows.apply(first);
                 if (value == null) {
                     throw new NullPointerException("the mapping function returned null");
                 }
@@ -281,10 +316,10 @@ final class CursorResult {
                 emitCount();
                 return;
             }
-            List<TursoRow> first = cursor.takeFirst();
-            if (first != null) {
+            if (cursor.firstPending()) {
                 // read with the execution: no database task (wanted is at least 1, so the row was asked for)
-                if (rows != null && !first.isEmpty() && emit(first.get(0)) && requested.get() != Long.MAX_VALUE) {
+                TursoRow first = cursor.takeFirst();
+                if (rows != null && first != null && emit(first) && requested.get() != Long.MAX_VALUE) {
                     requested.decrementAndGet();
                 }
                 stepped(null, null);

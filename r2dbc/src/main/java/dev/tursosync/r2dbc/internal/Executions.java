@@ -39,6 +39,18 @@ final class Executions {
     }
 
     /**
+     * Executes one statement, one result.
+     *
+     * @param session   the connection
+     * @param work      the statement
+     * @param fetchSize rows per step, {@code 0} for the default
+     * @return the result
+     */
+    static Flux<Result> execute(Session session, Work work, int fetchSize) {
+        return new StatementRun(session, work, fetchSize);
+    }
+
+    /**
      * Reads {@link io.r2dbc.spi.Blob} and {@link io.r2dbc.spi.Clob} values into SQLite values.
      *
      * @param values encoded values, some of them streams

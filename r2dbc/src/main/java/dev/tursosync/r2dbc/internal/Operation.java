@@ -106,6 +106,19 @@ final class Operation {
                 error == null ? null : Errors.translate(error, sql)));
     }
 
+    /**
+     * As {@link #run(SqlWork, String, BiConsumer)}, the failure going to the callback as the lease reports it, for a
+     * caller that translates it itself (no wrapper per task).
+     *
+     * @param work the work
+     * @param sql  the statement, for the timeout's error
+     * @param done called once on the database thread with the result or the failure, untranslated
+     * @param <T>  the result type
+     */
+    <T> void runUntranslated(SqlWork<T> work, String sql, BiConsumer<? super T, ? super Throwable> done) {
+        lease.run(timed(work, sql), done);
+    }
+
     private <T> SqlWork<T> timed(SqlWork<T> work, String sql) {
         Duration timeout = session.statementTimeout();
         if (timeout.isZero()) {

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Locale;
 import org.sqlite.core.CoreResultSet;
 import org.sqlite.core.CoreStatement;
+import org.sqlite.core.DB;
+import org.sqlite.core.SafeStmtPtr;
 
 /**
  * The columns of an executed query, read from its live statement at every execution, and the row metadata built from
@@ -21,7 +23,7 @@ import org.sqlite.core.CoreStatement;
  * <p>A column without a declared type (an expression) is typed by its value in the first row, which can differ from
  * one execution to the next: metadata with such a column is never reused.
  */
-final class ResultColumns {
+final class ResultColumns implements SafeStmtPtr.SafePtrFunction<Boolean, SQLException> {
 
     private final String[] labels;
     private final String[] declared;
@@ -46,7 +48,7 @@ final class ResultColumns {
             throws SQLException {
         String[] labels = labels(rows);
         if (previous != null && previous.declared != null && Arrays.equals(labels, previous.labels)
-                && sameDeclaredTypes(statement, previous.declared)) {
+                && previous.sameDeclaredTypes(statement)) {
             return previous;
         }
         String[] declared = declaredTypes(statement, labels.length);
@@ -96,19 +98,26 @@ final class ResultColumns {
         return declared;
     }
 
-    /** Whether SQLite's declared types of the columns are these, read under one hold of the statement. */
-    private static boolean sameDeclaredTypes(PreparedStatement statement, String[] expected) throws SQLException {
+    /**
+     * Whether SQLite's declared types of the columns are these ({@link #declared}), read under one hold of the
+     * statement, with these columns as the work (no object per execution).
+     */
+    private boolean sameDeclaredTypes(PreparedStatement statement) throws SQLException {
         if (!(statement instanceof CoreStatement core)) {
             return false;
         }
-        return core.pointer.safeRun((db, pointer) -> {
-            for (int i = 0; i < expected.length; i++) {
-                if (!expected[i].equals(db.column_decltype(pointer, i))) {
-                    return false;
-                }
+        return core.pointer.safeRun(this);
+    }
+
+    /** Under the statement's hold: whether its declared types are {@link #declared}. */
+    @Override
+    public Boolean run(DB db, long pointer) throws SQLException {
+        for (int i = 0; i < declared.length; i++) {
+            if (!declared[i].equals(db.column_decltype(pointer, i))) {
+                return false;
             }
-            return true;
-        });
+        }
+        return true;
     }
 
     private static boolean reusable(String[] declared) {

@@ -127,7 +127,7 @@ final class TursoStatement implements Statement {
         List<SqlScript.Unit> units = script.units();
         if (!added && units.size() == 1) {
             // the common case, one statement and one set: no list to grow
-            return Executions.execute(session, List.of(work(units.get(0), current, false)), fetchSize);
+            return Executions.execute(session, work(units.get(0), current, false), fetchSize);
         }
         List<Executions.Work> work = new ArrayList<>(((added ? bindings.size() : 0) + 1) * units.size());
         if (added) {
