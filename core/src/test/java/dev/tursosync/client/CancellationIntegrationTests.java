@@ -305,24 +305,31 @@ final class CancellationIntegrationTests {
 
     // ---- push ---------------------------------------------------------------------------------------------------
 
-    /** Cancelled before and while the position is read: at once, and with the position read held. */
+    /**
+     * Cancelled at once, and with its first request held before the server: the position read when the position is
+     * unknown (round 0: the client never pushed), else its first batch (a push after one that ended well starts from
+     * the position that push left), which the release lets reach the server late, while the next operation runs.
+     */
     @Test
     void pushCancelledBeforeThePositionRead() throws Exception {
         Replica replica = open("qa", proxy.url(), builder -> builder.pushBatchSize(3));
         Random random = new Random(7);
         int round = 0;
-        for (Op next : List.of(Op.PUSH, Op.PULL, Op.SYNC)) {
+        for (Op next : List.of(Op.PULL, Op.PUSH, Op.SYNC)) {
             String context = "round " + round + ": push cancelled at once, then " + next;
             replica.localChurn(random, 6);
             replica.client.push().subscribe(result -> { }, replica::failure).dispose();
             nextOperation(replica, next, context);
             replica.verifyConsistent(context);
 
-            context = "round " + round + ": push cancelled in its position read, then " + next;
+            context = "round " + round + ": push cancelled in its " + (round == 0 ? "position read" : "first batch")
+                    + ", then " + next;
             replica.localChurn(random, 6);
             replica.remoteChurn(random, 2);
-            disposeAtStall(replica.client.push(), request -> request.isPositionRead()
-                    ? StallingProxy.Rule.holdRequest() : StallingProxy.Rule.pass(), replica, context);
+            boolean readsPosition = round == 0;
+            disposeAtStall(replica.client.push(), request -> (readsPosition ? request.isPositionRead()
+                    : request.isPushBatch()) ? StallingProxy.Rule.holdRequest() : StallingProxy.Rule.pass(),
+                    replica, context);
             proxy.release();
             nextOperation(replica, next, context);
             replica.verifyConsistent(context);
@@ -384,6 +391,50 @@ final class CancellationIntegrationTests {
         releaseTheLateBatch("the first batch");
         replica.verifyConsistent("a push timed out while its first batch was on the way; the next push sent the"
                 + " changes again; then the first batch reached the server");
+        replica.converge("end");
+    }
+
+    /**
+     * A push is cancelled while its first batch is held on the way to the server; the application pushes again, and
+     * the late batch commits after that push read the position and before its first batch arrives (the order that
+     * failed {@link #pushCancelledBeforeThePositionRead} once in a loaded core run). The guard of the new push's batch
+     * fails and commits nothing; the push must read the position again and go on from where the late batch left it,
+     * not fail with "push again".
+     */
+    @Test
+    void aLateBatchThatCommitsBetweenTheNextPushsPositionReadAndItsBatchDoesNotFailThatPush() throws Exception {
+        Replica replica = open("qf", proxy.url(), builder -> builder.pushBatchSize(3));
+        replica.localTokens(3);
+        replica.client.push().block(WAIT);   // ended well: the next push starts from the position it left, unread
+        replica.localTokens(6);
+        AtomicInteger lateBatches = new AtomicInteger();
+        disposeAtStall(replica.client.push(), request -> request.isPushBatch() && lateBatches.incrementAndGet() == 1
+                ? StallingProxy.Rule.holdRequest() : StallingProxy.Rule.pass(), replica, "the first batch");
+
+        // the cancelled push took the remembered position: the next push reads it, while the late batch is held
+        AtomicInteger reads = new AtomicInteger();
+        AtomicInteger batches = new AtomicInteger();
+        proxy.plan(request -> request.isPositionRead() && reads.incrementAndGet() == 1
+                ? StallingProxy.Rule.holdResponse()
+                : request.isPushBatch() && batches.incrementAndGet() == 1 ? StallingProxy.Rule.holdRequest()
+                : StallingProxy.Rule.pass());
+        CompletableFuture<Object> next = start(replica, Op.PUSH).toFuture();
+        assertThat(proxy.awaitStall(WAIT)).as("the next push's position read, answered by the server").isTrue();
+        proxy.release();   // the read's answer to the client, the late batch to the server
+        assertThat(proxy.awaitStall(WAIT)).as("the next push's first batch, held").isTrue();
+        String pushed = "SELECT count(*) FROM " + replica.tables.tok + " WHERE token LIKE '" + replica.localPrefix
+                + "%'";
+        assertThat(eventually(() -> ((Number) remote.query(pushed).get(0).get(0)).longValue() == 6, WAIT))
+                .as("the late batch committed (3 tokens of the first push, 3 of the late batch)").isTrue();
+        proxy.plan(request -> StallingProxy.Rule.pass());
+        proxy.release();   // the next push's first batch: its guard expects the position read before the late batch
+        try {
+            next.get(60, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new AssertionError("the push after the cancelled one failed: " + e.getCause(), e.getCause());
+        }
+        assertThat(replica.pendingCount()).as("pending after the push").isZero();
+        replica.verifyConsistent("a late batch between the next push's position read and its batch");
         replica.converge("end");
     }
 

@@ -33,9 +33,12 @@ final class StallingProxy implements AutoCloseable {
             return path.contains("pull-updates");
         }
 
-        /** The push position read ({@code SELECT pull_gen, change_id ...}). */
+        /**
+         * The push position read ({@code SELECT pull_gen, change_id ...}); not a push batch, whose position guard
+         * reads the same row ({@code SELECT pull_gen || ':' || change_id ...}).
+         */
         boolean isPositionRead() {
-            return path.contains("pipeline") && body.contains("SELECT pull_gen");
+            return path.contains("pipeline") && body.contains("SELECT pull_gen, change_id") && !isPushBatch();
         }
 
         /** A push batch (it moves the position). */

@@ -30,8 +30,10 @@ import reactor.core.publisher.Mono;
  *
  * <p>The position is read from the remote only when it is not known: after a push that ended well, the next one
  * starts from the position its last batch set, which saves a round trip per push. Every batch carries a guard that
- * fails unless the remote holds the position the batch expects, so a remembered position that is wrong (another
- * process pushing under this client's id) commits nothing; the push then reads the position and goes on from it.
+ * fails unless the remote holds the position the batch expects, so a batch that starts from a position the remote no
+ * longer holds commits nothing; the push then reads the position and goes on from it. The position moves under a
+ * push when a remembered position is wrong (another process pushing under this client's id), and when a batch of a
+ * push that was given up reaches the server late, after the next push read the position.
  */
 public final class LogicalPusher {
 
@@ -78,27 +80,57 @@ public final class LogicalPusher {
                         pullGeneration.getAsLong()))
                 .flatMap(bound -> bound.lastChangeId() == 0
                         ? Mono.just(PushResult.NOTHING)
-                        : Mono.defer(() -> pushFrom(clientId, bound, known.getAndSet(null))));
+                        : Mono.defer(() -> {
+                            KnownPosition remembered = known.getAndSet(null);
+                            return remembered == null ? timedPosition(clientId)
+                                    .flatMap(read -> pushFrom(clientId, bound, read, false))
+                                    : pushFrom(clientId, bound, new Timed<>(Optional.ofNullable(
+                                            remembered.position()), 0), true);
+                        }));
     }
 
     /**
-     * Pushes from the remembered position, or from one read now when none is remembered. A batch whose guard finds
-     * the remote elsewhere than remembered committed nothing, so the push reads the position and starts again.
+     * Pushes from a position: the remembered one, or one just read. A batch whose guard finds the remote elsewhere
+     * committed nothing: the position moved since the push took it. The push then reads the position and goes on
+     * from it when the read explains the failure ({@link #movedOn}); else it reports the moved position.
      */
-    private Mono<PushResult> pushFrom(String clientId, Bound bound, KnownPosition remembered) {
-        Mono<Timed<Optional<RemotePosition>>> position = remembered == null ? timedPosition(clientId)
-                : Mono.just(new Timed<>(Optional.ofNullable(remembered.position()), 0));
-        Mono<PushResult> push = position
-                .flatMap(start -> start(start, bound.generation(), bound.lastChangeId()))
+    private Mono<PushResult> pushFrom(String clientId, Bound bound, Timed<Optional<RemotePosition>> position,
+                                      boolean remembered) {
+        return start(position, bound.generation(), bound.lastChangeId())
                 .flatMap(start -> sendFrom(clientId, bound.generation(), bound.lastChangeId(),
-                        new Progress(start.after(), start.remote(), 0, 0, 0, start.remoteNanos())));
-        if (remembered == null) {
-            return push;
+                        new Progress(start.after(), start.remote(), 0, 0, 0, start.remoteNanos())))
+                .onErrorResume(PositionMovedException.class, moved -> timedPosition(clientId).flatMap(now -> {
+                    if (!movedOn(position.value(), now.value(), remembered)) {
+                        return Mono.error(moved);
+                    }
+                    LOG.debug("the remote's push position moved from {} to {} since the push took it; going on from"
+                            + " there", position.value(), now.value(), moved);
+                    return pushFrom(clientId, bound, now, false);
+                }));
+    }
+
+    /**
+     * Whether the position read after a failed guard explains the failure. After a remembered position, any read
+     * does (another process pushing under this client's id, a remote replaced by hand: the remembered position is
+     * simply not the remote's). After a position just read, only a later one does: a batch of this client's push
+     * that was given up and reached the server after the read moves the position forward (to a later change of the
+     * same generation, or to a later generation), so each read that goes on is later than the one before and the
+     * push ends; a read that is not later is reported.
+     */
+    private static boolean movedOn(Optional<RemotePosition> from, Optional<RemotePosition> now, boolean remembered) {
+        if (remembered) {
+            return true;
         }
-        return push.onErrorResume(PositionMovedException.class, moved -> {
-            LOG.debug("the remote's push position was not the one remembered; reading it", moved);
-            return pushFrom(clientId, bound, null);
-        });
+        if (now.isEmpty()) {
+            return false;
+        }
+        if (from.isEmpty()) {
+            return true;
+        }
+        RemotePosition before = from.get();
+        RemotePosition after = now.get();
+        return after.pullGeneration() > before.pullGeneration()
+                || after.pullGeneration() == before.pullGeneration() && after.changeId() > before.changeId();
     }
 
     /** The last change a push sends, and the pull generation its id belongs to. */

@@ -5,8 +5,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A push batch's position guard failed: the remote did not hold the position the batch expected, so nothing of the
- * batch was committed. A push that started from the position its client remembered reads the position again and goes
- * on; one that had just read it reports this to its caller.
+ * batch was committed. The push reads the position again and goes on from it (a remembered position another process
+ * moved, a late batch of a push that was given up); it reports this to its caller only when it had read the position
+ * it started from and the new read is not later (a late batch only moves the position forward).
  */
 final class PositionMovedException extends RemoteSqlException {
 

@@ -17,6 +17,7 @@ import dev.tursosync.SyncState;
 import dev.tursosync.SyncStatus;
 import dev.tursosync.SyncTransportException;
 import dev.tursosync.TursoSyncException;
+import dev.tursosync.internal.hrana.PipelineRequest;
 import dev.tursosync.internal.transport.PipelineMatchers;
 import dev.tursosync.internal.transport.PullFrame;
 import dev.tursosync.internal.transport.ScriptedTransport;
@@ -25,6 +26,7 @@ import dev.tursosync.internal.transport.TransportFailures;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -314,6 +316,41 @@ final class ScriptedRetryTests {
         transport.verify();
         assertThat(remote.queryLong("SELECT count(*) FROM log WHERE message = 'b'")).as("once").isEqualTo(1);
         assertThat(remote.queryLong("SELECT change_id FROM turso_sync_last_change_id")).isEqualTo(2);
+        assertThat(client.status().blockFirst(WAIT).error()).isEmpty();
+    }
+
+    /**
+     * A push attempt's batch is cut on the way (the server gets it only later); the retry reads the position before
+     * the late batch lands and sends its batch after it: that batch's guard fails and commits nothing, and the push
+     * reads the position again and goes on from the late batch's, instead of failing (the order of the one failure
+     * of {@code CancellationIntegrationTests.pushCancelledBeforeThePositionRead}, with a cancel for the cut).
+     */
+    @Test
+    void aLateBatchThatCommitsBetweenTheRetrysPositionReadAndItsBatchIsReadPast() throws Exception {
+        AtomicReference<List<PipelineRequest>> late = new AtomicReference<>();
+        ScriptedTransport transport = open(script -> script
+                .expectPipeline(PipelineMatchers.readsPushPosition()).thenAnswer(remote::execute)
+                .expectPipeline(PipelineMatchers.pushBatch(null, 1, 1)).thenAnswer(remote::execute)
+                .expectPipeline(PipelineMatchers.pushBatch("0:1", 2, 1)).thenAnswer(requests -> {
+                    late.set(requests);
+                    throw TransportFailures.connectionReset(PIPELINE);
+                })
+                .expectPipeline(PipelineMatchers.readsPushPosition()).thenAnswer(remote::execute)
+                .expectPipeline(PipelineMatchers.pushBatch("0:1", 2, 1)).thenAnswer(requests -> {
+                    remote.execute(late.get());   // the late batch reaches the server first
+                    return remote.execute(requests);
+                })
+                .expectPipeline(PipelineMatchers.readsPushPosition()).thenAnswer(remote::execute));
+        write(client, "INSERT INTO log VALUES ('a')");
+        assertThat(client.push().block(WAIT).changesPushed()).isEqualTo(1);
+        write(client, "INSERT INTO log VALUES ('b')");
+
+        client.push().block(WAIT);
+
+        transport.verify();
+        assertThat(remote.queryLong("SELECT count(*) FROM log WHERE message = 'b'")).as("once").isEqualTo(1);
+        assertThat(remote.queryLong("SELECT change_id FROM turso_sync_last_change_id")).isEqualTo(2);
+        assertThat(client.stats().block(WAIT).pendingChanges()).isZero();
         assertThat(client.status().blockFirst(WAIT).error()).isEmpty();
     }
 
