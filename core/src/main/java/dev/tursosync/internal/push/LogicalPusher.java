@@ -83,29 +83,30 @@ public final class LogicalPusher {
                         : Mono.defer(() -> {
                             KnownPosition remembered = known.getAndSet(null);
                             return remembered == null ? timedPosition(clientId)
-                                    .flatMap(read -> pushFrom(clientId, bound, read, false))
+                                    .flatMap(read -> pushFrom(clientId, bound, read, false, Totals.NONE))
                                     : pushFrom(clientId, bound, new Timed<>(Optional.ofNullable(
-                                            remembered.position()), 0), true);
+                                            remembered.position()), 0), true, Totals.NONE);
                         }));
     }
 
     /**
      * Pushes from a position: the remembered one, or one just read. A batch whose guard finds the remote elsewhere
      * committed nothing: the position moved since the push took it. The push then reads the position and goes on
-     * from it when the read explains the failure ({@link #movedOn}); else it reports the moved position.
+     * from it when the read explains the failure ({@link #movedOn}); else it reports the moved position. The batches
+     * committed before the failed one stay counted in the result ({@code sent}: the totals of the earlier goes).
      */
     private Mono<PushResult> pushFrom(String clientId, Bound bound, Timed<Optional<RemotePosition>> position,
-                                      boolean remembered) {
+                                      boolean remembered, Totals sent) {
         return start(position, bound.generation(), bound.lastChangeId())
                 .flatMap(start -> sendFrom(clientId, bound.generation(), bound.lastChangeId(),
-                        new Progress(start.after(), start.remote(), 0, 0, 0, start.remoteNanos())))
-                .onErrorResume(PositionMovedException.class, moved -> timedPosition(clientId).flatMap(now -> {
+                        new Progress(start.after(), start.remote(), sent.withRemoteNanos(start.remoteNanos()))))
+                .onErrorResume(MovedDuringPush.class, moved -> timedPosition(clientId).flatMap(now -> {
                     if (!movedOn(position.value(), now.value(), remembered)) {
-                        return Mono.error(moved);
+                        return Mono.error(moved.getCause());
                     }
                     LOG.debug("the remote's push position moved from {} to {} since the push took it; going on from"
-                            + " there", position.value(), now.value(), moved);
-                    return pushFrom(clientId, bound, now, false);
+                            + " there", position.value(), now.value(), moved.getCause());
+                    return pushFrom(clientId, bound, now, false, moved.sent());
                 }));
     }
 
@@ -145,11 +146,48 @@ public final class LogicalPusher {
     private record Start(long after, RemotePosition remote, long remoteNanos) {
     }
 
-    /** What a push did so far; {@code remote} is the position the remote holds after the last batch sent. */
-    private record Progress(long lastChangeId, RemotePosition remote, long changes, int batches, long bytes,
-                            long remoteNanos) {
+    /**
+     * Where a push stands: after which change, the position the remote holds after the last batch sent, and what the
+     * push sent so far.
+     */
+    private record Progress(long lastChangeId, RemotePosition remote, Totals sent) {
+    }
+
+    /** What a push's committed batches carried, and the time spent waiting for the remote. */
+    private record Totals(long changes, int batches, long bytes, long remoteNanos) {
+
+        static final Totals NONE = new Totals(0, 0, 0, 0);
+
+        Totals withBatch(long batchChanges, long batchBytes, long batchNanos) {
+            return new Totals(changes + batchChanges, batches + 1, bytes + batchBytes, remoteNanos + batchNanos);
+        }
+
+        Totals withRemoteNanos(long nanos) {
+            return new Totals(changes, batches, bytes, remoteNanos + nanos);
+        }
+
         PushResult result() {
             return new PushResult(changes, batches, bytes, Duration.ofNanos(remoteNanos));
+        }
+    }
+
+    /**
+     * A batch's guard failed ({@link PositionMovedException}, the cause) after the push had committed {@code sent};
+     * never leaves {@link #pushFrom}, which goes on or reports the cause.
+     */
+    private static final class MovedDuringPush extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        private final transient Totals sent;
+
+        MovedDuringPush(Totals sent, PositionMovedException cause) {
+            super(cause.getMessage(), cause, false, false);
+            this.sent = sent;
+        }
+
+        Totals sent() {
+            return sent;
         }
     }
 
@@ -218,9 +256,11 @@ public final class LogicalPusher {
                 .flatMap(next -> next.isEmpty()
                         ? Mono.fromSupplier(() -> {
                             known.set(new KnownPosition(progress.remote()));
-                            return progress.result();
+                            return progress.sent().result();
                         })
                         : send(next.get(), pullGeneration, progress)
+                                .onErrorMap(PositionMovedException.class,
+                                        moved -> new MovedDuringPush(progress.sent(), moved))
                                 .flatMap(sent -> sendFrom(clientId, pullGeneration, bound, sent)));
     }
 
@@ -236,9 +276,8 @@ public final class LogicalPusher {
                                 batch.changeCount());
                         return new Progress(batch.lastChangeId(),
                                 new RemotePosition(pullGeneration, batch.lastChangeId()),
-                                progress.changes() + batch.changeCount(),
-                                progress.batches() + 1, progress.bytes() + transport.stats().bytesSent()
-                                - bytesBefore, progress.remoteNanos() + remote);
+                                progress.sent().withBatch(batch.changeCount(),
+                                        transport.stats().bytesSent() - bytesBefore, remote));
                     });
         }).flatMap(sent -> connections.withConnection(connection -> {
             ChangeLog.deleteThrough(connection, sent.lastChangeId());

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tursosync.ChangeOperation;
 import dev.tursosync.PushRejectedException;
+import dev.tursosync.PushResult;
 import dev.tursosync.RetryOptions;
 import dev.tursosync.SyncAuthenticationException;
 import dev.tursosync.SyncProtocolException;
@@ -84,9 +85,15 @@ final class ScriptedRetryTests {
 
     /** Opens a client whose script starts with the bootstrap at the first revision (on real time). */
     private ScriptedTransport open(Function<ScriptedTransport.Builder, ScriptedTransport.Builder> rest) {
+        return open(1000, rest);
+    }
+
+    private ScriptedTransport open(int pushBatchSize,
+                                   Function<ScriptedTransport.Builder, ScriptedTransport.Builder> rest) {
         ScriptedTransport transport = rest.apply(ScriptedTransport.builder()
                 .expectPull(null).thenRespond(remote.frames(null, first))).build();
-        client = ScriptedClients.client(transport, folder.resolve("app.db"), builder -> builder.retry(RETRY));
+        client = ScriptedClients.client(transport, folder.resolve("app.db"),
+                builder -> builder.retry(RETRY).pushBatchSize(pushBatchSize));
         client.open().block(WAIT);
         watching = client.status().subscribe(statuses::add);
         return transport;
@@ -352,6 +359,37 @@ final class ScriptedRetryTests {
         assertThat(remote.queryLong("SELECT change_id FROM turso_sync_last_change_id")).isEqualTo(2);
         assertThat(client.stats().block(WAIT).pendingChanges()).isZero();
         assertThat(client.status().blockFirst(WAIT).error()).isEmpty();
+    }
+
+    /**
+     * A push of several batches whose later batch finds the position moved (here: the same batch delivered twice, the
+     * first copy committing) reads the position and goes on; its result counts every batch it committed, those
+     * before the failed guard included.
+     */
+    @Test
+    void aPushThatGoesOnAfterAMovedPositionCountsTheBatchesItCommittedBeforeIt() throws Exception {
+        ScriptedTransport transport = open(1, script -> script
+                .expectPipeline(PipelineMatchers.readsPushPosition()).thenAnswer(remote::execute)
+                .expectPipeline(PipelineMatchers.pushBatch(null, 1, 1)).thenAnswer(remote::execute)
+                .expectPipeline(PipelineMatchers.pushBatch("0:1", 2, 1)).thenAnswer(remote::execute)
+                .expectPipeline(PipelineMatchers.pushBatch("0:2", 3, 1)).thenAnswer(requests -> {
+                    remote.execute(requests);   // a copy delivered first commits; this one's guard then fails
+                    return remote.execute(requests);
+                })
+                .expectPipeline(PipelineMatchers.readsPushPosition()).thenAnswer(remote::execute)
+                .expectPipeline(PipelineMatchers.pushBatch("0:3", 4, 1)).thenAnswer(remote::execute));
+        write(client, "INSERT INTO log VALUES ('a')");
+        assertThat(client.push().block(WAIT).changesPushed()).isEqualTo(1);
+        write(client, "INSERT INTO log VALUES ('b')", "INSERT INTO log VALUES ('c')", "INSERT INTO log VALUES ('d')");
+
+        PushResult pushed = client.push().block(WAIT);
+
+        transport.verify();
+        assertThat(pushed.changesPushed()).as("b and d; c came with the copy").isEqualTo(2);
+        assertThat(pushed.batches()).isEqualTo(2);
+        assertThat(remote.queryLong("SELECT count(*) FROM log")).as("each once").isEqualTo(4);
+        assertThat(remote.queryLong("SELECT change_id FROM turso_sync_last_change_id")).isEqualTo(4);
+        assertThat(client.stats().block(WAIT).pendingChanges()).isZero();
     }
 
     @Test
