@@ -412,10 +412,16 @@ final class StatementRun extends Flux<Result>
         if (!Operators.validate(n)) {
             return;
         }
+        boolean due;
         synchronized (this) {
             requested = Operators.addCap(requested, n);
+            // nothing to send yet (a subscriber's first request, before the result opened): whatever is set later
+            // is followed by its own drain, which then sees this demand
+            due = !terminated && (pending != null || error != null || complete);
         }
-        drain();
+        if (due) {
+            drain();
+        }
     }
 
     @Override
