@@ -579,6 +579,45 @@ class DriverBehaviourTests {
     }
 
     @Test
+    void aResultAskedForOnlyAfterItOpenedIsEmittedOnTheRequest() throws Exception {
+        database.jdbc().execute("CREATE TABLE late (n INTEGER)");
+        Connection connection = Mono.from(database.factory().create()).block(WAIT);
+        java.util.concurrent.BlockingQueue<Result> results = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.util.concurrent.CompletableFuture<Void> completed = new java.util.concurrent.CompletableFuture<>();
+        reactor.core.publisher.BaseSubscriber<Result> subscriber = new reactor.core.publisher.BaseSubscriber<>() {
+            @Override
+            protected void hookOnSubscribe(org.reactivestreams.Subscription subscription) {
+                subscription.request(1);
+            }
+
+            @Override
+            protected void hookOnNext(Result result) {
+                results.add(result);
+            }
+
+            @Override
+            protected void hookOnComplete() {
+                completed.complete(null);
+            }
+        };
+        Flux.from(connection.createStatement("INSERT INTO late VALUES (?)").bind(0, 1).add().bind(0, 2).execute())
+                .subscribe(subscriber);
+        Result first = results.poll(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(first).isNotNull();
+        // the two binding sets ran in one database task: ending the first result opens the second on this thread,
+        // before anyone asked for it
+        assertThat(Mono.from(first.getRowsUpdated()).block(WAIT)).isEqualTo(1L);
+        assertThat(results).as("not asked for yet").isEmpty();
+        subscriber.request(1);
+        Result second = results.poll(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(second).as("emitted on the later request").isNotNull();
+        assertThat(Mono.from(second.getRowsUpdated()).block(WAIT)).isEqualTo(1L);
+        subscriber.request(1);
+        completed.get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        Mono.from(connection.close()).block(WAIT);
+    }
+
+    @Test
     void bindingSetsOfAScriptWhoseStatementsNumberTheirMarkersOtherwiseBindEachValueToItsMarker() {
         database.jdbc().execute("CREATE TABLE swapped (a TEXT, b TEXT, c TEXT)");
         with(connection -> Flux.from(connection.createStatement("INSERT INTO swapped VALUES (?2, ?1, ?3)")

@@ -329,14 +329,25 @@ final class StatementRun extends Flux<Result>
     private void resultEnded() {
         CursorResult following;
         Throwable failure;
+        boolean last;
+        Operation held;
         synchronized (this) {
             following = readyAt < ready.size() ? ready.get(readyAt++) : null;
             failure = following == null ? failed : null;
+            // the run's end (the common case: one statement) in this same hold, not in openNext's and release's
+            last = following == null && failure == null && !released && (cancelled || next >= statements());
+            if (last) {
+                released = true;
+                complete = !cancelled;
+            }
+            held = operation;
         }
         if (following != null) {
             opened(following);
         } else if (failure != null) {
             fail(failure);
+        } else if (last) {
+            released(held);
         } else {
             openNext();
         }
@@ -358,6 +369,11 @@ final class StatementRun extends Flux<Result>
             held = operation;
             complete = !cancelled;
         }
+        released(held);
+    }
+
+    /** The rest of {@link #release()}, once {@code released} and {@code complete} were set under the monitor. */
+    private void released(Operation held) {
         boolean checkIdle = held != null && held.doneBeforeSignal();
         if (checkIdle) {
             IDLE_CHECK.setVolatile(this, true);
@@ -396,10 +412,16 @@ final class StatementRun extends Flux<Result>
         if (!Operators.validate(n)) {
             return;
         }
+        boolean due;
         synchronized (this) {
             requested = Operators.addCap(requested, n);
+            // nothing to send yet (a subscriber's first request, before the result opened): whatever is set later
+            // is followed by its own drain, which then sees this demand
+            due = !terminated && (pending != null || error != null || complete);
         }
-        drain();
+        if (due) {
+            drain();
+        }
     }
 
     @Override
