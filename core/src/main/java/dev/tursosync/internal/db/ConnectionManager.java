@@ -1,6 +1,8 @@
 package dev.tursosync.internal.db;
 
 import dev.tursosync.SyncClosedException;
+import dev.tursosync.internal.io.ReplicaFiles;
+import dev.tursosync.internal.wal.WalIndexWriter;
 import dev.tursosync.spi.Lane;
 import dev.tursosync.spi.Lease;
 import dev.tursosync.spi.StandaloneDatabase;
@@ -82,8 +84,10 @@ public final class ConnectionManager implements StandaloneDatabase {
     }
 
     /**
-     * The work of an exclusive window that starts with no connection open anywhere in this client, given what a read
-     * made just before the connections closed, and the window's own connections to open on the state it leaves: a
+     * The work of an exclusive window that starts with no connection open anywhere in this client but the read-only
+     * sentinel, which the window holds (it closes it before anything but a WAL append and {@link
+     * WindowConnections#indexAppended} touches the files), given what a read made on it just before the others closed,
+     * and the window's own connections to open on the state it leaves: a
      * pipeline whose blocking steps run on the manager's {@link #scheduler()} and whose other steps (CPU work, writes
      * of other files) may run elsewhere at the same time. The window, with its permit and its connections, lasts until
      * the pipeline has ended: it must end only once every one of its parts has.
@@ -94,10 +98,12 @@ public final class ConnectionManager implements StandaloneDatabase {
     @FunctionalInterface
     public interface ExclusiveWorkAfterRead<R, T> {
         /**
-         * Builds the window's pipeline; called on a database thread while every connection is closed, and subscribed
-         * there. The database file, its WAL and its shared memory file may be read and written, as for
-         * {@link ExclusiveWork#run()}. Connections the pipeline opens through {@code window} and makes ready
-         * ({@link WindowConnections#keep()}) go to the manager when it completes; if it fails, they are closed.
+         * Builds the window's pipeline; called on a database thread while every connection but the window's
+         * read-only one is closed, and subscribed there. The database file, its WAL and its shared memory file may be
+         * read and written, as for {@link ExclusiveWork#run()}, once the window's connections are closed (the WAL may
+         * be appended to, and the index written by hand, over them: {@link WindowConnections#indexAppended}).
+         * Connections the pipeline opens through {@code window} and makes ready ({@link WindowConnections#keep()}) go
+         * to the manager when it completes; if it fails, they are closed.
          * Nothing cancels it: a subscriber that cancels only stops waiting for its result.
          *
          * @param read   what the read returned, or empty if no connection was open to read on
@@ -166,6 +172,11 @@ public final class ConnectionManager implements StandaloneDatabase {
      * POSIX locks on the file).
      */
     private FileChannel databaseFile;
+    /**
+     * A read-write channel on {@code -shm} that a window opened to add its pull to SQLite's WAL index by hand: closed
+     * only after every connection, like {@link #databaseFile}.
+     */
+    private FileChannel sharedMemory;
     private volatile boolean closed;
     /** Set by {@link #refuseWork()}: work fails as after close, but {@link #close()} still has to run. */
     private volatile boolean refusing;
@@ -576,11 +587,49 @@ public final class ConnectionManager implements StandaloneDatabase {
                 if (sentinel != null) {
                     result = Optional.of(read.run(sentinel));
                 }
-            } finally {
+            } catch (Exception | Error e) {
                 closeAll();
+                throw e;
+            }
+            return new OpenedWindow<>(result, windowKeepingSentinel());
+        }
+    }
+
+    /**
+     * Closes the pooled connections and hands the read-only sentinel (if open), the handle on the database file and a
+     * channel on {@code -shm} to a new window, which keeps SQLite's WAL index across its append when it can; without
+     * a sentinel, or if the channel cannot be opened, every connection is closed.
+     */
+    private WindowConnections windowKeepingSentinel() {
+        for (Connection connection : idle.drain()) {
+            closeQuietly(connection);
+        }
+        FileChannel channel = sentinel == null ? null : sharedMemoryChannel();
+        if (channel == null) {
+            closeAll();
+            return new WindowConnections(database, this::openUninitialized, initializer);
+        }
+        WindowConnections window = new WindowConnections(database, this::openUninitialized, initializer, sentinel,
+                databaseFile, channel);
+        sentinel = null;
+        databaseFile = null;
+        sharedMemory = null;
+        return window;
+    }
+
+    /**
+     * The channel on {@code -shm} the last window handed back, or a new one: never one left unreferenced, whose
+     * closing (by the garbage collector's cleaner, too) would drop the process's locks on {@code -shm}.
+     */
+    private FileChannel sharedMemoryChannel() {
+        if (sharedMemory == null) {
+            try {
+                sharedMemory = WalIndexWriter.open(ReplicaFiles.shm(database));
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("no channel on the WAL index of {}; the window closes every connection", database, e);
             }
         }
-        return new OpenedWindow<>(result, new WindowConnections(database, this::openUninitialized, initializer));
+        return sharedMemory;
     }
 
     /** Once the window's work has ended: its connections to the manager, or closed if it failed. */
@@ -608,6 +657,7 @@ public final class ConnectionManager implements StandaloneDatabase {
         }
         sentinel = window.keptReader();
         databaseFile = window.releaseDatabaseFile();
+        sharedMemory = window.releaseSharedMemory();
         idle.giveBack(window.keptWriter(), IdleConnections.NO_HOME);
     }
 
@@ -664,6 +714,8 @@ public final class ConnectionManager implements StandaloneDatabase {
         }
         WindowConnections.closeFile(databaseFile);
         databaseFile = null;
+        WindowConnections.closeFile(sharedMemory);
+        sharedMemory = null;
     }
 
     private Connection open(boolean readOnly) throws SQLException {

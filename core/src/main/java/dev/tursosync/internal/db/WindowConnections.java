@@ -1,5 +1,7 @@
 package dev.tursosync.internal.db;
 
+import dev.tursosync.internal.wal.WalAppend;
+import dev.tursosync.internal.wal.WalIndexWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -46,6 +48,7 @@ public final class WindowConnections implements AutoCloseable {
     private final Opener opener;
     private final ConnectionManager.ConnectionInitializer initializer;
     private FileChannel databaseFile;
+    private FileChannel sharedMemory;
     private Connection reader;
     private Connection writer;
     private boolean kept;
@@ -56,6 +59,19 @@ public final class WindowConnections implements AutoCloseable {
         this.database = database;
         this.opener = opener;
         this.initializer = initializer;
+    }
+
+    /**
+     * A window that starts with the manager's read-only sentinel still open, with the manager's handle on the database
+     * file and a read-write channel on its {@code -shm}: a WAL transaction appended over it can be added to SQLite's
+     * index by hand ({@link #indexAppended}), so that no connection rebuilds the index from the whole WAL.
+     */
+    WindowConnections(Path database, Opener opener, ConnectionManager.ConnectionInitializer initializer,
+                      Connection sentinel, FileChannel databaseFile, FileChannel sharedMemory) {
+        this(database, opener, initializer);
+        this.reader = sentinel;
+        this.databaseFile = databaseFile;
+        this.sharedMemory = sharedMemory;
     }
 
     /**
@@ -145,6 +161,48 @@ public final class WindowConnections implements AutoCloseable {
         kept = true;
     }
 
+    /**
+     * After a WAL transaction was appended with this window's read-only connection left open (and no other): adds it
+     * to SQLite's WAL index ({@link WalIndexWriter}), so that the open connection sees it at its next read and the
+     * connections {@link #keep()} opens need no rebuild of the index. If the window has no such connection, or the
+     * index is not the WAL's as it was before the append, or writing it fails, the connections are closed instead and
+     * the caller drops the {@code -shm} file, for the next opener to rebuild it from the WAL.
+     *
+     * <p>A crash at any point of this is safe: SQLite never trusts the index across one (the first connection after
+     * every connection closed truncates and rebuilds it), and the WAL transaction stands or falls on its own.
+     *
+     * @param appended the transaction appended over the window's idle connections
+     * @return whether the index holds it; if not, every connection of the window is closed
+     */
+    public boolean indexAppended(WalAppend appended) {
+        boolean indexed = false;
+        if (reader != null && writer == null && sharedMemory != null) {
+            try {
+                indexed = WalIndexWriter.append(sharedMemory, appended);
+            } catch (RuntimeException e) {
+                LOG.warn("adding a pulled transaction to the WAL index failed; the index is rebuilt instead", e);
+            }
+        }
+        if (indexed) {
+            // the kept connection's parsed schema may be stale with an unchanged schema cookie (the pulled pages
+            // replace sqlite_schema): a new read-only connection reads it afresh, and opens without a rebuild
+            // because the old one still holds the index; only then does the old one close
+            try {
+                Connection fresh = opener.open(true);
+                Connection old = reader;
+                reader = fresh;
+                closeQuietly(old);
+            } catch (SQLException | RuntimeException e) {
+                LOG.warn("reopening the read-only connection after the pull failed; the index is rebuilt instead", e);
+                indexed = false;
+            }
+        }
+        if (!indexed) {
+            closeConnections();
+        }
+        return indexed;
+    }
+
     /** Whether {@link #keep()} made the connections ready for the pool. */
     boolean kept() {
         return kept;
@@ -167,6 +225,18 @@ public final class WindowConnections implements AutoCloseable {
         FileChannel file = databaseFile;
         databaseFile = null;
         return file;
+    }
+
+    /**
+     * Hands the channel on {@code -shm} over with the read-only connection: the caller closes it once every connection
+     * is closed.
+     *
+     * @return the channel, or {@code null} if the window has none
+     */
+    FileChannel releaseSharedMemory() {
+        FileChannel channel = sharedMemory;
+        sharedMemory = null;
+        return channel;
     }
 
     /** The read-only connection, opened first; it has read the schema, so it holds the lock that blocks checkpoints. */
@@ -199,6 +269,8 @@ public final class WindowConnections implements AutoCloseable {
             closeQuietly(reader);
             reader = null;
         }
+        // only once every connection is closed: closing it drops the process's locks on -shm
+        closeFile(releaseSharedMemory());
         kept = false;
     }
 
@@ -207,7 +279,7 @@ public final class WindowConnections implements AutoCloseable {
             try {
                 file.close();
             } catch (IOException e) {
-                LOG.warn("closing a read handle on the database failed", e);
+                LOG.warn("closing a handle on the database's files failed", e);
             }
         }
     }

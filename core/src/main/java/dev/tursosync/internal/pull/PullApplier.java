@@ -217,7 +217,11 @@ public final class PullApplier {
                                    WindowConnections window) {
         Target target = new Target(staged, revision, databaseSizePages, clientId, fromGeneration);
         return Mono.defer(() -> DatabaseFiles.isEmpty(database)
-                        ? Mono.fromCallable(() -> intoEmptyDatabase(target))
+                        ? Mono.fromCallable(() -> {
+                            // the new file is renamed over the database: no connection may hold the old one
+                            window.closeConnections();
+                            return intoEmptyDatabase(target);
+                        })
                         : Mono.usingWhen(Mono.fromCallable(() -> SyncedBefore.open(database, walReader, syncedWal,
                                         window)),
                                 before -> Mono.defer(() -> applyOver(target, before, pending, window)),
@@ -318,8 +322,15 @@ public final class PullApplier {
         int sizePages = Math.toIntExact(target.sizePages());
         walReader.rewriting(scan);
         if (pendingLog.rows().isEmpty()) {
+            // over the window's idle read-only connection if the manager left it open: SQLite's index is then kept
             WalAppend appended = WalWriter.appendTransaction(scan, PAGE_SIZE, frames, sizePages, false);
-            DatabaseFiles.dropSharedMemory(database);
+            if (appended.endOffset() > foldInWalBytes) {
+                // the fold-in runs with every connection closed
+                window.closeConnections();
+            }
+            if (!window.indexAppended(appended)) {
+                DatabaseFiles.dropSharedMemory(database);
+            }
             KillPoints.reached("pull.pages-appended");
             StartedStep force = StartedStep.start(() -> {
                 DatabaseFiles.forceWal(database);
@@ -334,6 +345,8 @@ public final class PullApplier {
             return new Written(scan, appended, SyncedPrefix.endingAt(wal, appended.lastFrame()), Optional.empty(),
                     force, keeping);
         }
+        // the replay's connections open after the append, on an index SQLite rebuilds
+        window.closeConnections();
         boolean continues = scan.headerValid();
         // no copy of the pending changes: recovery never replays, it keeps a committed replay or cuts the WAL back
         // to where they are still in the change log

@@ -32,10 +32,6 @@ import java.nio.file.StandardOpenOption;
  * process's POSIX locks on it (sqlite-lab Q8). <b>Crash safety:</b> the index is not durable and SQLite never trusts
  * it across a crash: the first connection after every connection closed truncates and rebuilds it from the WAL, so a
  * crash at any point of this write leaves nothing behind.
- *
- * <p><b>Not used by the pull yet:</b> wired into the pull's window, client integration tests read a corrupt database
- * (docs/benchmarks.md, "The WAL index rebuild after a pull"); until that is understood every pull closes its
- * connections and lets SQLite rebuild the index.
  */
 public final class WalIndexWriter {
 

@@ -173,7 +173,9 @@ final class ConnectionManagerTests {
             readOnReadOnly.set(connection.isReadOnly());
             return count(connection);
         }, (read, window) -> Mono.fromCallable(() -> {
-            assertThat(readOn.get().isClosed()).as("the read's connection closed before the work").isTrue();
+            assertThat(window.keptReader()).as("the read's connection, the sentinel, goes on into the window")
+                    .isSameAs(readOn.get());
+            assertThat(readOn.get().isClosed()).isFalse();
             return read.orElse(-1L);
         })).toFuture();
         var laterWrite = manager.withConnection(connection -> {
@@ -263,6 +265,54 @@ final class ConnectionManagerTests {
         assertThat(opened.get().isClosed()).isTrue();
         assertThat(manager.withConnection(connection -> connection != opened.get()).block(WAIT)).isTrue();
         manager.close().block(WAIT);
+    }
+
+    /**
+     * The channel on {@code -shm} that a window uses to add a pull to SQLite's WAL index goes back to the manager with
+     * the window's connections and into the next window: a channel left unreferenced would be closed some time later
+     * by the garbage collector's cleaner, dropping this process's POSIX locks on {@code -shm} under live connections.
+     */
+    @Test
+    void theChannelOnTheSharedMemoryGoesFromWindowToWindowAndClosesAfterTheConnections() throws Exception {
+        Path db = dir.resolve("app.db");
+        Path shm = db.resolveSibling("app.db-shm");
+        ConnectionManager manager = new ConnectionManager(db, 1);
+        manager.withConnection(connection -> execute(connection, "CREATE TABLE t(x)")).block(WAIT);
+        java.util.List<Long> handles = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            int row = i;
+            manager.exclusive(connection -> true, (read, window) -> Mono.fromCallable(() -> {
+                window.keep();
+                execute(window.keptWriter(), "INSERT INTO t VALUES (" + row + ")");
+                return true;
+            })).block(WAIT);
+            if (Files.isDirectory(Path.of("/proc/self/fd"))) {
+                handles.add(handlesOn(shm));
+            }
+        }
+        assertThat(manager.withConnection(ConnectionManagerTests::count).block(WAIT)).isEqualTo(5L);
+        if (!handles.isEmpty()) {
+            assertThat(handles.get(0)).as("SQLite's handle and the window's channel").isEqualTo(2L);
+            assertThat(handles).as("handles on -shm after each window").containsOnly(handles.get(0));
+        }
+        manager.close().block(WAIT);
+        if (!handles.isEmpty()) {
+            assertThat(handlesOn(shm)).as("handles on -shm after close").isZero();
+        }
+    }
+
+    /** How many of this process's file descriptors are open on the file (Linux). */
+    private static long handlesOn(Path file) throws java.io.IOException {
+        String target = file.toAbsolutePath().normalize().toString();
+        try (java.util.stream.Stream<Path> descriptors = Files.list(Path.of("/proc/self/fd"))) {
+            return descriptors.filter(descriptor -> {
+                try {
+                    return Files.readSymbolicLink(descriptor).toString().equals(target);
+                } catch (java.io.IOException | UnsupportedOperationException e) {
+                    return false;
+                }
+            }).count();
+        }
     }
 
     private static boolean execute(java.sql.Connection connection, String sql) throws java.sql.SQLException {
